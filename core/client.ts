@@ -1,0 +1,208 @@
+/**
+ * One client connection's life: challenge, handshake with its frame queue and
+ * timeout, then request dispatch (spec §1.4, §1.7, §2). Nothing a client sends
+ * can throw past this boundary. Runtime-agnostic.
+ */
+import type { Admission } from "./handshake/connect.ts";
+import { GatewayError, Close, unavailable, type ErrorShape } from "./protocol/errors.ts";
+import { decodeFrame, encodeError, encodeEvent, encodeResult, exceedsBytes } from "./protocol/frames.ts";
+import { MAX_PENDING_HANDSHAKE_FRAMES, MAX_PREAUTH_PAYLOAD_BYTES } from "./protocol/limits.ts";
+import { RoleError, type Caller } from "./rpc/router.ts";
+import type { Connection } from "./runtime.ts";
+import { effectiveScopes } from "./scopes/scopes.ts";
+
+/** What a client needs from the gateway it belongs to. */
+export interface ClientHost {
+  now(): number;
+  handshakeTimeoutMs: number;
+  authenticate(client: Client, rawParams: unknown): Promise<Admission>;
+  /** Builds hello-ok and registers the client; returns the payload to send. */
+  welcome(client: Client, admission: Admission): unknown;
+  dispatch(name: string, params: unknown, caller: Caller): unknown;
+  closed(client: Client): void;
+  logError(message: string, fields: Record<string, unknown>): void;
+}
+
+/** Operator requests in flight per socket before "busy" (§1.4). */
+const MAX_IN_FLIGHT = 256;
+/** Consecutive "unauthorized role" answers before the socket is closed (§4.7). */
+const MAX_ROLE_ERRORS = 10;
+/** WebSocket close reasons are limited to 123 bytes. */
+function closeReason(text: string): string {
+  return text.length <= 120 ? text : text.slice(0, 117) + "...";
+}
+
+type State = "awaiting-connect" | "authenticating" | "ready" | "closed";
+
+export class Client {
+  readonly connId = crypto.randomUUID();
+  readonly nonce = crypto.randomUUID();
+  state: State = "awaiting-connect";
+  caller?: Caller;
+  admission?: Admission;
+  view = 0;
+  private queue: string[] = [];
+  private timer?: ReturnType<typeof setTimeout>;
+  private inFlight = 0;
+  private roleErrors = 0;
+
+  constructor(readonly conn: Connection, private readonly host: ClientHost) {}
+
+  /** Sends the challenge and arms the handshake timeout (§2.1, §1.4). */
+  start(): void {
+    this.conn.send(encodeEvent("connect.challenge", { nonce: this.nonce, ts: this.host.now() }));
+    this.timer = setTimeout(() => this.close(Close.normal, ""), this.host.handshakeTimeoutMs);
+  }
+
+  /** Closes the socket once; later frames are ignored. */
+  close(code: number, reason: string): void {
+    if (this.state === "closed") return;
+    this.state = "closed";
+    clearTimeout(this.timer);
+    this.conn.close(code, closeReason(reason));
+  }
+
+  /** The transport reports the socket gone. */
+  onClosed(): void {
+    this.state = "closed";
+    clearTimeout(this.timer);
+    this.queue = [];
+    this.host.closed(this);
+  }
+
+  /** One inbound text frame. */
+  onMessage(text: string): void {
+    try {
+      this.handle(text);
+    } catch (error) {
+      this.host.logError("frame handler failed", { connId: this.connId, error: String(error) });
+      this.close(Close.internal, "internal error");
+    }
+  }
+
+  private handle(text: string): void {
+    switch (this.state) {
+      case "closed":
+        return;
+      case "awaiting-connect":
+      case "authenticating":
+        if (exceedsBytes(text, MAX_PREAUTH_PAYLOAD_BYTES)) return this.close(Close.tooBig, "frame too large");
+        if (this.state === "authenticating") {
+          if (this.queue.length >= MAX_PENDING_HANDSHAKE_FRAMES) return this.close(Close.policy, "too many pending handshake frames");
+          this.queue.push(text);
+          return;
+        }
+        return this.handleFirst(text);
+      case "ready":
+        return this.handleRequest(text);
+    }
+  }
+
+  /** The first frame must be a `connect` request (§1.7). */
+  private handleFirst(text: string): void {
+    const decoded = decodeFrame(text);
+    if (decoded.kind === "invalid-json") return this.close(Close.normal, "");
+    if (decoded.kind === "not-request") return this.close(Close.policy, "invalid request frame");
+    const { frame } = decoded;
+    if (frame.method !== "connect") {
+      const message = "invalid handshake: first request must be connect";
+      this.conn.send(encodeError(frame.id, { code: "INVALID_REQUEST", message }));
+      return this.close(Close.policy, message);
+    }
+    this.state = "authenticating";
+    this.host.authenticate(this, frame.params).then(
+      (admission) => {
+        if (this.state !== "authenticating") return;
+        clearTimeout(this.timer);
+        const hello = this.host.welcome(this, admission);
+        this.conn.send(encodeResult(frame.id, hello));
+        this.state = "ready";
+        const queued = this.queue;
+        this.queue = [];
+        for (const q of queued) this.onMessage(q);
+      },
+      (error) => {
+        if (this.state !== "authenticating") return;
+        const { shape, close } = this.toError(error, { code: Close.policy });
+        this.conn.send(encodeError(frame.id, shape));
+        this.close(close?.code ?? Close.policy, close?.reason ?? shape.message);
+      },
+    );
+  }
+
+  private handleRequest(text: string): void {
+    const decoded = decodeFrame(text);
+    if (decoded.kind === "invalid-json") return;
+    if (decoded.kind === "not-request") {
+      this.send(encodeError(decoded.id, { code: "INVALID_REQUEST", message: `invalid request frame: ${decoded.problem}` }));
+      return;
+    }
+    const { frame } = decoded;
+    if (frame.method === "connect") {
+      this.send(encodeError(frame.id, { code: "INVALID_REQUEST", message: "connect is only valid as the first request" }));
+      return;
+    }
+    if (this.inFlight >= MAX_IN_FLIGHT) {
+      this.send(encodeError(frame.id, { code: "UNAVAILABLE", message: "The server is busy. Please try again in a moment.", retryable: true }));
+      return;
+    }
+    let result: unknown;
+    try {
+      result = this.host.dispatch(frame.method, frame.params, this.caller!);
+    } catch (error) {
+      return this.fail(frame.id, error);
+    }
+    this.roleErrors = 0;
+    if (result instanceof Promise) {
+      this.inFlight++;
+      result.then(
+        (payload) => this.reply(frame.id, payload),
+        (error) => this.fail(frame.id, error),
+      ).finally(() => this.inFlight--);
+    } else {
+      this.reply(frame.id, result);
+    }
+  }
+
+  private reply(id: string, payload: unknown): void {
+    if (this.state === "ready") this.send(encodeResult(id, payload));
+  }
+
+  /** Direct sends past `maxBufferedBytes` are dropped by the transport: that client is a slow consumer (§1.4). */
+  private send(text: string): void {
+    if (this.conn.send(text) === "dropped") this.close(Close.policy, "slow consumer");
+  }
+
+  private fail(id: string, error: unknown): void {
+    if (this.state !== "ready") return;
+    if (error instanceof RoleError && ++this.roleErrors > MAX_ROLE_ERRORS) {
+      this.send(encodeError(id, error.shape));
+      return this.close(Close.policy, "repeated unauthorized calls");
+    }
+    const { shape, close } = this.toError(error);
+    this.send(encodeError(id, shape));
+    if (close && this.state === "ready") this.close(close.code, close.reason);
+  }
+
+  private toError(error: unknown, fallbackClose?: { code: number }): { shape: ErrorShape; close?: { code: number; reason: string } } {
+    if (error instanceof GatewayError) return { shape: error.shape, close: error.close };
+    this.host.logError("request failed", { connId: this.connId, error: error instanceof Error ? error.stack ?? error.message : String(error) });
+    const shape = unavailable("internal error").shape;
+    return { shape, close: fallbackClose ? { code: fallbackClose.code, reason: shape.message } : undefined };
+  }
+
+  /** Fixes who this client is after a successful handshake. */
+  bind(admission: Admission): Caller {
+    this.admission = admission;
+    this.caller = {
+      connId: this.connId,
+      role: admission.role,
+      scopes: admission.scopes,
+      effective: effectiveScopes(admission.scopes),
+      clientId: admission.params.client.id,
+      clientMode: admission.params.client.mode,
+      deviceId: admission.device?.deviceId,
+    };
+    return this.caller;
+  }
+}

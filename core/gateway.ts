@@ -1,0 +1,241 @@
+/**
+ * The gateway: `open(connection)` is the single entry point for every
+ * transport. It owns auth, the method table, presence, health and broadcast
+ * fan-out. Runtime-agnostic.
+ */
+import { AuthRateLimiter, DEFAULT_RATE_LIMIT } from "./auth/rate-limit.ts";
+import type { ResolvedAuth } from "./auth/secrets.ts";
+import { Client, type ClientHost } from "./client.ts";
+import type { OpenClawConfig } from "./config/schema.ts";
+import { DeviceRegistry } from "./device/registry.ts";
+import { Broadcaster } from "./events/broadcaster.ts";
+import { knownEvents, viewClass } from "./events/audience.ts";
+import { authenticateConnect, type Admission } from "./handshake/connect.ts";
+import { buildHello } from "./handshake/hello.ts";
+import { Health } from "./health.ts";
+import { Presence, type PresenceEntry } from "./presence/presence.ts";
+import { Close } from "./protocol/errors.ts";
+import { HANDSHAKE_TIMEOUT_MS, MAX_BUFFERED_BYTES, TICK_INTERVAL_MS } from "./protocol/limits.ts";
+import { deviceMethods } from "./rpc/methods/devices.ts";
+import { infoMethods } from "./rpc/methods/info.ts";
+import { systemMethods } from "./rpc/methods/system.ts";
+import { Router } from "./rpc/router.ts";
+import type { Connection, HostInfo, Logger, LogReader, Publisher } from "./runtime.ts";
+import type { DeviceStore } from "./store.ts";
+
+/** The OpenClaw release whose protocol clawgate speaks, reported as `server.version`. */
+export const OPENCLAW_COMPAT_VERSION = "2026.9.6";
+
+/** The gateway's own device identity (`gateway.identity.get`). */
+export interface GatewayIdentity {
+  deviceId: string;
+  publicKey: string;
+}
+
+export interface GatewayOptions {
+  config: OpenClawConfig;
+  auth: ResolvedAuth;
+  host: HostInfo;
+  identity: GatewayIdentity;
+  logger: Logger;
+  logs: LogReader;
+  publisher: Publisher;
+  devices: DeviceStore;
+  buildId: string;
+  handshakeTimeoutMs?: number;
+  tickIntervalMs?: number;
+  now?: () => number;
+}
+
+export class Gateway implements ClientHost {
+  readonly bootId = crypto.randomUUID();
+  readonly startedAt: number;
+  readonly router = new Router();
+  readonly broadcaster: Broadcaster;
+  readonly presence: Presence;
+  readonly health: Health;
+  readonly devices: DeviceRegistry;
+  readonly limiter: AuthRateLimiter;
+  readonly handshakeTimeoutMs: number;
+  readonly tickIntervalMs: number;
+  readonly clients = new Set<Client>();
+  config: OpenClawConfig;
+  auth: ResolvedAuth;
+  private readonly timers: ReturnType<typeof setInterval>[] = [];
+  private broadcastSinceSweep = false;
+  private stopping = false;
+
+  constructor(readonly options: GatewayOptions) {
+    this.now = options.now ?? Date.now;
+    this.startedAt = this.now();
+    this.config = options.config;
+    this.auth = options.auth;
+    this.handshakeTimeoutMs = options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS;
+    this.tickIntervalMs = options.tickIntervalMs ?? TICK_INTERVAL_MS;
+    this.broadcaster = new Broadcaster(options.publisher);
+    this.limiter = new AuthRateLimiter({ ...DEFAULT_RATE_LIMIT, ...options.config.gateway?.auth?.rateLimit }, this.now);
+    this.presence = new Presence(() => this.selfPresence());
+    this.health = new Health(this);
+    this.devices = new DeviceRegistry(options.devices, (event, payload) => this.broadcast(event, payload), {
+      autoApproveLocal: () => this.config.gateway?.nodes?.pairing?.autoApproveLocal ?? true,
+    });
+    this.router.add(systemMethods(this));
+    this.router.add(infoMethods(this));
+    this.router.add(deviceMethods(this));
+  }
+
+  readonly now: () => number;
+
+  /** Starts the global timers: tick (§1.5), health refresh and the slow-consumer sweep (§1.4). */
+  start(): void {
+    this.timers.push(setInterval(() => this.broadcast("tick", { ts: this.now() }), this.tickIntervalMs));
+    this.timers.push(setInterval(() => this.health.refresh(), 60_000));
+    this.timers.push(setInterval(() => {
+      this.health.beat(1_000);
+      this.sweepSlowConsumers();
+    }, 1_000));
+  }
+
+  /** Takes a new transport connection: sends the challenge, returns its handler. */
+  open(conn: Connection): Client {
+    const client = new Client(conn, this);
+    if (this.stopping) {
+      conn.close(Close.tryAgainLater, "gateway stopping");
+      return client;
+    }
+    this.clients.add(client);
+    client.start();
+    return client;
+  }
+
+  authenticate(client: Client, rawParams: unknown): Promise<Admission> {
+    return authenticateConnect({
+      rawParams,
+      peer: client.conn.peer,
+      challengeNonce: client.nonce,
+      auth: this.auth,
+      trustedProxies: this.config.gateway?.trustedProxies ?? [],
+      allowedOrigins: this.config.gateway?.controlUi?.allowedOrigins ?? [],
+      limiter: this.limiter,
+      devices: this.devices,
+      now: this.now(),
+    });
+  }
+
+  welcome(client: Client, admission: Admission): unknown {
+    const caller = client.bind(admission);
+    client.view = viewClass(caller.role, caller.effective);
+    const { params } = admission;
+    const version = this.presence.connect(client.connId, {
+      host: params.client.displayName ?? params.client.id,
+      ip: client.conn.peer.remoteAddress,
+      version: params.client.version,
+      platform: params.client.platform,
+      deviceFamily: params.client.deviceFamily,
+      mode: params.client.mode,
+      reason: "connect",
+      instanceId: params.client.instanceId,
+      deviceId: admission.device?.deviceId,
+      roles: [admission.role],
+      scopes: admission.scopes,
+      ts: this.now(),
+    });
+    const hello = buildHello(this, client, admission);
+    this.broadcaster.join(client.conn, client.view);
+    // Queue the presence broadcast behind hello-ok so the client sees hello first.
+    queueMicrotask(() => this.broadcastPresence(version));
+    this.options.logger.info("gateway/ws", "client connected", {
+      connId: client.connId, client: params.client.id, mode: params.client.mode, role: admission.role, auth: admission.method, remote: client.conn.peer.remoteAddress,
+    });
+    return hello;
+  }
+
+  dispatch(name: string, params: unknown, caller: Parameters<Router["prepare"]>[2]): unknown {
+    return this.router.prepare(name, params, caller)();
+  }
+
+  closed(client: Client): void {
+    if (!this.clients.delete(client) || !client.caller) return;
+    this.broadcaster.leave(client.conn, client.view);
+    const version = this.presence.disconnect(client.connId);
+    if (version !== null) this.broadcastPresence(version);
+  }
+
+  logError(message: string, fields: Record<string, unknown>): void {
+    this.options.logger.error("gateway/ws", message, fields);
+  }
+
+  /** Broadcasts one event to everyone allowed to see it. */
+  broadcast(event: string, payload: unknown): void {
+    if (this.broadcaster.broadcast(event, payload) > 0) this.broadcastSinceSweep = true;
+  }
+
+  /** `presence` with the full snapshot and stateVersion (§7). */
+  broadcastPresence(presenceVersion = this.presence.version): void {
+    const stateVersion = { presence: presenceVersion, health: this.health.version };
+    if (this.broadcaster.broadcast("presence", { presence: this.presence.list(this.now()) }, stateVersion) > 0) this.broadcastSinceSweep = true;
+  }
+
+  /** `health` with stateVersion, when the snapshot changed (§7). */
+  broadcastHealth(snapshot: unknown): void {
+    const stateVersion = { presence: this.presence.version, health: this.health.version };
+    if (this.broadcaster.broadcast("health", snapshot, stateVersion) > 0) this.broadcastSinceSweep = true;
+  }
+
+  /** Every connected device id, for `device.pair.list`'s `connected`. */
+  isDeviceConnected(deviceId: string): boolean {
+    for (const c of this.clients) if (c.caller?.deviceId === deviceId) return true;
+    return false;
+  }
+
+  /** Closes sockets whose outbound backlog passed `maxBufferedBytes` (§1.4). */
+  sweepSlowConsumers(): void {
+    if (!this.broadcastSinceSweep) return;
+    this.broadcastSinceSweep = false;
+    for (const client of this.clients) {
+      if (client.state === "ready" && client.conn.bufferedAmount() > MAX_BUFFERED_BYTES) client.close(Close.policy, "slow consumer");
+    }
+  }
+
+  /** Applies new auth: shared-secret sessions whose secret changed are closed 4001 (§11). */
+  setAuth(auth: ResolvedAuth): void {
+    const changed = auth.mode !== this.auth.mode || auth.token !== this.auth.token || auth.password !== this.auth.password;
+    this.auth = auth;
+    if (!changed) return;
+    for (const client of this.clients) {
+      const method = client.admission?.method;
+      if (method === "token" || method === "password") client.close(Close.authChanged, "gateway auth changed");
+    }
+  }
+
+  /** `shutdown` to everyone, then close 1012 (§7, §12). */
+  shutdown(restartExpectedMs?: number): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    for (const t of this.timers) clearInterval(t);
+    this.broadcast("shutdown", restartExpectedMs === undefined ? { reason: "gateway stopping" } : { reason: "gateway stopping", restartExpectedMs });
+    for (const client of this.clients) client.close(Close.restart, "service restart");
+    this.clients.clear();
+  }
+
+  private selfPresence(): PresenceEntry {
+    const { host } = this.options;
+    return {
+      host: host.hostname,
+      ip: host.ip,
+      version: OPENCLAW_COMPAT_VERSION,
+      platform: host.platform,
+      deviceFamily: host.deviceFamily,
+      mode: "gateway",
+      reason: "self",
+      instanceId: this.bootId,
+      text: `Gateway: ${host.hostname}${host.ip ? ` (${host.ip})` : ""} · clawgate ${this.options.buildId}`,
+      ts: this.startedAt,
+    };
+  }
+
+  /** Method and event names for `hello-ok.features`. */
+  features(): { methods: string[]; events: string[] } {
+    return { methods: this.router.names(), events: knownEvents() };
+  }
+}

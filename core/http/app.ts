@@ -1,0 +1,49 @@
+/**
+ * HTTP on the gateway port (spec §10): liveness and readiness probes with
+ * upstream's shapes and security headers; JSON 404 elsewhere. A hono app
+ * exposed as `fetch`; the shim serves it. Runtime-agnostic.
+ */
+import { Hono } from "hono";
+import type { Gateway } from "../gateway.ts";
+
+const SECURITY_HEADERS: Record<string, string> = {
+  "X-Content-Type-Options": "nosniff",
+  "Referrer-Policy": "no-referrer",
+  "Permissions-Policy": "camera=(), microphone=(self), geolocation=()",
+};
+
+function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" },
+  });
+}
+
+/** The upgrade-time refusal for proxy headers from a peer that is not a trusted proxy (§4.1). */
+export function proxyAttributionRefusal(): Response {
+  const res = json({
+    error: {
+      message: "Proxy client attribution is required. Configure gateway.trustedProxies narrowly and make the proxy overwrite or safely rebuild forwarded client headers.",
+      type: "proxy_attribution_required",
+    },
+  }, 403);
+  for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.headers.set(k, v);
+  return res;
+}
+
+export function createHttpApp(gw: Gateway): Hono {
+  const app = new Hono();
+  app.use(async (c, next) => {
+    await next();
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);
+  });
+  const live = () => json({ ok: true, status: "live" });
+  // hono answers HEAD from the GET route with the body stripped.
+  app.get("/health", live);
+  app.get("/healthz", live);
+  const ready = () => json({ ready: true, failing: [], uptimeMs: gw.now() - gw.startedAt, eventLoop: gw.health.eventLoop() });
+  app.get("/readyz", ready);
+  app.get("/ready", ready);
+  app.notFound(() => json({ error: { message: "Not Found", type: "not_found" } }, 404));
+  return app;
+}

@@ -1,0 +1,90 @@
+/**
+ * The three frame kinds and their codec (spec §1.2). Decoding is the hot path,
+ * so the request frame is checked by hand rather than by a schema.
+ * Runtime-agnostic.
+ */
+import type { ErrorShape } from "./errors.ts";
+
+/** A client request. `params` may be absent, `null` or an object (§0.8). */
+export interface RequestFrame {
+  type: "req";
+  id: string;
+  method: string;
+  params?: unknown;
+  traceparent?: string;
+}
+
+/** `stateVersion` carried by presence/health events and the hello snapshot (§1.3). */
+export interface StateVersion {
+  presence: number;
+  health: number;
+}
+
+/** Result of decoding one text frame. */
+export type Decoded =
+  | { kind: "request"; frame: RequestFrame }
+  | { kind: "invalid-json" }
+  | { kind: "not-request"; id: string; problem: string };
+
+const REQUEST_KEYS = new Set(["type", "id", "method", "params", "traceparent", "expectedProfileId"]);
+
+/** Why `value` is not a request frame, in validator words, or null when it is one. */
+function requestFrameProblem(value: Record<string, unknown>): string | null {
+  if (value.type !== "req") return "at /type: must be equal to constant";
+  if (typeof value.id !== "string") return value.id === undefined ? "at root: must have required property 'id'" : "at /id: must be string";
+  if (value.id.length === 0) return "at /id: must NOT have fewer than 1 characters";
+  if (typeof value.method !== "string") return value.method === undefined ? "at root: must have required property 'method'" : "at /method: must be string";
+  if (value.method.length === 0) return "at /method: must NOT have fewer than 1 characters";
+  if (value.traceparent !== undefined && (typeof value.traceparent !== "string" || value.traceparent.length > 128)) {
+    return "at /traceparent: must be string of at most 128 characters";
+  }
+  for (const key in value) if (!REQUEST_KEYS.has(key)) return `at root: unexpected property '${key}'`;
+  return null;
+}
+
+/** Parses one text frame; never throws. */
+export function decodeFrame(text: string): Decoded {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { kind: "invalid-json" };
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return { kind: "not-request", id: "invalid", problem: "at root: must be object" };
+  }
+  const record = value as Record<string, unknown>;
+  const problem = requestFrameProblem(record);
+  if (problem !== null) {
+    const id = typeof record.id === "string" && record.id.length > 0 ? record.id : "invalid";
+    return { kind: "not-request", id, problem };
+  }
+  return { kind: "request", frame: record as unknown as RequestFrame };
+}
+
+/** A successful response frame as text. */
+export function encodeResult(id: string, payload: unknown): string {
+  return JSON.stringify({ type: "res", id, ok: true, payload });
+}
+
+/** A failed response frame as text; `payload` rides along where a method defines one (§6 `agent`). */
+export function encodeError(id: string, error: ErrorShape, payload?: unknown): string {
+  return JSON.stringify(payload === undefined ? { type: "res", id, ok: false, error } : { type: "res", id, ok: false, payload, error });
+}
+
+/** An event frame as text; `seq` only on broadcasts (§1.3). */
+export function encodeEvent(event: string, payload: unknown, seq?: number, stateVersion?: StateVersion): string {
+  const frame: Record<string, unknown> = { type: "event", event, payload };
+  if (seq !== undefined) frame.seq = seq;
+  if (stateVersion !== undefined) frame.stateVersion = stateVersion;
+  return JSON.stringify(frame);
+}
+
+const encoder = new TextEncoder();
+
+/** UTF-8 size of a frame, computed only when the cheap bound cannot decide. */
+export function exceedsBytes(text: string, limit: number): boolean {
+  if (text.length > limit) return true;
+  if (text.length * 3 <= limit) return false;
+  return encoder.encode(text).byteLength > limit;
+}

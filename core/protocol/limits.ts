@@ -1,0 +1,19 @@
+/**
+ * Transport limits and timings of the real gateway (spec §1.4, §1.5).
+ * Runtime-agnostic.
+ */
+
+/** A frame larger than this before hello-ok closes the socket with 1009. */
+export const MAX_PREAUTH_PAYLOAD_BYTES = 64 * 1024;
+/** `policy.maxPayload`: the largest frame after hello-ok. */
+export const MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
+/** `policy.maxBufferedBytes`: past this outbound backlog a client is a slow consumer. */
+export const MAX_BUFFERED_BYTES = 50 * 1024 * 1024;
+/** Frames queued while the handshake runs; one more closes with 1008. */
+export const MAX_PENDING_HANDSHAKE_FRAMES = 15;
+/** Time a socket has to complete the handshake (`OPENCLAW_HANDSHAKE_TIMEOUT_MS`). */
+export const HANDSHAKE_TIMEOUT_MS = 15_000;
+/** `policy.tickIntervalMs`: clients drop the socket after twice this without traffic. */
+export const TICK_INTERVAL_MS = 30_000;
+/** Attachment limits advertised in `policy` (§2.4). */
+export const ATTACHMENT_LIMITS = { maxBytes: 19_464_192, maxImageBytes: 6_291_456 } as const;

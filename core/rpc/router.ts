@@ -1,0 +1,96 @@
+/**
+ * Method registry, per-request authorization and params validation (spec §5, §6).
+ * Runtime-agnostic.
+ */
+import { z } from "zod";
+import { GatewayError, invalidRequest } from "../protocol/errors.ts";
+import { formatIssues } from "../protocol/validation.ts";
+import { METHOD_ACCESS, type Access } from "../scopes/method-scopes.ts";
+import type { Role, Scope } from "../scopes/scopes.ts";
+
+/** What a handler knows about its caller. */
+export interface Caller {
+  connId: string;
+  role: Role;
+  scopes: readonly string[];
+  effective: ReadonlySet<Scope>;
+  clientId: string;
+  clientMode: string;
+  deviceId?: string;
+}
+
+/** One RPC method: its access rule, closed params schema and handler. */
+export interface MethodDef<P = unknown> {
+  name: string;
+  access: Access;
+  params: z.ZodType<P>;
+  handler: (params: P, caller: Caller) => unknown;
+}
+
+/**
+ * Declares a method with its params type inferred from the schema; its access
+ * rule comes from the one method table (§5), which must list it.
+ */
+export function method<S extends z.ZodType>(
+  name: string,
+  params: S,
+  handler: (params: z.output<S>, caller: Caller) => unknown,
+): MethodDef<z.output<S>> {
+  const access = METHOD_ACCESS[name];
+  if (access === undefined) throw new Error(`method ${name} has no entry in METHOD_ACCESS`);
+  return { name, access, params: params as unknown as z.ZodType<z.output<S>>, handler };
+}
+
+/** Closed-object params, as upstream validates them. */
+export const noParams = z.strictObject({});
+
+/** The refusal for a caller lacking `scope` (§5). */
+export function missingScope(scope: Scope): GatewayError {
+  return new GatewayError({
+    code: "FORBIDDEN",
+    message: `missing scope: ${scope}`,
+    details: { code: "MISSING_SCOPE", missingScope: scope, requiredScopes: [scope] },
+  });
+}
+
+/** Marks an error raised by the role check, which counts toward "repeated unauthorized calls". */
+export class RoleError extends GatewayError {}
+
+/** The registry of implemented methods. */
+export class Router {
+  private readonly methods = new Map<string, MethodDef<any>>();
+
+  add(defs: readonly MethodDef<any>[]): void {
+    for (const def of defs) {
+      if (this.methods.has(def.name)) throw new Error(`method registered twice: ${def.name}`);
+      this.methods.set(def.name, def);
+    }
+  }
+
+  /** Every implemented method, for `hello-ok.features.methods`. */
+  names(): string[] {
+    return [...this.methods.keys()];
+  }
+
+  /**
+   * Resolves, authorizes and validates one request (§5 order: role, then admin,
+   * then the method scope; unknown methods need admin, then "unknown method").
+   * Returns the handler bound to its params.
+   */
+  prepare(name: string, rawParams: unknown, caller: Caller): () => unknown {
+    const def = this.methods.get(name);
+    if (def?.access !== "none") {
+      if (def?.access === "node-role" && caller.role !== "node") throw new RoleError({ code: "INVALID_REQUEST", message: `unauthorized role: ${caller.role}` });
+      if (caller.role === "node" && def?.access !== "node-role") throw new RoleError({ code: "INVALID_REQUEST", message: "unauthorized role: node" });
+      if (def === undefined) {
+        if (caller.effective.has("operator.admin")) throw invalidRequest(`unknown method: ${name}`);
+        throw missingScope("operator.admin");
+      }
+      if (def.access !== "node-role" && !caller.effective.has(def.access)) throw missingScope(def.access);
+    }
+    const parsed = def!.params.safeParse(rawParams ?? {});
+    if (!parsed.success) throw invalidRequest(`invalid ${name} params: ${formatIssues(parsed.error.issues)}`);
+    return () => def!.handler(parsed.data, caller);
+  }
+}
+

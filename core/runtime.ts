@@ -1,0 +1,80 @@
+/**
+ * The contract every runtime shim fulfils. Core owns every seam: it takes
+ * connections, not sockets, and reaches files, processes and clocks only
+ * through these interfaces. Runtime-agnostic.
+ */
+
+/** What the transport learned about the peer at upgrade time. */
+export interface PeerInfo {
+  /** Remote IP address as the socket reports it. */
+  remoteAddress: string;
+  /** True when the socket itself comes from 127.0.0.0/8 or ::1. */
+  isLoopback: boolean;
+  /** `Origin` header, when a browser sent one. */
+  origin?: string;
+  /** `Host` header. */
+  host?: string;
+  /** True when any of X-Forwarded-For / Forwarded / X-Real-IP was present. */
+  forwarded: boolean;
+  userAgent?: string;
+  /** Every request header, for rules that name one (trusted-proxy user header). */
+  headers: Headers;
+}
+
+/** Outcome of handing a frame to the transport. */
+export type SendStatus = "sent" | "queued" | "dropped";
+
+/** One client connection as core sees it. */
+export interface Connection {
+  readonly peer: PeerInfo;
+  send(text: string): SendStatus;
+  close(code: number, reason: string): void;
+  /** Joins a broadcast topic; the shim fans published frames out natively. */
+  subscribe(topic: string): void;
+  unsubscribe(topic: string): void;
+  /** Bytes accepted but not yet written to the socket. */
+  bufferedAmount(): number;
+}
+
+/** Native fan-out of one frame to every connection subscribed to a topic. */
+export interface Publisher {
+  publish(topic: string, text: string): void;
+}
+
+/** Structured log sink; records never carry secrets. */
+export interface Logger {
+  debug(subsystem: string, message: string, fields?: Record<string, unknown>): void;
+  info(subsystem: string, message: string, fields?: Record<string, unknown>): void;
+  warn(subsystem: string, message: string, fields?: Record<string, unknown>): void;
+  error(subsystem: string, message: string, fields?: Record<string, unknown>): void;
+}
+
+/** A page of the gateway's own JSONL log for `logs.tail` (§6). */
+export interface LogPage {
+  file: string;
+  cursor: number;
+  size: number;
+  lines: string[];
+  truncated?: boolean;
+  reset?: boolean;
+}
+
+/** Reads the gateway's log file by byte cursor. */
+export interface LogReader {
+  tail(request: { cursor?: number; limit: number; maxBytes: number }): Promise<LogPage>;
+}
+
+/** Facts about the host process that only the shim can read. */
+export interface HostInfo {
+  hostname: string;
+  /** First non-internal IPv4 address, if any. */
+  ip?: string;
+  /** e.g. "linux 6.1.0". */
+  platform: string;
+  deviceFamily: string;
+  runtime: string;
+  pid: number;
+  memory(): { rss: number; heapUsed: number; heapTotal: number };
+  configPath: string;
+  stateDir: string;
+}

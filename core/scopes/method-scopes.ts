@@ -1,0 +1,39 @@
+/**
+ * The one table of which scope each method needs (spec §5). The router reads
+ * it for every registered method; the CLI reads it to ask for least privilege.
+ * Runtime-agnostic.
+ */
+import type { Scope } from "./scopes.ts";
+
+/** `none`: no scope check at all; `node-role`: only node sockets may call it. */
+export type Access = Scope | "none" | "node-role";
+
+export const METHOD_ACCESS: Readonly<Record<string, Access>> = {
+  health: "none",
+
+  status: "operator.read",
+  "system-presence": "operator.read",
+  "last-heartbeat": "operator.read",
+  "logs.tail": "operator.read",
+  "channels.status": "operator.read",
+  "models.list": "operator.read",
+  "gateway.identity.get": "operator.read",
+
+  wake: "operator.write",
+
+  "system-event": "operator.admin",
+  "set-heartbeats": "operator.admin",
+
+  "device.pair.list": "operator.pairing",
+  "device.pair.approve": "operator.pairing",
+  "device.pair.reject": "operator.pairing",
+  "device.pair.remove": "operator.pairing",
+  "device.pair.rename": "operator.pairing",
+  "device.token.rotate": "operator.pairing",
+  "device.token.revoke": "operator.pairing",
+};
+
+/** The access rule of a method; unlisted methods need admin (§5). */
+export function accessOf(method: string): Access {
+  return METHOD_ACCESS[method] ?? "operator.admin";
+}

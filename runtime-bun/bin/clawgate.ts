@@ -1,0 +1,5 @@
+#!/usr/bin/env bun
+/** Entry point of the `clawgate` command and the compiled binary. */
+import { main } from "../cli/main.ts";
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,91 @@
+/**
+ * The `clawgate` command line: OpenClaw's verbs and flags.
+ */
+import { parseArgs } from "node:util";
+import { VERSION } from "../version.ts";
+import { gatewayCall } from "./gateway-call.ts";
+import { gatewayRun } from "./gateway-run.ts";
+import { EXIT, fail } from "./output.ts";
+
+const HELP = `clawgate ${VERSION}: a drop-in OpenClaw Gateway
+
+Usage:
+  clawgate gateway run [--port N] [--bind loopback|lan|tailnet|auto|custom] [--token T | --password P | --password-file F] [--auth MODE] [--verbose]
+  clawgate gateway call <method> [--params JSON] [--url U --token T|--password P] [--port N] [--timeout MS] [--expect-final] [--json]
+  clawgate gateway health [--json] [connection flags]
+
+Global flags:
+  --profile NAME   use ~/.openclaw-NAME (isolated state and port)
+  --dev            profile "dev" (port 19001)
+  --help, -h       show this help
+  --version, -V    print the version
+`;
+
+const OPTIONS = {
+  port: { type: "string" },
+  bind: { type: "string" },
+  token: { type: "string" },
+  password: { type: "string" },
+  "password-file": { type: "string" },
+  auth: { type: "string" },
+  url: { type: "string" },
+  params: { type: "string" },
+  timeout: { type: "string" },
+  "expect-final": { type: "boolean" },
+  json: { type: "boolean" },
+  profile: { type: "string" },
+  dev: { type: "boolean" },
+  verbose: { type: "boolean" },
+  "allow-unconfigured": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "V" },
+} as const;
+
+function intFlag(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got "${value}"`);
+  return n;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    return fail((error as Error).message, EXIT.usage, "Run `clawgate --help` for usage.");
+  }
+  const { values: v, positionals } = parsed;
+  if (v.version) {
+    process.stdout.write(`clawgate ${VERSION}\n`);
+    return EXIT.ok;
+  }
+  const [group, verb, ...rest] = positionals;
+  if (v.help || !group) {
+    process.stdout.write(HELP);
+    return v.help ? EXIT.ok : EXIT.usage;
+  }
+  let port: number | undefined;
+  let timeout: number | undefined;
+  try {
+    port = intFlag(v.port, "port");
+    timeout = intFlag(v.timeout, "timeout");
+  } catch (error) {
+    return fail((error as Error).message, EXIT.usage);
+  }
+  const profile = v.profile ?? (v.dev ? "dev" : undefined);
+  const target = { url: v.url, token: v.token, password: v.password, port, profile, timeout };
+
+  if (group === "gateway") {
+    switch (verb) {
+      case "run":
+        return gatewayRun({ port, bind: v.bind, token: v.token, password: v.password, passwordFile: v["password-file"], auth: v.auth, profile, verbose: v.verbose });
+      case "call":
+        if (!rest[0]) return fail("gateway call needs a method name", EXIT.usage, "Example: clawgate gateway call health --json");
+        return gatewayCall(rest[0], { ...target, params: v.params, json: v.json, expectFinal: v["expect-final"] });
+      case "health":
+        return gatewayCall("health", { ...target, json: v.json });
+    }
+  }
+  return fail(`unknown command: ${positionals.join(" ")}`, EXIT.usage, "Run `clawgate --help` for usage.");
+}

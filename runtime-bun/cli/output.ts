@@ -1,0 +1,20 @@
+/**
+ * CLI output conventions: JSON for scripts, short coloured lines for people,
+ * and exit codes that mean something (78 = config/security refusal, as upstream).
+ */
+export const EXIT = { ok: 0, failure: 1, usage: 2, config: 78 } as const;
+
+const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
+const paint = (code: number) => (text: string) => (useColor ? `\x1b[${code}m${text}\x1b[0m` : text);
+export const color = { red: paint(31), green: paint(32), yellow: paint(33), dim: paint(2), bold: paint(1) };
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + "\n");
+}
+
+/** Prints an error for people (stderr) and returns the exit code. */
+export function fail(message: string, code: number = EXIT.failure, hint?: string): number {
+  process.stderr.write(`${color.red("error")} ${message}\n`);
+  if (hint) process.stderr.write(`${color.dim(hint)}\n`);
+  return code;
+}

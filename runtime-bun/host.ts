@@ -1,0 +1,30 @@
+/**
+ * Host facts only the process can read, for presence and status.
+ */
+import { hostname, networkInterfaces, release } from "node:os";
+import type { HostInfo } from "../core/runtime.ts";
+
+function firstExternalIPv4(): string | undefined {
+  for (const addrs of Object.values(networkInterfaces())) {
+    for (const a of addrs ?? []) if (a.family === "IPv4" && !a.internal) return a.address;
+  }
+  return undefined;
+}
+
+const FAMILY: Record<string, string> = { linux: "Linux", darwin: "Mac", win32: "Windows" };
+
+export function hostInfo(paths: { configPath: string; stateDir: string }): HostInfo {
+  return {
+    hostname: hostname(),
+    ip: firstExternalIPv4(),
+    platform: `${process.platform} ${release()}`,
+    deviceFamily: FAMILY[process.platform] ?? process.platform,
+    runtime: `bun ${Bun.version}`,
+    pid: process.pid,
+    memory: () => {
+      const m = process.memoryUsage();
+      return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal };
+    },
+    ...paths,
+  };
+}

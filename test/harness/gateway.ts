@@ -1,0 +1,68 @@
+/**
+ * Test harness: real gateways on port 0 with throwaway state dirs, in-process
+ * or as a child process running the real CLI.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ResolvedAuth } from "../../core/auth/secrets.ts";
+import type { OpenClawConfig } from "../../core/config/schema.ts";
+import { hostInfo } from "../../runtime-bun/host.ts";
+import { FileLogger } from "../../runtime-bun/log-file.ts";
+import { serveGateway, type RunningGateway } from "../../runtime-bun/server.ts";
+import { databasePath, SqliteStore } from "../../runtime-bun/sqlite-store.ts";
+import { loadOrCreateIdentity } from "../../runtime-bun/state.ts";
+
+export const TEST_TOKEN = "test-token-0123456789abcdef";
+
+export interface TestGateway {
+  running: RunningGateway;
+  url: string;
+  port: number;
+  dir: string;
+  store: SqliteStore;
+  logger: FileLogger;
+  stop(): Promise<void>;
+}
+
+export interface TestGatewayOptions {
+  auth?: ResolvedAuth;
+  config?: OpenClawConfig;
+  handshakeTimeoutMs?: number;
+  tickIntervalMs?: number;
+  hostnames?: string[];
+}
+
+/** A gateway in this process on 127.0.0.1:0 with token auth unless told otherwise. */
+export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<TestGateway> {
+  const dir = mkdtempSync(join(tmpdir(), "clawgate-test-"));
+  const store = new SqliteStore(databasePath(dir));
+  const logger = new FileLogger(join(dir, "logs", "gateway.log"), "debug", null);
+  const running = serveGateway({
+    config: opts.config ?? {},
+    auth: opts.auth ?? { mode: "token", token: TEST_TOKEN },
+    host: hostInfo({ configPath: join(dir, "openclaw.json"), stateDir: dir }),
+    identity: await loadOrCreateIdentity(dir),
+    logger,
+    logs: logger,
+    devices: store,
+    buildId: "clawgate-test",
+    handshakeTimeoutMs: opts.handshakeTimeoutMs,
+    tickIntervalMs: opts.tickIntervalMs,
+    port: 0,
+    hostnames: opts.hostnames ?? ["127.0.0.1"],
+  });
+  return {
+    running,
+    url: `ws://127.0.0.1:${running.port}`,
+    port: running.port,
+    dir,
+    store,
+    logger,
+    async stop() {
+      await running.stop();
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * A raw WebSocket peer for protocol tests: sends exact bytes, records every
+ * frame and the close, and waits for conditions instead of sleeping.
+ */
+import { TEST_TOKEN } from "./gateway.ts";
+
+export interface Frame {
+  type: string;
+  id?: string;
+  ok?: boolean;
+  event?: string;
+  payload?: any;
+  error?: any;
+  seq?: number;
+  stateVersion?: { presence: number; health: number };
+}
+
+export class RawSocket {
+  readonly frames: Frame[] = [];
+  closed?: { code: number; reason: string };
+  private waiters: (() => void)[] = [];
+  private constructor(readonly ws: WebSocket) {
+    ws.onmessage = (ev) => {
+      this.frames.push(JSON.parse(String(ev.data)));
+      this.wake();
+    };
+    ws.onclose = (ev) => {
+      this.closed = { code: ev.code, reason: ev.reason };
+      this.wake();
+    };
+  }
+
+  static async open(url: string, headers?: Record<string, string>): Promise<RawSocket> {
+    const ws = new WebSocket(url, headers ? ({ headers } as unknown as string[]) : undefined);
+    const sock = new RawSocket(ws);
+    await new Promise<void>((resolve, reject) => {
+      ws.onopen = () => resolve();
+      ws.onerror = () => reject(new Error(`cannot open ${url}`));
+    });
+    await sock.until(() => sock.frames.some((f) => f.event === "connect.challenge"));
+    return sock;
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const fn of w) fn();
+  }
+
+  /** Resolves when `cond` holds; rejects after `ms`. */
+  async until(cond: () => boolean, ms = 5000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!cond()) {
+      if (Date.now() > deadline) throw new Error("condition not met in time");
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 50);
+      });
+    }
+  }
+
+  get nonce(): string {
+    return this.frames.find((f) => f.event === "connect.challenge")!.payload.nonce;
+  }
+
+  send(value: unknown): void {
+    this.ws.send(typeof value === "string" ? value : JSON.stringify(value));
+  }
+
+  /** Sends a request and waits for its response frame. */
+  async request(method: string, params?: unknown, id = crypto.randomUUID()): Promise<Frame> {
+    this.send({ type: "req", id, method, ...(params === undefined ? {} : { params }) });
+    await this.until(() => this.frames.some((f) => f.type === "res" && f.id === id));
+    return this.frames.find((f) => f.type === "res" && f.id === id)!;
+  }
+
+  async waitClose(ms = 5000): Promise<{ code: number; reason: string }> {
+    await this.until(() => this.closed !== undefined, ms);
+    return this.closed!;
+  }
+
+  events(name: string): Frame[] {
+    return this.frames.filter((f) => f.type === "event" && f.event === name);
+  }
+
+  close(): void {
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(1000);
+  }
+}
+
+/** Connect params as the reference GatewayClient sends them by default (§2.2). */
+export function connectParams(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    minProtocol: 4,
+    maxProtocol: 4,
+    client: { id: "gateway-client", version: "0.0.0", platform: "linux", mode: "backend" },
+    caps: [],
+    auth: { token: TEST_TOKEN },
+    role: "operator",
+    scopes: ["operator.admin"],
+    ...overrides,
+  };
+}
+
+/** Opens a socket and completes the handshake with `params`. */
+export async function connected(url: string, params = connectParams()): Promise<{ sock: RawSocket; hello: Frame }> {
+  const sock = await RawSocket.open(url);
+  const hello = await sock.request("connect", params, "c1");
+  return { sock, hello };
+}
