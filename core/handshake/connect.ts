@@ -48,7 +48,7 @@ type SecretResult = { ok: true; method: AuthMethod } | { ok: false; reason: Auth
 
 /** Step 1: the closed params schema. */
 function parseParams(raw: unknown): ConnectParams {
-  const parsed = connectParamsSchema.safeParse(raw ?? {});
+  const parsed = connectParamsSchema.safeParse(raw ?? {}, { reportInput: true });
   if (parsed.success) return parsed.data;
   const message = `invalid connect params: ${formatIssues(parsed.error.issues)}`;
   throw new GatewayError({ code: "INVALID_REQUEST", message }, { code: Close.policy, reason: message });

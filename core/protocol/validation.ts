@@ -41,7 +41,10 @@ function describe(issue: z.core.$ZodIssue): { path: readonly PropertyKey[]; text
   }
 }
 
-/** One line naming every problem, e.g. `at root: unexpected property 'bogus'`. */
+/**
+ * One line naming every problem, e.g. `at root: unexpected property 'bogus'`.
+ * Parse with `{ reportInput: true }` so a missing key can be told from a wrong type.
+ */
 export function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
   return issues.map((issue) => {
     const { path, text } = describe(issue);

@@ -88,7 +88,7 @@ export class Router {
       }
       if (def.access !== "node-role" && !caller.effective.has(def.access)) throw missingScope(def.access);
     }
-    const parsed = def!.params.safeParse(rawParams ?? {});
+    const parsed = def!.params.safeParse(rawParams ?? {}, { reportInput: true });
     if (!parsed.success) throw invalidRequest(`invalid ${name} params: ${formatIssues(parsed.error.issues)}`);
     return () => def!.handler(parsed.data, caller);
   }

@@ -1,0 +1,65 @@
+/**
+ * core/ must run unchanged on Bun, Node and Deno: Web APIs and the allowed
+ * packages only (design card).
+ */
+import { describe, expect, test } from "bun:test";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+
+const CORE = join(import.meta.dir, "../../core");
+const ALLOWED_PACKAGES = new Set(["hono", "zod", "tweetnacl", "json5", "dns-packet", "croner"]);
+const RUNTIME_GLOBALS = /\b(Bun|Deno)\.|\bprocess\.|\bBuffer\.|\brequire\(|__dirname|__filename/;
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sources(path) : path.endsWith(".ts") ? [path] : [];
+  });
+}
+
+/** Import specifiers of a module, static and dynamic. */
+function imports(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/(?:import|export)\s[^'"]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^import\s+["']([^"']+)["']/gm)) {
+    out.push((m[1] ?? m[2] ?? m[3])!);
+  }
+  return out;
+}
+
+/** Code without comments and string contents, so prose cannot trip the global check. */
+function code(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "").replace(/`(?:\\.|[^`\\])*`|"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'/g, '""');
+}
+
+export function violations(file: string, text: string): string[] {
+  const out: string[] = [];
+  for (const spec of imports(text)) {
+    if (spec.startsWith(".")) {
+      if (!spec.endsWith(".ts")) out.push(`${file}: relative import without .ts: ${spec}`);
+      if (spec.includes("runtime-")) out.push(`${file}: imports a runtime shim: ${spec}`);
+    } else {
+      const pkg = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]!;
+      if (!ALLOWED_PACKAGES.has(pkg)) out.push(`${file}: imports ${spec}`);
+    }
+  }
+  const m = RUNTIME_GLOBALS.exec(code(text));
+  if (m) out.push(`${file}: uses runtime global ${m[0]}`);
+  return out;
+}
+
+describe("core purity", () => {
+  test("every core module imports only Web-safe packages and relative .ts files", () => {
+    const found = sources(CORE).flatMap((f) => violations(relative(CORE, f), readFileSync(f, "utf8")));
+    expect(found).toEqual([]);
+  });
+
+  test("the scanner catches each kind of violation (control)", () => {
+    expect(violations("x.ts", 'import { readFileSync } from "node:fs";')).toHaveLength(1);
+    expect(violations("x.ts", 'import { Database } from "bun:sqlite";')).toHaveLength(1);
+    expect(violations("x.ts", 'import { x } from "./y";')).toHaveLength(1);
+    expect(violations("x.ts", 'import { s } from "../runtime-bun/server.ts";')).toHaveLength(1);
+    expect(violations("x.ts", "const v = process.env.HOME;")).toHaveLength(1);
+    expect(violations("x.ts", "await Bun.sleep(1);")).toHaveLength(1);
+    expect(violations("x.ts", '// Bun.serve is the shim\'s business\nimport { z } from "zod";')).toEqual([]);
+  });
+});
