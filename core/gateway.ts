@@ -193,7 +193,9 @@ export class Gateway implements ClientHost {
     if (!this.broadcastSinceSweep) return;
     this.broadcastSinceSweep = false;
     for (const client of this.clients) {
-      if (client.state === "ready" && client.conn.bufferedAmount() > MAX_BUFFERED_BYTES) client.close(Close.policy, "slow consumer");
+      if (client.state !== "ready" || client.conn.bufferedAmount() <= MAX_BUFFERED_BYTES) continue;
+      this.options.logger.warn("gateway/ws", "closing slow consumer", { connId: client.connId, bufferedBytes: client.conn.bufferedAmount() });
+      client.close(Close.policy, "slow consumer");
     }
   }
 
