@@ -1,0 +1,52 @@
+/**
+ * The real `openclaw@2026.9.6` CLI against clawgate (spec §0.14, §12).
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startTestGateway, TEST_TOKEN, type TestGateway } from "../harness/gateway.ts";
+import { openclaw, openclawCliAvailable, SKIP_MESSAGE } from "../harness/openclaw-cli.ts";
+
+const available = openclawCliAvailable();
+if (!available) console.warn(`skipping openclaw CLI interop: ${SKIP_MESSAGE}`);
+
+describe.skipIf(!available)("openclaw CLI against clawgate", () => {
+  let gw: TestGateway;
+  let home: string;
+  beforeAll(async () => {
+    gw = await startTestGateway();
+    home = mkdtempSync(join(tmpdir(), "openclaw-home-"));
+  });
+  afterAll(async () => {
+    await gw.stop();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  for (const method of ["health", "status", "system-presence"]) {
+    test(`openclaw gateway call ${method} --json -> exit 0 with the payload`, async () => {
+      const res = await openclaw(["gateway", "call", method, "--url", gw.url, "--token", TEST_TOKEN, "--json"], home);
+      expect(res.code).toBe(0);
+      const payload = JSON.parse(res.stdout);
+      if (method === "health") expect(payload.ok).toBe(true);
+      if (method === "status") expect(payload.runtimeVersion).toBeString();
+      if (method === "system-presence") expect(payload[0].reason).toBe("self");
+    }, 30_000);
+  }
+
+  test("openclaw gateway call with a wrong token -> exit 1, AUTH_TOKEN_MISMATCH", async () => {
+    const res = await openclaw(["gateway", "call", "health", "--url", gw.url, "--token", "wrong-token", "--json"], home);
+    expect(res.code).toBe(1);
+    expect(res.stdout + res.stderr).toContain("gateway token mismatch");
+  }, 30_000);
+
+  test("openclaw gateway probe --json reports clawgate reachable", async () => {
+    const res = await openclaw(["gateway", "probe", "--url", gw.url, "--token", TEST_TOKEN, "--json"], home);
+    expect(res.code).toBe(0);
+    const report = JSON.parse(res.stdout);
+    expect(report.ok).toBe(true);
+    const target = report.targets.find((t: any) => t.url === gw.url);
+    expect(target.connect.ok).toBe(true);
+    expect(target.server.version).toBe("2026.9.6");
+  }, 30_000);
+});
