@@ -1,0 +1,112 @@
+/**
+ * Scenario: handshake latency, socket open -> hello-ok, against the real CLI
+ * gateway in a child process (spec §2). Four clients side by side:
+ * the reference GatewayClient and a bare Bun WebSocket, each with the shared
+ * token alone and with a paired device identity (§3, §4.4).
+ * Budget: GatewayClient token handshake p50 < 2 ms.
+ */
+import { GatewayClient, type GatewayClientOptions } from "@openclaw/gateway-client";
+import { bench, summary } from "mitata";
+import { newDeviceKey, signedDevice, type DeviceKey, type SignedParams } from "./lib/device-key.ts";
+import { BENCH_TOKEN, startGatewayProcess } from "./lib/gateway-process.ts";
+import { ns, runBenches, statsOf } from "./lib/mitata-run.ts";
+import { report } from "./lib/report.ts";
+import { backendConnectParams, Peer } from "./lib/ws-peer.ts";
+
+/** Connect params of a device client: the CLI identity, signed over the shared token (§3). */
+function deviceParams(): SignedParams & Record<string, unknown> {
+  return {
+    minProtocol: 4,
+    maxProtocol: 4,
+    client: { id: "cli", version: "2026.9.6", platform: "linux", deviceFamily: "Linux", mode: "cli" },
+    caps: [],
+    auth: { token: BENCH_TOKEN },
+    role: "operator",
+    scopes: ["operator.admin"],
+  };
+}
+
+/** Bare socket: open, challenge, connect, hello-ok. */
+async function bareHandshake(url: string, key?: DeviceKey): Promise<Peer> {
+  const peer = await Peer.open(url);
+  if (key) {
+    const params = deviceParams();
+    await peer.connect({ ...params, device: signedDevice(key, params, peer.challenge!) });
+  } else {
+    await peer.connect(backendConnectParams());
+  }
+  return peer;
+}
+
+/** The reference client's host callbacks for a device identity kept in memory. */
+function deviceHostDeps(key: DeviceKey): Pick<GatewayClientOptions, "deviceIdentity" | "hostDeps"> {
+  let stored: { token: string; scopes: string[] } | null = null;
+  return {
+    deviceIdentity: { deviceId: key.id, privateKeyPem: key.privateKeyPem, publicKeyPem: "bench" },
+    hostDeps: {
+      signDevicePayload: (_pem, payload) => key.sign(payload),
+      publicKeyRawBase64UrlFromPem: () => key.publicKey,
+      loadDeviceAuthToken: () => stored,
+      storeDeviceAuthToken: ({ token, scopes }) => {
+        stored = { token, scopes };
+      },
+      clearDeviceAuthToken: () => {
+        stored = null;
+      },
+    },
+  };
+}
+
+/** Reference client: start() to onHelloOk; rejects on a connect error or early close. */
+function clientHandshake(opts: GatewayClientOptions): Promise<GatewayClient> {
+  return new Promise((resolve, reject) => {
+    const client: GatewayClient = new GatewayClient({
+      ...opts,
+      onHelloOk: () => resolve(client),
+      onConnectError: (error) => {
+        client.stop();
+        reject(error);
+      },
+      onClose: (code, reason) => reject(new Error(`closed ${code} ${reason}`)),
+    });
+    client.start();
+  });
+}
+
+const gw = await startGatewayProcess();
+try {
+  const url = gw.url;
+  const key = newDeviceKey();
+  // First connect from loopback pairs the device silently (§4.4); later ones reuse the pairing.
+  const first = await bareHandshake(url, key);
+  await first.close();
+  const clientKey = newDeviceKey();
+  const clientDevice = deviceHostDeps(clientKey);
+  const clientDeviceOpts: GatewayClientOptions = { url, token: BENCH_TOKEN, clientName: "cli", mode: "cli", platform: "linux", deviceFamily: "Linux", scopes: ["operator.admin"], ...clientDevice };
+  (await clientHandshake(clientDeviceOpts)).stop();
+
+  summary(() => {
+    bench("GatewayClient token", async () => (await clientHandshake({ url, token: BENCH_TOKEN })).stop()).baseline();
+    bench("bare WebSocket token", async () => void (await bareHandshake(url)).ws.close(1000));
+    bench("GatewayClient token+device", async () => (await clientHandshake(clientDeviceOpts)).stop());
+    bench("bare WebSocket token+device", async () => void (await bareHandshake(url, key)).ws.close(1000));
+  });
+  const stats = await runBenches();
+  const p50 = (name: string) => ns.toMs(statsOf(stats, name).p50);
+  const refToken = p50("GatewayClient token");
+  const bareToken = p50("bare WebSocket token");
+  const bareDevice = p50("bare WebSocket token+device");
+  report({
+    scenario: "handshake (open -> hello-ok, gateway in a child process)",
+    metrics: [
+      { name: "GatewayClient token p50", value: refToken, unit: "ms", budget: { op: "<", limit: 2 } },
+      { name: "bare WebSocket token p50", value: bareToken, unit: "ms" },
+      { name: "GatewayClient token+device p50", value: p50("GatewayClient token+device"), unit: "ms" },
+      { name: "bare WebSocket token+device p50", value: bareDevice, unit: "ms" },
+      { name: "GatewayClient / bare (token)", value: refToken / bareToken, unit: "x", note: "client-side overhead of the reference client" },
+      { name: "device / no device (bare)", value: bareDevice / bareToken, unit: "x", note: "cost of the device proof + pairing lookup" },
+    ],
+  });
+} finally {
+  await gw.stop();
+}

@@ -1,0 +1,97 @@
+/**
+ * The gateway under test as a child process: the real CLI
+ * (`clawgate gateway run --port 0`) with a throwaway state dir and a known
+ * token, so load generators in this process never share its event loop.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { Subprocess } from "bun";
+
+/** The shared secret every bench gateway is started with. */
+export const BENCH_TOKEN = "bench-token-0123456789abcdef";
+
+/** Path of the CLI entry point. */
+export const CLI = resolve(import.meta.dir, "../../runtime-bun/bin/clawgate.ts");
+
+export interface GatewayProcess {
+  proc: Subprocess<"ignore", "pipe", "pipe">;
+  pid: number;
+  port: number;
+  url: string;
+  dir: string;
+  /** Last lines the gateway wrote to stderr, for error messages. */
+  stderrTail(): string;
+  stop(): Promise<void>;
+}
+
+/** A state dir that only this run uses; HOME points there too so nothing touches ~/.openclaw. */
+export function tempStateEnv(): { dir: string; env: Record<string, string> } {
+  const dir = mkdtempSync(join(tmpdir(), "clawgate-bench-"));
+  return { dir, env: { ...(process.env as Record<string, string>), HOME: dir, OPENCLAW_STATE_DIR: join(dir, ".openclaw"), OPENCLAW_HOME: dir } };
+}
+
+/** Keeps the last `max` characters of a stream, draining it so the child never blocks on a full pipe. */
+export function drainTail(stream: ReadableStream<Uint8Array>, max = 4000): () => string {
+  let tail = "";
+  const decoder = new TextDecoder();
+  const reader = stream.getReader();
+  void (async () => {
+    for (let r = await reader.read(); !r.done; r = await reader.read()) tail = (tail + decoder.decode(r.value, { stream: true })).slice(-max);
+  })();
+  return () => tail;
+}
+
+/** Starts `clawgate gateway run --port 0 --token BENCH_TOKEN`; resolves once it printed its port. */
+export async function startGatewayProcess(extraArgs: string[] = []): Promise<GatewayProcess> {
+  const { dir, env } = tempStateEnv();
+  const proc = Bun.spawn([process.execPath, CLI, "gateway", "run", "--port", "0", "--token", BENCH_TOKEN, ...extraArgs], {
+    env,
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const stderrTail = drainTail(proc.stderr);
+  const port = await readPort(proc.stdout, proc.exited, stderrTail);
+  return {
+    proc,
+    pid: proc.pid,
+    port,
+    url: `ws://127.0.0.1:${port}`,
+    dir,
+    stderrTail,
+    async stop() {
+      proc.kill("SIGTERM");
+      const timer = setTimeout(() => proc.kill("SIGKILL"), 3000);
+      await proc.exited;
+      clearTimeout(timer);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Reads stdout until "clawgate listening on port N", then keeps draining it. */
+async function readPort(stdout: ReadableStream<Uint8Array>, exited: Promise<number>, stderrTail: () => string): Promise<number> {
+  const reader = stdout.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  let listening = false;
+  const died = exited.then((code) => {
+    if (!listening) throw new Error(`gateway exited with ${code} before listening:\n${stderrTail()}`);
+  });
+  while (true) {
+    const read = await Promise.race([reader.read(), died]);
+    if (!read) continue;
+    const { value, done } = read;
+    if (done) throw new Error(`gateway closed stdout before listening:\n${stderrTail()}`);
+    text += decoder.decode(value, { stream: true });
+    const match = /clawgate listening on port (\d+)/.exec(text);
+    if (match) {
+      listening = true;
+      void (async () => {
+        while (!(await reader.read()).done);
+      })();
+      return Number(match[1]);
+    }
+  }
+}
