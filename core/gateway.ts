@@ -188,6 +188,13 @@ export class Gateway implements ClientHost {
     return false;
   }
 
+  /** Ends a device's sessions (of one role) after its pairing or token changed: 4001, as upstream. */
+  disconnectDevice(deviceId: string, role?: string): void {
+    for (const c of this.clients) {
+      if (c.caller?.deviceId === deviceId && (role === undefined || c.caller.role === role)) c.close(Close.authChanged, "device removed");
+    }
+  }
+
   /** Closes sockets whose outbound backlog passed `maxBufferedBytes` (§1.4). */
   sweepSlowConsumers(): void {
     if (!this.broadcastSinceSweep) return;

@@ -216,6 +216,7 @@ export async function authenticateConnect(ctx: ConnectContext): Promise<Admissio
     client: params.client,
     method: secret.method,
     silentAllowed: isLocalClient && !hasBrowserOrigin,
+    remoteIp: ctx.peer.remoteAddress || undefined,
     now: ctx.now,
   });
   return { params, role, scopes, method: secret.method, isLocalClient, device: admitted };

@@ -3,30 +3,43 @@
  * `device.token.*`). Runtime-agnostic.
  */
 import { z } from "zod";
+import type { ManagementCaller } from "../../device/management.ts";
 import type { Gateway } from "../../gateway.ts";
-import { method, missingScope, noParams } from "../router.ts";
+import { method, noParams, type Caller } from "../router.ts";
 
-const requestId = z.strictObject({ requestId: z.string().min(1) });
-const deviceId = z.strictObject({ deviceId: z.string().min(1) });
+const nonEmpty = z.string().min(1);
+const requestId = z.strictObject({ requestId: nonEmpty });
+const deviceRole = z.strictObject({ deviceId: nonEmpty, role: nonEmpty });
 
 export function deviceMethods(gw: Gateway) {
   const reg = gw.devices;
+  /** Device-token sessions are limited to their own device (§6); others act as the owner. */
+  const manager = (caller: Caller): ManagementCaller => {
+    const viaDeviceToken = [...gw.clients].some((c) => c.connId === caller.connId && c.admission?.method === "device-token");
+    return { scopes: caller.scopes, deviceTokenDeviceId: viaDeviceToken ? caller.deviceId : undefined };
+  };
+  /** The device's open sessions end once their pairing or token changed, after this reply is sent. */
+  const disconnectLater = (deviceId: string, role?: string) => queueMicrotask(() => gw.disconnectDevice(deviceId, role));
+
   return [
-    method("device.pair.list", noParams, () => reg.list(gw.now(), (id) => gw.isDeviceConnected(id))),
-    method("device.pair.approve", requestId, (p, caller) => reg.approve(p.requestId, caller.scopes, gw.now())),
-    method("device.pair.reject", requestId, (p) => reg.reject(p.requestId, gw.now())),
-    method("device.pair.remove", deviceId, (p) => reg.remove(p.deviceId)),
-    method("device.pair.rename", z.strictObject({ deviceId: z.string().min(1), displayName: z.string().min(1).max(128) }), (p) => reg.rename(p.deviceId, p.displayName)),
-    method("device.token.rotate", z.strictObject({ deviceId: z.string().min(1), role: z.string().min(1), scopes: z.array(z.string()).optional() }),
-      (p, caller) => {
-        // Tokens for non-operator roles are admin business (§4.3).
-        if (p.role !== "operator" && !caller.effective.has("operator.admin")) throw missingScope("operator.admin");
-        return reg.rotate(p.deviceId, p.role, p.scopes, caller.deviceId === p.deviceId, gw.now());
-      },
-    ),
-    method("device.token.revoke", z.strictObject({ deviceId: z.string().min(1), role: z.string().min(1) }), (p, caller) => {
-      if (p.role !== "operator" && !caller.effective.has("operator.admin")) throw missingScope("operator.admin");
-      return reg.revoke(p.deviceId, p.role, gw.now());
+    method("device.pair.list", noParams, (_p, caller) => reg.list(manager(caller), gw.now(), (id) => gw.isDeviceConnected(id))),
+    method("device.pair.approve", requestId, (p, caller) => reg.approve(p.requestId.trim(), manager(caller), gw.now())),
+    method("device.pair.reject", requestId, (p, caller) => reg.reject(p.requestId.trim(), manager(caller), gw.now())),
+    method("device.pair.remove", z.strictObject({ deviceId: nonEmpty }), (p, caller) => {
+      const result = reg.remove(p.deviceId, manager(caller));
+      disconnectLater(p.deviceId);
+      return result;
+    }),
+    method("device.pair.rename", z.strictObject({ deviceId: nonEmpty, label: z.string().min(1).max(64) }), (p, caller) => reg.rename(p.deviceId, p.label, manager(caller))),
+    method("device.token.rotate", z.strictObject({ deviceId: nonEmpty, role: nonEmpty, scopes: z.array(nonEmpty).optional() }), (p, caller) => {
+      const result = reg.rotate(p.deviceId, p.role, p.scopes, manager(caller), gw.now());
+      disconnectLater(p.deviceId, p.role);
+      return result;
+    }),
+    method("device.token.revoke", deviceRole, (p, caller) => {
+      const result = reg.revoke(p.deviceId, p.role, manager(caller), gw.now());
+      disconnectLater(p.deviceId, p.role);
+      return result;
     }),
   ];
 }
