@@ -2,14 +2,14 @@
  * Scenario: handshake latency, socket open -> hello-ok, against the real CLI
  * gateway in a child process (spec §2). Four clients side by side:
  * the reference GatewayClient and a bare Bun WebSocket, each with the shared
- * token alone and with a paired device identity (§3, §4.4).
+ * token alone and with a paired device identity (§3, §4.4), plus the bare
+ * socket's upgrade + challenge alone as the transport floor.
  * Budget: GatewayClient token handshake p50 < 2 ms.
  */
 import { GatewayClient, type GatewayClientOptions } from "@openclaw/gateway-client";
-import { bench, summary } from "mitata";
 import { newDeviceKey, signedDevice, type DeviceKey, type SignedParams } from "./lib/device-key.ts";
 import { BENCH_TOKEN, startGatewayProcess } from "./lib/gateway-process.ts";
-import { ns, runBenches, statsOf } from "./lib/mitata-run.ts";
+import { compareLatency, ns, statsOf } from "./lib/mitata-run.ts";
 import { report } from "./lib/report.ts";
 import { backendConnectParams, Peer } from "./lib/ws-peer.ts";
 
@@ -85,17 +85,20 @@ try {
   const clientDeviceOpts: GatewayClientOptions = { url, token: BENCH_TOKEN, clientName: "cli", mode: "cli", platform: "linux", deviceFamily: "Linux", scopes: ["operator.admin"], ...clientDevice };
   (await clientHandshake(clientDeviceOpts)).stop();
 
-  summary(() => {
-    bench("GatewayClient token", async () => (await clientHandshake({ url, token: BENCH_TOKEN })).stop()).baseline();
-    bench("bare WebSocket token", async () => void (await bareHandshake(url)).ws.close(1000));
-    bench("GatewayClient token+device", async () => (await clientHandshake(clientDeviceOpts)).stop());
-    bench("bare WebSocket token+device", async () => void (await bareHandshake(url, key)).ws.close(1000));
-  });
-  const stats = await runBenches();
+  // Each sample: open -> hello-ok, then the (non-blocking) close call.
+  const stats = await compareLatency([
+    { name: "GatewayClient token", fn: async () => (await clientHandshake({ url, token: BENCH_TOKEN })).stop() },
+    { name: "bare WebSocket token", fn: async () => (await bareHandshake(url)).ws.close(1000) },
+    { name: "GatewayClient token+device", fn: async () => (await clientHandshake(clientDeviceOpts)).stop() },
+    { name: "bare WebSocket token+device", fn: async () => (await bareHandshake(url, key)).ws.close(1000) },
+    // Transport floor: upgrade and challenge only, no connect request.
+    { name: "bare WebSocket open -> challenge", fn: async () => (await Peer.open(url)).ws.close(1000) },
+  ]);
   const p50 = (name: string) => ns.toMs(statsOf(stats, name).p50);
   const refToken = p50("GatewayClient token");
   const bareToken = p50("bare WebSocket token");
   const bareDevice = p50("bare WebSocket token+device");
+  const floor = p50("bare WebSocket open -> challenge");
   report({
     scenario: "handshake (open -> hello-ok, gateway in a child process)",
     metrics: [
@@ -103,6 +106,8 @@ try {
       { name: "bare WebSocket token p50", value: bareToken, unit: "ms" },
       { name: "GatewayClient token+device p50", value: p50("GatewayClient token+device"), unit: "ms" },
       { name: "bare WebSocket token+device p50", value: bareDevice, unit: "ms" },
+      { name: "bare open -> challenge p50", value: floor, unit: "ms", note: "transport floor" },
+      { name: "connect -> hello-ok share (bare)", value: bareToken - floor, unit: "ms", note: "token p50 minus floor" },
       { name: "GatewayClient / bare (token)", value: refToken / bareToken, unit: "x", note: "client-side overhead of the reference client" },
       { name: "device / no device (bare)", value: bareDevice / bareToken, unit: "x", note: "cost of the device proof + pairing lookup" },
     ],

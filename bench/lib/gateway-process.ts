@@ -52,7 +52,7 @@ export async function startGatewayProcess(extraArgs: string[] = []): Promise<Gat
     stderr: "pipe",
   });
   const stderrTail = drainTail(proc.stderr);
-  const port = await readPort(proc.stdout, proc.exited, stderrTail);
+  const port = await readPort(proc.stdout, proc.exited, stderrTail, /clawgate listening on port (\d+)/);
   return {
     proc,
     pid: proc.pid,
@@ -70,22 +70,22 @@ export async function startGatewayProcess(extraArgs: string[] = []): Promise<Gat
   };
 }
 
-/** Reads stdout until "clawgate listening on port N", then keeps draining it. */
-async function readPort(stdout: ReadableStream<Uint8Array>, exited: Promise<number>, stderrTail: () => string): Promise<number> {
+/** Reads stdout until `pattern` (whose group 1 is the port) appears, then keeps draining it. */
+export async function readPort(stdout: ReadableStream<Uint8Array>, exited: Promise<number>, stderrTail: () => string, pattern: RegExp): Promise<number> {
   const reader = stdout.getReader();
   const decoder = new TextDecoder();
   let text = "";
   let listening = false;
   const died = exited.then((code) => {
-    if (!listening) throw new Error(`gateway exited with ${code} before listening:\n${stderrTail()}`);
+    if (!listening) throw new Error(`child exited with ${code} before listening:\n${stderrTail()}`);
   });
   while (true) {
     const read = await Promise.race([reader.read(), died]);
     if (!read) continue;
     const { value, done } = read;
-    if (done) throw new Error(`gateway closed stdout before listening:\n${stderrTail()}`);
+    if (done) throw new Error(`child closed stdout before listening:\n${stderrTail()}`);
     text += decoder.decode(value, { stream: true });
-    const match = /clawgate listening on port (\d+)/.exec(text);
+    const match = pattern.exec(text);
     if (match) {
       listening = true;
       void (async () => {

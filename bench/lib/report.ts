@@ -15,7 +15,7 @@ export interface Budget {
 export interface Metric {
   name: string;
   value: number;
-  unit: "ms" | "µs" | "MB" | "frames/s" | "x" | "KB" | "B";
+  unit: "ms" | "µs" | "ns" | "MB" | "frames/s" | "x" | "KB" | "B";
   budget?: Budget;
   note?: string;
 }
