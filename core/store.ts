@@ -4,6 +4,7 @@
  * embedded databases are; each mutating call is durable when it returns.
  * Runtime-agnostic.
  */
+import type { CronJob, CronRunEntry } from "./scheduler/types.ts";
 
 /** A device the owner (or a silent local rule) approved (§4.4). */
 export interface PairedDevice {
@@ -72,6 +73,37 @@ export interface DeviceStore {
   transaction<T>(fn: () => T): T;
 }
 
+/** An unknown chat sender waiting for the owner to approve its DM pairing code. */
+export interface SenderPairingRequest {
+  channel: string;
+  accountId: string;
+  senderId: string;
+  /** Short human code from an unambiguous alphabet, unique within the channel. */
+  code: string;
+  /** Opaque id for approving without the code (`channels.pairing.*`). */
+  requestId: string;
+  createdAtMs: number;
+  lastSeenAtMs: number;
+  meta?: Record<string, string>;
+}
+
+/** What sender (DM) pairing needs from storage: pending codes and each channel account's allowlist. */
+export interface SenderPairingStore {
+  /** Pending requests, of one channel or all, oldest first. */
+  listSenderRequests(channel?: string): SenderPairingRequest[];
+  getSenderRequestByCode(channel: string, code: string): SenderPairingRequest | undefined;
+  getSenderRequestById(requestId: string): SenderPairingRequest | undefined;
+  /** Inserts or replaces the request of (channel, accountId, senderId). */
+  putSenderRequest(request: SenderPairingRequest): void;
+  deleteSenderRequest(channel: string, accountId: string, senderId: string): boolean;
+  /** Approved senders (`allowFrom`) of one channel account. */
+  listAllowFrom(channel: string, accountId: string): string[];
+  /** Adds a sender; false when it was already there. */
+  addAllowFrom(channel: string, accountId: string, senderId: string, approvedAtMs: number): boolean;
+  /** Runs `fn` atomically: all of its writes land, or none. */
+  transaction<T>(fn: () => T): T;
+}
+
 /** The command surface a node had approved, keyed by its device id (§8 node pairing). */
 export interface PairedNode {
   nodeId: string;
@@ -127,4 +159,81 @@ export interface NodeStore {
   deleteNodePending(nodeId: string): boolean;
   /** Runs `fn` atomically: all of its writes land, or none. */
   transaction<T>(fn: () => T): T;
+}
+
+/**
+ * One conversation (§6 `sessions.*`). `key` is canonical (`agent:<agentId>:<rest>`);
+ * `sessionId` names the current transcript and changes on reset.
+ */
+export interface SessionRecord {
+  key: string;
+  agentId: string;
+  sessionId: string;
+  createdAt: number;
+  updatedAt: number;
+  /** Fields set through `sessions.patch` (label, pinned, model, …), kept as given. */
+  fields: Record<string, unknown>;
+  status?: "running" | "done" | "failed" | "killed" | "timeout";
+  lastRunId?: string;
+  lastRunError?: string;
+}
+
+/** One transcript entry; `seq` is 1, 2, 3, … within its transcript. */
+export interface TranscriptMessage {
+  sessionId: string;
+  seq: number;
+  id: string;
+  role: "user" | "assistant";
+  text: string;
+  ts: number;
+  runId?: string;
+  /** stopReason, provider, model, usage, errorMessage of assistant turns. */
+  meta?: Record<string, unknown>;
+}
+
+export type RunStatus = "running" | "ok" | "error" | "aborted" | "timeout" | "interrupted";
+
+/** An agent run as it is known after a restart. */
+export interface RunRecord {
+  runId: string;
+  sessionKey: string;
+  sessionId: string;
+  agentId: string;
+  kind: string;
+  status: RunStatus;
+  startedAt: number;
+  endedAt?: number;
+  error?: string;
+}
+
+/** What sessions, transcripts and runs need from storage. */
+export interface SessionStore {
+  getSession(key: string): SessionRecord | undefined;
+  listSessions(): SessionRecord[];
+  putSession(session: SessionRecord): void;
+  deleteSession(key: string): boolean;
+  /** Appends `message`; its seq must be the transcript's last seq + 1. */
+  appendMessage(message: TranscriptMessage): void;
+  /** Up to `limit` messages with afterSeq < seq < beforeSeq, the newest ones, oldest first. */
+  readMessages(sessionId: string, range: { afterSeq?: number; beforeSeq?: number; limit: number }): TranscriptMessage[];
+  /** Highest seq of a transcript, 0 when empty. */
+  lastMessageSeq(sessionId: string): number;
+  deleteTranscript(sessionId: string): number;
+  putRun(run: RunRecord): void;
+  getRun(runId: string): RunRecord | undefined;
+  listRuns(status: RunStatus): RunRecord[];
+  /** Runs `fn` atomically: all of its writes land, or none. */
+  transaction<T>(fn: () => T): T;
+}
+
+/** What the scheduler needs from storage: cron jobs, their run log, small named state. */
+export interface SchedulerStore {
+  listCronJobs(): CronJob[];
+  putCronJob(job: CronJob): void;
+  deleteCronJob(id: string): boolean;
+  appendCronRun(entry: CronRunEntry): void;
+  /** Newest first, filtered by job and/or run id. */
+  listCronRuns(query: { jobId?: string; runId?: string; limit: number; offset: number }): { entries: CronRunEntry[]; total: number };
+  getSchedulerState(key: string): string | undefined;
+  putSchedulerState(key: string, value: string): void;
 }

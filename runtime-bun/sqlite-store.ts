@@ -7,7 +7,10 @@
 import { Database } from "bun:sqlite";
 import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { DeviceStore, DeviceTokenRecord, PairedDevice, PendingPairing } from "../core/store.ts";
+import type { CronJob, CronRunEntry } from "../core/scheduler/types.ts";
+import type {
+  DeviceStore, DeviceTokenRecord, PairedDevice, PendingPairing, RunRecord, RunStatus, SchedulerStore, SessionRecord, SessionStore, TranscriptMessage,
+} from "../core/store.ts";
 
 /** Versioned migrations; the index + 1 is the schema version they produce. */
 const MIGRATIONS = [
@@ -15,6 +18,16 @@ const MIGRATIONS = [
    CREATE TABLE pending_pairings (request_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, ts INTEGER NOT NULL, record TEXT NOT NULL);
    CREATE INDEX pending_pairings_device ON pending_pairings(device_id);
    CREATE TABLE device_tokens (device_id TEXT NOT NULL, role TEXT NOT NULL, token_hash TEXT NOT NULL, scopes TEXT NOT NULL, created_at_ms INTEGER NOT NULL, PRIMARY KEY (device_id, role));`,
+  // v2: sessions, transcripts and agent runs (§6 chat/sessions), cron jobs and their run log.
+  `CREATE TABLE sessions (key TEXT PRIMARY KEY, record TEXT NOT NULL);
+   CREATE TABLE transcript_messages (session_id TEXT NOT NULL, seq INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY (session_id, seq)) WITHOUT ROWID;
+   CREATE TABLE agent_runs (run_id TEXT PRIMARY KEY, status TEXT NOT NULL, record TEXT NOT NULL);
+   CREATE INDEX agent_runs_status ON agent_runs(status);
+   CREATE TABLE cron_jobs (id TEXT PRIMARY KEY, created_at_ms INTEGER NOT NULL, record TEXT NOT NULL);
+   CREATE TABLE cron_runs (id INTEGER PRIMARY KEY AUTOINCREMENT, job_id TEXT NOT NULL, run_id TEXT NOT NULL, record TEXT NOT NULL);
+   CREATE INDEX cron_runs_job ON cron_runs(job_id);
+   CREATE INDEX cron_runs_run ON cron_runs(run_id);
+   CREATE TABLE scheduler_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
 ];
 
 /** The database path for a state dir. */
@@ -22,7 +35,7 @@ export function databasePath(stateDir: string): string {
   return join(stateDir, "state", "clawgate.sqlite");
 }
 
-export class SqliteStore implements DeviceStore {
+export class SqliteStore implements DeviceStore, SessionStore, SchedulerStore {
   readonly db: Database;
 
   constructor(path: string) {
@@ -104,6 +117,85 @@ export class SqliteStore implements DeviceStore {
   deleteToken(deviceId: string, role: string): boolean {
     return this.db.query("DELETE FROM device_tokens WHERE device_id = ? AND role = ?").run(deviceId, role).changes > 0;
   }
+
+  getSession(key: string): SessionRecord | undefined {
+    return parseRow(this.db.query("SELECT record FROM sessions WHERE key = ?").get(key));
+  }
+
+  listSessions(): SessionRecord[] {
+    return parseRows(this.db.query("SELECT record FROM sessions").all());
+  }
+
+  putSession(session: SessionRecord): void {
+    this.db.query("INSERT INTO sessions (key, record) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET record = excluded.record").run(session.key, JSON.stringify(session));
+  }
+
+  deleteSession(key: string): boolean {
+    return this.db.query("DELETE FROM sessions WHERE key = ?").run(key).changes > 0;
+  }
+
+  appendMessage(message: TranscriptMessage): void {
+    // The primary key refuses a seq that is already taken, so a lost race cannot overwrite history.
+    this.db.query("INSERT INTO transcript_messages (session_id, seq, record) VALUES (?, ?, ?)").run(message.sessionId, message.seq, JSON.stringify(message));
+  }
+
+  readMessages(sessionId: string, range: { afterSeq?: number; beforeSeq?: number; limit: number }): TranscriptMessage[] {
+    const rows = this.db.query("SELECT record FROM transcript_messages WHERE session_id = ? AND seq > ? AND seq < ? ORDER BY seq DESC LIMIT ?")
+      .all(sessionId, range.afterSeq ?? 0, range.beforeSeq ?? Number.MAX_SAFE_INTEGER, range.limit);
+    return parseRows<TranscriptMessage>(rows).reverse();
+  }
+
+  lastMessageSeq(sessionId: string): number {
+    return (this.db.query("SELECT MAX(seq) AS seq FROM transcript_messages WHERE session_id = ?").get(sessionId) as { seq: number | null }).seq ?? 0;
+  }
+
+  deleteTranscript(sessionId: string): number {
+    return this.db.query("DELETE FROM transcript_messages WHERE session_id = ?").run(sessionId).changes;
+  }
+
+  putRun(run: RunRecord): void {
+    this.db.query("INSERT OR REPLACE INTO agent_runs (run_id, status, record) VALUES (?, ?, ?)").run(run.runId, run.status, JSON.stringify(run));
+  }
+
+  getRun(runId: string): RunRecord | undefined {
+    return parseRow(this.db.query("SELECT record FROM agent_runs WHERE run_id = ?").get(runId));
+  }
+
+  listRuns(status: RunStatus): RunRecord[] {
+    return parseRows(this.db.query("SELECT record FROM agent_runs WHERE status = ?").all(status));
+  }
+
+  listCronJobs(): CronJob[] {
+    return parseRows(this.db.query("SELECT record FROM cron_jobs ORDER BY created_at_ms, id").all());
+  }
+
+  putCronJob(job: CronJob): void {
+    this.db.query("INSERT INTO cron_jobs (id, created_at_ms, record) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET record = excluded.record").run(job.id, job.createdAtMs, JSON.stringify(job));
+  }
+
+  deleteCronJob(id: string): boolean {
+    return this.db.query("DELETE FROM cron_jobs WHERE id = ?").run(id).changes > 0;
+  }
+
+  appendCronRun(entry: CronRunEntry): void {
+    this.db.query("INSERT INTO cron_runs (job_id, run_id, record) VALUES (?, ?, ?)").run(entry.jobId, entry.runId, JSON.stringify(entry));
+  }
+
+  listCronRuns(query: { jobId?: string; runId?: string; limit: number; offset: number }): { entries: CronRunEntry[]; total: number } {
+    const where = "WHERE (?1 IS NULL OR job_id = ?1) AND (?2 IS NULL OR run_id = ?2)";
+    const args = [query.jobId ?? null, query.runId ?? null] as const;
+    const total = (this.db.query(`SELECT COUNT(*) AS n FROM cron_runs ${where}`).get(...args) as { n: number }).n;
+    const rows = this.db.query(`SELECT record FROM cron_runs ${where} ORDER BY id DESC LIMIT ?3 OFFSET ?4`).all(...args, query.limit, query.offset);
+    return { entries: parseRows(rows), total };
+  }
+
+  getSchedulerState(key: string): string | undefined {
+    return (this.db.query("SELECT value FROM scheduler_state WHERE key = ?").get(key) as { value: string } | null)?.value;
+  }
+
+  putSchedulerState(key: string, value: string): void {
+    this.db.query("INSERT INTO scheduler_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(key, value);
+  }
 }
 
 interface TokenRow {
@@ -116,4 +208,12 @@ interface TokenRow {
 
 function tokenFromRow(row: TokenRow): DeviceTokenRecord {
   return { deviceId: row.device_id, role: row.role, tokenHash: row.token_hash, scopes: JSON.parse(row.scopes), createdAtMs: row.created_at_ms };
+}
+
+function parseRow<T>(row: unknown): T | undefined {
+  return row ? JSON.parse((row as { record: string }).record) : undefined;
+}
+
+function parseRows<T>(rows: unknown[]): T[] {
+  return rows.map((r) => JSON.parse((r as { record: string }).record));
 }
