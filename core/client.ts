@@ -7,6 +7,7 @@ import type { Admission } from "./handshake/connect.ts";
 import { GatewayError, Close, unavailable, type ErrorShape } from "./protocol/errors.ts";
 import { decodeFrame, encodeError, encodeEvent, encodeResult, exceedsBytes } from "./protocol/frames.ts";
 import { MAX_PENDING_HANDSHAKE_FRAMES, MAX_PREAUTH_PAYLOAD_BYTES } from "./protocol/limits.ts";
+import type { NodeLink } from "./nodes/sessions.ts";
 import { RoleError, type Caller } from "./rpc/router.ts";
 import type { Connection } from "./runtime.ts";
 import { effectiveScopes } from "./scopes/scopes.ts";
@@ -189,6 +190,20 @@ export class Client {
     this.host.logError("request failed", { connId: this.connId, error: error instanceof Error ? error.stack ?? error.message : String(error) });
     const shape = unavailable("internal error").shape;
     return { shape, close: fallbackClose ? { code: fallbackClose.code, reason: shape.message } : undefined };
+  }
+
+  /** This socket as a node session sends through it: single-recipient events without seq (§1.3, §8). */
+  nodeLink(): NodeLink {
+    return {
+      connId: this.connId,
+      sendEvent: (event, payload) => {
+        if (this.state !== "ready") return false;
+        const status = this.conn.send(encodeEvent(event, payload));
+        if (status === "dropped") this.close(Close.policy, "slow consumer");
+        return status !== "dropped";
+      },
+      close: (code, reason) => this.close(code, reason),
+    };
   }
 
   /** Fixes who this client is after a successful handshake. */

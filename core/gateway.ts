@@ -13,15 +13,17 @@ import { knownEvents, viewClass } from "./events/audience.ts";
 import { authenticateConnect, type Admission } from "./handshake/connect.ts";
 import { buildHello } from "./handshake/hello.ts";
 import { Health } from "./health.ts";
+import { NodeHub } from "./nodes/hub.ts";
 import { Presence, type PresenceEntry } from "./presence/presence.ts";
 import { Close } from "./protocol/errors.ts";
 import { HANDSHAKE_TIMEOUT_MS, MAX_BUFFERED_BYTES, TICK_INTERVAL_MS } from "./protocol/limits.ts";
 import { deviceMethods } from "./rpc/methods/devices.ts";
 import { infoMethods } from "./rpc/methods/info.ts";
+import { nodeMethods } from "./rpc/methods/nodes.ts";
 import { systemMethods } from "./rpc/methods/system.ts";
 import { Router } from "./rpc/router.ts";
 import type { Connection, HostInfo, Logger, LogReader, Publisher } from "./runtime.ts";
-import type { DeviceStore } from "./store.ts";
+import type { DeviceStore, NodeStore } from "./store.ts";
 
 /** The OpenClaw release whose protocol clawgate speaks, reported as `server.version`. */
 export const OPENCLAW_COMPAT_VERSION = "2026.9.6";
@@ -41,6 +43,7 @@ export interface GatewayOptions {
   logs: LogReader;
   publisher: Publisher;
   devices: DeviceStore;
+  nodes: NodeStore;
   buildId: string;
   handshakeTimeoutMs?: number;
   tickIntervalMs?: number;
@@ -55,6 +58,7 @@ export class Gateway implements ClientHost {
   readonly presence: Presence;
   readonly health: Health;
   readonly devices: DeviceRegistry;
+  readonly nodes: NodeHub;
   readonly limiter: AuthRateLimiter;
   readonly handshakeTimeoutMs: number;
   readonly tickIntervalMs: number;
@@ -82,6 +86,14 @@ export class Gateway implements ClientHost {
     this.router.add(systemMethods(this));
     this.router.add(infoMethods(this));
     this.router.add(deviceMethods(this));
+    this.nodes = new NodeHub({
+      store: options.nodes,
+      devices: options.devices,
+      broadcast: (event, payload) => this.broadcast(event, payload),
+      commandConfig: () => this.config.gateway?.nodes?.commands,
+      now: () => this.now(),
+    });
+    this.router.add(nodeMethods(this));
   }
 
   readonly now: () => number;
@@ -141,6 +153,7 @@ export class Gateway implements ClientHost {
       ts: this.now(),
     });
     const hello = buildHello(this, client, admission);
+    if (admission.role === "node") this.nodes.attach(client.nodeLink(), admission, client.conn.peer.remoteAddress);
     this.broadcaster.join(client.conn, client.view);
     // Queue the presence broadcast behind hello-ok so the client sees hello first.
     queueMicrotask(() => this.broadcastPresence(version));
@@ -157,6 +170,7 @@ export class Gateway implements ClientHost {
   closed(client: Client): void {
     if (!this.clients.delete(client) || !client.caller) return;
     this.broadcaster.leave(client.conn, client.view);
+    if (client.caller.role === "node" && client.caller.deviceId) this.nodes.detach(client.caller.deviceId, client.connId);
     const version = this.presence.disconnect(client.connId);
     if (version !== null) this.broadcastPresence(version);
   }
@@ -222,6 +236,7 @@ export class Gateway implements ClientHost {
     if (this.stopping) return;
     this.stopping = true;
     for (const t of this.timers) clearInterval(t);
+    this.nodes.shutdown();
     this.broadcast("shutdown", restartExpectedMs === undefined ? { reason: "gateway stopping" } : { reason: "gateway stopping", restartExpectedMs });
     for (const client of this.clients) client.close(Close.restart, "service restart");
     this.clients.clear();

@@ -9,7 +9,7 @@ import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { CronJob, CronRunEntry } from "../core/scheduler/types.ts";
 import type {
-  DeviceStore, DeviceTokenRecord, PairedDevice, PendingPairing, RunRecord, RunStatus, SchedulerStore, SessionRecord, SessionStore, TranscriptMessage,
+  DeviceStore, DeviceTokenRecord, NodeStore, PairedDevice, PairedNode, PendingNodePairing, PendingPairing, RunRecord, RunStatus, SchedulerStore, SessionRecord, SessionStore, TranscriptMessage,
 } from "../core/store.ts";
 
 /** Versioned migrations; the index + 1 is the schema version they produce. */
@@ -28,6 +28,9 @@ const MIGRATIONS = [
    CREATE INDEX cron_runs_job ON cron_runs(job_id);
    CREATE INDEX cron_runs_run ON cron_runs(run_id);
    CREATE TABLE scheduler_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // v3: node pairing: approved node surfaces and one pending request per node (§8).
+  `CREATE TABLE paired_nodes (node_id TEXT PRIMARY KEY, record TEXT NOT NULL);
+   CREATE TABLE pending_node_pairings (node_id TEXT PRIMARY KEY, request_id TEXT NOT NULL UNIQUE, ts INTEGER NOT NULL, record TEXT NOT NULL);`,
 ];
 
 /** The database path for a state dir. */
@@ -35,7 +38,7 @@ export function databasePath(stateDir: string): string {
   return join(stateDir, "state", "clawgate.sqlite");
 }
 
-export class SqliteStore implements DeviceStore, SessionStore, SchedulerStore {
+export class SqliteStore implements DeviceStore, NodeStore, SessionStore, SchedulerStore {
   readonly db: Database;
 
   constructor(path: string) {
@@ -195,6 +198,40 @@ export class SqliteStore implements DeviceStore, SessionStore, SchedulerStore {
 
   putSchedulerState(key: string, value: string): void {
     this.db.query("INSERT INTO scheduler_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(key, value);
+  }
+
+  getNode(nodeId: string): PairedNode | undefined {
+    const row = this.db.query("SELECT record FROM paired_nodes WHERE node_id = ?").get(nodeId) as { record: string } | null;
+    return row ? JSON.parse(row.record) : undefined;
+  }
+
+  listNodes(): PairedNode[] {
+    return (this.db.query("SELECT record FROM paired_nodes ORDER BY node_id").all() as { record: string }[]).map((r) => JSON.parse(r.record));
+  }
+
+  putNode(node: PairedNode): void {
+    this.db.query("INSERT INTO paired_nodes (node_id, record) VALUES (?, ?) ON CONFLICT(node_id) DO UPDATE SET record = excluded.record").run(node.nodeId, JSON.stringify(node));
+  }
+
+  deleteNode(nodeId: string): boolean {
+    return this.db.query("DELETE FROM paired_nodes WHERE node_id = ?").run(nodeId).changes > 0;
+  }
+
+  getNodePending(nodeId: string): PendingNodePairing | undefined {
+    const row = this.db.query("SELECT record FROM pending_node_pairings WHERE node_id = ?").get(nodeId) as { record: string } | null;
+    return row ? JSON.parse(row.record) : undefined;
+  }
+
+  listNodePending(): PendingNodePairing[] {
+    return (this.db.query("SELECT record FROM pending_node_pairings ORDER BY ts").all() as { record: string }[]).map((r) => JSON.parse(r.record));
+  }
+
+  putNodePending(request: PendingNodePairing): void {
+    this.db.query("INSERT OR REPLACE INTO pending_node_pairings (node_id, request_id, ts, record) VALUES (?, ?, ?, ?)").run(request.nodeId, request.requestId, request.ts, JSON.stringify(request));
+  }
+
+  deleteNodePending(nodeId: string): boolean {
+    return this.db.query("DELETE FROM pending_node_pairings WHERE node_id = ?").run(nodeId).changes > 0;
   }
 }
 

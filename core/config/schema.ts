@@ -32,6 +32,7 @@ export const gatewaySchema = z.looseObject({
   trustedProxies: z.array(z.string()).optional(),
   nodes: z.looseObject({
     pairing: z.looseObject({ autoApproveLocal: z.boolean().optional() }).optional(),
+    commands: z.looseObject({ allow: z.array(z.string()).optional(), deny: z.array(z.string()).optional() }).optional(),
   }).optional(),
 });
 
@@ -47,6 +48,10 @@ export const configSchema = z.looseObject({
   agents: z.looseObject({
     defaults: z.looseObject({ model: z.union([z.string(), z.looseObject({ primary: z.string().optional() })]).optional() }).optional(),
     list: z.array(z.looseObject({ id: z.string(), default: z.boolean().optional() })).optional(),
+  }).optional(),
+  discovery: z.looseObject({
+    mdns: z.looseObject({ mode: z.enum(["off", "minimal", "full"]).optional() }).optional(),
+    wideArea: z.looseObject({ domain: z.string().optional() }).optional(),
   }).optional(),
   logging: z.looseObject({ level: z.enum(["silent", "fatal", "error", "warn", "info", "debug", "trace"]).optional(), file: z.string().optional() }).optional(),
 });

@@ -22,6 +22,7 @@ const EVENT_AUDIENCE: Record<string, Audience> = {
   "device.pair.resolved": "operator.pairing",
   "node.pair.requested": "operator.pairing",
   "node.pair.resolved": "operator.pairing",
+  "node.hostStats": "operator.read",
   "exec.approval.requested": "operator.approvals",
   "exec.approval.resolved": "operator.approvals",
 };

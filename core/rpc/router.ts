@@ -25,6 +25,8 @@ export interface MethodDef<P = unknown> {
   access: Access;
   params: z.ZodType<P>;
   handler: (params: P, caller: Caller) => unknown;
+  /** A scope this call needs beyond `access`, read from its validated params (§5 "dynamic"). */
+  scopeFor?: (params: P) => Scope | undefined;
 }
 
 /**
@@ -35,10 +37,11 @@ export function method<S extends z.ZodType>(
   name: string,
   params: S,
   handler: (params: z.output<S>, caller: Caller) => unknown,
+  scopeFor?: (params: z.output<S>) => Scope | undefined,
 ): MethodDef<z.output<S>> {
   const access = METHOD_ACCESS[name];
   if (access === undefined) throw new Error(`method ${name} has no entry in METHOD_ACCESS`);
-  return { name, access, params: params as unknown as z.ZodType<z.output<S>>, handler };
+  return { name, access, params: params as unknown as z.ZodType<z.output<S>>, handler, scopeFor };
 }
 
 /** Closed-object params, as upstream validates them. */
@@ -90,6 +93,8 @@ export class Router {
     }
     const parsed = def!.params.safeParse(rawParams ?? {}, { reportInput: true });
     if (!parsed.success) throw invalidRequest(`invalid ${name} params: ${formatIssues(parsed.error.issues)}`);
+    const extra = def!.scopeFor?.(parsed.data);
+    if (extra && !caller.effective.has(extra)) throw missingScope(extra);
     return () => def!.handler(parsed.data, caller);
   }
 }

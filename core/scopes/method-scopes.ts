@@ -31,6 +31,19 @@ export const METHOD_ACCESS: Readonly<Record<string, Access>> = {
   "device.pair.rename": "operator.pairing",
   "device.token.rotate": "operator.pairing",
   "device.token.revoke": "operator.pairing",
+
+  "node.list": "operator.read",
+  "node.describe": "operator.read",
+  // node.invoke is dynamic: write, plus admin for host-level commands (router scopeFor, §5).
+  "node.invoke": "operator.write",
+  "node.pair.list": "operator.pairing",
+  "node.pair.approve": "operator.pairing",
+  "node.pair.reject": "operator.pairing",
+  "node.pair.remove": "operator.pairing",
+  "node.rename": "operator.pairing",
+  "node.invoke.result": "node-role",
+  "node.invoke.progress": "node-role",
+  "node.event": "node-role",
 };
 
 /** The access rule of a method; unlisted methods need admin (§5). */
