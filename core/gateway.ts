@@ -14,16 +14,19 @@ import { authenticateConnect, type Admission } from "./handshake/connect.ts";
 import { buildHello } from "./handshake/hello.ts";
 import { Health } from "./health.ts";
 import { NodeHub } from "./nodes/hub.ts";
+import { senderPairingPolicy, type SenderPairingPolicy } from "./pairing/policy.ts";
+import { SenderPairing } from "./pairing/sender-pairing.ts";
 import { Presence, type PresenceEntry } from "./presence/presence.ts";
 import { Close } from "./protocol/errors.ts";
 import { HANDSHAKE_TIMEOUT_MS, MAX_BUFFERED_BYTES, TICK_INTERVAL_MS } from "./protocol/limits.ts";
+import { channelPairingMethods } from "./rpc/methods/channel-pairing.ts";
 import { deviceMethods } from "./rpc/methods/devices.ts";
 import { infoMethods } from "./rpc/methods/info.ts";
 import { nodeMethods } from "./rpc/methods/nodes.ts";
 import { systemMethods } from "./rpc/methods/system.ts";
 import { Router } from "./rpc/router.ts";
 import type { Connection, HostInfo, Logger, LogReader, Publisher } from "./runtime.ts";
-import type { DeviceStore, NodeStore } from "./store.ts";
+import type { DeviceStore, NodeStore, SenderPairingStore } from "./store.ts";
 
 /** The OpenClaw release whose protocol clawgate speaks, reported as `server.version`. */
 export const OPENCLAW_COMPAT_VERSION = "2026.9.6";
@@ -43,6 +46,7 @@ export interface GatewayOptions {
   logs: LogReader;
   publisher: Publisher;
   devices: DeviceStore;
+  senders: SenderPairingStore;
   nodes: NodeStore;
   buildId: string;
   handshakeTimeoutMs?: number;
@@ -58,6 +62,7 @@ export class Gateway implements ClientHost {
   readonly presence: Presence;
   readonly health: Health;
   readonly devices: DeviceRegistry;
+  readonly senders: SenderPairing;
   readonly nodes: NodeHub;
   readonly limiter: AuthRateLimiter;
   readonly handshakeTimeoutMs: number;
@@ -86,6 +91,8 @@ export class Gateway implements ClientHost {
     this.router.add(systemMethods(this));
     this.router.add(infoMethods(this));
     this.router.add(deviceMethods(this));
+    this.senders = new SenderPairing({ store: options.senders, limiter: this.limiter, policy: () => this.senderPolicy(), now: () => this.now() });
+    this.router.add(channelPairingMethods(this));
     this.nodes = new NodeHub({
       store: options.nodes,
       devices: options.devices,
@@ -200,6 +207,11 @@ export class Gateway implements ClientHost {
   isDeviceConnected(deviceId: string): boolean {
     for (const c of this.clients) if (c.caller?.deviceId === deviceId) return true;
     return false;
+  }
+
+  /** Sender pairing limits from the live config (`pairing.codeExpiry`, `pairing.maxPending`). */
+  senderPolicy(): SenderPairingPolicy {
+    return senderPairingPolicy(this.config);
   }
 
   /** Ends a device's sessions (of one role) after its pairing or token changed: 4001, as upstream. */

@@ -9,7 +9,7 @@ import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { CronJob, CronRunEntry } from "../core/scheduler/types.ts";
 import type {
-  DeviceStore, DeviceTokenRecord, NodeStore, PairedDevice, PairedNode, PendingNodePairing, PendingPairing, RunRecord, RunStatus, SchedulerStore, SessionRecord, SessionStore, TranscriptMessage,
+  DeviceStore, DeviceTokenRecord, NodeStore, PairedDevice, PairedNode, PendingNodePairing, PendingPairing, RunRecord, RunStatus, SchedulerStore, SenderPairingRequest, SenderPairingStore, SessionRecord, SessionStore, TranscriptMessage,
 } from "../core/store.ts";
 
 /** Versioned migrations; the index + 1 is the schema version they produce. */
@@ -31,6 +31,10 @@ const MIGRATIONS = [
   // v3: node pairing: approved node surfaces and one pending request per node (§8).
   `CREATE TABLE paired_nodes (node_id TEXT PRIMARY KEY, record TEXT NOT NULL);
    CREATE TABLE pending_node_pairings (node_id TEXT PRIMARY KEY, request_id TEXT NOT NULL UNIQUE, ts INTEGER NOT NULL, record TEXT NOT NULL);`,
+  // Sender (DM) pairing codes per channel and each channel account's approved senders.
+  `CREATE TABLE sender_pairing_requests (channel TEXT NOT NULL, account_id TEXT NOT NULL, sender_id TEXT NOT NULL, code TEXT NOT NULL, request_id TEXT NOT NULL UNIQUE, created_at_ms INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY (channel, account_id, sender_id));
+   CREATE UNIQUE INDEX sender_pairing_code ON sender_pairing_requests(channel, code);
+   CREATE TABLE sender_allow_from (channel TEXT NOT NULL, account_id TEXT NOT NULL, sender_id TEXT NOT NULL, approved_at_ms INTEGER NOT NULL, PRIMARY KEY (channel, account_id, sender_id));`,
 ];
 
 /** The database path for a state dir. */
@@ -38,7 +42,7 @@ export function databasePath(stateDir: string): string {
   return join(stateDir, "state", "clawgate.sqlite");
 }
 
-export class SqliteStore implements DeviceStore, NodeStore, SessionStore, SchedulerStore {
+export class SqliteStore implements DeviceStore, NodeStore, SessionStore, SchedulerStore, SenderPairingStore {
   readonly db: Database;
 
   constructor(path: string) {
@@ -119,6 +123,38 @@ export class SqliteStore implements DeviceStore, NodeStore, SessionStore, Schedu
 
   deleteToken(deviceId: string, role: string): boolean {
     return this.db.query("DELETE FROM device_tokens WHERE device_id = ? AND role = ?").run(deviceId, role).changes > 0;
+  }
+
+  listSenderRequests(channel?: string): SenderPairingRequest[] {
+    const rows = channel === undefined
+      ? this.db.query("SELECT record FROM sender_pairing_requests ORDER BY created_at_ms, channel, account_id, sender_id").all()
+      : this.db.query("SELECT record FROM sender_pairing_requests WHERE channel = ? ORDER BY created_at_ms, account_id, sender_id").all(channel);
+    return parseRows(rows);
+  }
+
+  getSenderRequestByCode(channel: string, code: string): SenderPairingRequest | undefined {
+    return parseRow(this.db.query("SELECT record FROM sender_pairing_requests WHERE channel = ? AND code = ?").get(channel, code));
+  }
+
+  getSenderRequestById(requestId: string): SenderPairingRequest | undefined {
+    return parseRow(this.db.query("SELECT record FROM sender_pairing_requests WHERE request_id = ?").get(requestId));
+  }
+
+  putSenderRequest(r: SenderPairingRequest): void {
+    this.db.query("INSERT OR REPLACE INTO sender_pairing_requests (channel, account_id, sender_id, code, request_id, created_at_ms, record) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .run(r.channel, r.accountId, r.senderId, r.code, r.requestId, r.createdAtMs, JSON.stringify(r));
+  }
+
+  deleteSenderRequest(channel: string, accountId: string, senderId: string): boolean {
+    return this.db.query("DELETE FROM sender_pairing_requests WHERE channel = ? AND account_id = ? AND sender_id = ?").run(channel, accountId, senderId).changes > 0;
+  }
+
+  listAllowFrom(channel: string, accountId: string): string[] {
+    return (this.db.query("SELECT sender_id FROM sender_allow_from WHERE channel = ? AND account_id = ? ORDER BY approved_at_ms, sender_id").all(channel, accountId) as { sender_id: string }[]).map((r) => r.sender_id);
+  }
+
+  addAllowFrom(channel: string, accountId: string, senderId: string, approvedAtMs: number): boolean {
+    return this.db.query("INSERT OR IGNORE INTO sender_allow_from (channel, account_id, sender_id, approved_at_ms) VALUES (?, ?, ?, ?)").run(channel, accountId, senderId, approvedAtMs).changes > 0;
   }
 
   getSession(key: string): SessionRecord | undefined {

@@ -31,6 +31,10 @@ export const METHOD_ACCESS: Readonly<Record<string, Access>> = {
   "device.pair.rename": "operator.pairing",
   "device.token.rotate": "operator.pairing",
   "device.token.revoke": "operator.pairing",
+  "channels.pairing.list": "operator.pairing",
+  // Dynamic upstream: admin too when bootstrapCommandOwner is set (checked in the handler).
+  "channels.pairing.approve": "operator.pairing",
+  "channels.pairing.dismiss": "operator.pairing",
 
   "node.list": "operator.read",
   "node.describe": "operator.read",

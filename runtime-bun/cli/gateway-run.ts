@@ -87,6 +87,7 @@ export async function gatewayRun(flags: RunFlags): Promise<number> {
       logger,
       logs: logger,
       devices: store,
+      senders: store,
       nodes: store,
       buildId: `clawgate-${VERSION}`,
       handshakeTimeoutMs: Number(process.env.OPENCLAW_HANDSHAKE_TIMEOUT_MS) || undefined,

@@ -46,6 +46,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
     logger,
     logs: logger,
     devices: store,
+    senders: store,
     nodes: store,
     buildId: "clawgate-test",
     handshakeTimeoutMs: opts.handshakeTimeoutMs,

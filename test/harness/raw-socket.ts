@@ -68,7 +68,7 @@ export class RawSocket {
   }
 
   /** Sends a request and waits for its response frame. */
-  async request(method: string, params?: unknown, id = crypto.randomUUID()): Promise<Frame> {
+  async request(method: string, params?: unknown, id: string = crypto.randomUUID()): Promise<Frame> {
     this.send({ type: "req", id, method, ...(params === undefined ? {} : { params }) });
     await this.until(() => this.frames.some((f) => f.type === "res" && f.id === id));
     return this.frames.find((f) => f.type === "res" && f.id === id)!;

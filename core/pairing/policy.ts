@@ -1,0 +1,30 @@
+/**
+ * Sender pairing limits from `openclaw.json`: `pairing.codeExpiry` (seconds)
+ * and `pairing.maxPending` (per channel). Runtime-agnostic.
+ */
+import { z } from "zod";
+
+export interface SenderPairingPolicy {
+  codeExpiryMs: number;
+  maxPending: number;
+}
+
+/** A code lives five minutes; a channel holds at most ten unanswered senders. */
+export const DEFAULT_SENDER_PAIRING: SenderPairingPolicy = { codeExpiryMs: 300_000, maxPending: 10 };
+
+const positiveInt = z.number().int().min(1);
+
+/**
+ * The policy a config asks for. The config file's own validation owns error
+ * reporting; a value it let through that is not a positive integer falls
+ * back to the default here rather than disabling pairing.
+ */
+export function senderPairingPolicy(config: Readonly<Record<string, unknown>>): SenderPairingPolicy {
+  const raw = typeof config.pairing === "object" && config.pairing !== null ? (config.pairing as Record<string, unknown>) : {};
+  const expiry = positiveInt.safeParse(raw.codeExpiry);
+  const pending = positiveInt.safeParse(raw.maxPending);
+  return {
+    codeExpiryMs: expiry.success ? expiry.data * 1000 : DEFAULT_SENDER_PAIRING.codeExpiryMs,
+    maxPending: pending.success ? pending.data : DEFAULT_SENDER_PAIRING.maxPending,
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * Sender (DM) pairing methods under upstream's names, `channels.pairing.list`,
+ * `.approve` and `.dismiss`, with upstream's params and result shapes.
+ * clawgate also accepts a `code` wherever a `requestId` is taken (what
+ * `clawgate pairing approve|deny` sends) and lists each request's code, so
+ * the owner can match what the sender was told. Runtime-agnostic.
+ */
+import { z } from "zod";
+import type { Gateway } from "../../gateway.ts";
+import type { Resolution } from "../../pairing/sender-pairing.ts";
+import type { SenderPairingRequest } from "../../store.ts";
+import { method, missingScope } from "../router.ts";
+
+const nonEmpty = z.string().trim().min(1);
+/** Channel ids as upstream's CLI accepts them. */
+const channel = z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, "must be a lowercase channel id such as \"telegram\"");
+const target = {
+  channel,
+  accountId: nonEmpty.optional(),
+  requestId: nonEmpty.optional(),
+  code: z.string().trim().min(1).max(32).optional(),
+};
+const oneTarget = (p: { requestId?: string; code?: string }) => (p.requestId === undefined) !== (p.code === undefined);
+const oneTargetMessage = { message: "pass exactly one of requestId or code" };
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export function channelPairingMethods(gw: Gateway) {
+  const senders = gw.senders;
+
+  const view = (r: SenderPairingRequest, ttlMs: number) => ({
+    requestId: r.requestId,
+    channel: r.channel,
+    channelLabel: r.channel,
+    accountId: r.accountId,
+    senderId: r.senderId,
+    ...(r.meta && Object.keys(r.meta).length > 0 ? { metadata: r.meta } : {}),
+    createdAt: iso(r.createdAtMs),
+    lastSeenAt: iso(r.lastSeenAtMs),
+    expiresAt: iso(r.createdAtMs + ttlMs),
+    notifySupported: false,
+    code: r.code,
+  });
+
+  /** Resolves by code (rate-limited) or by request id. */
+  const resolve = (p: { channel: string; accountId?: string; requestId?: string; code?: string }, approve: boolean): Promise<Resolution> | Resolution => {
+    if (p.code !== undefined) return approve ? senders.approveCode(p.channel, p.code) : senders.denyCode(p.channel, p.code);
+    return approve ? senders.approveRequest(p.channel, p.requestId!, p.accountId) : senders.dismissRequest(p.channel, p.requestId!, p.accountId);
+  };
+
+  return [
+    method("channels.pairing.list", z.strictObject({ channel: channel.optional(), accountId: nonEmpty.optional() }), (p) => {
+      const policy = gw.senderPolicy();
+      const requests = senders.list(p);
+      const accounts = new Map<string, { channel: string; channelLabel: string; accountId: string; notifySupported: boolean }>();
+      for (const r of requests) accounts.set(`${r.channel}\0${r.accountId}`, { channel: r.channel, channelLabel: r.channel, accountId: r.accountId, notifySupported: false });
+      return {
+        accounts: [...accounts.values()],
+        requests: requests.map((r) => view(r, policy.codeExpiryMs)),
+        commandOwnerConfigured: false,
+        limits: { pendingPerAccount: policy.maxPending, ttlMs: policy.codeExpiryMs },
+      };
+    }),
+
+    method("channels.pairing.approve", z.strictObject({ ...target, notify: z.boolean().optional(), bootstrapCommandOwner: z.boolean().optional() }).refine(oneTarget, oneTargetMessage), async (p, caller) => {
+      // Making the sender a command owner is admin business, as upstream (§5 dynamic scopes).
+      if (p.bootstrapCommandOwner && !caller.effective.has("operator.admin")) throw missingScope("operator.admin");
+      const { request } = await resolve(p, true);
+      return {
+        requestId: request.requestId,
+        senderId: request.senderId,
+        // No channel can deliver messages yet, so neither extra can be carried out.
+        notification: p.notify ? "unsupported" : "not-requested",
+        commandOwnerBootstrap: p.bootstrapCommandOwner ? "unavailable" : "not-requested",
+      };
+    }),
+
+    method("channels.pairing.dismiss", z.strictObject(target).refine(oneTarget, oneTargetMessage), async (p) => {
+      const { request } = await resolve(p, false);
+      return { requestId: request.requestId, senderId: request.senderId };
+    }),
+  ];
+}
