@@ -95,3 +95,22 @@ export async function readPort(stdout: ReadableStream<Uint8Array>, exited: Promi
     }
   }
 }
+
+/** The bare Bun floor server (lib/floor-server.ts) as a child process. */
+export async function startFloorProcess(echoPayload: unknown = {}): Promise<{ port: number; url: string; stop(): Promise<void> }> {
+  const proc = Bun.spawn([process.execPath, resolve(import.meta.dir, "floor-server.ts")], {
+    env: { ...process.env, BENCH_ECHO_PAYLOAD: JSON.stringify(echoPayload) },
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const port = await readPort(proc.stdout, proc.exited, drainTail(proc.stderr), /floor listening on port (\d+)/);
+  return {
+    port,
+    url: `ws://127.0.0.1:${port}`,
+    async stop() {
+      proc.kill("SIGTERM");
+      await proc.exited;
+    },
+  };
+}
