@@ -41,10 +41,13 @@ export function resolveTarget(flags: TargetFlags): Target | { error: string } {
   return { url, urlSource: envUrl ? "env" : "local", token: auth.token, password: auth.password };
 }
 
-/** Calls one method with the least-privilege scope it needs. */
-export function callMethod(target: Target, method: string, params: unknown, timeoutMs: number, opts: { expectFinal?: boolean; mode?: "cli" | "probe" } = {}): Promise<CallResult> {
+/**
+ * Calls one method with the least-privilege scope it needs, or with `scopes`
+ * when the call needs more than the method's own (approving what a device asked for).
+ */
+export function callMethod(target: Target, method: string, params: unknown, timeoutMs: number, opts: { expectFinal?: boolean; mode?: "cli" | "probe"; scopes?: string[] } = {}): Promise<CallResult> {
   const access = accessOf(method);
-  const scopes = access === "none" || access === "node-role" ? ["operator.read"] : [access];
+  const scopes = opts.scopes ?? (access === "none" || access === "node-role" ? ["operator.read"] : [access]);
   return callGateway({
     url: target.url,
     token: target.token,
@@ -55,6 +58,7 @@ export function callMethod(target: Target, method: string, params: unknown, time
     timeoutMs,
     clientVersion: VERSION,
     platform: process.platform,
-    ...opts,
+    expectFinal: opts.expectFinal,
+    mode: opts.mode,
   });
 }

@@ -3,9 +3,11 @@
  */
 import { parseArgs } from "node:util";
 import { VERSION } from "../version.ts";
+import { devicesCommand } from "./devices.ts";
 import { gatewayCall } from "./gateway-call.ts";
 import { gatewayRun } from "./gateway-run.ts";
 import { EXIT, fail } from "./output.ts";
+import { pairingCommand } from "./pairing.ts";
 
 const HELP = `clawgate ${VERSION}: a drop-in OpenClaw Gateway
 
@@ -13,6 +15,9 @@ Usage:
   clawgate gateway run [--port N] [--bind loopback|lan|tailnet|auto|custom] [--token T | --password P | --password-file F] [--auth MODE] [--verbose]
   clawgate gateway call <method> [--params JSON] [--url U --token T|--password P] [--port N] [--timeout MS] [--expect-final] [--json]
   clawgate gateway health [--json] [connection flags]
+  clawgate devices list|approve [requestId] [--latest]|reject <requestId>|remove <deviceId> [--json] [connection flags]
+  clawgate devices rename --device <id> --name <label> | rotate --device <id> --role <role> [--scope S]... [--no-scopes] | revoke --device <id> --role <role>
+  clawgate pairing list [channel] | approve [channel] <code> [--notify] | deny [channel] <code>  [--channel C] [--account A] [--json]
 
 Global flags:
   --profile NAME   use ~/.openclaw-NAME (isolated state and port)
@@ -36,6 +41,15 @@ const OPTIONS = {
   profile: { type: "string" },
   dev: { type: "boolean" },
   verbose: { type: "boolean" },
+  latest: { type: "boolean" },
+  device: { type: "string" },
+  role: { type: "string" },
+  name: { type: "string" },
+  scope: { type: "string", multiple: true },
+  "no-scopes": { type: "boolean" },
+  channel: { type: "string" },
+  account: { type: "string" },
+  notify: { type: "boolean" },
   "allow-unconfigured": { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "V" },
@@ -87,5 +101,9 @@ export async function main(argv: string[]): Promise<number> {
         return gatewayCall("health", { ...target, json: v.json });
     }
   }
+  if (group === "devices") {
+    return devicesCommand(verb, rest, { ...target, json: v.json, latest: v.latest, device: v.device, role: v.role, name: v.name, scope: v.scope, noScopes: v["no-scopes"] });
+  }
+  if (group === "pairing") return pairingCommand(verb, rest, { ...target, json: v.json, channel: v.channel, account: v.account, notify: v.notify });
   return fail(`unknown command: ${positionals.join(" ")}`, EXIT.usage, "Run `clawgate --help` for usage.");
 }

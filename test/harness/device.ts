@@ -6,6 +6,7 @@
 import { createHash, createPublicKey, generateKeyPairSync, sign } from "node:crypto";
 import type { DeviceIdentity, GatewayClientHostDeps } from "@openclaw/gateway-client";
 import { buildDeviceAuthPayloadV3 } from "@openclaw/gateway-client";
+import { RawSocket } from "./raw-socket.ts";
 
 /** Raw 32-byte key of a PEM SPKI Ed25519 public key, as unpadded base64url. */
 export function rawPublicKeyBase64Url(publicKeyPem: string): string {
@@ -89,4 +90,19 @@ export function signedConnectParams(device: TestDevice, o: SignOptions): Record<
       nonce: o.nonce,
     },
   };
+}
+
+/**
+ * Connects `device` with a browser Origin, which is never approved silently
+ * (§4.4), and resolves with the pending request's id.
+ */
+export async function requestPairing(url: string, device: TestDevice, o: Omit<SignOptions, "nonce"> & { token: string }): Promise<string> {
+  const sock = await RawSocket.open(url, { Origin: "http://127.0.0.1" });
+  try {
+    const res = await sock.request("connect", signedConnectParams(device, { ...o, nonce: sock.nonce }), "c1");
+    if (res.error?.details?.code !== "PAIRING_REQUIRED") throw new Error(`expected PAIRING_REQUIRED, got ${JSON.stringify(res.error ?? res.payload)}`);
+    return res.error.details.requestId;
+  } finally {
+    sock.close();
+  }
 }

@@ -1,0 +1,43 @@
+/**
+ * One gateway call for a CLI verb, and how its failures are shown: for people
+ * on stderr, for scripts as upstream's `{"ok":false,"error":{…}}` JSON;
+ * either way exit 1, as `openclaw devices` does.
+ */
+import type { CallFailure } from "../../core/remote/call.ts";
+import { callMethod, resolveTarget, type TargetFlags } from "./connection.ts";
+import { EXIT, fail, printJson } from "./output.ts";
+
+export interface CommandFlags extends TargetFlags {
+  json?: boolean;
+}
+
+/** Why a verb's call failed, in the shape its JSON output uses. */
+export type CommandFailure = { type: string; message: string; [key: string]: unknown };
+
+export type RpcResult<T> = { ok: true; payload: T } | { ok: false; failure: CommandFailure };
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+function describe(failure: CallFailure, url: string, urlSource: string): CommandFailure {
+  // Gateway refusals surface as the CLI's own error, as upstream reports them.
+  if (failure.type === "gateway_request_error") return { type: "cli_error", message: failure.error.message };
+  return { ...failure, gateway: { url, urlSource } };
+}
+
+/** Calls `method`; failures come back as data so a verb can react to specific ones. */
+export async function rpc<T>(flags: CommandFlags, method: string, params: unknown, scopes?: string[]): Promise<RpcResult<T>> {
+  const target = resolveTarget(flags);
+  if ("error" in target) return { ok: false, failure: { type: "gateway_credentials_required", message: target.error } };
+  const result = await callMethod(target, method, params, flags.timeout ?? DEFAULT_TIMEOUT_MS, { scopes });
+  if (result.ok) return { ok: true, payload: result.payload as T };
+  return { ok: false, failure: describe(result.failure, target.url, target.urlSource) };
+}
+
+/** Prints a failure for people or scripts and returns exit code 1. */
+export function report(flags: CommandFlags, failure: CommandFailure): number {
+  if (flags.json) {
+    printJson({ ok: false, error: failure });
+    return EXIT.failure;
+  }
+  return fail(failure.message);
+}
