@@ -6,7 +6,8 @@
  *   health payload), so round trips move the same bytes as the gateway's.
  * - `bench.publish {event, payload}` publishes one event frame with a `seq`
  *   to every socket natively (`server.publish`), the ceiling for fan-out.
- * Prints "floor listening on port N".
+ * - `GET /health` answers 200, for the cold-start floor.
+ * Listens on BENCH_PORT (default: any free port); prints "floor listening on port N".
  */
 const payload = JSON.parse(process.env.BENCH_ECHO_PAYLOAD ?? "{}");
 const TOPIC = "all";
@@ -14,8 +15,9 @@ let seq = 0;
 
 const server = Bun.serve({
   hostname: "127.0.0.1",
-  port: 0,
+  port: Number(process.env.BENCH_PORT ?? 0),
   fetch(req, srv) {
+    if (new URL(req.url).pathname === "/health") return Response.json({ ok: true, status: "live" });
     return srv.upgrade(req) ? undefined : new Response("websocket only", { status: 400 });
   },
   websocket: {
