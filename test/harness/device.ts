@@ -99,8 +99,11 @@ export function signedConnectParams(device: TestDevice, o: SignOptions): Record<
 export async function requestPairing(url: string, device: TestDevice, o: Omit<SignOptions, "nonce"> & { token: string }): Promise<string> {
   const sock = await RawSocket.open(url, { Origin: "http://127.0.0.1" });
   try {
-    const res = await sock.request("connect", signedConnectParams(device, { ...o, nonce: sock.nonce }), "c1");
-    if (res.error?.details?.code !== "PAIRING_REQUIRED") throw new Error(`expected PAIRING_REQUIRED, got ${JSON.stringify(res.error ?? res.payload)}`);
+    sock.send({ type: "req", id: "c1", method: "connect", params: signedConnectParams(device, { ...o, nonce: sock.nonce }) });
+    // A gateway that dies mid-handshake closes the socket: fail at once rather than time out.
+    await sock.until(() => sock.frames.some((f) => f.id === "c1") || sock.closed !== undefined);
+    const res = sock.frames.find((f) => f.id === "c1");
+    if (res?.error?.details?.code !== "PAIRING_REQUIRED") throw new Error(`expected PAIRING_REQUIRED, got ${JSON.stringify(res?.error ?? res?.payload ?? sock.closed)}`);
     return res.error.details.requestId;
   } finally {
     sock.close();
