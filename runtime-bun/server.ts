@@ -9,7 +9,7 @@ import { Gateway, type GatewayOptions } from "../core/gateway.ts";
 import { createHttpApp, proxyAttributionRefusal } from "../core/http/app.ts";
 import { isLoopbackIp } from "../core/net/address.ts";
 import { MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES } from "../core/protocol/limits.ts";
-import type { Connection, PeerInfo, SendStatus } from "../core/runtime.ts";
+import type { Connection, PeerInfo, Publisher, SendStatus } from "../core/runtime.ts";
 
 interface SocketData {
   peer: PeerInfo;
@@ -26,6 +26,8 @@ export interface RunningGateway {
   gateway: Gateway;
   port: number;
   hostnames: string[];
+  /** Adds a broadcast target for transports without native publish (the TCP bridge). */
+  addPublisher(publisher: Publisher): void;
   /** Sends `shutdown`, closes every socket with 1012 and stops listening. */
   stop(restartExpectedMs?: number): Promise<void>;
 }
@@ -63,9 +65,15 @@ function peerOf(req: Request, server: Server<SocketData>): PeerInfo {
 /** Starts listening; resolves once every address is bound. */
 export function serveGateway(options: ServeOptions): RunningGateway {
   const servers: Server<SocketData>[] = [];
+  const publishers: Publisher[] = [];
   const gateway = new Gateway({
     ...options,
-    publisher: { publish: (topic, text) => { for (const s of servers) s.publish(topic, text); } },
+    publisher: {
+      publish: (topic, text) => {
+        for (const s of servers) s.publish(topic, text);
+        for (const p of publishers) p.publish(topic, text);
+      },
+    },
   });
   const app = createHttpApp(gateway);
   const trusted = () => gateway.config.gateway?.trustedProxies ?? [];
@@ -121,6 +129,7 @@ export function serveGateway(options: ServeOptions): RunningGateway {
     gateway,
     port,
     hostnames: bound,
+    addPublisher: (publisher) => void publishers.push(publisher),
     async stop(restartExpectedMs) {
       gateway.shutdown(restartExpectedMs);
       // Let the close frames flush before the listeners go away.

@@ -9,6 +9,7 @@ import type { ResolvedAuth } from "../../core/auth/secrets.ts";
 import type { OpenClawConfig } from "../../core/config/schema.ts";
 import { hostInfo } from "../../runtime-bun/host.ts";
 import { FileLogger } from "../../runtime-bun/log-file.ts";
+import { serveBridge } from "../../runtime-bun/bridge.ts";
 import { serveGateway, type RunningGateway } from "../../runtime-bun/server.ts";
 import { databasePath, SqliteStore } from "../../runtime-bun/sqlite-store.ts";
 import { loadOrCreateIdentity } from "../../runtime-bun/state.ts";
@@ -22,6 +23,8 @@ export interface TestGateway {
   dir: string;
   store: SqliteStore;
   logger: FileLogger;
+  /** The TCP node bridge's port, when started with `bridge: true`. */
+  bridgePort?: number;
   stop(): Promise<void>;
 }
 
@@ -31,6 +34,8 @@ export interface TestGatewayOptions {
   handshakeTimeoutMs?: number;
   tickIntervalMs?: number;
   hostnames?: string[];
+  /** Also start the TCP node bridge, on a port of its own. */
+  bridge?: boolean;
 }
 
 /** A gateway in this process on 127.0.0.1:0 with token auth unless told otherwise. */
@@ -54,6 +59,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
     port: 0,
     hostnames: opts.hostnames ?? ["127.0.0.1"],
   });
+  const bridge = opts.bridge ? serveBridge(running, { port: 0 }) : undefined;
   return {
     running,
     url: `ws://127.0.0.1:${running.port}`,
@@ -61,8 +67,10 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
     dir,
     store,
     logger,
+    bridgePort: bridge?.port,
     async stop() {
       await running.stop();
+      bridge?.stop();
       store.close();
       rmSync(dir, { recursive: true, force: true });
     },
