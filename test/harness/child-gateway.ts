@@ -26,7 +26,9 @@ export async function startChildGateway(stateDir: string, timeoutMs = 10_000): P
   });
   let errText = "";
   void (async () => {
-    for await (const chunk of proc.stderr) errText += new TextDecoder().decode(chunk);
+    const errors = proc.stderr.getReader();
+    const text = new TextDecoder();
+    for (let r = await errors.read(); !r.done; r = await errors.read()) errText += text.decode(r.value, { stream: true });
   })();
   const reader = proc.stdout.getReader();
   const decoder = new TextDecoder();
