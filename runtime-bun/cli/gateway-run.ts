@@ -8,6 +8,8 @@ import { resolvePort } from "../../core/config/paths.ts";
 import type { AuthMode } from "../../core/auth/secrets.ts";
 import { hostInfo } from "../host.ts";
 import { FileLogger } from "../log-file.ts";
+import { startBridge } from "../bridge.ts";
+import { startDiscovery } from "../mdns.ts";
 import { serveGateway } from "../server.ts";
 import { databasePath, SqliteStore } from "../sqlite-store.ts";
 import { ConfigError, currentPaths, loadOrCreateConfig, loadOrCreateIdentity } from "../state.ts";
@@ -102,11 +104,16 @@ export async function gatewayRun(flags: RunFlags): Promise<number> {
   logger.info("gateway", `listening on ws://${running.hostnames.map((h) => (h.includes(":") ? `[${h}]` : h)).join(", ")}:${running.port}`, { port: running.port, bind, authMode: auth.mode });
   // Test harnesses read this line to learn the port when started with --port 0.
   process.stdout.write(`clawgate listening on port ${running.port}\n`);
+  // Nodes: the TCP bridge on port + 1, and mDNS / wide-area discovery (§8, §9).
+  const bridge = startBridge(running, logger);
+  const discovery = await startDiscovery({ config, env: process.env, gatewayPort: running.port, bridgePort: bridge?.port, stateDir: paths.stateDir, logger });
 
   return await new Promise<number>((resolve) => {
     const stop = async (signal: string) => {
       logger.info("gateway", `received ${signal}; shutting down`);
+      await discovery.stop();
       await running.stop();
+      bridge?.stop();
       store.close();
       resolve(EXIT.ok);
     };

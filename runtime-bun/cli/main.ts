@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { VERSION } from "../version.ts";
 import { devicesCommand } from "./devices.ts";
 import { gatewayCall } from "./gateway-call.ts";
+import { gatewayDiscover } from "./gateway-discover.ts";
 import { gatewayRun } from "./gateway-run.ts";
 import { EXIT, fail } from "./output.ts";
 import { pairingCommand } from "./pairing.ts";
@@ -15,6 +16,7 @@ Usage:
   clawgate gateway run [--port N] [--bind loopback|lan|tailnet|auto|custom] [--token T | --password P | --password-file F] [--auth MODE] [--verbose]
   clawgate gateway call <method> [--params JSON] [--url U --token T|--password P] [--port N] [--timeout MS] [--expect-final] [--json]
   clawgate gateway health [--json] [connection flags]
+  clawgate gateway discover [--json] [--timeout MS]
   clawgate devices list|approve [requestId] [--latest]|reject <requestId>|remove <deviceId> [--json] [connection flags]
   clawgate devices rename --device <id> --name <label> | rotate --device <id> --role <role> [--scope S]... [--no-scopes] | revoke --device <id> --role <role>
   clawgate pairing list [channel] | approve [channel] <code> [--notify] | deny [channel] <code>  [--channel C] [--account A] [--json]
@@ -99,6 +101,8 @@ export async function main(argv: string[]): Promise<number> {
         return gatewayCall(rest[0], { ...target, params: v.params, json: v.json, expectFinal: v["expect-final"] });
       case "health":
         return gatewayCall("health", { ...target, json: v.json });
+      case "discover":
+        return gatewayDiscover({ json: v.json, timeoutMs: timeout });
     }
   }
   if (group === "devices") {
