@@ -4,6 +4,7 @@
  * callbacks over a fresh Ed25519 key (spec §3, §4.2–§4.4, §6, §7).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { GatewayClient } from "@openclaw/gateway-client";
 import { newDevice } from "../harness/device.ts";
 import { startTestGateway, TEST_TOKEN, type TestGateway } from "../harness/gateway.ts";
 import { connectClient, waitFor, type ConnectedClient, type ConnectRefusal } from "../harness/reference-client.ts";
@@ -156,5 +157,36 @@ describe("browser Origin: never silent, even on loopback (§4.4)", () => {
     expect(eventsNamed(operator, "device.pair.requested").some((p) => p.deviceId === device.identity.deviceId)).toBe(false);
     const list = await operator.client.request<any>("device.pair.list", {});
     expect(list.paired.find((d: any) => d.deviceId === device.identity.deviceId)).toMatchObject({ approvedVia: "silent", tokens: [{ role: "operator", scopes: ["operator.admin"] }] });
+  });
+
+  test("wrong shared token: the client's one retry with its stored device token gets in (§4.2)", async () => {
+    const device = newDevice();
+    const first = await connectClient({ url: gw.url, token: TEST_TOKEN, deviceIdentity: device.identity, hostDeps: device.hostDeps });
+    first.client.stop();
+    expect(device.tokens.has("operator")).toBe(true);
+
+    const closes: { code: number; reason: string }[] = [];
+    let client: GatewayClient | undefined;
+    try {
+      const hello = await new Promise<any>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no hello-ok; closes: ${JSON.stringify(closes)}`)), 10_000);
+        client = new GatewayClient({
+          url: gw.url,
+          token: "not-the-token",
+          deviceIdentity: device.identity,
+          hostDeps: device.hostDeps,
+          onClose: (code, reason) => void closes.push({ code, reason }),
+          onHelloOk: (h) => {
+            clearTimeout(timer);
+            resolve(h);
+          },
+        });
+        client.start();
+      });
+      expect(closes).toEqual([{ code: 1008, reason: "unauthorized: gateway token mismatch (provide gateway auth token)" }]);
+      expect(hello.auth).toMatchObject({ method: "device-token", role: "operator" });
+    } finally {
+      client?.stop();
+    }
   });
 });
