@@ -53,6 +53,8 @@ export const configSchema = z.looseObject({
     mdns: z.looseObject({ mode: z.enum(["off", "minimal", "full"]).optional() }).optional(),
     wideArea: z.looseObject({ domain: z.string().optional() }).optional(),
   }).optional(),
+  /** Sender (DM) pairing codes: lifetime in seconds and live codes per channel (core/pairing). */
+  pairing: z.looseObject({ codeExpiry: z.number().int().min(1).optional(), maxPending: z.number().int().min(1).optional() }).optional(),
   logging: z.looseObject({ level: z.enum(["silent", "fatal", "error", "warn", "info", "debug", "trace"]).optional(), file: z.string().optional() }).optional(),
 });
 
