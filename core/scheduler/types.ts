@@ -75,4 +75,6 @@ export interface CronRunEntry {
   model?: string;
   provider?: string;
   jobName?: string;
+  /** Why a run was unusual, e.g. a catch-up after downtime. */
+  diagnostics?: { summary?: string; entries: { ts: number; source: "cron-setup"; severity: "info" | "warn" | "error"; message: string }[] };
 }

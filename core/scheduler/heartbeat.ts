@@ -1,0 +1,132 @@
+/**
+ * Heartbeats: periodic turns in the default agent's main session
+ * (`agents.defaults.heartbeat.every`, default 30m; "0m" stops the cadence)
+ * that surface queued system events, plus the on-demand wakes of `wake`,
+ * `system-event` and cron. Each heartbeat ends in one `heartbeat` event and
+ * becomes `last-heartbeat` (spec §6, §7). A reply of NO_REPLY (or the
+ * legacy HEARTBEAT_OK) stays silent; anything else is an alert shown in chat.
+ * Runtime-agnostic.
+ */
+import type { AgentRuns } from "../agent/runs.ts";
+import type { OpenClawConfig } from "../config/schema.ts";
+import { defaultAgentId, mainSessionKey } from "../sessions/keys.ts";
+import { parseDuration } from "./schedule.ts";
+import type { SystemEventQueue } from "./system-events.ts";
+
+export const DEFAULT_HEARTBEAT_EVERY = "30m";
+/** Upstream's default heartbeat prompt, sent verbatim. */
+export const DEFAULT_HEARTBEAT_PROMPT =
+  "Follow the heartbeat monitor scratch context when provided. Recurring tasks are automations; create or change their schedules with the automations tool, not heartbeat scratch. Do not infer or repeat old tasks from prior chats. If nothing needs attention, reply NO_REPLY.";
+/** Heartbeat turns are bounded by their cadence, capped at ten minutes (upstream default). */
+const MAX_HEARTBEAT_TIMEOUT_MS = 600_000;
+/** How often a stopped cadence looks at the config again. */
+const IDLE_RECHECK_MS = 60_000;
+
+/** `heartbeat` event payload and `last-heartbeat` result. */
+export interface HeartbeatEvent {
+  ts: number;
+  status: "ok-token" | "ok-empty" | "sent" | "skipped" | "failed";
+  reason?: string;
+  durationMs: number;
+  preview?: string;
+  sessionKey?: string;
+}
+
+export interface HeartbeatHost {
+  now(): number;
+  config(): OpenClawConfig;
+  runs: AgentRuns;
+  events: SystemEventQueue;
+  broadcast(event: "heartbeat", payload: HeartbeatEvent): void;
+}
+
+export class Heartbeats {
+  enabled = true;
+  last: HeartbeatEvent | null = null;
+  private timer?: ReturnType<typeof setTimeout>;
+  private stopped = true;
+  private readonly inFlight = new Map<string, Promise<HeartbeatEvent>>();
+
+  constructor(private readonly host: HeartbeatHost) {}
+
+  /** The cadence in ms, or 0 when recurring heartbeats are off. */
+  everyMs(): number {
+    const every = this.host.config().agents?.defaults?.heartbeat?.every ?? DEFAULT_HEARTBEAT_EVERY;
+    return parseDuration(every) ?? parseDuration(DEFAULT_HEARTBEAT_EVERY)!;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.arm();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  /**
+   * Runs a heartbeat now for an agent's main session (or `sessionKey`).
+   * Concurrent wakes of one session share a single turn.
+   */
+  wake(reason: string, sessionKey?: string): Promise<HeartbeatEvent> {
+    const key = sessionKey ?? mainSessionKey(defaultAgentId(this.host.config()));
+    const pending = this.inFlight.get(key);
+    if (pending) return pending;
+    const run = this.beat(key, reason).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, run);
+    return run;
+  }
+
+  private arm(): void {
+    clearTimeout(this.timer);
+    if (this.stopped) return;
+    const every = this.everyMs();
+    this.timer = setTimeout(() => {
+      if (every > 0) void this.wake("interval");
+      this.arm();
+    }, every > 0 ? every : IDLE_RECHECK_MS);
+  }
+
+  private async beat(sessionKey: string, reason: string): Promise<HeartbeatEvent> {
+    const startedAt = this.host.now();
+    if (!this.enabled) return this.report({ status: "skipped", reason: "disabled" }, startedAt, sessionKey);
+    const { runs, events } = this.host;
+    if (runs.activeFor(sessionKey).length > 0) return this.report({ status: "skipped", reason: "requests-in-flight" }, startedAt, sessionKey);
+    const queued = events.take(sessionKey);
+    const config = this.host.config();
+    const prompt = config.agents?.defaults?.heartbeat?.prompt ?? DEFAULT_HEARTBEAT_PROMPT;
+    const message = [...queued.map((e) => `System: ${e.text}`), prompt].join("\n");
+    const agentId = sessionKey.split(":")[1] ?? defaultAgentId(config);
+    const every = this.everyMs();
+    const run = runs.start({
+      runId: `heartbeat:${crypto.randomUUID()}`,
+      target: { key: sessionKey, agentId },
+      message,
+      kind: "heartbeat",
+      timeoutMs: Math.min(every > 0 ? every : MAX_HEARTBEAT_TIMEOUT_MS, MAX_HEARTBEAT_TIMEOUT_MS),
+      model: config.agents?.defaults?.heartbeat?.model ? { model: config.agents.defaults.heartbeat.model } : undefined,
+    });
+    const outcome = await run.done;
+    const text = outcome.text.trim();
+    if (outcome.status === "ok") {
+      if (text === "") return this.report({ status: "ok-empty", reason }, startedAt, sessionKey);
+      if (text === "NO_REPLY" || text === "HEARTBEAT_OK") return this.report({ status: "ok-token", reason }, startedAt, sessionKey);
+      return this.report({ status: "sent", reason, preview: text.slice(0, 200) }, startedAt, sessionKey);
+    }
+    // Events that did not reach a finished turn wait for the next one.
+    for (const e of queued) events.enqueue(sessionKey, e);
+    if (outcome.status === "aborted" || outcome.status === "interrupted") return this.report({ status: "skipped", reason: "aborted" }, startedAt, sessionKey);
+    return this.report({ status: "failed", reason: outcome.error ?? outcome.status }, startedAt, sessionKey);
+  }
+
+  private report(result: Pick<HeartbeatEvent, "status" | "reason" | "preview">, startedAt: number, sessionKey: string): HeartbeatEvent {
+    const now = this.host.now();
+    const event: HeartbeatEvent = { ts: now, ...result, durationMs: now - startedAt, sessionKey };
+    if (event.reason === undefined) delete event.reason;
+    if (event.preview === undefined) delete event.preview;
+    this.last = event;
+    this.host.broadcast("heartbeat", event);
+    return event;
+  }
+}
