@@ -8,10 +8,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AuthRateLimiter, DEFAULT_RATE_LIMIT } from "../../../core/auth/rate-limit.ts";
+import { configSchema } from "../../../core/config/schema.ts";
 import { CODE_ALPHABET, CODE_LENGTH, normalizeCode, randomCode } from "../../../core/pairing/codes.ts";
 import { DEFAULT_SENDER_PAIRING, senderPairingPolicy, type SenderPairingPolicy } from "../../../core/pairing/policy.ts";
 import { SenderPairing } from "../../../core/pairing/sender-pairing.ts";
 import { GatewayError } from "../../../core/protocol/errors.ts";
+import { formatIssues } from "../../../core/protocol/validation.ts";
 import { databasePath, SqliteStore } from "../../../runtime-bun/sqlite-store.ts";
 import { dumpDatabase } from "../../harness/db-dump.ts";
 
@@ -106,6 +108,9 @@ describe("requests", () => {
     expect(senderPairingPolicy({ pairing: { codeExpiry: 60, maxPending: 2 } })).toEqual({ codeExpiryMs: 60_000, maxPending: 2 });
     expect(senderPairingPolicy({ pairing: { codeExpiry: -5, maxPending: "many" } })).toEqual(DEFAULT_SENDER_PAIRING);
     expect(senderPairingPolicy({})).toEqual({ codeExpiryMs: 300_000, maxPending: 10 });
+    // The config loader refuses such values with a clear message before they get here.
+    const bad = configSchema.safeParse({ pairing: { codeExpiry: -5 } });
+    expect(bad.success ? "" : formatIssues(bad.error.issues)).toBe("at /pairing/codeExpiry: must be >= 1");
     policy = { codeExpiryMs: 60_000, maxPending: 2 };
     pendingCode("telegram", "a");
     pendingCode("telegram", "b");
