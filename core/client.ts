@@ -8,6 +8,7 @@ import { GatewayError, Close, unavailable, type ErrorShape } from "./protocol/er
 import { decodeFrame, encodeError, encodeEvent, encodeResult, exceedsBytes } from "./protocol/frames.ts";
 import { MAX_PENDING_HANDSHAKE_FRAMES, MAX_PREAUTH_PAYLOAD_BYTES } from "./protocol/limits.ts";
 import type { NodeLink } from "./nodes/sessions.ts";
+import { ErrorWithPayload, TwoPhaseReply } from "./rpc/reply.ts";
 import { RoleError, type Caller } from "./rpc/router.ts";
 import type { Connection } from "./runtime.ts";
 import { effectiveScopes } from "./scopes/scopes.ts";
@@ -154,7 +155,14 @@ export class Client {
       return this.fail(frame.id, error);
     }
     this.roleErrors = 0;
-    if (result instanceof Promise) {
+    if (result instanceof TwoPhaseReply) {
+      // Two frames, one id (§6 `agent`): the acknowledgement now, the final result when it settles.
+      this.reply(frame.id, result.accepted);
+      result.final.then(
+        (payload) => this.reply(frame.id, payload),
+        (error) => this.fail(frame.id, error),
+      );
+    } else if (result instanceof Promise) {
       this.inFlight++;
       result.then(
         (payload) => this.reply(frame.id, payload),
@@ -181,7 +189,7 @@ export class Client {
       return this.close(Close.policy, "repeated unauthorized calls");
     }
     const { shape, close } = this.toError(error);
-    this.send(encodeError(id, shape));
+    this.send(encodeError(id, shape, error instanceof ErrorWithPayload ? error.payload : undefined));
     if (close && this.state === "ready") this.close(close.code, close.reason);
   }
 

@@ -3,6 +3,7 @@
  * transport. It owns auth, the method table, presence, health and broadcast
  * fan-out. Runtime-agnostic.
  */
+import { Agents } from "./agent/agents.ts";
 import { AuthRateLimiter, DEFAULT_RATE_LIMIT } from "./auth/rate-limit.ts";
 import type { ResolvedAuth } from "./auth/secrets.ts";
 import { Client, type ClientHost } from "./client.ts";
@@ -19,14 +20,19 @@ import { SenderPairing } from "./pairing/sender-pairing.ts";
 import { Presence, type PresenceEntry } from "./presence/presence.ts";
 import { Close } from "./protocol/errors.ts";
 import { HANDSHAKE_TIMEOUT_MS, MAX_BUFFERED_BYTES, TICK_INTERVAL_MS } from "./protocol/limits.ts";
+import { agentMethods } from "./rpc/methods/agent.ts";
 import { channelPairingMethods } from "./rpc/methods/channel-pairing.ts";
+import { chatMethods } from "./rpc/methods/chat.ts";
+import { cronMethods } from "./rpc/methods/cron.ts";
 import { deviceMethods } from "./rpc/methods/devices.ts";
 import { infoMethods } from "./rpc/methods/info.ts";
 import { nodeMethods } from "./rpc/methods/nodes.ts";
+import { sendMethods } from "./rpc/methods/send.ts";
+import { sessionMethods } from "./rpc/methods/sessions.ts";
 import { systemMethods } from "./rpc/methods/system.ts";
 import { Router } from "./rpc/router.ts";
 import type { Connection, HostInfo, Logger, LogReader, Publisher } from "./runtime.ts";
-import type { DeviceStore, NodeStore, SenderPairingStore } from "./store.ts";
+import type { DeviceStore, NodeStore, SchedulerStore, SenderPairingStore, SessionStore } from "./store.ts";
 
 /** The OpenClaw release whose protocol clawgate speaks, reported as `server.version`. */
 export const OPENCLAW_COMPAT_VERSION = "2026.9.6";
@@ -48,6 +54,10 @@ export interface GatewayOptions {
   devices: DeviceStore;
   senders: SenderPairingStore;
   nodes: NodeStore;
+  /** Sessions, transcripts and agent runs (§6 chat/sessions). */
+  sessions: SessionStore;
+  /** Cron jobs, their run log and heartbeat state. */
+  scheduler: SchedulerStore;
   buildId: string;
   handshakeTimeoutMs?: number;
   tickIntervalMs?: number;
@@ -64,6 +74,7 @@ export class Gateway implements ClientHost {
   readonly devices: DeviceRegistry;
   readonly senders: SenderPairing;
   readonly nodes: NodeHub;
+  readonly agents: Agents;
   readonly limiter: AuthRateLimiter;
   readonly handshakeTimeoutMs: number;
   readonly tickIntervalMs: number;
@@ -88,6 +99,14 @@ export class Gateway implements ClientHost {
     this.devices = new DeviceRegistry(options.devices, (event, payload) => this.broadcast(event, payload), {
       autoApproveLocal: () => this.config.gateway?.nodes?.pairing?.autoApproveLocal ?? true,
     });
+    this.agents = new Agents({
+      sessions: options.sessions,
+      scheduler: options.scheduler,
+      config: () => this.config,
+      now: () => this.now(),
+      broadcast: (event, payload) => this.broadcast(event, payload),
+      logger: options.logger,
+    });
     this.router.add(systemMethods(this));
     this.router.add(infoMethods(this));
     this.router.add(deviceMethods(this));
@@ -101,12 +120,18 @@ export class Gateway implements ClientHost {
       now: () => this.now(),
     });
     this.router.add(nodeMethods(this));
+    this.router.add(chatMethods(this));
+    this.router.add(agentMethods(this));
+    this.router.add(sessionMethods(this));
+    this.router.add(cronMethods(this));
+    this.router.add(sendMethods());
   }
 
   readonly now: () => number;
 
-  /** Starts the global timers: tick (§1.5), health refresh and the slow-consumer sweep (§1.4). */
+  /** Starts the global timers: tick (§1.5), health refresh and the slow-consumer sweep (§1.4); then the agent scheduler. */
   start(): void {
+    this.agents.start();
     this.timers.push(setInterval(() => this.broadcast("tick", { ts: this.now() }), this.tickIntervalMs));
     this.timers.push(setInterval(() => this.health.refresh(), 60_000));
     this.timers.push(setInterval(() => {
@@ -249,6 +274,8 @@ export class Gateway implements ClientHost {
     this.stopping = true;
     for (const t of this.timers) clearInterval(t);
     this.nodes.shutdown();
+    // Runs end (and are persisted as interrupted) while clients can still see their events.
+    this.agents.shutdown();
     this.broadcast("shutdown", restartExpectedMs === undefined ? { reason: "gateway stopping" } : { reason: "gateway stopping", restartExpectedMs });
     for (const client of this.clients) client.close(Close.restart, "service restart");
     this.clients.clear();

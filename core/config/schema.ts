@@ -30,25 +30,61 @@ export const gatewaySchema = z.looseObject({
   remote: z.looseObject({ url: z.string().optional(), token: z.string().optional(), password: z.string().optional() }).optional(),
   controlUi: z.looseObject({ allowedOrigins: z.array(z.string()).optional() }).optional(),
   trustedProxies: z.array(z.string()).optional(),
+  http: z.looseObject({
+    endpoints: z.looseObject({
+      chatCompletions: z.looseObject({ enabled: z.boolean().optional() }).optional(),
+    }).optional(),
+  }).optional(),
   nodes: z.looseObject({
     pairing: z.looseObject({ autoApproveLocal: z.boolean().optional() }).optional(),
     commands: z.looseObject({ allow: z.array(z.string()).optional(), deny: z.array(z.string()).optional() }).optional(),
   }).optional(),
 });
 
+/** Request shaping for stricter OpenAI-compatible backends (`compat.*`). */
+const compatSchema = z.looseObject({
+  requiresStringContent: z.boolean().optional(),
+  supportsTools: z.boolean().optional(),
+  supportsUsageInStreaming: z.boolean().optional(),
+});
+
+/** `models.providers.<id>`: an OpenAI-compatible endpoint and the models it serves. */
+export const providerSchema = z.looseObject({
+  baseUrl: z.string().optional(),
+  /** A literal key or `${ENV_VAR}`. */
+  apiKey: z.string().optional(),
+  api: z.string().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  timeoutSeconds: z.number().positive().optional(),
+  compat: compatSchema.optional(),
+  models: z.array(z.union([z.string(), z.looseObject({ id: z.string(), name: z.string().optional(), compat: compatSchema.optional() })])).optional(),
+});
+
+/** A model choice: `"provider/model"` or `{ primary, fallbacks }`. */
+const modelChoiceSchema = z.union([z.string(), z.looseObject({ primary: z.string().optional(), fallbacks: z.array(z.string()).optional() })]);
+
+const heartbeatSchema = z.looseObject({
+  /** Duration such as "30m"; "0m" turns the recurring cadence off. */
+  every: z.string().optional(),
+  prompt: z.string().optional(),
+  model: z.string().optional(),
+});
+
 export const configSchema = z.looseObject({
   $schema: z.string().optional(),
   gateway: gatewaySchema.optional(),
   models: z.looseObject({
-    providers: z.record(z.string(), z.looseObject({
-      baseUrl: z.string().optional(),
-      models: z.array(z.union([z.string(), z.looseObject({ id: z.string(), name: z.string().optional() })])).optional(),
-    })).optional(),
+    providers: z.record(z.string(), providerSchema).optional(),
   }).optional(),
   agents: z.looseObject({
-    defaults: z.looseObject({ model: z.union([z.string(), z.looseObject({ primary: z.string().optional() })]).optional() }).optional(),
-    list: z.array(z.looseObject({ id: z.string(), default: z.boolean().optional() })).optional(),
+    defaults: z.looseObject({
+      model: modelChoiceSchema.optional(),
+      timeoutSeconds: z.number().positive().optional(),
+      heartbeat: heartbeatSchema.optional(),
+    }).optional(),
+    list: z.array(z.looseObject({ id: z.string(), default: z.boolean().optional(), name: z.string().optional(), model: modelChoiceSchema.optional() })).optional(),
   }).optional(),
+  cron: z.looseObject({ enabled: z.boolean().optional(), skipMissedJobs: z.boolean().optional() }).optional(),
   discovery: z.looseObject({
     mdns: z.looseObject({ mode: z.enum(["off", "minimal", "full"]).optional() }).optional(),
     wideArea: z.looseObject({ domain: z.string().optional() }).optional(),

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { GatewayError, invalidRequest } from "../protocol/errors.ts";
 import { formatIssues } from "../protocol/validation.ts";
-import { METHOD_ACCESS, type Access } from "../scopes/method-scopes.ts";
+import { METHOD_ACCESS, SESSION_SCOPE, type Access } from "../scopes/method-scopes.ts";
 import type { Role, Scope } from "../scopes/scopes.ts";
 
 /** What a handler knows about its caller. */
@@ -56,6 +56,12 @@ export function missingScope(scope: Scope): GatewayError {
   });
 }
 
+/** §5 (* and †): a session-scoped caller passes the chat/session methods that name its scope. */
+function holdsSessionScope(name: string, caller: Caller): boolean {
+  const scope = SESSION_SCOPE[name];
+  return scope !== undefined && caller.effective.has(scope);
+}
+
 /** Marks an error raised by the role check, which counts toward "repeated unauthorized calls". */
 export class RoleError extends GatewayError {}
 
@@ -89,7 +95,7 @@ export class Router {
         if (caller.effective.has("operator.admin")) throw invalidRequest(`unknown method: ${name}`);
         throw missingScope("operator.admin");
       }
-      if (def.access !== "node-role" && !caller.effective.has(def.access)) throw missingScope(def.access);
+      if (def.access !== "node-role" && !caller.effective.has(def.access) && !holdsSessionScope(name, caller)) throw missingScope(def.access);
     }
     const parsed = def!.params.safeParse(rawParams ?? {}, { reportInput: true });
     if (!parsed.success) throw invalidRequest(`invalid ${name} params: ${formatIssues(parsed.error.issues)}`);

@@ -48,6 +48,41 @@ export const METHOD_ACCESS: Readonly<Record<string, Access>> = {
   "node.invoke.result": "node-role",
   "node.invoke.progress": "node-role",
   "node.event": "node-role",
+
+  "chat.history": "operator.read",
+  "sessions.list": "operator.read",
+  "sessions.preview": "operator.read",
+  "cron.list": "operator.read",
+  "cron.status": "operator.read",
+  "cron.runs": "operator.read",
+  "chat.send": "operator.write",
+  "chat.abort": "operator.write",
+  "agent.wait": "operator.write",
+  send: "operator.write",
+  // Dynamic (router scopeFor, §5): agent needs admin for /new and /reset, sessions.patch beyond
+  // cosmetic and model fields, sessions.delete unless archivedOnly.
+  agent: "operator.write",
+  "sessions.patch": "operator.write",
+  "sessions.delete": "operator.write",
+  "sessions.reset": "operator.admin",
+  "cron.add": "operator.admin",
+  "cron.update": "operator.admin",
+  "cron.remove": "operator.admin",
+  "cron.run": "operator.admin",
+};
+
+/**
+ * §5 * and †: the session scope that also admits a caller to these methods
+ * (upstream still names the operator scope when both are missing).
+ */
+export const SESSION_SCOPE: Readonly<Record<string, Scope>> = {
+  "chat.history": "operator.sessions.read",
+  "sessions.list": "operator.sessions.read",
+  "sessions.preview": "operator.sessions.read",
+  "chat.send": "operator.sessions.write",
+  "chat.abort": "operator.sessions.write",
+  "sessions.patch": "operator.sessions.write",
+  "sessions.delete": "operator.sessions.write",
 };
 
 /** The access rule of a method; unlisted methods need admin (§5). */

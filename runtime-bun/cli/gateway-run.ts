@@ -91,6 +91,8 @@ export async function gatewayRun(flags: RunFlags): Promise<number> {
       devices: store,
       senders: store,
       nodes: store,
+      sessions: store,
+      scheduler: store,
       buildId: `clawgate-${VERSION}`,
       handshakeTimeoutMs: Number(process.env.OPENCLAW_HANDSHAKE_TIMEOUT_MS) || undefined,
       port,

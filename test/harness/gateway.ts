@@ -34,13 +34,16 @@ export interface TestGatewayOptions {
   handshakeTimeoutMs?: number;
   tickIntervalMs?: number;
   hostnames?: string[];
+  /** Run on this existing state dir (to restart a gateway on the same state); it is not removed on stop. */
+  dir?: string;
   /** Also start the TCP node bridge, on a port of its own. */
   bridge?: boolean;
 }
 
 /** A gateway in this process on 127.0.0.1:0 with token auth unless told otherwise. */
 export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<TestGateway> {
-  const dir = mkdtempSync(join(tmpdir(), "clawgate-test-"));
+  // A caller-owned state dir (restart tests) outlives the gateway; a fresh one is removed on stop.
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "clawgate-test-"));
   const store = new SqliteStore(databasePath(dir));
   const logger = new FileLogger(join(dir, "logs", "gateway.log"), "debug", null);
   const running = serveGateway({
@@ -53,6 +56,8 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
     devices: store,
     senders: store,
     nodes: store,
+    sessions: store,
+    scheduler: store,
     buildId: "clawgate-test",
     handshakeTimeoutMs: opts.handshakeTimeoutMs,
     tickIntervalMs: opts.tickIntervalMs,
@@ -72,7 +77,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
       await running.stop();
       bridge?.stop();
       store.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (!opts.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

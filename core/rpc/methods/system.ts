@@ -1,21 +1,21 @@
 /**
  * Gateway state methods: health, status, presence, system events and
- * heartbeat controls (spec §6). Runtime-agnostic.
+ * heartbeat controls (spec §6). System events queue for the session's next
+ * heartbeat; heartbeats themselves live in core/scheduler/heartbeat.ts.
+ * Runtime-agnostic.
  */
 import { z } from "zod";
 import type { Gateway } from "../../gateway.ts";
 import { OPENCLAW_COMPAT_VERSION } from "../../gateway.ts";
 import { method, noParams } from "../router.ts";
 
-/** System events waiting for the next agent turn, bounded like upstream's queue. */
-const MAX_QUEUED_EVENTS = 20;
-
 export function systemMethods(gw: Gateway) {
-  const heartbeat = { enabled: true, last: null as null | { ts: number; status: string; reason?: string; durationMs: number } };
-  const queued: { text: string; sessionKey?: string; ts: number }[] = [];
-  const enqueue = (text: string, sessionKey: string | undefined) => {
-    queued.push({ text, sessionKey, ts: gw.now() });
-    if (queued.length > MAX_QUEUED_EVENTS) queued.shift();
+  const { heartbeats, events, sessions, runs } = gw.agents;
+  /** Queues a system event for a session (default: the default agent's main session). */
+  const enqueue = (text: string, sessionKey: string | undefined, agentId: string | undefined, source: string): string => {
+    const { key } = sessions.resolve(sessionKey ?? "main", agentId);
+    events.enqueue(key, { text, ts: gw.now(), source });
+    return key;
   };
 
   return [
@@ -26,11 +26,11 @@ export function systemMethods(gw: Gateway) {
       const base: Record<string, unknown> = {
         runtimeVersion: OPENCLAW_COMPAT_VERSION,
         server: { name: "clawgate", buildId: gw.options.buildId, runtime: host.runtime },
-        heartbeat: { enabled: heartbeat.enabled, last: heartbeat.last },
+        heartbeat: { enabled: heartbeats.enabled, everyMs: heartbeats.everyMs(), last: heartbeats.last },
         channelSummary: [],
-        queuedSystemEvents: queued.map((e) => e.text),
-        tasks: { running: 0, queued: 0 },
-        sessions: { count: 0 },
+        queuedSystemEvents: events.texts(),
+        tasks: { running: runs.activeCount, queued: 0 },
+        sessions: { count: sessions.store.listSessions().length },
         presence: { count: gw.presence.list(gw.now()).length },
         eventLoop: gw.health.eventLoop(),
         uptimeMs: gw.now() - gw.startedAt,
@@ -64,21 +64,24 @@ export function systemMethods(gw: Gateway) {
       (p) => {
         const { sessionKey: _s, wake: _w, ...entry } = p;
         gw.broadcastPresence(gw.presence.announce({ ...entry, ts: gw.now() }));
-        enqueue(p.text, p.sessionKey);
+        const key = enqueue(p.text, p.sessionKey, undefined, "system-event");
+        if (p.wake) void heartbeats.wake("system-event", key);
         return { ok: true };
       },
     ),
 
-    method("last-heartbeat", noParams, () => heartbeat.last),
+    method("last-heartbeat", noParams, () => heartbeats.last),
 
     method("set-heartbeats", z.strictObject({ enabled: z.boolean() }), (p) => {
-      heartbeat.enabled = p.enabled;
+      heartbeats.enabled = p.enabled;
       return { ok: true, enabled: p.enabled };
     }),
 
-    method("wake", z.strictObject({ mode: z.enum(["now", "next-heartbeat"]), text: z.string(), sessionKey: z.string().optional(), agentId: z.string().optional() }),
+    // WakeParams is the one open object of these (schema: additionalProperties true).
+    method("wake", z.looseObject({ mode: z.enum(["now", "next-heartbeat"]), text: z.string().min(1), sessionKey: z.string().min(1).optional(), agentId: z.string().min(1).optional() }),
       (p) => {
-        enqueue(p.text, p.sessionKey);
+        const key = enqueue(p.text, p.sessionKey, p.agentId, "wake");
+        if (p.mode === "now") void heartbeats.wake("wake", key);
         return { ok: true };
       },
     ),

@@ -1,0 +1,113 @@
+/**
+ * `agent` and `agent.wait` (spec §6): `agent` answers twice with the same
+ * request id, first `status:"accepted"`, then the run's final result (an
+ * `ok:false` frame with a payload when it failed). `/new` and `/reset` reset
+ * the session instead and need admin (§5). Runtime-agnostic.
+ */
+import { z } from "zod";
+import { RunStop, type RunOutcome } from "../../agent/runs.ts";
+import type { Gateway } from "../../gateway.ts";
+import type { RunRecord } from "../../store.ts";
+import { ErrorWithPayload, TwoPhaseReply } from "../reply.ts";
+import { method } from "../router.ts";
+import { sanitizeMessage } from "./chat.ts";
+
+/** `agent.wait` waits this long when `timeoutMs` is absent. */
+const DEFAULT_WAIT_MS = 30_000;
+/** Upstream's agent session-reset command (§5: admin). */
+export const AGENT_RESET_COMMAND = /^\/(new|reset)(?:\s+([\s\S]*))?$/i;
+
+const agentParams = z.strictObject({
+  message: z.string().min(1),
+  agentId: z.string().min(1).optional(),
+  provider: z.string().optional(),
+  model: z.string().optional(),
+  to: z.string().optional(),
+  replyTo: z.string().optional(),
+  sessionId: z.string().optional(),
+  sessionKey: z.string().optional(),
+  expectedExistingSessionId: z.string().min(1).optional(),
+  thinking: z.string().optional(),
+  deliver: z.boolean().optional(),
+  attachments: z.array(z.unknown()).optional(),
+  channel: z.string().optional(),
+  replyChannel: z.string().optional(),
+  accountId: z.string().optional(),
+  replyAccountId: z.string().optional(),
+  threadId: z.string().optional(),
+  groupId: z.string().optional(),
+  groupChannel: z.string().optional(),
+  groupSpace: z.string().optional(),
+  timeout: z.number().int().min(0).optional(),
+  bestEffortDeliver: z.boolean().optional(),
+  lane: z.string().optional(),
+  extraSystemPrompt: z.string().optional(),
+  inputProvenance: z.unknown().optional(),
+  label: z.string().min(1).max(512).optional(),
+  idempotencyKey: z.string().min(1),
+});
+
+export function agentMethods(gw: Gateway) {
+  const { sessions, runs } = gw.agents;
+
+  return [
+    method("agent", agentParams, (p) => {
+      const message = sanitizeMessage(p.message);
+      const target = sessions.resolve(p.sessionKey ?? "main", p.agentId);
+      const runId = p.idempotencyKey;
+      // A repeated key: in flight answers once with `in_flight`; finished replays the final result.
+      if (runs.get(runId)) return { runId, status: "in_flight", sessionKey: target.key, agentId: target.agentId };
+      const done = runs.outcome(runId);
+      if (done && "text" in done) return finalReply(done);
+      const acceptedAt = gw.now();
+      const accepted = { runId, sessionKey: target.key, agentId: target.agentId, status: "accepted", acceptedAt };
+      const reset = AGENT_RESET_COMMAND.exec(message.trim());
+      if (reset) {
+        for (const run of runs.activeFor(target.key)) runs.abort(run.runId, new RunStop("rpc"));
+        const session = sessions.reset(sessions.ensure(target));
+        const text = reset[1]!.toLowerCase() === "new" ? "✅ New session started." : "✅ Session reset.";
+        const result = { payloads: [{ text, isStatusNotice: true }], meta: { durationMs: 0, agentMeta: { sessionId: session.sessionId } } };
+        return new TwoPhaseReply(accepted, Promise.resolve({ runId, status: "ok", summary: "completed", result }));
+      }
+      if (p.label !== undefined) {
+        const session = sessions.ensure(target);
+        sessions.save({ ...session, fields: { ...session.fields, label: p.label } });
+      }
+      const model = p.model ? { model: p.provider && !p.model.includes("/") ? `${p.provider}/${p.model}` : p.model } : undefined;
+      const run = runs.start({ runId, target, message, kind: "agent", timeoutMs: p.timeout ? p.timeout * 1000 : undefined, model });
+      return new TwoPhaseReply(accepted, run.done.then(finalReply));
+    }, (p) => (AGENT_RESET_COMMAND.test(p.message.trim()) ? "operator.admin" : undefined)),
+
+    method("agent.wait", z.strictObject({ runId: z.string().min(1), timeoutMs: z.number().int().min(0).optional() }), async (p) => {
+      const ended = await runs.wait(p.runId, p.timeoutMs ?? DEFAULT_WAIT_MS);
+      if (!ended) return { runId: p.runId, status: "timeout" };
+      return waitResult(ended);
+    }),
+  ];
+}
+
+/** The second `res` of `agent`: ok with the reply, or ok:false with payload and error (§6). */
+function finalReply(o: RunOutcome): unknown {
+  if (o.status === "ok") {
+    const usage = o.usage ? { input: o.usage.input, output: o.usage.output, total: o.usage.total } : undefined;
+    return {
+      runId: o.runId,
+      status: "ok",
+      summary: "completed",
+      result: {
+        payloads: o.text ? [{ text: o.text }] : [],
+        meta: { durationMs: o.endedAt - o.startedAt, ...(o.stopReason ? { stopReason: o.stopReason } : {}), agentMeta: { sessionId: o.sessionId, provider: o.provider, model: o.model, ...(usage ? { usage } : {}) } },
+      },
+    };
+  }
+  if (o.status === "aborted") return { runId: o.runId, status: "timeout", summary: "aborted", stopReason: o.stopReason };
+  const summary = o.error ?? o.status;
+  throw new ErrorWithPayload({ code: "UNAVAILABLE", message: summary }, { runId: o.runId, status: "error", summary });
+}
+
+/** `agent.wait` statuses: ok, error, or timeout (aborted runs count as timed out, as upstream). */
+function waitResult(o: RunOutcome | RunRecord): unknown {
+  const endedAt = o.endedAt;
+  const status = o.status === "ok" ? "ok" : o.status === "aborted" || o.status === "timeout" ? "timeout" : "error";
+  return { runId: o.runId, status, startedAt: o.startedAt, ...(endedAt !== undefined ? { endedAt } : {}), ...(o.error ? { error: o.error } : {}) };
+}

@@ -1,0 +1,200 @@
+/**
+ * WebChat methods (spec §6): `chat.send` starts a turn whose output flows as
+ * `chat`/`agent` events, `chat.history` pages the transcript, `chat.abort`
+ * stops runs. The idempotency key is the run id; a repeated key never starts
+ * a second run. Runtime-agnostic.
+ */
+import { z } from "zod";
+import type { RunOutcome } from "../../agent/runs.ts";
+import { RunStop } from "../../agent/runs.ts";
+import { primaryModel } from "../../agent/models.ts";
+import { DedupeCache } from "../../agent/dedupe.ts";
+import type { Gateway } from "../../gateway.ts";
+import { invalidRequest } from "../../protocol/errors.ts";
+import { chatMessage, sessionRow, type SessionTarget } from "../../sessions/sessions.ts";
+import type { SessionRecord, TranscriptMessage } from "../../store.ts";
+import { ErrorWithPayload } from "../reply.ts";
+import { method } from "../router.ts";
+
+/** `chat.history` page size when `limit` is absent. */
+const DEFAULT_HISTORY_LIMIT = 200;
+const DISALLOWED_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+const RESET_COMMAND = /^\/(new|reset)(?:\s+[\s\S]*)?$/i;
+
+const chatSendParams = z.strictObject({
+  sessionKey: z.string().min(1).max(512),
+  agentId: z.string().min(1).optional(),
+  sessionId: z.string().min(1).optional(),
+  message: z.string(),
+  intent: z.unknown().optional(),
+  thinking: z.string().optional(),
+  fastMode: z.union([z.boolean(), z.literal("auto")]).optional(),
+  fastAutoOnSeconds: z.number().int().min(1).optional(),
+  queueMode: z.enum(["steer", "followup", "collect", "interrupt"]).optional(),
+  deliver: z.boolean().optional(),
+  originatingChannel: z.string().optional(),
+  originatingTo: z.string().optional(),
+  originatingAccountId: z.string().optional(),
+  originatingThreadId: z.string().optional(),
+  replyToId: z.string().min(1).optional(),
+  attachments: z.array(z.looseObject({})).optional(),
+  toolBindings: z.record(z.string(), z.unknown()).optional(),
+  timeoutMs: z.number().int().min(0).optional(),
+  systemInputProvenance: z.unknown().optional(),
+  systemProvenanceReceipt: z.string().optional(),
+  suppressCommandInterpretation: z.boolean().optional(),
+  expectedLeafEntryId: z.string().min(1).nullable().optional(),
+  expectedSessionRoutingContract: z.string().min(1).optional(),
+  expectedPermissionMode: z.unknown().optional(),
+  expectedToolOverrides: z.unknown().optional(),
+  idempotencyKey: z.string().min(1),
+});
+
+const chatHistoryParams = z.strictObject({
+  sessionKey: z.string().min(1),
+  agentId: z.string().min(1).optional(),
+  cursor: z.string().optional(),
+  limit: z.number().int().min(1).max(1000).optional(),
+  offset: z.number().int().min(0).optional(),
+  pendingBefore: z.number().int().min(1).optional(),
+  inputRunIds: z.array(z.string().min(1).max(256)).min(1).max(50).optional(),
+  maxChars: z.number().int().min(1).max(500_000).optional(),
+});
+
+const chatAbortParams = z.strictObject({
+  sessionKey: z.string().min(1),
+  agentId: z.string().min(1).optional(),
+  runId: z.string().min(1).optional(),
+  preserveSideRuns: z.boolean().optional(),
+});
+
+/** Upstream's input hygiene: NFC, no NUL, no control characters but tab and line breaks. */
+export function sanitizeMessage(message: string): string {
+  const normalized = message.normalize("NFC");
+  if (normalized.includes("\0")) throw invalidRequest("message must not contain null bytes");
+  return normalized.replace(DISALLOWED_CONTROL, "");
+}
+
+/** The `chat.send` answer a finished run leaves behind for a repeated key (§6). */
+export function cachedChatReply(o: RunOutcome): unknown {
+  if (o.status === "ok") return { runId: o.runId, status: "ok" };
+  if (o.status === "aborted") return { runId: o.runId, status: "timeout", summary: "aborted", ...(o.stopReason ? { stopReason: o.stopReason } : {}), endedAt: o.endedAt };
+  const summary = o.error ?? o.status;
+  throw new ErrorWithPayload({ code: "UNAVAILABLE", message: summary }, { runId: o.runId, status: "error", summary });
+}
+
+export function chatMethods(gw: Gateway) {
+  const { sessions, runs } = gw.agents;
+  // What each key was first used for, to refuse a reused key with different input.
+  const identities = new DedupeCache<string>(gw.now);
+
+  return [
+    method("chat.send", chatSendParams, (p) => {
+      const message = sanitizeMessage(p.message);
+      const target = sessions.resolve(p.sessionKey, p.agentId);
+      const runId = p.idempotencyKey;
+      const identity = `${target.key}\n${message}`;
+      const seen = identities.get(runId);
+      if (seen !== undefined && seen !== identity) {
+        throw invalidRequest("This message ID was already used for different input. Check the conversation history and use a new message ID to send again.", { reason: "chat-request-conflict" });
+      }
+      // §6 idempotency: a running key is in flight, a finished one replays its result.
+      if (runs.get(runId)) return { runId, status: "in_flight" };
+      const done = runs.outcome(runId);
+      if (done && "text" in done) return cachedChatReply(done);
+      identities.set(runId, identity);
+      if (!p.suppressCommandInterpretation && RESET_COMMAND.test(message.trim())) return resetFromChat(gw, target, runId, message.trim());
+      runs.start({ runId, target, message, kind: "chat", timeoutMs: p.timeoutMs || undefined });
+      return { runId, status: "started" };
+    }),
+
+    method("chat.history", chatHistoryParams, (p) => {
+      if (p.cursor !== undefined && p.offset !== undefined) throw invalidRequest("cursor cannot be used with offset or messageId");
+      const target = sessions.resolve(p.sessionKey, p.agentId);
+      const session = sessions.get(target.key);
+      const config = gw.config;
+      const info = sessionRow(session ?? virtualSession(target, gw.now()));
+      const pending = pendingInputs(gw, target.key);
+      const clip = (m: TranscriptMessage) => (p.maxChars !== undefined && m.text.length > p.maxChars ? { ...m, text: `${m.text.slice(0, p.maxChars)}…` } : m);
+      if (p.cursor !== undefined) {
+        // A delta cursor names a transcript and a position in it; a reset transcript invalidates it.
+        const at = parseCursor(p.cursor);
+        if (!session || !at || at.sessionId !== session.sessionId) return { kind: "reset" };
+        const messages = sessions.store.readMessages(session.sessionId, { afterSeq: at.seq, limit: p.limit ?? DEFAULT_HISTORY_LIMIT });
+        const last = messages.at(-1)?.seq ?? at.seq;
+        return { kind: "delta", messages: messages.map((m) => chatMessage(clip(m))), deltaCursor: cursorFor(session, last), pendingInputs: pending, sessionInfo: info };
+      }
+      const total = session ? sessions.store.lastMessageSeq(session.sessionId) : 0;
+      const offset = p.offset ?? 0;
+      const page = session ? sessions.store.readMessages(session.sessionId, { beforeSeq: total - offset + 1, limit: p.limit ?? DEFAULT_HISTORY_LIMIT }) : [];
+      const nextOffset = offset + page.length;
+      const hasMore = nextOffset < total;
+      return {
+        sessionKey: p.sessionKey,
+        ...(session ? { sessionId: session.sessionId } : {}),
+        messages: page.map((m) => chatMessage(clip(m))),
+        pendingInputs: pending,
+        ...(session ? { deltaCursor: cursorFor(session, total) } : {}),
+        ...(offset > 0 ? { offset } : {}),
+        ...(hasMore ? { nextOffset } : {}),
+        hasMore,
+        totalMessages: total,
+        defaults: primaryModel(config, target.agentId),
+        sessionInfo: info,
+      };
+    }),
+
+    method("chat.abort", chatAbortParams, (p) => {
+      const target = sessions.resolve(p.sessionKey, p.agentId);
+      if (p.runId !== undefined) {
+        const run = runs.get(p.runId);
+        if (run && run.sessionKey !== target.key) throw invalidRequest("runId does not match sessionKey");
+        const aborted = runs.abort(p.runId, new RunStop("rpc"));
+        return { ok: true, aborted, runIds: aborted ? [p.runId] : [] };
+      }
+      const runIds = runs.activeFor(target.key).map((r) => r.runId).filter((id) => runs.abort(id, new RunStop("rpc")));
+      return { ok: true, aborted: runIds.length > 0, runIds };
+    }),
+  ];
+}
+
+/** `/new` and `/reset` in chat start a fresh transcript and answer with upstream's acknowledgement. */
+function resetFromChat(gw: Gateway, target: SessionTarget, runId: string, command: string): unknown {
+  const { sessions, runs } = gw.agents;
+  for (const run of runs.activeFor(target.key)) runs.abort(run.runId, new RunStop("rpc"));
+  const session = sessions.reset(sessions.ensure(target));
+  const reason = /^\/new/i.test(command) ? "new" : "reset";
+  const text = reason === "new" ? "✅ New session started." : "✅ Session reset.";
+  sessions.append(session, { role: "assistant", text, runId, meta: { isStatusNotice: true } });
+  const now = gw.now();
+  gw.broadcast("chat", { runId, sessionKey: target.key, seq: 1, state: "final", message: { role: "assistant", content: [{ type: "text", text }], timestamp: now } });
+  return { runId, status: "started" };
+}
+
+/** Turns accepted but still waiting for an earlier turn of the session. */
+function pendingInputs(gw: Gateway, sessionKey: string): { items: unknown[]; total: number } {
+  const queued = gw.agents.runs.activeFor(sessionKey).filter((r) => r.state === "queued" && r.request.kind !== "heartbeat");
+  return {
+    items: queued.slice(0, 20).map((r) => ({
+      id: r.runId,
+      runId: r.runId,
+      message: { role: "user", content: [{ type: "text", text: r.request.message }], timestamp: r.startedAt },
+      acceptedAt: r.startedAt,
+      state: "queued",
+    })),
+    total: queued.length,
+  };
+}
+
+function virtualSession(target: SessionTarget, now: number): SessionRecord {
+  return { key: target.key, agentId: target.agentId, sessionId: "", createdAt: now, updatedAt: now, fields: {} };
+}
+
+function cursorFor(session: SessionRecord, seq: number): string {
+  return `${session.sessionId}:${seq}`;
+}
+
+function parseCursor(cursor: string): { sessionId: string; seq: number } | undefined {
+  const m = /^(.+):(\d+)$/.exec(cursor);
+  return m ? { sessionId: m[1]!, seq: Number(m[2]) } : undefined;
+}

@@ -1,0 +1,285 @@
+/**
+ * Cron methods (spec §6 `cron.*`): list, status, add, update, remove, run and
+ * the run log. Jobs take the protocol's `CronJob` shape; `at` / `every` /
+ * `cron`+tz schedules and `systemEvent` / `agentTurn` payloads.
+ * Runtime-agnostic.
+ */
+import { z } from "zod";
+import type { Gateway } from "../../gateway.ts";
+import { invalidRequest } from "../../protocol/errors.ts";
+import { cronJobNotFound } from "../../scheduler/cron.ts";
+import { scheduleProblem } from "../../scheduler/schedule.ts";
+import type { CronJob, CronPayload, CronSchedule } from "../../scheduler/types.ts";
+import { normalizeAgentId } from "../../sessions/keys.ts";
+import { method, noParams } from "../router.ts";
+
+const MAX_MS = 8_640_000_000_000_000;
+/** Run-log rows `cron.runs` filters and pages over (upstream retains 2,000 per job). */
+const MAX_RUN_LOG_READ = 2000;
+
+const scheduleSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("at"), at: z.string().min(1) }),
+  z.strictObject({ kind: z.literal("every"), everyMs: z.number().int().min(1).max(MAX_MS), anchorMs: z.number().int().min(0).max(MAX_MS).optional() }),
+  z.strictObject({ kind: z.literal("cron"), expr: z.string().min(1), tz: z.string().optional(), staggerMs: z.number().int().min(0).max(MAX_MS).optional() }),
+]);
+
+const agentTurnFields = {
+  model: z.string().optional(),
+  fallbacks: z.array(z.string()).optional(),
+  thinking: z.string().optional(),
+  timeoutSeconds: z.number().min(0).optional(),
+  allowUnsafeExternalContent: z.boolean().optional(),
+  lightContext: z.boolean().optional(),
+  toolsAllow: z.array(z.string()).optional(),
+  toolsAllowIsDefault: z.boolean().optional(),
+};
+
+const payloadSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("systemEvent"), text: z.string().min(1), toolsAllow: z.array(z.string()).optional(), toolsAllowIsDefault: z.boolean().optional() }),
+  z.strictObject({ kind: z.literal("agentTurn"), message: z.string().min(1), ...agentTurnFields }),
+]);
+
+/** A patch may change any payload field of the same kind; `null` clears an optional one. */
+const payloadPatchSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("systemEvent"), text: z.string().min(1).optional(), toolsAllow: z.array(z.string()).nullable().optional(), toolsAllowIsDefault: z.boolean().optional() }),
+  z.strictObject({
+    kind: z.literal("agentTurn"),
+    message: z.string().min(1).optional(),
+    model: z.string().nullable().optional(),
+    fallbacks: z.array(z.string()).nullable().optional(),
+    thinking: z.string().nullable().optional(),
+    timeoutSeconds: z.number().min(0).optional(),
+    allowUnsafeExternalContent: z.boolean().optional(),
+    lightContext: z.boolean().optional(),
+    toolsAllow: z.array(z.string()).nullable().optional(),
+    toolsAllowIsDefault: z.boolean().optional(),
+  }),
+]);
+
+const sessionTargetSchema = z.union([z.literal("main"), z.literal("isolated"), z.literal("current"), z.string().regex(/^session:.+/)]);
+const deliverySchema = z.looseObject({ mode: z.enum(["none", "announce", "webhook"]) });
+
+const addParams = z.strictObject({
+  name: z.string().min(1),
+  displayName: z.string().min(1).max(200).optional(),
+  agentId: z.string().min(1).nullable().optional(),
+  sessionKey: z.string().min(1).nullable().optional(),
+  description: z.string().optional(),
+  enabled: z.boolean().optional(),
+  deleteAfterRun: z.boolean().optional(),
+  schedule: scheduleSchema,
+  sessionTarget: sessionTargetSchema,
+  wakeMode: z.enum(["now", "next-heartbeat"]),
+  payload: payloadSchema,
+  delivery: deliverySchema.optional(),
+});
+
+const patchSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  displayName: z.string().min(1).max(200).nullable().optional(),
+  agentId: z.string().min(1).nullable().optional(),
+  sessionKey: z.string().min(1).nullable().optional(),
+  description: z.string().optional(),
+  enabled: z.boolean().optional(),
+  deleteAfterRun: z.boolean().optional(),
+  schedule: scheduleSchema.optional(),
+  sessionTarget: sessionTargetSchema.optional(),
+  wakeMode: z.enum(["now", "next-heartbeat"]).optional(),
+  payload: payloadPatchSchema.optional(),
+  delivery: deliverySchema.optional(),
+});
+
+/** `{id}` or `{jobId}`, as the schema allows both. */
+const byId = <T extends z.ZodRawShape>(extra: T) => z.union([z.strictObject({ id: z.string().min(1), ...extra }), z.strictObject({ jobId: z.string().min(1), ...extra })]);
+const jobIdOf = (p: { id?: string; jobId?: string }): string => (p.id ?? p.jobId)!;
+
+const listParams = z.strictObject({
+  includeDisabled: z.boolean().optional(),
+  limit: z.number().int().min(1).max(200).optional(),
+  offset: z.number().int().min(0).optional(),
+  query: z.string().optional(),
+  enabled: z.enum(["all", "enabled", "disabled"]).optional(),
+  scheduleKind: z.enum(["all", "at", "every", "cron"]).optional(),
+  lastRunStatus: z.enum(["all", "ok", "error", "skipped", "unknown"]).optional(),
+  sortBy: z.enum(["nextRunAtMs", "updatedAtMs", "name"]).optional(),
+  sortDir: z.enum(["asc", "desc"]).optional(),
+  agentId: z.string().min(1).optional(),
+  compact: z.boolean().optional(),
+  includeDeliveryPreviews: z.boolean().optional(),
+});
+
+const runsParams = z.strictObject({
+  agentId: z.string().min(1).optional(),
+  scope: z.enum(["job", "all"]).optional(),
+  id: z.string().min(1).regex(/^[^/\\]+$/).optional(),
+  jobId: z.string().min(1).regex(/^[^/\\]+$/).optional(),
+  runId: z.string().min(1).optional(),
+  limit: z.number().int().min(1).max(200).optional(),
+  offset: z.number().int().min(0).optional(),
+  status: z.enum(["all", "ok", "error", "skipped"]).optional(),
+  sortDir: z.enum(["asc", "desc"]).optional(),
+});
+
+export function cronMethods(gw: Gateway) {
+  const { cron, sessions } = gw.agents;
+
+  /** Changes to the definition (not state) give a new revision. */
+  const revise = (job: Omit<CronJob, "configRevision">): string => {
+    const { state: _state, updatedAtMs: _u, ...definition } = job as CronJob;
+    return `rev-${fnv1a(JSON.stringify({ ...definition, configRevision: undefined }))}`;
+  };
+
+  const checkAgent = (agentId: string | null | undefined): string | undefined => {
+    if (agentId === undefined || agentId === null) return undefined;
+    const id = normalizeAgentId(agentId);
+    sessions.assertAgent(id);
+    return id;
+  };
+
+  const checkSchedule = (schedule: CronSchedule): void => {
+    const problem = scheduleProblem(schedule, gw.now());
+    if (problem) throw invalidRequest(problem.startsWith("invalid cron") || problem.startsWith("Invalid schedule") || problem.startsWith("schedule.at") ? problem : `invalid cron.add params: ${problem}`);
+  };
+
+  return [
+    method("cron.list", listParams, (p) => {
+      const enabledFilter = p.enabled ?? (p.includeDisabled ? "all" : "enabled");
+      let jobs = cron.list().filter((j) => enabledFilter === "all" || j.enabled === (enabledFilter === "enabled"));
+      if (p.scheduleKind && p.scheduleKind !== "all") jobs = jobs.filter((j) => j.schedule.kind === p.scheduleKind);
+      if (p.lastRunStatus && p.lastRunStatus !== "all") jobs = jobs.filter((j) => (j.state.lastRunStatus ?? "unknown") === p.lastRunStatus);
+      if (p.agentId) jobs = jobs.filter((j) => (j.agentId ?? sessions.resolve("main").agentId) === normalizeAgentId(p.agentId!));
+      if (p.query) {
+        const q = p.query.toLowerCase();
+        jobs = jobs.filter((j) => [j.id, j.name, j.description ?? "", j.agentId ?? ""].join(" ").toLowerCase().includes(q));
+      }
+      const sortBy = p.sortBy ?? "nextRunAtMs";
+      const dir = p.sortDir === "desc" ? -1 : 1;
+      const key = (j: CronJob): number | string => (sortBy === "name" ? j.name : sortBy === "updatedAtMs" ? j.updatedAtMs : j.state.nextRunAtMs ?? Number.MAX_SAFE_INTEGER);
+      jobs.sort((a, b) => (key(a) < key(b) ? -dir : key(a) > key(b) ? dir : a.createdAtMs - b.createdAtMs));
+      const total = jobs.length;
+      const offset = Math.min(p.offset ?? 0, total);
+      const limit = p.limit ?? (total === 0 ? 50 : Math.min(total, 200));
+      const page = jobs.slice(offset, offset + limit);
+      const nextOffset = offset + page.length;
+      return { jobs: page, total, offset, limit, hasMore: nextOffset < total, nextOffset: nextOffset < total ? nextOffset : null };
+    }),
+
+    method("cron.status", noParams, () => ({
+      enabled: cron.enabled,
+      triggersEnabled: false,
+      storePath: gw.options.host.stateDir,
+      storage: "sqlite",
+      jobs: cron.list().length,
+      nextWakeAtMs: cron.enabled ? cron.nextWakeAtMs() ?? null : null,
+    })),
+
+    method("cron.add", addParams, (p) => {
+      checkSchedule(p.schedule);
+      const agentId = checkAgent(p.agentId);
+      if (p.payload.kind === "systemEvent" && p.sessionTarget !== "main") throw invalidRequest('invalid cron.add params: systemEvent payloads require sessionTarget "main"');
+      const now = gw.now();
+      const base = {
+        id: crypto.randomUUID(),
+        ...(agentId ? { agentId } : {}),
+        ...(p.sessionKey ? { sessionKey: p.sessionKey } : {}),
+        name: p.name.trim(),
+        ...(p.description ? { description: p.description } : {}),
+        enabled: p.enabled ?? true,
+        // One-shots delete themselves after a successful run unless told otherwise (upstream).
+        ...(p.deleteAfterRun !== undefined ? { deleteAfterRun: p.deleteAfterRun } : p.schedule.kind === "at" ? { deleteAfterRun: true } : {}),
+        createdAtMs: now,
+        updatedAtMs: now,
+        schedule: p.schedule,
+        sessionTarget: p.sessionTarget,
+        wakeMode: p.wakeMode,
+        payload: p.payload as CronPayload,
+        ...(p.delivery ? { delivery: p.delivery } : {}),
+        state: {},
+      };
+      return cron.add({ ...base, configRevision: revise(base) } as CronJob);
+    }),
+
+    method("cron.update", byId({ patch: patchSchema }), (p) => {
+      const id = jobIdOf(p);
+      const job = cron.get(id);
+      if (!job) throw cronJobNotFound(id);
+      const patch = p.patch;
+      if (patch.schedule) checkSchedule(patch.schedule);
+      const next: CronJob = structuredClone(job);
+      if (patch.name !== undefined) next.name = patch.name.trim();
+      if (patch.description !== undefined) next.description = patch.description;
+      if (patch.enabled !== undefined) next.enabled = patch.enabled;
+      if (patch.deleteAfterRun !== undefined) next.deleteAfterRun = patch.deleteAfterRun;
+      if (patch.schedule) next.schedule = patch.schedule;
+      if (patch.sessionTarget) next.sessionTarget = patch.sessionTarget;
+      if (patch.wakeMode) next.wakeMode = patch.wakeMode;
+      if (patch.delivery) next.delivery = patch.delivery;
+      if (patch.agentId !== undefined) {
+        const agentId = checkAgent(patch.agentId);
+        if (agentId) next.agentId = agentId;
+        else delete next.agentId;
+      }
+      if (patch.sessionKey !== undefined) {
+        if (patch.sessionKey) next.sessionKey = patch.sessionKey;
+        else delete next.sessionKey;
+      }
+      if (patch.payload) next.payload = mergePayload(job.payload, patch.payload);
+      if (next.payload.kind === "systemEvent" && next.sessionTarget !== "main") throw invalidRequest('invalid cron.update params: systemEvent payloads require sessionTarget "main"');
+      next.updatedAtMs = gw.now();
+      next.configRevision = revise(next);
+      const rescheduled = patch.schedule !== undefined || (patch.enabled !== undefined && patch.enabled !== job.enabled);
+      return cron.replace(next, rescheduled);
+    }),
+
+    method("cron.remove", byId({}), (p) => {
+      const id = jobIdOf(p);
+      if (!cron.remove(id)) throw cronJobNotFound(id);
+      return { ok: true, removed: true };
+    }),
+
+    method("cron.run", byId({ mode: z.enum(["due", "force", "if-enabled"]).optional(), expectedProcessInstanceId: z.string().min(1).optional() }), (p) => {
+      const id = jobIdOf(p);
+      const job = cron.get(id);
+      if (!job) throw cronJobNotFound(id);
+      if (p.expectedProcessInstanceId && p.expectedProcessInstanceId !== gw.bootId) throw invalidRequest("invalid cron.run params: Gateway process changed after preflight");
+      return { ...cron.enqueue(job, p.mode ?? "force"), processInstanceId: gw.bootId };
+    }),
+
+    method("cron.runs", runsParams, (p) => {
+      const jobId = p.id ?? p.jobId;
+      const scope = p.scope ?? (jobId ? "job" : "all");
+      if (scope === "job" && !jobId) throw invalidRequest("invalid cron.runs params: missing id");
+      const { entries } = cron.runLog({ jobId: scope === "job" ? jobId : undefined, runId: p.runId, limit: MAX_RUN_LOG_READ, offset: 0 });
+      if (scope === "job" && entries.length === 0 && !cron.get(jobId!)) throw cronJobNotFound(jobId!);
+      let matching = p.status && p.status !== "all" ? entries.filter((e) => e.status === p.status) : entries;
+      if (p.sortDir === "asc") matching = matching.reverse();
+      const limit = p.limit ?? 50;
+      const offset = p.offset ?? 0;
+      const page = matching.slice(offset, offset + limit);
+      const nextOffset = offset + page.length;
+      const total = matching.length;
+      return { entries: page, total, offset, limit, hasMore: nextOffset < total, nextOffset: nextOffset < total ? nextOffset : null };
+    }),
+  ];
+}
+
+function mergePayload(current: CronPayload, patch: z.output<typeof payloadPatchSchema>): CronPayload {
+  const base: Record<string, unknown> = current.kind === patch.kind ? { ...current } : { kind: patch.kind };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete base[k];
+    else if (v !== undefined) base[k] = v;
+  }
+  const parsed = payloadSchema.safeParse(base);
+  if (!parsed.success) throw invalidRequest(`invalid cron.update params: payload ${patch.kind} needs ${patch.kind === "agentTurn" ? "message" : "text"}`);
+  return parsed.data as CronPayload;
+}
+
+/** A short stable hash for revision strings. */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, "0");
+}

@@ -1,0 +1,197 @@
+/**
+ * Session management (spec §6 `sessions.*`): list, preview, patch, reset and
+ * delete. Scopes (§5): patching anything beyond cosmetic and model fields,
+ * resetting, and deleting without `archivedOnly` need admin.
+ * Runtime-agnostic.
+ */
+import { z } from "zod";
+import { modelRefs, primaryModel, resolveCandidates } from "../../agent/models.ts";
+import { RunStop } from "../../agent/runs.ts";
+import type { Gateway } from "../../gateway.ts";
+import { invalidRequest } from "../../protocol/errors.ts";
+import type { Scope } from "../../scopes/scopes.ts";
+import { normalizeAgentId } from "../../sessions/keys.ts";
+import { COSMETIC_PATCH_FIELDS, sessionEntry, sessionRow } from "../../sessions/sessions.ts";
+import type { SessionRecord } from "../../store.ts";
+import { method } from "../router.ts";
+
+const PREVIEW_DEFAULT_ITEMS = 12;
+const PREVIEW_DEFAULT_CHARS = 240;
+const PREVIEW_MAX_CHARS = 800;
+/** Envelope fields of `sessions.patch` that do not change the session (§5). */
+const PATCH_ENVELOPE = new Set(["key", "agentId", "expectedSessionId", "expectedLifecycleRevision", "expectedPermissionMode", "expectedMarkedUnreadAt"]);
+const DELETE_WRITE_FIELDS = new Set(["key", "agentId", "deleteTranscript", "expectedSessionId", "archivedOnly"]);
+
+const nullableString = z.string().min(1).nullable();
+
+const listParams = z.strictObject({
+  limit: z.number().int().min(1).optional(),
+  offset: z.number().int().min(0).optional(),
+  activeMinutes: z.number().int().min(1).optional(),
+  requireLastInteraction: z.boolean().optional(),
+  sortBy: z.enum(["updatedAt", "lastInteractionAt"]).optional(),
+  includeGlobal: z.boolean().optional(),
+  includeUnknown: z.boolean().optional(),
+  configuredAgentsOnly: z.boolean().optional(),
+  includeDerivedTitles: z.boolean().optional(),
+  includeLastMessage: z.boolean().optional(),
+  label: z.string().min(1).max(512).optional(),
+  agentId: z.string().min(1).optional(),
+  search: z.string().optional(),
+  archived: z.union([z.boolean(), z.literal("all")]).optional(),
+  spawnedBy: z.string().min(1).optional(),
+});
+
+const patchParams = z.strictObject({
+  key: z.string().min(1),
+  agentId: z.string().min(1).optional(),
+  expectedSessionId: z.string().min(1).optional(),
+  expectedLifecycleRevision: z.string().min(1).optional(),
+  expectedPermissionMode: z.unknown().optional(),
+  expectedMarkedUnreadAt: z.number().min(0).nullable().optional(),
+  label: z.string().min(1).max(512).nullable().optional(),
+  icon: z.string().nullable().optional(),
+  color: z.string().nullable().optional(),
+  category: z.string().min(1).max(512).nullable().optional(),
+  boardFace: z.enum(["chat", "dashboard"]).optional(),
+  statusNote: z.string().max(120).nullable().optional(),
+  archived: z.boolean().optional(),
+  pinned: z.boolean().optional(),
+  unread: z.boolean().optional(),
+  model: nullableString.optional(),
+  thinkingLevel: nullableString.optional(),
+  fastMode: z.union([z.boolean(), z.literal("auto")]).nullable().optional(),
+  verboseLevel: nullableString.optional(),
+  reasoningLevel: nullableString.optional(),
+  responseUsage: z.enum(["off", "tokens", "full", "on"]).nullable().optional(),
+  permissionMode: z.enum(["read-only", "guarded", "workspace", "full"]).nullable().optional(),
+  sendPolicy: z.enum(["allow", "deny"]).nullable().optional(),
+});
+
+const deleteParams = z.strictObject({
+  key: z.string().min(1),
+  agentId: z.string().min(1).optional(),
+  deleteTranscript: z.boolean().optional(),
+  expectedSessionId: z.string().min(1).optional(),
+  expectedLifecycleRevision: z.string().min(1).optional(),
+  expectedSessionUpdatedAt: z.number().min(0).optional(),
+  emitLifecycleHooks: z.boolean().optional(),
+  archivedOnly: z.boolean().optional(),
+});
+
+/** §5: write covers cosmetic and model fields; anything else, or `permissionMode:"full"`, is admin. */
+export function patchScope(params: Record<string, unknown>): Scope | undefined {
+  if (params.permissionMode === "full") return "operator.admin";
+  return Object.keys(params).every((k) => PATCH_ENVELOPE.has(k) || COSMETIC_PATCH_FIELDS.has(k)) ? undefined : "operator.admin";
+}
+
+/** §5: deleting needs admin unless it is `archivedOnly` with plain fields. */
+export function deleteScope(params: Record<string, unknown>): Scope | undefined {
+  return params.archivedOnly === true && Object.keys(params).every((k) => DELETE_WRITE_FIELDS.has(k)) ? undefined : "operator.admin";
+}
+
+export function sessionMethods(gw: Gateway) {
+  const { sessions, runs } = gw.agents;
+  const storePath = gw.options.host.stateDir;
+
+  const lastText = (s: SessionRecord, maxChars: number): string | undefined => {
+    const [last] = sessions.store.readMessages(s.sessionId, { limit: 1 });
+    return last ? clip(last.text, maxChars) : undefined;
+  };
+
+  return [
+    method("sessions.list", listParams, (p) => {
+      const now = gw.now();
+      let rows = sessions.store.listSessions();
+      if (p.agentId !== undefined) rows = rows.filter((s) => s.agentId === normalizeAgentId(p.agentId!));
+      if (p.archived !== "all") rows = rows.filter((s) => (s.fields.archived === true) === (p.archived === true));
+      if (p.label !== undefined) rows = rows.filter((s) => s.fields.label === p.label);
+      if (p.activeMinutes !== undefined) rows = rows.filter((s) => now - s.updatedAt <= p.activeMinutes! * 60_000);
+      if (p.search) {
+        const q = p.search.toLowerCase();
+        rows = rows.filter((s) => s.key.includes(q) || String(s.fields.label ?? "").toLowerCase().includes(q));
+      }
+      rows.sort((a, b) => b.updatedAt - a.updatedAt || a.key.localeCompare(b.key));
+      const offset = p.offset ?? 0;
+      const page = rows.slice(offset, p.limit === undefined ? undefined : offset + p.limit);
+      const nextOffset = offset + page.length;
+      const hasMore = nextOffset < rows.length;
+      const defaultsAgent = p.agentId ? normalizeAgentId(p.agentId) : undefined;
+      return {
+        ts: now,
+        path: storePath,
+        count: page.length,
+        totalCount: rows.length,
+        ...(p.limit !== undefined ? { limitApplied: p.limit } : {}),
+        ...(offset > 0 ? { offset } : {}),
+        nextOffset: hasMore ? nextOffset : null,
+        hasMore,
+        defaults: { ...primaryModel(gw.config, defaultsAgent ?? gw.agents.sessions.resolve("main").agentId), contextTokens: null },
+        sessions: page.map((s) => sessionRow(s, p.includeLastMessage ? lastText(s, PREVIEW_DEFAULT_CHARS) : undefined)),
+      };
+    }),
+
+    method("sessions.preview", z.strictObject({ keys: z.array(z.string().min(1)).min(1), limit: z.number().int().min(1).optional(), maxChars: z.number().int().min(20).optional() }), (p) => {
+      const limit = p.limit ?? PREVIEW_DEFAULT_ITEMS;
+      const maxChars = Math.min(PREVIEW_MAX_CHARS, p.maxChars ?? PREVIEW_DEFAULT_CHARS);
+      const previews = p.keys.slice(0, 64).map((key) => {
+        const session = sessions.get(sessions.resolve(key).key);
+        if (!session) return { key, status: "missing", items: [] };
+        const items = sessions.store.readMessages(session.sessionId, { limit }).map((m) => ({ role: m.role, text: clip(m.text, maxChars) }));
+        return { key, status: items.length > 0 ? "ok" : "empty", items };
+      });
+      return { ts: gw.now(), previews };
+    }),
+
+    method("sessions.patch", patchParams, (p) => {
+      const target = sessions.resolve(p.key, p.agentId);
+      const current = sessions.ensure(target);
+      if (p.expectedSessionId !== undefined && p.expectedSessionId !== current.sessionId) {
+        throw invalidRequest(`Session ${p.key} changed before the patch. Retry.`, { reason: "session-lifecycle-changed" });
+      }
+      if (typeof p.model === "string") {
+        const [candidate] = resolveCandidates(gw.config, modelRefs(gw.config, target.agentId, { model: p.model }).slice(0, 1));
+        if (!candidate?.provider) throw invalidRequest(`Model '${p.model}' is not allowed for agent '${target.agentId}'.`);
+      }
+      const fields = { ...current.fields };
+      for (const [k, v] of Object.entries(p)) {
+        if (PATCH_ENVELOPE.has(k)) continue;
+        if (v === null) delete fields[k];
+        else fields[k] = v;
+      }
+      if (p.archived === true && current.fields.archived !== true) fields.archivedAt = gw.now();
+      if (p.archived === false) delete fields.archivedAt;
+      const saved = sessions.save({ ...current, fields });
+      gw.broadcast("sessions.changed", { sessionKey: saved.key, reason: "patch", ts: gw.now() });
+      return { ok: true, path: storePath, key: saved.key, entry: sessionEntry(saved) };
+    }, patchScope),
+
+    method("sessions.reset", z.strictObject({ key: z.string().min(1), agentId: z.string().min(1).optional(), reason: z.enum(["new", "reset"]).optional() }), (p) => {
+      const target = sessions.resolve(p.key, p.agentId);
+      for (const run of runs.activeFor(target.key)) runs.abort(run.runId, new RunStop("rpc"));
+      const saved = sessions.reset(sessions.ensure(target));
+      gw.broadcast("sessions.changed", { sessionKey: saved.key, reason: p.reason ?? "reset", ts: gw.now() });
+      return { ok: true, key: saved.key, entry: sessionEntry(saved), resolved: primaryModel(gw.config, target.agentId) };
+    }),
+
+    method("sessions.delete", deleteParams, (p) => {
+      const target = sessions.resolve(p.key, p.agentId);
+      const current = sessions.get(target.key);
+      if (p.archivedOnly === true && current?.fields.archivedAt === undefined) throw invalidRequest(`Session ${p.key} is not archived. Archive it first, then delete it.`);
+      if (p.expectedSessionId !== undefined && current?.sessionId !== p.expectedSessionId) {
+        throw invalidRequest(`Session ${p.key} changed before deletion. Retry.`, { reason: "session-lifecycle-changed" });
+      }
+      const result = sessions.delete(target.key, p.deleteTranscript ?? true);
+      if (result.deleted) {
+        for (const run of runs.activeFor(target.key)) runs.abort(run.runId, new RunStop("rpc"));
+        gw.broadcast("sessions.changed", { sessionKey: target.key, reason: "delete", ts: gw.now() });
+      }
+      return { ok: true, key: target.key, ...result };
+    }, deleteScope),
+  ];
+}
+
+function clip(text: string, max: number): string {
+  const flat = text.trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 3)}...`;
+}

@@ -1,0 +1,117 @@
+/**
+ * A local model server speaking OpenAI's real streaming protocol over real
+ * sockets (Bun.serve on port 0): `POST /v1/chat/completions` answers with
+ * SSE chunks exactly as api.openai.com frames them. Each model id follows a
+ * script (text pieces, pacing, an HTTP error, or a stream held open), and the
+ * server records every request body and every client disconnect.
+ */
+import type { Server } from "bun";
+
+export interface ModelScript {
+  /** Content pieces, one chunk each. */
+  pieces?: string[];
+  /** Pause before each piece. */
+  delayMs?: number;
+  /** Answer with this HTTP status and body instead of a stream. */
+  error?: { status: number; body: unknown };
+  /** After the pieces, keep the stream open until the client goes away. */
+  hold?: boolean;
+  /** Streamed tool calls to send after the pieces (finish_reason "tool_calls"). */
+  toolCalls?: { id: string; name: string; arguments: string }[];
+  usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+}
+
+export interface UpstreamRequest {
+  model: string;
+  body: any;
+  headers: Headers;
+}
+
+export interface FakeUpstream {
+  url: string;
+  /** `models.providers.<id>.baseUrl` for this server. */
+  baseUrl: string;
+  requests: UpstreamRequest[];
+  /** Streams the client abandoned before they ended, by model. */
+  disconnects: string[];
+  script(model: string, script: ModelScript): void;
+  /** Resolves once `cond` holds (polling the recorded state). */
+  until(cond: () => boolean, ms?: number): Promise<void>;
+  stop(): void;
+}
+
+const encoder = new TextEncoder();
+
+export function startUpstream(scripts: Record<string, ModelScript> = {}): FakeUpstream {
+  const table = new Map(Object.entries(scripts));
+  const requests: UpstreamRequest[] = [];
+  const disconnects: string[] = [];
+  let seq = 0;
+
+  const server: Server<undefined> = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    idleTimeout: 0,
+    async fetch(req) {
+      const url = new URL(req.url);
+      if (req.method !== "POST" || url.pathname !== "/v1/chat/completions") return new Response("not found", { status: 404 });
+      const body = await req.json();
+      const model = String(body.model);
+      requests.push({ model, body, headers: req.headers });
+      const script = table.get(model);
+      if (!script) return Response.json({ error: { message: `The model \`${model}\` does not exist`, type: "invalid_request_error", code: "model_not_found" } }, { status: 404 });
+      if (script.error) return Response.json(script.error.body, { status: script.error.status });
+      const id = `chatcmpl-up${++seq}`;
+      const created = Math.floor(Date.now() / 1000);
+      const frame = (choices: unknown[], extra: Record<string, unknown> = {}) =>
+        encoder.encode(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, system_fingerprint: "fp_test", choices, ...extra })}\n\n`);
+      let finished = false;
+      let cancelled = false;
+      const stream = new ReadableStream<Uint8Array>({
+        async start(controller) {
+          controller.enqueue(frame([{ index: 0, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }]));
+          for (const piece of script.pieces ?? []) {
+            if (script.delayMs) await Bun.sleep(script.delayMs);
+            if (cancelled) return;
+            controller.enqueue(frame([{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }]));
+          }
+          if (script.hold) return;
+          (script.toolCalls ?? []).forEach((call, index) => {
+            controller.enqueue(frame([{ index: 0, delta: { tool_calls: [{ index, id: call.id, type: "function", function: { name: call.name, arguments: "" } }] }, logprobs: null, finish_reason: null }]));
+            controller.enqueue(frame([{ index: 0, delta: { tool_calls: [{ index, function: { arguments: call.arguments } }] }, logprobs: null, finish_reason: null }]));
+          });
+          controller.enqueue(frame([{ index: 0, delta: {}, logprobs: null, finish_reason: script.toolCalls ? "tool_calls" : "stop" }]));
+          if (body.stream_options?.include_usage) {
+            const text = (script.pieces ?? []).join("");
+            controller.enqueue(frame([], { usage: script.usage ?? { prompt_tokens: 7, completion_tokens: text.length, total_tokens: 7 + text.length } }));
+          }
+          controller.enqueue(encoder.encode("data: [DONE]\n\n"));
+          finished = true;
+          controller.close();
+        },
+        cancel() {
+          cancelled = true;
+          if (!finished) disconnects.push(model);
+        },
+      });
+      return new Response(stream, { headers: { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache" } });
+    },
+  });
+
+  const url = `http://127.0.0.1:${server.port}`;
+  return {
+    url,
+    baseUrl: `${url}/v1`,
+    requests,
+    disconnects,
+    script: (model, script) => void table.set(model, script),
+    async until(cond, ms = 5000) {
+      const deadline = Date.now() + ms;
+      while (!cond()) {
+        if (Date.now() > deadline) throw new Error("upstream condition not met in time");
+        await Bun.sleep(5);
+      }
+    },
+    stop: () => server.stop(true),
+  };
+}
