@@ -21,7 +21,7 @@ export interface GatewayProcess {
   url: string;
   dir: string;
   /** Last lines the gateway wrote to stderr, for error messages. */
-  stderrTail(): string;
+  stderrTail: StreamTail;
   stop(): Promise<void>;
 }
 
@@ -31,15 +31,21 @@ export function tempStateEnv(): { dir: string; env: Record<string, string> } {
   return { dir, env: { ...(process.env as Record<string, string>), HOME: dir, OPENCLAW_STATE_DIR: join(dir, ".openclaw"), OPENCLAW_HOME: dir } };
 }
 
+/** The tail of a drained stream; `finished` settles once the stream ended. */
+export interface StreamTail {
+  (): string;
+  finished: Promise<void>;
+}
+
 /** Keeps the last `max` characters of a stream, draining it so the child never blocks on a full pipe. */
-export function drainTail(stream: ReadableStream<Uint8Array>, max = 4000): () => string {
+export function drainTail(stream: ReadableStream<Uint8Array>, max = 4000): StreamTail {
   let tail = "";
   const decoder = new TextDecoder();
   const reader = stream.getReader();
-  void (async () => {
+  const finished = (async () => {
     for (let r = await reader.read(); !r.done; r = await reader.read()) tail = (tail + decoder.decode(r.value, { stream: true })).slice(-max);
-  })();
-  return () => tail;
+  })().catch(() => undefined);
+  return Object.assign(() => tail, { finished });
 }
 
 /** Starts `clawgate gateway run --port 0 --token BENCH_TOKEN`; resolves once it printed its port. */
@@ -71,19 +77,21 @@ export async function startGatewayProcess(extraArgs: string[] = []): Promise<Gat
 }
 
 /** Reads stdout until `pattern` (whose group 1 is the port) appears, then keeps draining it. */
-export async function readPort(stdout: ReadableStream<Uint8Array>, exited: Promise<number>, stderrTail: () => string, pattern: RegExp): Promise<number> {
+export async function readPort(stdout: ReadableStream<Uint8Array>, exited: Promise<number>, stderrTail: StreamTail, pattern: RegExp): Promise<number> {
   const reader = stdout.getReader();
   const decoder = new TextDecoder();
   let text = "";
   let listening = false;
-  const died = exited.then((code) => {
-    if (!listening) throw new Error(`child exited with ${code} before listening:\n${stderrTail()}`);
+  const died = exited.then(async (code) => {
+    if (listening) return;
+    await stderrTail.finished;
+    throw new Error(`child exited with ${code} before listening:\n${stderrTail()}`);
   });
   while (true) {
     const read = await Promise.race([reader.read(), died]);
     if (!read) continue;
     const { value, done } = read;
-    if (done) throw new Error(`child closed stdout before listening:\n${stderrTail()}`);
+    if (done) return await died.then(() => Promise.reject(new Error("child closed stdout before listening")));
     text += decoder.decode(value, { stream: true });
     const match = pattern.exec(text);
     if (match) {
