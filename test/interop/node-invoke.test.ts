@@ -152,6 +152,14 @@ describe("node pairing with the reference client", () => {
   });
 });
 
+describe("node identity (§8)", () => {
+  test("role node without a device identity -> NOT_PAIRED device identity required, close 1008", async () => {
+    const failure: any = await connectClient({ url: gw.url, token: TEST_TOKEN, role: "node", mode: "node", clientName: "node-host", scopes: [], deviceIdentity: null }).catch((e) => e);
+    expect(failure.code).toBe(1008);
+    expect(failure.error).toMatchObject({ gatewayCode: "NOT_PAIRED", message: "device identity required", details: { code: "DEVICE_IDENTITY_REQUIRED" } });
+  });
+});
+
 describe("invoke failure paths (§8)", () => {
   test("no answer within timeoutMs -> UNAVAILABLE TIMEOUT to the operator and node.invoke.cancel to the node", async () => {
     const node = await startNode({ commands: ["system.notify"] });

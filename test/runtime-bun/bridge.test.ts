@@ -82,6 +82,19 @@ describe("bridge node lifecycle", () => {
     expect(peer.lines.at(-1)).toEqual({ type: "close", code: 1008, reason: res.error.message });
   });
 
+  test("reconnect with the device token from hello-ok (no shared secret) -> accepted as device-token auth", async () => {
+    const key = newNodeKey();
+    const first = await BridgePeer.connect(gw.bridgePort!);
+    const deviceToken = (await first.hello(key)).payload.auth.deviceToken;
+    first.close();
+    const again = await BridgePeer.connect(gw.bridgePort!);
+    const hello = again.helloFor(key, { token: deviceToken });
+    again.send({ ...hello, auth: { deviceToken } });
+    await again.until(() => again.lines.some((l) => l.id === "h1"));
+    expect(again.lines.find((l) => l.id === "h1")).toMatchObject({ ok: true, payload: { auth: { method: "device-token", role: "node" } } });
+    again.close();
+  });
+
   test("operator methods from a bridge node -> unauthorized role: node", async () => {
     const { peer } = await pairedBridgeNode();
     try {
