@@ -1,23 +1,22 @@
 /**
- * `npm run bench`: runs every scenario, each in its own process, one after
- * another (the machine is small and shared; nothing runs in parallel), then
- * prints the budgets with PASS/MISS and the side-by-side ratios.
+ * `npm run bench`: runs every scenario (each `bench/*.ts` but this one), each
+ * in its own process, one after another (the machine is small and shared;
+ * nothing runs in parallel), then prints the budgets with PASS/MISS and the
+ * side-by-side ratios.
  * `npm run bench -- <word>...` runs only scenarios whose file name contains
  * one of the words. Exits 1 when a budget is missed or a scenario fails.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatBudget, formatValue, table, verdict, type ScenarioResult } from "./lib/report.ts";
 
-const SCENARIOS = [
-  "process-budget.ts",
-  "codec.bench.ts",
-  "device-verify.bench.ts",
-  "handshake.bench.ts",
-  "health-rtt.bench.ts",
-  "fanout.bench.ts",
-];
+/** These first, in this order; any other scenario file after them, by name. */
+const ORDER = ["process-budget.ts", "codec.bench.ts", "device-verify.bench.ts", "handshake.bench.ts", "health-rtt.bench.ts", "fanout.bench.ts"];
+const rank = (f: string) => (ORDER.includes(f) ? ORDER.indexOf(f) : ORDER.length);
+const SCENARIOS = readdirSync(import.meta.dir)
+  .filter((f) => f.endsWith(".ts") && f !== "run.ts")
+  .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 
 const filters = process.argv.slice(2);
 const selected = SCENARIOS.filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)));

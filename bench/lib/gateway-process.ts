@@ -35,17 +35,43 @@ export function tempStateEnv(): { dir: string; env: Record<string, string> } {
 export interface StreamTail {
   (): string;
   finished: Promise<void>;
+  /** Resolves with the first match of `pattern` in the output so far or to come; rejects after `ms` or at the end of the stream. */
+  waitFor(pattern: RegExp, ms?: number): Promise<RegExpExecArray>;
 }
 
 /** Keeps the last `max` characters of a stream, draining it so the child never blocks on a full pipe. */
 export function drainTail(stream: ReadableStream<Uint8Array>, max = 4000): StreamTail {
   let tail = "";
+  let ended = false;
+  const waiters = new Set<() => void>();
   const decoder = new TextDecoder();
   const reader = stream.getReader();
   const finished = (async () => {
-    for (let r = await reader.read(); !r.done; r = await reader.read()) tail = (tail + decoder.decode(r.value, { stream: true })).slice(-max);
-  })().catch(() => undefined);
-  return Object.assign(() => tail, { finished });
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      tail = (tail + decoder.decode(r.value, { stream: true })).slice(-max);
+      for (const w of waiters) w();
+    }
+  })().catch(() => undefined).finally(() => {
+    ended = true;
+    for (const w of waiters) w();
+  });
+  const waitFor = (pattern: RegExp, ms = 5000) => new Promise<RegExpExecArray>((resolve, reject) => {
+    const timer = setTimeout(() => done(new Error(`no ${pattern} within ${ms} ms:\n${tail}`)), ms);
+    const done = (error?: Error, match?: RegExpExecArray) => {
+      clearTimeout(timer);
+      waiters.delete(check);
+      if (match) resolve(match);
+      else reject(error);
+    };
+    const check = () => {
+      const match = pattern.exec(tail);
+      if (match) done(undefined, match);
+      else if (ended) done(new Error(`stream ended without ${pattern}:\n${tail}`));
+    };
+    waiters.add(check);
+    check();
+  });
+  return Object.assign(() => tail, { finished, waitFor });
 }
 
 /** Starts `clawgate gateway run --port 0 --token BENCH_TOKEN`; resolves once it printed its port. */
