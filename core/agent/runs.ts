@@ -27,8 +27,12 @@ export interface RunRequest {
   kind: RunKind;
   timeoutMs?: number;
   model?: { model?: string; fallbacks?: string[] };
-  /** The model sees this conversation instead of the stored history (OpenAI HTTP). */
+  /** The model sees only this conversation, not the stored history (stateless OpenAI HTTP requests). */
   context?: TurnMessage[];
+  /** Leads the context as a system message. */
+  system?: string;
+  /** Replaces the recorded user message as the newest turn of the context (multi-part and tool follow-up turns). */
+  turn?: TurnMessage[];
   sampling?: SamplingParams;
   tools?: ToolDefinition[];
   toolChoice?: unknown;
@@ -298,9 +302,12 @@ export class AgentRuns {
 
   /** Stored turns as model messages; a heartbeat adds its prompt as the last user turn. */
   private context(session: SessionRecord, run: Run): TurnMessage[] {
-    const history: TurnMessage[] = this.host.sessions.recent(session, CONTEXT_MESSAGES).map((m) => ({ role: m.role, content: m.text }));
-    if (run.request.kind === "heartbeat") history.push({ role: "user", content: run.request.message });
-    return history;
+    const { request } = run;
+    let history: TurnMessage[] = this.host.sessions.recent(session, CONTEXT_MESSAGES).map((m) => ({ role: m.role, content: m.text }));
+    // The newest stored message is this run's own user turn (turns of a session run one at a time).
+    if (request.turn) history = [...history.slice(0, -1), ...request.turn];
+    if (request.kind === "heartbeat") history.push({ role: "user", content: request.message });
+    return request.system ? [{ role: "system", content: request.system }, ...history] : history;
   }
 
   private delta(run: Run, text: string): void {

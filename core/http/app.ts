@@ -5,6 +5,7 @@
  */
 import { Hono } from "hono";
 import type { Gateway } from "../gateway.ts";
+import { mountOpenAiRoutes } from "./openai.ts";
 
 const SECURITY_HEADERS: Record<string, string> = {
   "X-Content-Type-Options": "nosniff",
@@ -44,6 +45,7 @@ export function createHttpApp(gw: Gateway): Hono {
   const ready = () => json({ ready: true, failing: [], uptimeMs: gw.now() - gw.startedAt, eventLoop: gw.health.eventLoop() });
   app.get("/readyz", ready);
   app.get("/ready", ready);
+  mountOpenAiRoutes(app, gw);
   app.notFound(() => json({ error: { message: "Not Found", type: "not_found" } }, 404));
   return app;
 }
