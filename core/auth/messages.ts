@@ -52,6 +52,8 @@ export interface FailureContext {
   clientMode: string;
   isLocalClient: boolean;
   hasDevice: boolean;
+  /** `auth.deviceToken` was already presented, so retrying with it cannot help. */
+  sentDeviceToken: boolean;
 }
 
 function text(reason: AuthFailureReason, ctx: FailureContext): string {
@@ -83,7 +85,7 @@ function text(reason: AuthFailureReason, ctx: FailureContext): string {
 /** The connect refusal for a failed credential, closing 1008 with the text as reason. */
 export function authFailure(reason: AuthFailureReason, ctx: FailureContext, retryAfterMs?: number): GatewayError {
   const message = text(reason, ctx);
-  const canRetryWithDeviceToken = reason === "token_mismatch" && ctx.hasDevice && ctx.provided === "token";
+  const canRetryWithDeviceToken = reason === "token_mismatch" && ctx.hasDevice && ctx.provided === "token" && !ctx.sentDeviceToken;
   return new GatewayError(
     {
       code: "INVALID_REQUEST",

@@ -136,7 +136,7 @@ export async function authenticateConnect(ctx: ConnectContext): Promise<Admissio
   const provided = providedKind(params.auth);
   const hasSharedAuth = Boolean(params.auth?.token || params.auth?.password);
   const deviceTokenCandidate = device ? params.auth?.deviceToken || params.auth?.token : undefined;
-  const failureCtx: FailureContext = { mode: ctx.auth.mode, provided, clientId: params.client.id, clientMode: params.client.mode, isLocalClient, hasDevice: Boolean(device) };
+  const failureCtx: FailureContext = { mode: ctx.auth.mode, provided, clientId: params.client.id, clientMode: params.client.mode, isLocalClient, hasDevice: Boolean(device), sentDeviceToken: Boolean(params.auth?.deviceToken) };
   const reject = async (reason: AuthFailureReason, retryAfterMs?: number, record?: CredentialKind): Promise<never> => {
     if (record) await ctx.limiter.recordFailure(rateKey(ctx.peer), record);
     throw authFailure(reason, failureCtx, retryAfterMs);
