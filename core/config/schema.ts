@@ -8,7 +8,13 @@ import { AUTH_MODES } from "../auth/secrets.ts";
 
 const port = z.number().int().min(1).max(65535);
 
-export const BIND_MODES = ["loopback", "lan", "tailnet", "auto", "custom"] as const;
+/** In upstream's order, which its validation messages list (§12 `config set`). */
+export const BIND_MODES = ["auto", "lan", "loopback", "custom", "tailnet"] as const;
+
+/** `gateway.reload.mode`; the retired `hot` and `restart` load as `hybrid` (§11). */
+export const RELOAD_MODES = ["hybrid", "off", "hot", "restart"] as const;
+
+export const LOG_LEVELS = ["silent", "fatal", "error", "warn", "info", "debug", "trace"] as const;
 
 export const gatewaySchema = z.looseObject({
   mode: z.enum(["local", "remote"]).optional(),
@@ -27,8 +33,9 @@ export const gatewaySchema = z.looseObject({
       exemptLoopback: z.boolean().optional(),
     }).optional(),
   }).optional(),
-  remote: z.looseObject({ url: z.string().optional(), token: z.string().optional(), password: z.string().optional() }).optional(),
+  remote: z.looseObject({ url: z.string().optional(), token: z.string().optional(), password: z.string().optional(), tlsFingerprint: z.string().optional() }).optional(),
   controlUi: z.looseObject({ allowedOrigins: z.array(z.string()).optional() }).optional(),
+  reload: z.looseObject({ mode: z.enum(RELOAD_MODES).optional() }).optional(),
   trustedProxies: z.array(z.string()).optional(),
   http: z.looseObject({
     endpoints: z.looseObject({
@@ -91,7 +98,15 @@ export const configSchema = z.looseObject({
   }).optional(),
   /** Sender (DM) pairing codes: lifetime in seconds and live codes per channel (core/pairing). */
   pairing: z.looseObject({ codeExpiry: z.number().int().min(1).optional(), maxPending: z.number().int().min(1).optional() }).optional(),
-  logging: z.looseObject({ level: z.enum(["silent", "fatal", "error", "warn", "info", "debug", "trace"]).optional(), file: z.string().optional() }).optional(),
+  logging: z.looseObject({
+    level: z.enum(LOG_LEVELS).optional(),
+    file: z.string().optional(),
+    maxFileBytes: z.number().int().positive().optional(),
+  }).optional(),
+  /** Inline env vars, applied only where the environment lacks the key (§11). */
+  env: z.looseObject({ vars: z.record(z.string(), z.string()).optional() }).optional(),
+  /** Written by upstream's writers; read only to keep it. */
+  meta: z.record(z.string(), z.unknown()).optional(),
 });
 
 export type OpenClawConfig = z.output<typeof configSchema>;
