@@ -60,7 +60,10 @@ export function startUpstream(scripts: Record<string, ModelScript> = {}): FakeUp
       requests.push({ model, body, headers: req.headers });
       const script = table.get(model);
       if (!script) return Response.json({ error: { message: `The model \`${model}\` does not exist`, type: "invalid_request_error", code: "model_not_found" } }, { status: 404 });
-      if (script.error) return Response.json(script.error.body, { status: script.error.status });
+      if (script.error) {
+        const { status, body: errorBody } = script.error;
+        return typeof errorBody === "string" ? new Response(errorBody, { status, headers: { "Content-Type": "text/html" } }) : Response.json(errorBody, { status });
+      }
       const id = `chatcmpl-up${++seq}`;
       const created = Math.floor(Date.now() / 1000);
       const frame = (choices: unknown[], extra: Record<string, unknown> = {}) =>
