@@ -28,7 +28,7 @@ beforeAll(async () => {
     s: { pieces: ["ok"] },
     parts: { pieces: ["ok"] },
   });
-  const agent = (id: string, model: unknown) => ({ id, model });
+  const agent = (id: string, model: string | { primary: string; fallbacks: string[] }) => ({ id, model });
   gw = await startTestGateway({
     config: {
       models: {
