@@ -8,6 +8,7 @@ import { AuthRateLimiter, DEFAULT_RATE_LIMIT } from "./auth/rate-limit.ts";
 import type { ResolvedAuth } from "./auth/secrets.ts";
 import { Client, type ClientHost } from "./client.ts";
 import type { OpenClawConfig } from "./config/schema.ts";
+import type { ConfigService } from "./config/service.ts";
 import { DeviceRegistry } from "./device/registry.ts";
 import { Broadcaster } from "./events/broadcaster.ts";
 import { knownEvents, viewClass } from "./events/audience.ts";
@@ -18,11 +19,12 @@ import { NodeHub } from "./nodes/hub.ts";
 import { senderPairingPolicy, type SenderPairingPolicy } from "./pairing/policy.ts";
 import { SenderPairing } from "./pairing/sender-pairing.ts";
 import { Presence, type PresenceEntry } from "./presence/presence.ts";
-import { Close } from "./protocol/errors.ts";
+import { Close, GatewayError } from "./protocol/errors.ts";
 import { HANDSHAKE_TIMEOUT_MS, MAX_BUFFERED_BYTES, TICK_INTERVAL_MS } from "./protocol/limits.ts";
 import { agentMethods } from "./rpc/methods/agent.ts";
 import { channelPairingMethods } from "./rpc/methods/channel-pairing.ts";
 import { chatMethods } from "./rpc/methods/chat.ts";
+import { configMethods } from "./rpc/methods/config.ts";
 import { cronMethods } from "./rpc/methods/cron.ts";
 import { deviceMethods } from "./rpc/methods/devices.ts";
 import { infoMethods } from "./rpc/methods/info.ts";
@@ -59,6 +61,8 @@ export interface GatewayOptions {
   /** Cron jobs, their run log and heartbeat state. */
   scheduler: SchedulerStore;
   buildId: string;
+  /** The file-backed config behind `config.*`; absent when embedded without a file. */
+  configService?: ConfigService;
   handshakeTimeoutMs?: number;
   tickIntervalMs?: number;
   now?: () => number;
@@ -110,6 +114,7 @@ export class Gateway implements ClientHost {
     this.router.add(systemMethods(this));
     this.router.add(infoMethods(this));
     this.router.add(deviceMethods(this));
+    this.router.add(configMethods(this));
     this.senders = new SenderPairing({ store: options.senders, limiter: this.limiter, policy: () => this.senderPolicy(), now: () => this.now() });
     this.router.add(channelPairingMethods(this));
     this.nodes = new NodeHub({
@@ -163,6 +168,13 @@ export class Gateway implements ClientHost {
       limiter: this.limiter,
       devices: this.devices,
       now: this.now(),
+    }).catch((error: unknown) => {
+      // One identical line per refusal kind: the log's flood guard coalesces brute-force runs.
+      const details = error instanceof GatewayError ? error.shape.details : undefined;
+      this.options.logger.warn("gateway/ws", "connect refused", {
+        connId: client.connId, remote: client.conn.peer.remoteAddress, code: details?.code, reason: details?.authReason,
+      });
+      throw error;
     });
   }
 

@@ -1,18 +1,18 @@
 /**
  * Files under the state dir: `openclaw.json` (read as JSON5, created on first
- * run with a generated token) and the gateway's own Ed25519 identity. Files
- * are 0600 in 0700 directories.
+ * run with a generated token), the config revision key and the gateway's own
+ * Ed25519 identity. Files are 0600 in 0700 directories.
  */
-import JSON5 from "json5";
 import nacl from "tweetnacl";
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
+import { formatConfigIssues, parseConfigText, serializeConfig, snapshotConfig, type ConfigSnapshot } from "../core/config/document.ts";
 import { resolvePaths, type Paths } from "../core/config/paths.ts";
-import { configSchema, type OpenClawConfig } from "../core/config/schema.ts";
+import type { OpenClawConfig } from "../core/config/schema.ts";
 import { decodeBase64, encodeBase64Url, sha256Hex } from "../core/device/encoding.ts";
 import type { GatewayIdentity } from "../core/gateway.ts";
-import { formatIssues } from "../core/protocol/validation.ts";
+import { envFor } from "./config-env.ts";
 
 export function currentPaths(profile?: string): Paths {
   return resolvePaths(process.env, homedir(), profile);
@@ -25,7 +25,7 @@ export function ensurePrivateDir(dir: string): void {
 }
 
 /** Writes a file atomically (temp + rename) as 0600. */
-export function writePrivateFile(path: string, text: string): void {
+export function writePrivateFile(path: string, text: string | Uint8Array): void {
   ensurePrivateDir(dirname(path));
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, text, { mode: 0o600 });
@@ -36,16 +36,24 @@ export function writePrivateFile(path: string, text: string): void {
 /** A config that failed to parse or validate; the message names the path and the problem. */
 export class ConfigError extends Error {}
 
-export function readConfig(path: string): OpenClawConfig {
-  let raw: unknown;
+/** Reads the file now on disk into a snapshot (missing file: empty, valid). */
+export function readSnapshot(path: string): ConfigSnapshot {
+  let raw: string | null = null;
   try {
-    raw = JSON5.parse(readFileSync(path, "utf8"));
+    raw = readFileSync(path, "utf8");
   } catch (error) {
-    throw new ConfigError(`Invalid config at ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
-  const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(`Invalid config at ${path}: ${formatIssues(parsed.error.issues)}`);
-  return parsed.data;
+  // ${VAR} may name a var that only the file's own env.vars supply.
+  const parsed = raw === null ? null : parseConfigText(raw);
+  return snapshotConfig(path, raw, envFor(parsed?.ok ? parsed.value : null));
+}
+
+/** The validated config; throws ConfigError naming the path and problem. */
+export function readConfig(path: string): OpenClawConfig {
+  const snapshot = readSnapshot(path);
+  if (!snapshot.valid || !snapshot.config) throw new ConfigError(`Invalid config at ${path}: ${formatConfigIssues(snapshot.issues)}`);
+  return snapshot.config;
 }
 
 /** 24 random bytes as hex: the token format upstream generates. */
@@ -57,12 +65,29 @@ export function generateToken(): string {
  * Loads the config; on first run writes a local-mode config with a fresh
  * token, as upstream onboarding does, and says so through `created`.
  */
-export function loadOrCreateConfig(paths: Paths): { config: OpenClawConfig; created: boolean } {
-  if (existsSync(paths.configPath)) return { config: readConfig(paths.configPath), created: false };
+export function loadOrCreateConfig(paths: Paths): { snapshot: ConfigSnapshot; config: OpenClawConfig; created: boolean } {
+  if (existsSync(paths.configPath)) {
+    const snapshot = readSnapshot(paths.configPath);
+    if (!snapshot.valid || !snapshot.config) throw new ConfigError(`Invalid config at ${paths.configPath}: ${formatConfigIssues(snapshot.issues)}`);
+    return { snapshot, config: snapshot.config, created: false };
+  }
   const config = { gateway: { mode: "local", bind: "loopback", auth: { mode: "token", token: generateToken() } } } satisfies OpenClawConfig;
   ensurePrivateDir(paths.stateDir);
-  writePrivateFile(paths.configPath, JSON.stringify(config, null, 2) + "\n");
-  return { config, created: true };
+  writePrivateFile(paths.configPath, serializeConfig(config));
+  const snapshot = readSnapshot(paths.configPath);
+  return { snapshot, config: snapshot.config ?? config, created: true };
+}
+
+/** The 32-byte key behind config revision hashes, created once per state dir. */
+export function loadOrCreateConfigRevisionKey(stateDir: string): Uint8Array {
+  const path = join(stateDir, "state", "config-revision.key");
+  if (existsSync(path)) {
+    const key = new Uint8Array(readFileSync(path));
+    if (key.byteLength === 32) return key;
+  }
+  const key = crypto.getRandomValues(new Uint8Array(32));
+  writePrivateFile(path, key);
+  return key;
 }
 
 /** The gateway's own device identity, created once and kept in the state dir. */

@@ -1,25 +1,28 @@
 /**
- * A one-shot gateway RPC client for the CLI: connect as `cli`, run one
- * method, close. Speaks the same protocol as any other client.
- * Runtime-agnostic (takes the platform WebSocket).
+ * A one-shot gateway RPC client for the CLI: connect as `cli`, run one method
+ * (or a short batch, for probes), close. Speaks the same protocol as any
+ * other client. Runtime-agnostic (takes the platform WebSocket).
  */
 import type { ErrorShape } from "../protocol/errors.ts";
 import { PROTOCOL_VERSION } from "../protocol/version.ts";
 
-export interface CallOptions {
+export interface ConnectOptions {
   url: string;
   token?: string;
   password?: string;
-  method: string;
-  params?: unknown;
   scopes: string[];
   timeoutMs: number;
   clientVersion: string;
   platform: string;
   mode?: "cli" | "probe";
+  WebSocketImpl?: typeof WebSocket;
+}
+
+export interface CallOptions extends ConnectOptions {
+  method: string;
+  params?: unknown;
   /** Wait for the second `res` of two-phase methods (`agent`). */
   expectFinal?: boolean;
-  WebSocketImpl?: typeof WebSocket;
 }
 
 /** Why a call failed: the gateway answered with an error, or it could not be reached or kept. */
@@ -29,13 +32,29 @@ export type CallFailure =
 
 export type CallResult = { ok: true; payload: unknown; hello: Record<string, unknown> } | { ok: false; failure: CallFailure };
 
-export function callGateway(opts: CallOptions): Promise<CallResult> {
+/** One answer within a batch. */
+export type BatchAnswer = { ok: true; payload: unknown } | { ok: false; error: ErrorShape };
+
+/** A batch either connected (answers may still be errors) or failed to connect. */
+export type BatchResult = { ok: true; hello: Record<string, unknown>; answers: BatchAnswer[]; connectMs: number } | { ok: false; failure: CallFailure };
+
+interface Request {
+  method: string;
+  params?: unknown;
+  expectFinal?: boolean;
+}
+
+/** Connects, sends every request after hello-ok, and resolves when all are answered. */
+function session(opts: ConnectOptions, requests: readonly Request[]): Promise<BatchResult> {
   const WS = opts.WebSocketImpl ?? WebSocket;
+  const started = Date.now();
   return new Promise((resolve) => {
     let settled = false;
     let hello: Record<string, unknown> = {};
+    let connectMs = 0;
+    const answers: (BatchAnswer | undefined)[] = requests.map(() => undefined);
     let ws: WebSocket;
-    const finish = (result: CallResult) => {
+    const finish = (result: BatchResult) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -97,14 +116,28 @@ export function callGateway(opts: CallOptions): Promise<CallResult> {
       if (frame.id === "connect") {
         if (!frame.ok) return finish({ ok: false, failure: { type: "gateway_request_error", error: frame.error! } });
         hello = frame.payload ?? {};
-        ws.send(JSON.stringify({ type: "req", id: "call", method: opts.method, params: opts.params ?? {} }));
+        connectMs = Date.now() - started;
+        if (requests.length === 0) return finish({ ok: true, hello, answers: [], connectMs });
+        requests.forEach((r, i) => ws.send(JSON.stringify({ type: "req", id: `call-${i}`, method: r.method, params: r.params ?? {} })));
         return;
       }
-      if (frame.id === "call") {
-        if (opts.expectFinal && frame.ok && frame.payload?.status === "accepted") return;
-        if (!frame.ok) return finish({ ok: false, failure: { type: "gateway_request_error", error: frame.error! } });
-        finish({ ok: true, payload: frame.payload, hello });
-      }
+      const i = Number(/^call-(\d+)$/.exec(frame.id ?? "")?.[1] ?? -1);
+      if (!(i >= 0 && i < requests.length) || answers[i]) return;
+      if (requests[i]!.expectFinal && frame.ok && frame.payload?.status === "accepted") return;
+      answers[i] = frame.ok ? { ok: true, payload: frame.payload } : { ok: false, error: frame.error! };
+      if (answers.every((a) => a !== undefined)) finish({ ok: true, hello, answers: answers as BatchAnswer[], connectMs });
     };
   });
+}
+
+/** Runs several methods over one connection (probes); each answer may be an error. */
+export function callGatewayBatch(opts: ConnectOptions & { calls: readonly Request[] }): Promise<BatchResult> {
+  return session(opts, opts.calls);
+}
+
+export async function callGateway(opts: CallOptions): Promise<CallResult> {
+  const result = await session(opts, [{ method: opts.method, params: opts.params, expectFinal: opts.expectFinal }]);
+  if (!result.ok) return result;
+  const answer = result.answers[0]!;
+  return answer.ok ? { ok: true, payload: answer.payload, hello: result.hello } : { ok: false, failure: { type: "gateway_request_error", error: answer.error } };
 }

@@ -18,11 +18,17 @@ export const METHOD_ACCESS: Readonly<Record<string, Access>> = {
   "channels.status": "operator.read",
   "models.list": "operator.read",
   "gateway.identity.get": "operator.read",
+  "config.get": "operator.read",
+  "config.schema": "operator.read",
+  "config.schema.lookup": "operator.read",
 
   wake: "operator.write",
 
   "system-event": "operator.admin",
   "set-heartbeats": "operator.admin",
+  "config.set": "operator.admin",
+  "config.patch": "operator.admin",
+  "config.apply": "operator.admin",
 
   "device.pair.list": "operator.pairing",
   "device.pair.approve": "operator.pairing",

@@ -2,17 +2,20 @@
  * Test harness: real gateways on port 0 with throwaway state dirs, in-process
  * or as a child process running the real CLI.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ResolvedAuth } from "../../core/auth/secrets.ts";
+import { serializeConfig } from "../../core/config/document.ts";
 import type { OpenClawConfig } from "../../core/config/schema.ts";
+import { ConfigFile } from "../../runtime-bun/config-file.ts";
+import { liveConfig } from "../../runtime-bun/config-live.ts";
 import { hostInfo } from "../../runtime-bun/host.ts";
 import { FileLogger } from "../../runtime-bun/log-file.ts";
 import { serveBridge } from "../../runtime-bun/bridge.ts";
 import { serveGateway, type RunningGateway } from "../../runtime-bun/server.ts";
 import { databasePath, SqliteStore } from "../../runtime-bun/sqlite-store.ts";
-import { loadOrCreateIdentity } from "../../runtime-bun/state.ts";
+import { loadOrCreateConfigRevisionKey, loadOrCreateIdentity, readSnapshot } from "../../runtime-bun/state.ts";
 
 export const TEST_TOKEN = "test-token-0123456789abcdef";
 
@@ -25,6 +28,10 @@ export interface TestGateway {
   logger: FileLogger;
   /** The TCP node bridge's port, when started with `bridge: true`. */
   bridgePort?: number;
+  /** `<dir>/openclaw.json`, behind `config.*` (written from `config` when absent). */
+  configPath: string;
+  /** Reasons of in-place restarts the config reloader asked for. */
+  restarts: string[];
   stop(): Promise<void>;
 }
 
@@ -46,9 +53,26 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "clawgate-test-"));
   const store = new SqliteStore(databasePath(dir));
   const logger = new FileLogger(join(dir, "logs", "gateway.log"), "debug", null);
+  const auth = opts.auth ?? { mode: "token", token: TEST_TOKEN };
+  const configPath = join(dir, "openclaw.json");
+  if (!existsSync(configPath)) writeFileSync(configPath, serializeConfig(opts.config ?? {}), { mode: 0o600 });
+  const restarts: string[] = [];
+  let gateway: RunningGateway | undefined;
+  const live = liveConfig({
+    snapshot: readSnapshot(configPath),
+    file: new ConfigFile(configPath),
+    hashKey: loadOrCreateConfigRevisionKey(dir),
+    logger,
+    runtimeFlags: { token: auth.token, password: auth.password, auth: auth.mode },
+    runtimeToken: TEST_TOKEN,
+    gateway: () => gateway?.gateway,
+    logSettings: () => ({ level: "debug" }),
+    restart: (reason) => void restarts.push(reason),
+  });
   const running = serveGateway({
     config: opts.config ?? {},
-    auth: opts.auth ?? { mode: "token", token: TEST_TOKEN },
+    auth,
+    configService: live.service,
     host: hostInfo({ configPath: join(dir, "openclaw.json"), stateDir: dir }),
     identity: await loadOrCreateIdentity(dir),
     logger,
@@ -64,6 +88,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
     port: 0,
     hostnames: opts.hostnames ?? ["127.0.0.1"],
   });
+  gateway = running;
   const bridge = opts.bridge ? serveBridge(running, { port: 0 }) : undefined;
   return {
     running,
@@ -73,10 +98,13 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
     store,
     logger,
     bridgePort: bridge?.port,
+    configPath,
+    restarts,
     async stop() {
       await running.stop();
       bridge?.stop();
       store.close();
+      logger.close();
       if (!opts.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
