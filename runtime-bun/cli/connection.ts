@@ -2,13 +2,14 @@
  * How CLI commands find the gateway and its credentials: flags, then env,
  * then the local config, the same precedence the gateway itself applies.
  */
-import { existsSync } from "node:fs";
-import { resolveAuth } from "../../core/config/auth.ts";
+import { ConfigRefusal, resolveAuth } from "../../core/config/auth.ts";
 import { resolvePort } from "../../core/config/paths.ts";
 import type { OpenClawConfig } from "../../core/config/schema.ts";
 import { callGateway, type CallResult } from "../../core/remote/call.ts";
 import { accessOf } from "../../core/scopes/method-scopes.ts";
-import { currentPaths, readConfig } from "../state.ts";
+import { envFor } from "../config-env.ts";
+import { isLive, readLock } from "../service/lock.ts";
+import { currentPaths, readSnapshot } from "../state.ts";
 import { VERSION } from "../version.ts";
 
 export interface TargetFlags {
@@ -22,22 +23,43 @@ export interface TargetFlags {
 
 export interface Target {
   url: string;
-  urlSource: "flag" | "env" | "local";
+  urlSource: "flag" | "env" | "local" | "remote";
   token?: string;
   password?: string;
 }
 
-/** `--url` needs explicit credentials, as upstream insists; otherwise local config supplies them. */
+/**
+ * `--url` needs explicit credentials, as upstream insists; otherwise local
+ * config supplies them (`gateway.remote` when `gateway.mode` is remote). An
+ * invalid local config does not block diagnostics: it reads as empty.
+ */
 export function resolveTarget(flags: TargetFlags): Target | { error: string } {
+  if (flags.url && flags.port !== undefined) return { error: "--url and --port cannot be combined" };
   const paths = currentPaths(flags.profile);
-  const config: OpenClawConfig = existsSync(paths.configPath) ? readConfig(paths.configPath) : {};
+  const snapshot = readSnapshot(paths.configPath);
+  const config: OpenClawConfig = snapshot.config ?? {};
+  const env = envFor(snapshot.parsed);
   if (flags.url) {
     if (!flags.token && !flags.password) return { error: "--url requires explicit credentials (--token or --password)" };
     return { url: flags.url, urlSource: "flag", token: flags.token, password: flags.password };
   }
-  const auth = resolveAuth(config, process.env, { token: flags.token, password: flags.password });
-  const envUrl = process.env.OPENCLAW_GATEWAY_URL;
-  const url = envUrl || `ws://127.0.0.1:${resolvePort(flags.port, process.env, config.gateway?.port, paths.profile)}`;
+  const remote = config.gateway?.remote;
+  if (config.gateway?.mode === "remote" && remote?.url && flags.port === undefined) {
+    return { url: remote.url, urlSource: "remote", token: flags.token ?? remote.token ?? env.OPENCLAW_GATEWAY_TOKEN, password: flags.password ?? remote.password ?? env.OPENCLAW_GATEWAY_PASSWORD };
+  }
+  let auth: { token?: string; password?: string };
+  try {
+    auth = resolveAuth(config, env, { token: flags.token, password: flags.password });
+  } catch (error) {
+    if (!(error instanceof ConfigRefusal)) throw error;
+    // A config the gateway would refuse still names credentials the CLI can try.
+    auth = { token: flags.token ?? config.gateway?.auth?.token ?? env.OPENCLAW_GATEWAY_TOKEN, password: flags.password ?? config.gateway?.auth?.password };
+  }
+  const envUrl = flags.port === undefined ? env.OPENCLAW_GATEWAY_URL : undefined;
+  // The gateway this state dir runs may have been started with --port: its pid file knows.
+  const lock = readLock(paths.stateDir);
+  const livePort = flags.port === undefined && !env.OPENCLAW_GATEWAY_PORT && lock?.port && isLive(lock) ? lock.port : undefined;
+  const url = envUrl || `ws://127.0.0.1:${livePort ?? resolvePort(flags.port, env, config.gateway?.port, paths.profile)}`;
   return { url, urlSource: envUrl ? "env" : "local", token: auth.token, password: auth.password };
 }
 

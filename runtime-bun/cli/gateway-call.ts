@@ -1,8 +1,11 @@
 /**
  * `clawgate gateway call|health`: one RPC against a running gateway, printed
- * for people or as JSON, exit 0 on success and 1 on failure (§12).
+ * for people or as JSON, exit 0 on success and 1 on failure, with upstream's
+ * error objects (§12): `gateway_request_error`, `gateway_transport_error`
+ * (+ top-level `gateway{url,urlSource}`), `gateway_credentials_required`, `cli_error`.
  */
 import type { CallFailure } from "../../core/remote/call.ts";
+import { currentPaths } from "../state.ts";
 import { callMethod, resolveTarget, type Target, type TargetFlags } from "./connection.ts";
 import { color, EXIT, printJson } from "./output.ts";
 
@@ -12,9 +15,42 @@ export interface CallFlags extends TargetFlags {
   expectFinal?: boolean;
 }
 
-function failureJson(failure: CallFailure, target: Target | undefined): { ok: false; error: Record<string, unknown> } {
-  if (failure.type === "gateway_request_error") return { ok: false, error: { type: failure.type, ...failure.error } };
-  return { ok: false, error: { ...failure, ...(target ? { gateway: { url: target.url, urlSource: target.urlSource } } : {}) } };
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** Where the target came from, in upstream's words. */
+export function urlSourceLabel(source: Target["urlSource"]): string {
+  return { flag: "cli --url", env: "env OPENCLAW_GATEWAY_URL", local: "local loopback", remote: "config gateway.remote.url" }[source];
+}
+
+type Body = { ok: false; error: Record<string, unknown>; gateway?: { url: string; urlSource: string } };
+
+/** The JSON body of a failed call. */
+export function failureBody(failure: CallFailure, target: Target): Body {
+  if (failure.type === "gateway_request_error") return { ok: false, error: { type: failure.type, ...failure.error, retryable: failure.error.retryable ?? false } };
+  const { code: _code, reason, ...rest } = failure;
+  const host = /^wss?:\/\/([^/]+)/.exec(target.url)?.[1];
+  const refused = failure.message.includes("ECONNREFUSED");
+  return {
+    ok: false,
+    error: { ...rest, ...(refused && host ? { reason: `connect ECONNREFUSED ${host}` } : reason ? { reason } : {}) },
+    gateway: { url: target.url, urlSource: urlSourceLabel(target.urlSource) },
+  };
+}
+
+/** Prints a failure for people: what failed, where, and what to do next. */
+function printFailure(body: Body, profile: string | undefined): void {
+  const e = body.error;
+  process.stderr.write(`${color.red(String(e.message))}${e.code ? color.dim(` (${e.code})`) : ""}\n`);
+  const detail = (e.details as { code?: string } | undefined)?.code;
+  if (detail) process.stderr.write(color.dim(`details.code: ${detail}\n`));
+  if (e.type === "gateway_transport_error") process.stderr.write("Start it with `clawgate gateway run` or check `clawgate gateway status`.\n");
+  if (body.gateway) process.stderr.write(color.dim(`Gateway target: ${body.gateway.url}\nSource: ${body.gateway.urlSource}\nConfig: ${currentPaths(profile).configPath}\n`));
+}
+
+function report(flags: CallFlags, body: Body): number {
+  if (flags.json) printJson(body);
+  else printFailure(body, flags.profile);
+  return EXIT.failure;
 }
 
 export async function gatewayCall(method: string, flags: CallFlags): Promise<number> {
@@ -22,26 +58,18 @@ export async function gatewayCall(method: string, flags: CallFlags): Promise<num
   if (flags.params !== undefined) {
     try {
       params = JSON.parse(flags.params);
-    } catch (error) {
-      return report(flags, { ok: false, error: { type: "cli_error", message: `--params is not valid JSON: ${(error as Error).message}` } });
+    } catch {
+      return report(flags, { ok: false, error: { type: "cli_error", message: "--params must be valid JSON." } });
     }
   }
   const target = resolveTarget(flags);
-  if ("error" in target) return report(flags, { ok: false, error: { type: "gateway_credentials_required", message: target.error } });
-  const result = await callMethod(target, method, params, flags.timeout ?? 10_000, { expectFinal: flags.expectFinal });
-  if (!result.ok) return report(flags, failureJson(result.failure, target));
+  if ("error" in target) {
+    const type = target.error.includes("credentials") ? "gateway_credentials_required" : "cli_error";
+    return report(flags, { ok: false, error: { type, message: target.error } });
+  }
+  const result = await callMethod(target, method, params, flags.timeout ?? DEFAULT_TIMEOUT_MS, { expectFinal: flags.expectFinal });
+  if (!result.ok) return report(flags, failureBody(result.failure, target));
   if (flags.json) printJson(result.payload);
   else process.stdout.write(`${color.dim(`Gateway call: ${method}`)}\n${JSON.stringify(result.payload, null, 2)}\n`);
   return EXIT.ok;
-}
-
-function report(flags: CallFlags, body: Record<string, unknown> & { error: Record<string, unknown> }): number {
-  if (flags.json) printJson(body);
-  else {
-    const e = body.error;
-    process.stderr.write(`${color.red("Gateway call failed:")} ${e.message}${e.code ? ` (${e.code})` : ""}\n`);
-    const detail = (e.details as { code?: string } | undefined)?.code;
-    if (detail) process.stderr.write(color.dim(`  details.code: ${detail}\n`));
-  }
-  return EXIT.failure;
 }

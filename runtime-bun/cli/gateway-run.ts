@@ -1,18 +1,30 @@
 /**
  * `clawgate gateway run`: the gateway in the foreground, with OpenClaw's flags.
+ * Holds the state dir's lock for its whole life; watches the config and
+ * hot-applies or restarts in place (spec §11); SIGUSR2 restarts in place,
+ * SIGINT/SIGTERM stop (§12). Config and security refusals exit 78.
  */
 import { readFileSync } from "node:fs";
-import { networkInterfaces } from "node:os";
-import { assertBindAllowed, ConfigRefusal, isLoopbackBind, resolveAuth } from "../../core/config/auth.ts";
-import { resolvePort } from "../../core/config/paths.ts";
 import type { AuthMode } from "../../core/auth/secrets.ts";
+import { ConfigRefusal } from "../../core/config/auth.ts";
+import { formatConfigIssues, type ConfigSnapshot } from "../../core/config/document.ts";
+import { defaultLogFile, type Paths } from "../../core/config/paths.ts";
+import type { OpenClawConfig } from "../../core/config/schema.ts";
+import { startBridge } from "../bridge.ts";
+import { envFor } from "../config-env.ts";
+import { ConfigFile } from "../config-file.ts";
+import { liveConfig, maskSecrets } from "../config-live.ts";
+import { resolveRuntime, type GatewayRuntime, type RuntimeFlags } from "../config-runtime.ts";
+import { watchConfig } from "../config-watch.ts";
 import { hostInfo } from "../host.ts";
 import { FileLogger } from "../log-file.ts";
-import { startBridge } from "../bridge.ts";
 import { startDiscovery } from "../mdns.ts";
-import { serveGateway } from "../server.ts";
+import { serveGateway, type RunningGateway } from "../server.ts";
+import { acquireLock, isLive, releaseLock, updateLock, type LockRecord } from "../service/lock.ts";
+import { describeHolders, portHolders } from "../service/process-info.ts";
+import { stopProcess } from "../service/background.ts";
 import { databasePath, SqliteStore } from "../sqlite-store.ts";
-import { ConfigError, currentPaths, loadOrCreateConfig, loadOrCreateIdentity } from "../state.ts";
+import { ConfigError, currentPaths, generateToken, loadOrCreateConfig, loadOrCreateConfigRevisionKey, loadOrCreateIdentity, readSnapshot } from "../state.ts";
 import { VERSION } from "../version.ts";
 import { color, EXIT, fail } from "./output.ts";
 
@@ -25,23 +37,53 @@ export interface RunFlags {
   auth?: string;
   profile?: string;
   verbose?: boolean;
+  force?: boolean;
 }
 
-/** Listen addresses for a bind mode (§11). */
-function bindHosts(bind: string, customHost: string | undefined): string[] | string {
-  switch (bind) {
-    case "loopback": return ["127.0.0.1", "::1"];
-    case "lan":
-    case "auto": return ["0.0.0.0"];
-    case "custom": return customHost ? [customHost] : "gateway.bind is custom but gateway.customBindHost is not set";
-    case "tailnet": {
-      for (const addrs of Object.values(networkInterfaces())) {
-        for (const a of addrs ?? []) if (a.family === "IPv4" && /^100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\./.test(a.address)) return [a.address];
-      }
-      return "gateway.bind is tailnet but no Tailscale address was found on this host";
-    }
-    default: return [bind];
+/** How one gateway instance ended: stopped for good, or restarting in place. */
+type InstanceEnd = { code: number } | { restart: string };
+
+/** Delay before an in-place restart, so the RPC that triggered it gets its answer first. */
+const RESTART_DELAY_MS = 100;
+/** Clients are told to expect the gateway back this soon (`shutdown.restartExpectedMs`). */
+const RESTART_EXPECTED_MS = 1_500;
+
+function logSettings(config: OpenClawConfig, paths: Paths, verbose: boolean | undefined) {
+  return {
+    level: verbose ? "debug" : process.env.OPENCLAW_LOG_LEVEL ?? config.logging?.level ?? "info",
+    file: config.logging?.file ?? defaultLogFile(paths.stateDir),
+    maxFileBytes: config.logging?.maxFileBytes,
+  };
+}
+
+/** Command-line arguments with secret values dropped: the lock file must not hold credentials. */
+function publicArgs(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--token" || a === "--password") i++;
+    else if (!a.startsWith("--token=") && !a.startsWith("--password=")) out.push(a);
   }
+  return out;
+}
+
+/** Takes the state dir's lock; with --force, first stops a live clawgate that holds it. */
+async function takeLock(paths: Paths, force: boolean | undefined): Promise<true | number> {
+  const record = { startedAt: new Date().toISOString(), version: VERSION, configPath: paths.configPath, args: publicArgs(process.argv.slice(2)) };
+  let result = acquireLock(paths.stateDir, record);
+  if (!result.ok && force && isLive(result.holder)) {
+    // Only a process this state dir's lock names and that is verifiably clawgate is ever stopped (§12 --force).
+    process.stderr.write(`${color.yellow("--force")}: stopping the clawgate gateway that holds ${paths.stateDir} (pid ${result.holder.pid})\n`);
+    await stopProcess(result.holder.pid);
+    result = acquireLock(paths.stateDir, record);
+  }
+  if (result.ok) return true;
+  const holder: LockRecord = result.holder;
+  return fail(
+    `gateway already running (pid ${holder.pid}${holder.port ? `, port ${holder.port}` : ""}) for state dir ${paths.stateDir}`,
+    EXIT.config,
+    "Stop it with `clawgate gateway stop`, restart it with `clawgate gateway restart`, or replace it with `gateway run --force`.",
+  );
 }
 
 /** Runs until SIGINT/SIGTERM; resolves with the exit code. */
@@ -51,41 +93,105 @@ export async function gatewayRun(flags: RunFlags): Promise<number> {
   try {
     loaded = loadOrCreateConfig(paths);
   } catch (error) {
-    if (error instanceof ConfigError) return fail(error.message, EXIT.config, "Fix the file, or run `clawgate doctor`.");
+    if (error instanceof ConfigError) return fail(error.message, EXIT.config, "Fix the file, or run `clawgate doctor --fix` to restore the last-known-good config.");
     throw error;
   }
-  const { config, created } = loaded;
-  const logger = new FileLogger(config.logging?.file ?? `${paths.stateDir}/logs/gateway.log`, flags.verbose ? "debug" : config.logging?.level ?? "info");
-  if (created) process.stderr.write(`${color.green("created")} ${paths.configPath} with a new gateway token (gateway.auth.token); the local CLI reads it from there.\n`);
-
-  const bind = flags.bind ?? config.gateway?.bind ?? "loopback";
-  let auth;
+  let password = flags.password;
   try {
-    const password = flags.passwordFile ? readFileSync(flags.passwordFile, "utf8").trim() : flags.password;
-    auth = resolveAuth(config, process.env, { token: flags.token, password, auth: flags.auth as AuthMode | undefined });
-    assertBindAllowed(bind, auth);
-    if (auth.mode === "token" && !auth.token) {
-      if (!isLoopbackBind(bind)) throw new ConfigRefusal(`Refusing to bind gateway to ${bind} without auth.`);
-      auth = { ...auth, token: Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("hex") };
-      logger.warn("gateway", "auth token was missing. Generated a runtime token for this run; set gateway.auth.token to keep one.");
-    }
+    if (flags.passwordFile) password = readFileSync(flags.passwordFile, "utf8").trim();
+  } catch (error) {
+    return fail(`cannot read --password-file: ${(error as Error).message}`, EXIT.config);
+  }
+  const runtimeFlags: RuntimeFlags = { port: flags.port, bind: flags.bind, token: flags.token, password, auth: flags.auth as AuthMode | undefined, profile: paths.profile };
+  const runtimeToken = generateToken();
+  // Refuse a config that cannot run before touching the lock, so a refusal never disturbs a running gateway.
+  try {
+    resolveRuntime(loaded.config, envFor(loaded.snapshot.parsed), runtimeFlags, runtimeToken);
   } catch (error) {
     if (error instanceof ConfigRefusal) return fail(error.message, EXIT.config);
     throw error;
   }
-  const hosts = bindHosts(bind, config.gateway?.customBindHost);
-  if (typeof hosts === "string") return fail(hosts, EXIT.config);
+  const locked = await takeLock(paths, flags.force);
+  if (locked !== true) return locked;
 
-  const port = resolvePort(flags.port, process.env, config.gateway?.port, paths.profile);
+  const logger = new FileLogger(logSettings(loaded.config, paths, flags.verbose).file, logSettings(loaded.config, paths, flags.verbose).level, undefined, loaded.config.logging?.maxFileBytes);
+  if (loaded.created) process.stderr.write(`${color.green("created")} ${paths.configPath} with a new gateway token (gateway.auth.token); the local CLI reads it from there.\n`);
+  // One misbehaving promise must never take the gateway down (upstream's crash loop).
+  const onRejection = (reason: unknown) => logger.error("gateway", "unhandled rejection (contained)", { reason: String(reason) });
+  const onException = (error: Error) => logger.error("gateway", "uncaught exception (contained)", { error: error.stack ?? String(error) });
+  process.on("unhandledRejection", onRejection);
+  process.on("uncaughtException", onException);
+
   const store = new SqliteStore(databasePath(paths.stateDir));
-  const identity = await loadOrCreateIdentity(paths.stateDir);
-  let running;
+  const file = new ConfigFile(paths.configPath);
+  const hashKey = loadOrCreateConfigRevisionKey(paths.stateDir);
+  let snapshot = loaded.snapshot;
+  try {
+    for (;;) {
+      const end = await runInstance({ paths, flags, runtimeFlags, runtimeToken, snapshot, logger, store, file, hashKey });
+      if ("code" in end) return end.code;
+      logger.info("gateway", `restarting in place (${end.restart})`);
+      const next = readSnapshot(paths.configPath);
+      if (next.valid && next.config) snapshot = next;
+      else logger.error("gateway", `config at ${paths.configPath} is invalid; restarting with the running config: ${formatConfigIssues(next.issues)}`);
+    }
+  } finally {
+    process.off("unhandledRejection", onRejection);
+    process.off("uncaughtException", onException);
+    store.close();
+    logger.close();
+    releaseLock(paths.stateDir);
+  }
+}
+
+interface InstanceContext {
+  paths: Paths;
+  flags: RunFlags;
+  runtimeFlags: RuntimeFlags;
+  runtimeToken: string;
+  snapshot: ConfigSnapshot;
+  logger: FileLogger;
+  store: SqliteStore;
+  file: ConfigFile;
+  hashKey: Uint8Array;
+}
+
+/** One gateway generation: serve `snapshot` until stopped or asked to restart. */
+async function runInstance(ctx: InstanceContext): Promise<InstanceEnd> {
+  const { paths, flags, runtimeFlags, runtimeToken, snapshot, logger, store, file, hashKey } = ctx;
+  const config = snapshot.config ?? {};
+  logger.configure(logSettings(config, paths, flags.verbose));
+  let rt: GatewayRuntime;
+  try {
+    rt = resolveRuntime(config, envFor(snapshot.parsed), runtimeFlags, runtimeToken);
+  } catch (error) {
+    if (error instanceof ConfigRefusal) return { code: fail(error.message, EXIT.config) };
+    throw error;
+  }
+  maskSecrets(logger, rt, config);
+  if (rt.generatedToken) logger.warn("gateway", "auth token was missing. Generated a runtime token for this run; set gateway.auth.token to keep one.");
+
+  let endInstance: (end: InstanceEnd) => void = () => {};
+  const ended = new Promise<InstanceEnd>((resolve) => (endInstance = resolve));
+  let restartTimer: ReturnType<typeof setTimeout> | undefined;
+  const requestRestart = (reason: string) => {
+    restartTimer ??= setTimeout(() => endInstance({ restart: reason }), RESTART_DELAY_MS);
+  };
+
+  let running: RunningGateway | undefined;
+  const { reloader, service: configService } = liveConfig({
+    snapshot, file, hashKey, logger, runtimeFlags, runtimeToken,
+    gateway: () => running?.gateway,
+    logSettings: (c) => logSettings(c, paths, flags.verbose),
+    restart: requestRestart,
+  });
+
   try {
     running = serveGateway({
       config,
-      auth,
+      auth: rt.auth,
       host: hostInfo({ configPath: paths.configPath, stateDir: paths.stateDir }),
-      identity,
+      identity: await loadOrCreateIdentity(paths.stateDir),
       logger,
       logs: logger,
       devices: store,
@@ -93,36 +199,59 @@ export async function gatewayRun(flags: RunFlags): Promise<number> {
       nodes: store,
       sessions: store,
       scheduler: store,
+      configService,
       buildId: `clawgate-${VERSION}`,
       handshakeTimeoutMs: Number(process.env.OPENCLAW_HANDSHAKE_TIMEOUT_MS) || undefined,
-      port,
-      hostnames: hosts,
+      port: rt.port,
+      hostnames: rt.hosts,
     });
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === "EADDRINUSE") return fail(`port ${port} is already in use`, EXIT.config, "Another gateway may be running: `clawgate gateway status`, or pick another --port.");
+    if (code === "EADDRINUSE") {
+      // A stranger on the port is never killed; say who it is and stop (exit 78, no respawn loop).
+      const holder = describeHolders(portHolders(rt.port));
+      return { code: fail(`another process is already listening on ws://127.0.0.1:${rt.port}: ${holder}`, EXIT.config, "Stop that process or pick another port (--port, OPENCLAW_GATEWAY_PORT or gateway.port).") };
+    }
     throw error;
   }
-  logger.info("gateway", `listening on ws://${running.hostnames.map((h) => (h.includes(":") ? `[${h}]` : h)).join(", ")}:${running.port}`, { port: running.port, bind, authMode: auth.mode });
+  const gatewayRunning = running;
+  updateLock(paths.stateDir, { port: gatewayRunning.port, logFile: logger.file });
+  if (snapshot.raw !== null) file.markGood(snapshot.raw);
+  logger.info("gateway", `listening on ws://${gatewayRunning.hostnames.map((h) => (h.includes(":") ? `[${h}]` : h)).join(", ")}:${gatewayRunning.port}`, { port: gatewayRunning.port, bind: rt.bind, authMode: rt.auth.mode });
   // Test harnesses read this line to learn the port when started with --port 0.
-  process.stdout.write(`clawgate listening on port ${running.port}\n`);
+  process.stdout.write(`clawgate listening on port ${gatewayRunning.port}\n`);
   // Nodes: the TCP bridge on port + 1, and mDNS / wide-area discovery (§8, §9).
-  const bridge = startBridge(running, logger);
-  const discovery = await startDiscovery({ config, env: process.env, gatewayPort: running.port, bridgePort: bridge?.port, stateDir: paths.stateDir, logger });
+  const bridge = startBridge(gatewayRunning, logger);
+  const discovery = await startDiscovery({ config, env: process.env, gatewayPort: gatewayRunning.port, bridgePort: bridge?.port, stateDir: paths.stateDir, logger });
 
-  return await new Promise<number>((resolve) => {
-    const stop = async (signal: string) => {
-      logger.info("gateway", `received ${signal}; shutting down`);
-      await discovery.stop();
-      await running.stop();
-      bridge?.stop();
-      store.close();
-      resolve(EXIT.ok);
-    };
-    process.once("SIGINT", () => void stop("SIGINT"));
-    process.once("SIGTERM", () => void stop("SIGTERM"));
-    // One misbehaving promise must never take the gateway down (upstream's crash loop).
-    process.on("unhandledRejection", (reason) => logger.error("gateway", "unhandled rejection (contained)", { reason: String(reason) }));
-    process.on("uncaughtException", (error) => logger.error("gateway", "uncaught exception (contained)", { error: error.stack ?? String(error) }));
-  });
+  const watcher = watchConfig(paths.configPath, () => {
+    const next = readSnapshot(paths.configPath);
+    if (!next.exists) {
+      logger.warn("reload", `config file ${paths.configPath} was removed; keeping the running config`);
+      return;
+    }
+    reloader.consider(next);
+  }, (error) => logger.warn("reload", `config watch failed: ${error.message}; edits apply on restart`));
+
+  const onStop = (signal: string) => () => {
+    logger.info("gateway", `received ${signal}; shutting down`);
+    endInstance({ code: EXIT.ok });
+  };
+  const onSigint = onStop("SIGINT");
+  const onSigterm = onStop("SIGTERM");
+  const onSigusr2 = () => endInstance({ restart: "SIGUSR2" });
+  process.once("SIGINT", onSigint);
+  process.once("SIGTERM", onSigterm);
+  process.once("SIGUSR2", onSigusr2);
+
+  const end = await ended;
+  clearTimeout(restartTimer);
+  process.off("SIGINT", onSigint);
+  process.off("SIGTERM", onSigterm);
+  process.off("SIGUSR2", onSigusr2);
+  watcher.close();
+  await discovery.stop();
+  await gatewayRunning.stop("restart" in end ? RESTART_EXPECTED_MS : undefined);
+  bridge?.stop();
+  return end;
 }

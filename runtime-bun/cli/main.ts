@@ -2,20 +2,20 @@
  * The `clawgate` command line: OpenClaw's verbs and flags.
  */
 import { parseArgs } from "node:util";
+import { profileProblem } from "../../core/config/paths.ts";
+import { adoptDotenv } from "../config-env.ts";
+import { currentPaths } from "../state.ts";
 import { VERSION } from "../version.ts";
+import { COMMAND_OPTIONS, commandHelp, commandUsages, dispatchCommand } from "./commands.ts";
 import { devicesCommand } from "./devices.ts";
-import { gatewayCall } from "./gateway-call.ts";
 import { gatewayDiscover } from "./gateway-discover.ts";
-import { gatewayRun } from "./gateway-run.ts";
 import { EXIT, fail } from "./output.ts";
 import { pairingCommand } from "./pairing.ts";
 
 const HELP = `clawgate ${VERSION}: a drop-in OpenClaw Gateway
 
 Usage:
-  clawgate gateway run [--port N] [--bind loopback|lan|tailnet|auto|custom] [--token T | --password P | --password-file F] [--auth MODE] [--verbose]
-  clawgate gateway call <method> [--params JSON] [--url U --token T|--password P] [--port N] [--timeout MS] [--expect-final] [--json]
-  clawgate gateway health [--json] [connection flags]
+${commandUsages().join("\n")}
   clawgate gateway discover [--json] [--timeout MS]
   clawgate devices list|approve [requestId] [--latest]|reject <requestId>|remove <deviceId> [--json] [connection flags]
   clawgate devices rename --device <id> --name <label> | rotate --device <id> --role <role> [--scope S]... [--no-scopes] | revoke --device <id> --role <role>
@@ -53,6 +53,7 @@ const OPTIONS = {
   account: { type: "string" },
   notify: { type: "boolean" },
   "allow-unconfigured": { type: "boolean" },
+  ...COMMAND_OPTIONS,
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "V" },
 } as const;
@@ -77,6 +78,11 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const [group, verb, ...rest] = positionals;
+  const verbHelp = v.help ? commandHelp(positionals) : undefined;
+  if (verbHelp) {
+    process.stdout.write(verbHelp);
+    return EXIT.ok;
+  }
   if (v.help || !group) {
     process.stdout.write(HELP);
     return v.help ? EXIT.ok : EXIT.usage;
@@ -90,17 +96,16 @@ export async function main(argv: string[]): Promise<number> {
     return fail((error as Error).message, EXIT.usage);
   }
   const profile = v.profile ?? (v.dev ? "dev" : undefined);
+  const badProfile = profile ? profileProblem(profile) : undefined;
+  if (badProfile) return fail(badProfile, EXIT.usage);
   const target = { url: v.url, token: v.token, password: v.password, port, profile, timeout };
+  // §11: process env > ./.env > <stateDir>/.env, for every verb.
+  adoptDotenv(currentPaths(profile).stateDir);
+  const handled = await dispatchCommand(positionals, v, { profile, port, timeout });
+  if (handled !== undefined) return handled;
 
   if (group === "gateway") {
     switch (verb) {
-      case "run":
-        return gatewayRun({ port, bind: v.bind, token: v.token, password: v.password, passwordFile: v["password-file"], auth: v.auth, profile, verbose: v.verbose });
-      case "call":
-        if (!rest[0]) return fail("gateway call needs a method name", EXIT.usage, "Example: clawgate gateway call health --json");
-        return gatewayCall(rest[0], { ...target, params: v.params, json: v.json, expectFinal: v["expect-final"] });
-      case "health":
-        return gatewayCall("health", { ...target, json: v.json });
       case "discover":
         return gatewayDiscover({ json: v.json, timeoutMs: timeout });
     }

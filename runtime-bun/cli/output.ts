@@ -1,10 +1,11 @@
 /**
  * CLI output conventions: JSON for scripts, short coloured lines for people,
  * and exit codes that mean something (78 = config/security refusal, as upstream).
+ * Usage errors exit 1, as upstream's CLI does.
  */
-export const EXIT = { ok: 0, failure: 1, usage: 2, config: 78 } as const;
+export const EXIT = { ok: 0, failure: 1, usage: 1, config: 78 } as const;
 
-const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
+const useColor = process.stdout.isTTY && !process.env.NO_COLOR && !process.argv.includes("--no-color");
 const paint = (code: number) => (text: string) => (useColor ? `\x1b[${code}m${text}\x1b[0m` : text);
 export const color = { red: paint(31), green: paint(32), yellow: paint(33), dim: paint(2), bold: paint(1) };
 

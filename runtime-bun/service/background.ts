@@ -1,0 +1,92 @@
+/**
+ * The gateway as a background process when no service manager drives it:
+ * started detached (its own process group, output to a console log), known by
+ * the lock file it writes, stopped with SIGTERM (graceful: `shutdown` event,
+ * close 1012) and SIGKILL only after a grace period.
+ */
+import { spawn } from "node:child_process";
+import { closeSync, openSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ensurePrivateDir } from "../state.ts";
+import { isLive, readLock, type LockRecord } from "./lock.ts";
+import { isAlive } from "./process-info.ts";
+
+const STOP_GRACE_MS = 10_000;
+const START_TIMEOUT_MS = 20_000;
+const POLL_MS = 50;
+
+/** How to run this clawgate again: the compiled binary itself, or Bun plus the entry script. */
+export function selfCommand(): string[] {
+  const compiled = Bun.main.startsWith("/$bunfs/") || Bun.main.startsWith("B:/~BUN/");
+  return compiled ? [process.execPath] : [process.execPath, Bun.main];
+}
+
+/** Where a background gateway's stdout/stderr go. */
+export function consoleLogPath(stateDir: string): string {
+  return join(stateDir, "logs", "gateway-console.log");
+}
+
+/** Sends SIGTERM, waits for exit, then SIGKILL; true when the process is gone. */
+export async function stopProcess(pid: number, graceMs = STOP_GRACE_MS): Promise<boolean> {
+  try {
+    process.kill(pid, "SIGTERM");
+  } catch {
+    return !isAlive(pid);
+  }
+  const deadline = Date.now() + graceMs;
+  while (isAlive(pid) && Date.now() < deadline) await Bun.sleep(POLL_MS);
+  if (!isAlive(pid)) return true;
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+  while (isAlive(pid)) await Bun.sleep(POLL_MS);
+  return true;
+}
+
+/** Whether a gateway on `port` answers `/health` with 200. */
+export async function healthy(port: number, timeoutMs = 1_000): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(timeoutMs) });
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+export type StartResult = { ok: true; record: LockRecord; already: boolean } | { ok: false; code: number | null; output: string };
+
+/**
+ * Starts `gateway run ...args` detached and waits until it holds the lock and
+ * answers `/health`; reports its exit code and output when it fails first.
+ */
+export async function startBackground(stateDir: string, args: string[], env: Record<string, string | undefined>): Promise<StartResult> {
+  const existing = readLock(stateDir);
+  if (existing && isLive(existing)) return { ok: true, record: existing, already: true };
+  const logPath = consoleLogPath(stateDir);
+  ensurePrivateDir(join(stateDir, "logs"));
+  const out = openSync(logPath, "a", 0o600);
+  const startOffset = (() => {
+    try {
+      return readFileSync(logPath).byteLength;
+    } catch {
+      return 0;
+    }
+  })();
+  let exitCode: number | null | undefined;
+  const child = spawn(selfCommand()[0]!, [...selfCommand().slice(1), "gateway", "run", ...args], { detached: true, stdio: ["ignore", out, out], env });
+  closeSync(out);
+  child.on("exit", (code) => (exitCode = code));
+  child.unref();
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (exitCode !== undefined) break;
+    const record = readLock(stateDir);
+    if (record && record.pid === child.pid && record.port !== undefined && (await healthy(record.port))) return { ok: true, record, already: false };
+    await Bun.sleep(POLL_MS);
+  }
+  const output = readFileSync(logPath).subarray(startOffset).toString("utf8");
+  if (exitCode === undefined && child.pid !== undefined) await stopProcess(child.pid);
+  return { ok: false, code: exitCode ?? null, output };
+}
