@@ -13,7 +13,7 @@ import { DedupeCache } from "./dedupe.ts";
 import { SILENT_REPLY } from "./embedded.ts";
 import { chatErrorKind, ProviderError, userMessage, type FailureReason } from "./failures.ts";
 import { modelRefs, resolveCandidates, unknownModel, type ModelCandidate } from "./models.ts";
-import type { SamplingParams, ToolCall, ToolDefinition, TurnMessage, TurnPurpose, TurnUsage } from "./provider.ts";
+import type { SamplingParams, ToolCall, ToolDefinition, TurnChunk, TurnMessage, TurnPurpose, TurnUsage } from "./provider.ts";
 
 export type RunKind = "chat" | "agent" | "cron" | "heartbeat" | "http";
 export type TerminalStatus = Exclude<RunStatus, "running">;
@@ -72,6 +72,12 @@ export interface AgentRunsHost {
 /** Why a run was stopped from outside: `rpc` (chat.abort), the gateway going down, the caller leaving, or the clock. */
 export class RunStop {
   constructor(readonly stopReason: "rpc" | "restart" | "disconnect" | "timeout") {}
+}
+
+/** One model attempt in flight: its stream and the already-requested first chunk. */
+interface Attempt {
+  iterator?: AsyncIterator<TurnChunk>;
+  first: Promise<IteratorResult<TurnChunk>>;
 }
 
 /** Stored history the model sees for a turn. */
@@ -163,8 +169,11 @@ export class AgentRuns {
   start(request: RunRequest): Run {
     const run = new Run(request, this.host.now());
     this.active.set(run.runId, run);
-    this.host.sessions.store.putRun(this.record(run, "running"));
-    const previous = this.tails.get(run.sessionKey) ?? Promise.resolve();
+    const queuedBehind = this.tails.get(run.sessionKey);
+    // A run that has to wait is on record now, so a crash while it waits still marks it interrupted;
+    // one that starts at once is recorded by begin(), in the same commit as its user turn.
+    if (queuedBehind) this.host.sessions.store.putRun(this.record(run, "running"));
+    const previous = queuedBehind ?? Promise.resolve();
     const tail = previous.then(() => this.execute(run));
     this.tails.set(run.sessionKey, tail);
     void tail.finally(() => {
@@ -228,20 +237,24 @@ export class AgentRuns {
     if (run.controller.signal.aborted) return this.finishStopped(run);
     const { request } = run;
     const config = this.host.config();
-    let session: SessionRecord;
+    const stored = this.host.sessions.get(request.target.key);
+    // A model chosen with `sessions.patch` applies to the session's turns.
+    const sessionModel = typeof stored?.fields.model === "string" ? { model: stored.fields.model } : undefined;
+    const candidates = resolveCandidates(config, modelRefs(config, request.target.agentId, request.model ?? sessionModel));
+    const messages = request.context ?? this.context(stored, run);
+    // The first model request goes out before the commit below: the HTTP client works on its own
+    // thread while SQLite syncs, which keeps the fsync off the time to first token (bench/chat-overhead).
+    const first = this.open(run, candidates[0]!, messages);
     try {
-      session = this.begin(run);
+      this.begin(run);
     } catch (error) {
+      run.controller.abort(new RunStop("restart"));
       this.host.warn("agent run could not start", { runId: run.runId, error: String(error) });
       return this.finish(run, { status: "error", error: "session storage is unavailable", failure: "unknown" });
     }
     const timeoutMs = request.timeoutMs ?? (config.agents?.defaults?.timeoutSeconds ? config.agents.defaults.timeoutSeconds * 1000 : DEFAULT_RUN_TIMEOUT_MS);
     const timer = setTimeout(() => run.controller.abort(new RunStop("timeout")), timeoutMs);
     try {
-      // A model chosen with `sessions.patch` applies to the session's turns.
-      const sessionModel = typeof session.fields.model === "string" ? { model: session.fields.model } : undefined;
-      const candidates = resolveCandidates(config, modelRefs(config, request.target.agentId, request.model ?? sessionModel));
-      const messages = request.context ?? this.context(session, run);
       this.agentEvent(run, "run_status", { phase: "starting_model" });
       this.chatEvent(run, { state: "status", phase: "starting_model" });
       let previous: { candidate: ModelCandidate; error: ProviderError } | undefined;
@@ -249,7 +262,7 @@ export class AgentRuns {
         const candidate = candidates[i]!;
         this.agentEvent(run, "lifecycle", { phase: "model", provider: candidate.providerId, model: candidate.model });
         try {
-          const result = await this.attempt(run, candidate, messages);
+          const result = await this.attempt(run, i === 0 ? first : this.open(run, candidate, messages));
           if (previous) this.fallbackStep(run, previous.candidate, candidate, previous.error, i, "succeeded");
           return this.finish(run, { status: "ok", ...result, provider: candidate.providerId, model: candidate.model });
         } catch (error) {
@@ -271,42 +284,68 @@ export class AgentRuns {
     }
   }
 
-  /** One model attempt; resolves with the turn's ending, throws on failure or abort. */
-  private async attempt(run: Run, candidate: ModelCandidate, messages: TurnMessage[]): Promise<{ stopReason?: string; usage?: TurnUsage; toolCalls?: ToolCall[] }> {
-    if (!candidate.provider) throw unknownModel(candidate);
+  /** Starts one model attempt: the stream exists and its first chunk is already requested. */
+  private open(run: Run, candidate: ModelCandidate, messages: TurnMessage[]): Attempt {
+    if (!candidate.provider) {
+      const failed = Promise.reject(unknownModel(candidate));
+      failed.catch(() => {});
+      return { first: failed };
+    }
     const purpose: TurnPurpose = run.request.kind === "heartbeat" ? "heartbeat" : run.request.kind === "cron" ? "cron" : "chat";
-    const stream = candidate.provider.stream({
+    const iterator = candidate.provider.stream({
       model: candidate.model, messages, signal: run.controller.signal, purpose, sampling: run.request.sampling, tools: run.request.tools, toolChoice: run.request.toolChoice,
-    });
-    for await (const chunk of stream) {
-      if (run.state === "ended") break;
-      if (chunk.type === "done") return { stopReason: chunk.stopReason, usage: chunk.usage, toolCalls: chunk.toolCalls };
-      this.delta(run, chunk.text);
+    })[Symbol.asyncIterator]();
+    const first = iterator.next();
+    // attempt() reads it; a run that ends before that must not leave a rejection unhandled.
+    first.catch(() => {});
+    return { iterator, first };
+  }
+
+  /** Reads one attempt to its end; resolves with the turn's ending, throws on failure or abort. */
+  private async attempt(run: Run, { iterator, first }: Attempt): Promise<{ stopReason?: string; usage?: TurnUsage; toolCalls?: ToolCall[] }> {
+    let next = await first;
+    try {
+      while (!next.done) {
+        const chunk = next.value;
+        if (run.state === "ended") break;
+        if (chunk.type === "done") return { stopReason: chunk.stopReason, usage: chunk.usage, toolCalls: chunk.toolCalls };
+        this.delta(run, chunk.text);
+        next = await iterator!.next();
+      }
+    } finally {
+      // Leaving early closes the provider's stream and with it the upstream connection.
+      if (!next.done) await iterator!.return?.();
     }
     if (run.controller.signal.aborted) throw run.controller.signal.reason;
     return { stopReason: "stop" };
   }
 
-  /** The run leaves the queue: its user turn is recorded and `lifecycle start` goes out. */
+  /**
+   * The run leaves the queue: its user turn, the session row and the run
+   * record land in one commit (one fsync on the path to the first token),
+   * then `lifecycle start` goes out.
+   */
   private begin(run: Run): SessionRecord {
     const sessions = this.host.sessions;
-    let session = sessions.ensure(run.request.target);
-    if (run.request.kind !== "heartbeat") sessions.append(session, { role: "user", text: run.request.message, runId: run.runId });
-    session = sessions.save({ ...session, status: "running", lastRunId: run.runId, lastRunError: undefined });
+    const session = sessions.store.transaction(() => {
+      const current = sessions.ensure(run.request.target);
+      if (run.request.kind !== "heartbeat") sessions.append(current, { role: "user", text: run.request.message, runId: run.runId });
+      const saved = sessions.save({ ...current, status: "running", lastRunId: run.runId, lastRunError: undefined });
+      sessions.store.putRun({ ...this.record(run, "running"), sessionId: saved.sessionId });
+      return saved;
+    });
     run.session = session;
     run.state = "running";
-    sessions.store.putRun(this.record(run, "running"));
     this.agentEvent(run, "lifecycle", { phase: "start", startedAt: run.startedAt });
     return session;
   }
 
-  /** Stored turns as model messages; a heartbeat adds its prompt as the last user turn. */
-  private context(session: SessionRecord, run: Run): TurnMessage[] {
+  /** Stored turns as model messages, then this run's own turn (a heartbeat's prompt, a multi-part turn, or the user's message). */
+  private context(stored: SessionRecord | undefined, run: Run): TurnMessage[] {
     const { request } = run;
-    let history: TurnMessage[] = this.host.sessions.recent(session, CONTEXT_MESSAGES).map((m) => ({ role: m.role, content: m.text }));
-    // The newest stored message is this run's own user turn (turns of a session run one at a time).
-    if (request.turn) history = [...history.slice(0, -1), ...request.turn];
-    if (request.kind === "heartbeat") history.push({ role: "user", content: request.message });
+    const history: TurnMessage[] = stored ? this.host.sessions.recent(stored, CONTEXT_MESSAGES - 1).map((m) => ({ role: m.role, content: m.text })) : [];
+    if (request.turn) history.push(...request.turn);
+    else history.push({ role: "user", content: request.message });
     return request.system ? [{ role: "system", content: request.system }, ...history] : history;
   }
 
@@ -355,7 +394,7 @@ export class AgentRuns {
     };
     const silent = run.hidden && SILENT_REPLIES.has(outcome.text.trim());
     try {
-      this.persist(run, outcome, silent);
+      this.host.sessions.store.transaction(() => this.persist(run, outcome, silent));
     } catch (error) {
       this.host.warn("agent run outcome not persisted", { runId: run.runId, error: String(error) });
     }
