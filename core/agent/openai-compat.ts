@@ -27,7 +27,6 @@ export interface OpenAiCompatOptions {
   /** Covers connect, headers and the whole body stream of one request. */
   timeoutMs: number;
   compat: (model: string) => CompatFlags;
-  fetch?: typeof fetch;
 }
 
 /** Error bodies are read for classification only, and only this much of them. */
@@ -56,7 +55,7 @@ export class OpenAiCompatProvider implements ModelProvider {
     try {
       let response: Response;
       try {
-        response = await (this.options.fetch ?? fetch)(`${this.options.baseUrl.replace(/\/+$/, "")}/chat/completions`, {
+        response = await fetch(`${this.options.baseUrl.replace(/\/+$/, "")}/chat/completions`, {
           method: "POST",
           headers: this.headers(),
           body: JSON.stringify(requestBody(request, compat)),
