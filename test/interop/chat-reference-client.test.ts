@@ -125,12 +125,18 @@ describe("a restart during a run", () => {
     upstream = startUpstream({ hold: { pieces: ["never finished"], hold: true } });
     cleanup.push(() => upstream.stop());
     const dir = stateDir();
-    writeFileSync(join(dir, "openclaw.json"), JSON.stringify({ gateway: { mode: "local", auth: { mode: "token", token: TEST_TOKEN } }, ...config() }), { mode: 0o600 });
+    // The CLI's config: the provider key comes from the environment as ${VAR} (§11).
+    const fileConfig = config();
+    fileConfig.models.providers.up = { ...fileConfig.models.providers.up, apiKey: "${CLAWGATE_TEST_UPSTREAM_KEY}" } as typeof fileConfig.models.providers.up;
+    writeFileSync(join(dir, "openclaw.json"), JSON.stringify({ gateway: { mode: "local", auth: { mode: "token", token: TEST_TOKEN } }, ...fileConfig }), { mode: 0o600 });
+    process.env.CLAWGATE_TEST_UPSTREAM_KEY = "sk-from-the-environment";
+    cleanup.push(() => delete process.env.CLAWGATE_TEST_UPSTREAM_KEY);
     const child = await startChildGateway(dir);
     cleanup.push(() => child.proc.kill("SIGKILL"));
     const c = await connectClient({ url: child.url, token: TEST_TOKEN });
     await c.client.request("chat.send", { sessionKey: "main", message: "earlier turn survives", idempotencyKey: "crash-1" });
     await waitFor(() => chatOf(c, "crash-1").some((p) => p.state === "delta"));
+    expect(upstream.requests[0]!.headers.get("authorization")).toBe("Bearer sk-from-the-environment");
     c.client.stop();
     child.proc.kill("SIGKILL");
     await child.proc.exited;
