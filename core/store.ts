@@ -231,7 +231,8 @@ export interface SchedulerStore {
   listCronJobs(): CronJob[];
   putCronJob(job: CronJob): void;
   deleteCronJob(id: string): boolean;
-  appendCronRun(entry: CronRunEntry): void;
+  /** Logs a finished run and drops the job's entries beyond its newest `keep`. */
+  appendCronRun(entry: CronRunEntry, keep: number): void;
   /** Newest first, filtered by job and/or run id. */
   listCronRuns(query: { jobId?: string; runId?: string; limit: number; offset: number }): { entries: CronRunEntry[]; total: number };
   getSchedulerState(key: string): string | undefined;

@@ -216,8 +216,11 @@ export class SqliteStore implements DeviceStore, NodeStore, SessionStore, Schedu
     return this.db.query("DELETE FROM cron_jobs WHERE id = ?").run(id).changes > 0;
   }
 
-  appendCronRun(entry: CronRunEntry): void {
-    this.db.query("INSERT INTO cron_runs (job_id, run_id, record) VALUES (?, ?, ?)").run(entry.jobId, entry.runId, JSON.stringify(entry));
+  appendCronRun(entry: CronRunEntry, keep: number): void {
+    this.transaction(() => {
+      this.db.query("INSERT INTO cron_runs (job_id, run_id, record) VALUES (?, ?, ?)").run(entry.jobId, entry.runId, JSON.stringify(entry));
+      this.db.query("DELETE FROM cron_runs WHERE job_id = ?1 AND id <= (SELECT id FROM cron_runs WHERE job_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)").run(entry.jobId, keep);
+    });
   }
 
   listCronRuns(query: { jobId?: string; runId?: string; limit: number; offset: number }): { entries: CronRunEntry[]; total: number } {

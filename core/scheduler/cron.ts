@@ -31,6 +31,8 @@ const MAX_TIMER_MS = 3600_000;
 /** Agent-turn jobs without `timeoutSeconds` are bounded by the scheduler (upstream: 60 minutes). */
 const DEFAULT_JOB_TIMEOUT_MS = 3600_000;
 const SUMMARY_MAX = 500;
+/** Run-log entries kept per job, newest first (upstream's ceiling). */
+export const RUN_LOG_KEEP = 2000;
 
 export interface CronHost {
   now(): number;
@@ -278,7 +280,7 @@ export class CronService {
 
   private log(job: CronJob, entry: Omit<CronRunEntry, "jobId" | "action" | "deliveryStatus" | "jobName">): void {
     try {
-      this.host.store.appendCronRun({ ...entry, jobId: job.id, action: "finished", deliveryStatus: "not-requested", jobName: job.name });
+      this.host.store.appendCronRun({ ...entry, jobId: job.id, action: "finished", deliveryStatus: "not-requested", jobName: job.name }, RUN_LOG_KEEP);
     } catch (error) {
       this.host.warn("cron run not logged", { jobId: job.id, error: String(error) });
     }

@@ -174,7 +174,10 @@ describe("scopes and refusals", () => {
     });
     expect((await admin.request("chat.send", { sessionKey: "agent:main:x", agentId: "queue", message: "x", idempotencyKey: "mix" })).error.message).toBe('agentId "queue" does not match session key "agent:main:x"');
     expect((await admin.request("chat.send", { sessionKey: "x", message: "x" })).error.message).toBe("invalid chat.send params: at root: must have required property 'idempotencyKey'");
-    expect(gw.store.listSessions().length).toBe(before);
+    const attached = await admin.request("chat.send", { sessionKey: "x", message: "look", attachments: [{ type: "image", mimeType: "image/png", content: "AAAA" }], idempotencyKey: "att" });
+    expect(attached.error.message).toBe("invalid chat.send params: attachments are not supported (clawgate's model providers take text only)");
+    expect((await admin.request("chat.send", { sessionKey: "x", message: "no attachments", attachments: [], idempotencyKey: "att-empty" })).payload.status).toBe("started");
+    expect(gw.store.listSessions().length).toBe(before + 1);
   });
 
   test("send: no channels -> upstream's errors", async () => {

@@ -77,8 +77,8 @@ describe("cron", () => {
       store.putCronJob(job("b", 2));
       store.putCronJob(job("a", 1));
       expect(store.listCronJobs().map((j) => j.id)).toEqual(["a", "b"]);
-      for (let i = 0; i < 3; i++) store.appendCronRun({ ts: i, jobId: "a", action: "finished", status: "ok", runId: `a${i}`, runAtMs: i, durationMs: 1, deliveryStatus: "not-requested" });
-      store.appendCronRun({ ts: 9, jobId: "b", action: "finished", status: "error", runId: "b0", runAtMs: 9, durationMs: 1, deliveryStatus: "not-requested" });
+      for (let i = 0; i < 3; i++) store.appendCronRun({ ts: i, jobId: "a", action: "finished", status: "ok", runId: `a${i}`, runAtMs: i, durationMs: 1, deliveryStatus: "not-requested" }, 100);
+      store.appendCronRun({ ts: 9, jobId: "b", action: "finished", status: "error", runId: "b0", runAtMs: 9, durationMs: 1, deliveryStatus: "not-requested" }, 100);
       const page = store.listCronRuns({ jobId: "a", limit: 2, offset: 0 });
       expect(page.total).toBe(3);
       expect(page.entries.map((e) => e.runId)).toEqual(["a2", "a1"]);
@@ -92,4 +92,17 @@ describe("cron", () => {
       store.close();
     }
   });
+});
+
+test("the run log keeps only the newest entries of each job", () => {
+  const store = new SqliteStore(freshPath());
+  try {
+    const entry = (jobId: string, i: number) => ({ ts: i, jobId, action: "finished" as const, status: "ok" as const, runId: `${jobId}${i}`, runAtMs: i, durationMs: 1, deliveryStatus: "not-requested" as const });
+    store.appendCronRun(entry("other", 0), 3);
+    for (let i = 0; i < 5; i++) store.appendCronRun(entry("a", i), 3);
+    expect(store.listCronRuns({ jobId: "a", limit: 10, offset: 0 }).entries.map((e) => e.runId)).toEqual(["a4", "a3", "a2"]);
+    expect(store.listCronRuns({ jobId: "other", limit: 10, offset: 0 }).total).toBe(1);
+  } finally {
+    store.close();
+  }
 });

@@ -91,6 +91,8 @@ export function chatMethods(gw: Gateway) {
   return [
     method("chat.send", chatSendParams, (p) => {
       const message = sanitizeMessage(p.message);
+      // Text-only turns: an attachment the model would never see is refused rather than dropped.
+      if (p.attachments?.length) throw invalidRequest("invalid chat.send params: attachments are not supported (clawgate's model providers take text only)");
       const target = sessions.resolve(p.sessionKey, p.agentId);
       const runId = p.idempotencyKey;
       const identity = `${target.key}\n${message}`;
