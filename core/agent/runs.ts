@@ -7,6 +7,7 @@
  * interrupted. Runtime-agnostic.
  */
 import type { OpenClawConfig } from "../config/schema.ts";
+import { unavailable } from "../protocol/errors.ts";
 import type { ChatMessage, SessionTarget, Sessions } from "../sessions/sessions.ts";
 import type { RunRecord, RunStatus, SessionRecord } from "../store.ts";
 import { DedupeCache } from "./dedupe.ts";
@@ -142,6 +143,7 @@ export class AgentRuns {
   private readonly waiters = new Map<string, Set<(o: RunOutcome) => void>>();
   /** The last run of each session; the next one starts when it ends. */
   private readonly tails = new Map<string, Promise<unknown>>();
+  private closed = false;
 
   constructor(private readonly host: AgentRunsHost) {
     this.finished = new DedupeCache(() => host.now());
@@ -167,6 +169,8 @@ export class AgentRuns {
 
   /** Admits a run; it starts once earlier turns of its session have ended. */
   start(request: RunRequest): Run {
+    // After interruptAll() the store is about to close; a late request gets the §1.4 "try later" answer.
+    if (this.closed) throw unavailable("gateway stopping", { retryable: true });
     const run = new Run(request, this.host.now());
     this.active.set(run.runId, run);
     const queuedBehind = this.tails.get(run.sessionKey);
@@ -174,7 +178,11 @@ export class AgentRuns {
     // one that starts at once is recorded by begin(), in the same commit as its user turn.
     if (queuedBehind) this.host.sessions.store.putRun(this.record(run, "running"));
     const previous = queuedBehind ?? Promise.resolve();
-    const tail = previous.then(() => this.execute(run));
+    // A bug in one run must neither leave it open nor stall the session's queue behind it.
+    const tail = previous.then(() => this.execute(run)).catch((error: unknown) => {
+      this.host.warn("agent run failed", { runId: run.runId, error: error instanceof Error ? error.stack ?? error.message : String(error) });
+      this.finish(run, { status: "error", error: "internal error", failure: "unknown" });
+    });
     this.tails.set(run.sessionKey, tail);
     void tail.finally(() => {
       if (this.tails.get(run.sessionKey) === tail) this.tails.delete(run.sessionKey);
@@ -192,7 +200,7 @@ export class AgentRuns {
 
   /** Resolves when the run ends, or with undefined after `timeoutMs`. */
   wait(runId: string, timeoutMs: number): Promise<RunOutcome | RunRecord | undefined> {
-    const known = this.active.get(runId)?.outcome ?? this.outcome(runId);
+    const known = this.outcome(runId);
     if (known) return Promise.resolve(known);
     return new Promise((resolve) => {
       const set = this.waiters.get(runId) ?? new Set();
@@ -213,6 +221,7 @@ export class AgentRuns {
    * its partial reply kept, before the store closes.
    */
   interruptAll(): void {
+    this.closed = true;
     for (const run of [...this.active.values()]) {
       this.finish(run, { status: "interrupted", error: "interrupted: the gateway stopped during this run", stopReason: "restart" });
       run.controller.abort(new RunStop("restart"));

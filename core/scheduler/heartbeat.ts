@@ -99,14 +99,20 @@ export class Heartbeats {
     const message = [...queued.map((e) => `System: ${e.text}`), prompt].join("\n");
     const agentId = sessionKey.split(":")[1] ?? defaultAgentId(config);
     const every = this.everyMs();
-    const run = runs.start({
-      runId: `heartbeat:${crypto.randomUUID()}`,
-      target: { key: sessionKey, agentId },
-      message,
-      kind: "heartbeat",
-      timeoutMs: Math.min(every > 0 ? every : MAX_HEARTBEAT_TIMEOUT_MS, MAX_HEARTBEAT_TIMEOUT_MS),
-      model: config.agents?.defaults?.heartbeat?.model ? { model: config.agents.defaults.heartbeat.model } : undefined,
-    });
+    let run;
+    try {
+      run = runs.start({
+        runId: `heartbeat:${crypto.randomUUID()}`,
+        target: { key: sessionKey, agentId },
+        message,
+        kind: "heartbeat",
+        timeoutMs: Math.min(every > 0 ? every : MAX_HEARTBEAT_TIMEOUT_MS, MAX_HEARTBEAT_TIMEOUT_MS),
+        model: config.agents?.defaults?.heartbeat?.model ? { model: config.agents.defaults.heartbeat.model } : undefined,
+      });
+    } catch (error) {
+      for (const e of queued) events.enqueue(sessionKey, e);
+      return this.report({ status: "skipped", reason: error instanceof Error ? error.message : String(error) }, startedAt, sessionKey);
+    }
     const outcome = await run.done;
     const text = outcome.text.trim();
     if (outcome.status === "ok") {
