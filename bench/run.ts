@@ -5,6 +5,7 @@
  * side-by-side ratios.
  * `npm run bench -- <word>...` runs only scenarios whose file name contains
  * one of the words. Exits 1 when a budget is missed or a scenario fails.
+ * A scenario still running after SCENARIO_LIMIT_MS is killed and counted failed.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,11 +19,29 @@ const SCENARIOS = readdirSync(import.meta.dir)
   .filter((f) => f.endsWith(".ts") && f !== "run.ts")
   .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 
+const SCENARIO_LIMIT_MS = 180_000;
+
 const filters = process.argv.slice(2);
 const selected = SCENARIOS.filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)));
 if (selected.length === 0) {
   console.error(`no scenario matches ${filters.join(" ")}; scenarios: ${SCENARIOS.join(", ")}`);
   process.exit(2);
+}
+
+/** Pids whose parent is `pid` (Linux /proc). */
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Field 4 of /proc/<pid>/stat is the parent pid; the command name (field 2) may contain spaces.
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid) out.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return out;
 }
 
 const dir = mkdtempSync(join(tmpdir(), "clawgate-bench-results-"));
@@ -40,8 +59,17 @@ try {
       stdout: "inherit",
       stderr: "inherit",
     });
+    let timedOut = false;
+    const limit = setTimeout(() => {
+      timedOut = true;
+      // The scenario's own cleanup will not run: stop the servers it started first.
+      for (const pid of childrenOf(proc.pid)) process.kill(pid, "SIGTERM");
+      proc.kill("SIGKILL");
+    }, SCENARIO_LIMIT_MS);
     const code = await proc.exited;
-    durations.push([file, `${((performance.now() - t0) / 1000).toFixed(1)} s`, code === 0 ? "ok" : `FAILED (exit ${code})`]);
+    clearTimeout(limit);
+    const status = timedOut ? `FAILED (killed after ${SCENARIO_LIMIT_MS / 1000} s)` : code === 0 ? "ok" : `FAILED (exit ${code})`;
+    durations.push([file, `${((performance.now() - t0) / 1000).toFixed(1)} s`, status]);
     if (code !== 0) failures.push(file);
   }
   const results: ScenarioResult[] = (() => {

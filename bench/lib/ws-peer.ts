@@ -1,7 +1,8 @@
 /**
  * A bare Bun WebSocket peer for benches: opens a socket, waits for the
- * challenge, sends requests and resolves them by id. No retries, no timers
- * beyond a per-wait deadline, so what is measured is the socket and the gateway.
+ * challenge, sends requests and resolves them by id. No retries and no
+ * timers, so what is measured is the socket and the gateway; a request that
+ * never gets its response is caught by the runner's per-scenario time limit.
  */
 import { BENCH_TOKEN } from "./gateway-process.ts";
 
