@@ -302,11 +302,11 @@ function catchUpDiagnostics(ts: number, missedAt: number): CronRunEntry["diagnos
   };
 }
 
-/** The wire error for a job id that does not exist (§6, `CRON_JOB_NOT_FOUND`). */
-export function cronJobNotFound(jobId: string): GatewayError {
+/** The wire error for a job id that does not exist (§6, `CRON_JOB_NOT_FOUND`); `cron.get` keeps its older wording. */
+export function cronJobNotFound(jobId: string, lead = "Automation not found"): GatewayError {
   return new GatewayError({
     code: "INVALID_REQUEST",
-    message: `Automation not found: ${jobId}. List automations and retry with a current job id. For cross-session management, use a fresh authenticated configured channel owner or Control UI administrator turn or the Automations page.`,
+    message: `${lead}: ${jobId}. List automations and retry with a current job id. For cross-session management, use a fresh authenticated configured channel owner or Control UI administrator turn or the Automations page.`,
     details: { code: "CRON_JOB_NOT_FOUND", jobId },
   });
 }

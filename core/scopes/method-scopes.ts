@@ -59,6 +59,7 @@ export const METHOD_ACCESS: Readonly<Record<string, Access>> = {
   "sessions.list": "operator.read",
   "sessions.preview": "operator.read",
   "cron.list": "operator.read",
+  "cron.get": "operator.read",
   "cron.status": "operator.read",
   "cron.runs": "operator.read",
   "chat.send": "operator.write",

@@ -1,7 +1,8 @@
 /**
- * The real `openclaw agent` command (openclaw@2026.9.6) runs turns through
- * clawgate's `agent` method (spec §6: accepted, then the final result on the
- * same request id) and prints the reply, as JSON and as text.
+ * The real openclaw@2026.9.6 CLI drives clawgate's agent and cron methods:
+ * `openclaw agent` runs turns through `agent` (spec §6: accepted, then the
+ * final result on the same request id); `openclaw cron` adds, lists, runs,
+ * reads the run log of, and removes a job (§6 `cron.*`).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -42,4 +43,24 @@ describe.skipIf(!available)("openclaw agent against clawgate", () => {
     const history = gw.store.listSessions().find((s) => s.key === "agent:main:main")!;
     expect(gw.store.lastMessageSeq(history.sessionId)).toBe(4);
   }, 30_000);
+
+  test("openclaw cron add / list / run / runs / rm", async () => {
+    const add = await openclaw(["cron", "add", "--name", "Stretch", "--every", "10m", "--session", "main", "--system-event", "Stand up", "--json"], home);
+    expect(add.code).toBe(0);
+    const job = JSON.parse(add.stdout);
+    expect(job).toMatchObject({ name: "Stretch", enabled: true, schedule: { kind: "every", everyMs: 600_000 }, payload: { kind: "systemEvent", text: "Stand up" } });
+    const list = await openclaw(["cron", "list", "--json"], home);
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout).jobs.map((j: { id: string }) => j.id)).toEqual([job.id]);
+    const run = await openclaw(["cron", "run", job.id], home);
+    expect(run.code).toBe(0);
+    const { runId } = JSON.parse(run.stdout);
+    const runs = await openclaw(["cron", "runs", "--id", job.id, "--json"], home);
+    expect(runs.code).toBe(0);
+    expect(JSON.parse(runs.stdout).entries.map((e: { runId: string; status: string }) => [e.runId, e.status])).toEqual([[runId, "ok"]]);
+    const rm = await openclaw(["cron", "rm", job.id, "--json"], home);
+    expect(rm.code).toBe(0);
+    expect(JSON.parse(rm.stdout)).toEqual({ ok: true, removed: true });
+    expect(gw.running.gateway.agents.cron.list()).toEqual([]);
+  }, 60_000);
 });

@@ -161,7 +161,20 @@ export function cronMethods(gw: Gateway) {
       const limit = p.limit ?? (total === 0 ? 50 : Math.min(total, 200));
       const page = jobs.slice(offset, offset + limit);
       const nextOffset = offset + page.length;
-      return { jobs: page, total, offset, limit, hasMore: nextOffset < total, nextOffset: nextOffset < total ? nextOffset : null };
+      // Clients paging through the list restart when the revision changes between pages.
+      const snapshotRevision = `jobs-${fnv1a(jobs.map((j) => `${j.id}:${j.configRevision}:${j.enabled}:${j.state.nextRunAtMs ?? ""}`).join("|"))}`;
+      const defaultAgent = sessions.resolve("main").agentId;
+      return {
+        jobs: page.map((j) => ({ ...j, effectiveAgentId: j.agentId ?? defaultAgent })),
+        snapshotRevision, total, offset, limit, hasMore: nextOffset < total, nextOffset: nextOffset < total ? nextOffset : null,
+      };
+    }),
+
+    method("cron.get", byId({}), (p) => {
+      const id = jobIdOf(p);
+      const job = cron.get(id);
+      if (!job) throw cronJobNotFound(id, "cron job not found");
+      return job;
     }),
 
     method("cron.status", noParams, () => ({
