@@ -1,17 +1,10 @@
 /**
  * The gateway, config, doctor, status and logs verbs: their options, `--help`
  * texts, which flags each accepts, and dispatch. main.ts parses once with
- * every option and hands these verbs here.
+ * every option and hands these verbs here. Each verb's module is imported
+ * only when it runs, so a long-running `gateway run` carries no CLI-only code.
  */
-import { configCommand } from "./config-cmd.ts";
-import { doctor } from "./doctor.ts";
-import { gatewayCall } from "./gateway-call.ts";
-import { gatewayRun } from "./gateway-run.ts";
-import { gatewayInstall, gatewayRestart, gatewayStart, gatewayStop, gatewayUninstall } from "./gateway-service.ts";
-import { gatewayProbe, gatewayStatus } from "./gateway-status.ts";
-import { logsCommand } from "./logs.ts";
 import { EXIT, fail } from "./output.ts";
-import { statusCommand } from "./status.ts";
 
 /** Options these verbs add to the shared parse. */
 export const COMMAND_OPTIONS = {
@@ -193,29 +186,29 @@ export async function dispatchCommand(positionals: readonly string[], values: Va
   const logsFlags = { ...target, json, follow: values.follow === true, limit, maxBytes, interval, plain: values.plain === true, utc: values.utc === true };
   switch (key) {
     case "gateway run":
-      return gatewayRun({ port: ctx.port, bind: values.bind as string | undefined, token: target.token, password: target.password, passwordFile: values["password-file"] as string | undefined, auth: values.auth as string | undefined, profile: ctx.profile, verbose: values.verbose === true, force: values.force === true });
-    case "gateway start": return gatewayStart({ profile: ctx.profile, port: ctx.port, json });
-    case "gateway stop": return gatewayStop({ profile: ctx.profile, json });
-    case "gateway restart": return gatewayRestart({ profile: ctx.profile, json });
-    case "gateway install": return gatewayInstall({ profile: ctx.profile, port: ctx.port, json, force: values.force === true, token: target.token });
-    case "gateway uninstall": return gatewayUninstall({ profile: ctx.profile, json });
-    case "gateway status": return gatewayStatus({ ...target, json, deep: values.deep === true, requireRpc: values["require-rpc"] === true, noProbe: values["no-probe"] === true });
-    case "gateway probe": return gatewayProbe({ ...target, json });
-    case "gateway health": return gatewayCall("health", { ...target, json });
+      return (await import("./gateway-run.ts")).gatewayRun({ port: ctx.port, bind: values.bind as string | undefined, token: target.token, password: target.password, passwordFile: values["password-file"] as string | undefined, auth: values.auth as string | undefined, profile: ctx.profile, verbose: values.verbose === true, force: values.force === true });
+    case "gateway start": return (await import("./gateway-service.ts")).gatewayStart({ profile: ctx.profile, port: ctx.port, json });
+    case "gateway stop": return (await import("./gateway-service.ts")).gatewayStop({ profile: ctx.profile, json });
+    case "gateway restart": return (await import("./gateway-service.ts")).gatewayRestart({ profile: ctx.profile, json });
+    case "gateway install": return (await import("./gateway-service.ts")).gatewayInstall({ profile: ctx.profile, port: ctx.port, json, force: values.force === true, token: target.token });
+    case "gateway uninstall": return (await import("./gateway-service.ts")).gatewayUninstall({ profile: ctx.profile, json });
+    case "gateway status": return (await import("./gateway-status.ts")).gatewayStatus({ ...target, json, deep: values.deep === true, requireRpc: values["require-rpc"] === true, noProbe: values["no-probe"] === true });
+    case "gateway probe": return (await import("./gateway-status.ts")).gatewayProbe({ ...target, json });
+    case "gateway health": return (await import("./gateway-call.ts")).gatewayCall("health", { ...target, json });
     case "gateway call":
       if (!args[0]) return fail('Missing required argument "method".', EXIT.usage, "Example: clawgate gateway call health --json");
-      return gatewayCall(args[0], { ...target, params: values.params as string | undefined, json, expectFinal: values["expect-final"] === true });
+      return (await import("./gateway-call.ts")).gatewayCall(args[0], { ...target, params: values.params as string | undefined, json, expectFinal: values["expect-final"] === true });
     case "gateway logs":
     case "logs":
-      return logsCommand(logsFlags);
+      return (await import("./logs.ts")).logsCommand(logsFlags);
     case "doctor":
-      return doctor({ profile: ctx.profile, fix: values.fix === true || values.repair === true, generateGatewayToken: values["generate-gateway-token"] === true, json });
-    case "status": return statusCommand({ ...target, json });
+      return (await import("./doctor.ts")).doctor({ profile: ctx.profile, fix: values.fix === true || values.repair === true, generateGatewayToken: values["generate-gateway-token"] === true, json });
+    case "status": return (await import("./status.ts")).statusCommand({ ...target, json });
     default: {
       const verb = key.split(" ")[1];
       // `config set --json` is upstream's legacy alias for --strict-json, not JSON output.
       const setLike = verb === "set";
-      return configCommand(verb, args, {
+      return (await import("./config-cmd.ts")).configCommand(verb, args, {
         profile: ctx.profile,
         json: setLike ? false : json,
         strictJson: values["strict-json"] === true || (setLike && json),

@@ -6,7 +6,8 @@
  * new process comes up.
  */
 import { join } from "node:path";
-import { startBackground, selfCommand, healthy, stopProcess, consoleLogPath } from "../service/background.ts";
+import { consoleLogPath, selfCommand, startBackground } from "../service/background.ts";
+import { healthy, stopProcess } from "../service/process-info.ts";
 import { readLock } from "../service/lock.ts";
 import { activeManager, serviceManager, type ServiceManager } from "../service/manager.ts";
 import { CREDENTIAL_ENV, SELECTOR_ENV_KEYS, type ServiceDefinition } from "../service/units.ts";

@@ -9,9 +9,8 @@ import { closeSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ensurePrivateDir } from "../state.ts";
 import { isLive, readLock, type LockRecord } from "./lock.ts";
-import { isAlive } from "./process-info.ts";
+import { healthy, stopProcess } from "./process-info.ts";
 
-const STOP_GRACE_MS = 10_000;
 const START_TIMEOUT_MS = 20_000;
 const POLL_MS = 50;
 
@@ -24,35 +23,6 @@ export function selfCommand(): string[] {
 /** Where a background gateway's stdout/stderr go. */
 export function consoleLogPath(stateDir: string): string {
   return join(stateDir, "logs", "gateway-console.log");
-}
-
-/** Sends SIGTERM, waits for exit, then SIGKILL; true when the process is gone. */
-export async function stopProcess(pid: number, graceMs = STOP_GRACE_MS): Promise<boolean> {
-  try {
-    process.kill(pid, "SIGTERM");
-  } catch {
-    return !isAlive(pid);
-  }
-  const deadline = Date.now() + graceMs;
-  while (isAlive(pid) && Date.now() < deadline) await Bun.sleep(POLL_MS);
-  if (!isAlive(pid)) return true;
-  try {
-    process.kill(pid, "SIGKILL");
-  } catch {
-    // already gone
-  }
-  while (isAlive(pid)) await Bun.sleep(POLL_MS);
-  return true;
-}
-
-/** Whether a gateway on `port` answers `/health` with 200. */
-export async function healthy(port: number, timeoutMs = 1_000): Promise<boolean> {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(timeoutMs) });
-    return res.status === 200;
-  } catch {
-    return false;
-  }
 }
 
 export type StartResult = { ok: true; record: LockRecord; already: boolean } | { ok: false; code: number | null; output: string };

@@ -126,3 +126,35 @@ export function describeHolders(holders: readonly PortHolder[]): string {
   if (named.length === 0) return "a process this user cannot identify";
   return named.map((h) => `pid ${h.pid}${h.command ? ` (${h.command.length > 80 ? `${h.command.slice(0, 77)}...` : h.command})` : ""}`).join(", ");
 }
+
+const STOP_GRACE_MS = 10_000;
+const POLL_MS = 50;
+
+/** Sends SIGTERM, waits for exit, then SIGKILL; true when the process is gone. */
+export async function stopProcess(pid: number, graceMs = STOP_GRACE_MS): Promise<boolean> {
+  try {
+    process.kill(pid, "SIGTERM");
+  } catch {
+    return !isAlive(pid);
+  }
+  const deadline = Date.now() + graceMs;
+  while (isAlive(pid) && Date.now() < deadline) await Bun.sleep(POLL_MS);
+  if (!isAlive(pid)) return true;
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+  while (isAlive(pid)) await Bun.sleep(POLL_MS);
+  return true;
+}
+
+/** Whether a gateway on `port` answers `/health` with 200. */
+export async function healthy(port: number, timeoutMs = 1_000): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(timeoutMs) });
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}

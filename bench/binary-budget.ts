@@ -1,0 +1,110 @@
+/**
+ * Scenario: budgets of the compiled binary (`npm run build`'s
+ * clawgate-linux-x64, rebuilt here into a temp dir so the figures match the
+ * code), issue 4:
+ * - cold start: spawn `gateway run` -> first `GET /health` 200, polled every
+ *   millisecond, with the state dir of an earlier run (a restart);
+ * - idle RSS: VmRSS (and its anonymous / file-backed split) after IDLE_MS idle.
+ * Side by side in the same interleaved runs: lib/floor-server.ts compiled the
+ * same way (a bare Bun.serve binary), the floor. Medians over RUNS.
+ * Budgets: cold start < 80 ms, idle RSS < 35 MB.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildBinary } from "../runtime-bun/build.ts";
+import { BENCH_TOKEN, drainTail, tempStateEnv } from "./lib/gateway-process.ts";
+import { median, report, table } from "./lib/report.ts";
+
+const RUNS = 9;
+const IDLE_MS = 2000;
+const START_TIMEOUT_MS = 10_000;
+
+function freePort(): number {
+  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = probe.port;
+  probe.stop(true);
+  return port;
+}
+
+/** VmRSS, RssAnon and RssFile of a live process, in MB. */
+function memory(pid: number): { rss: number; anon: number; file: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (key: string) => Number(/\d+/.exec(status.split("\n").find((l) => l.startsWith(key)) ?? "")?.[0] ?? NaN) / 1024;
+  return { rss: kb("VmRSS:"), anon: kb("RssAnon:"), file: kb("RssFile:") };
+}
+
+async function startAndMeasure(argv: string[], env: Record<string, string>, port: number): Promise<{ startMs: number; mem: ReturnType<typeof memory> }> {
+  const t0 = performance.now();
+  const proc = Bun.spawn(argv, { env, stdin: "ignore", stdout: "ignore", stderr: "pipe" });
+  const stderr = drainTail(proc.stderr);
+  try {
+    let startMs = NaN;
+    while (performance.now() - t0 < START_TIMEOUT_MS) {
+      if (proc.exitCode !== null) throw new Error(`${argv.join(" ")} exited with ${proc.exitCode}:\n${stderr()}`);
+      if (await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.status === 200, () => false)) {
+        startMs = performance.now() - t0;
+        break;
+      }
+      await Bun.sleep(1);
+    }
+    if (Number.isNaN(startMs)) throw new Error(`no /health 200 within ${START_TIMEOUT_MS} ms:\n${stderr()}`);
+    await Bun.sleep(IDLE_MS);
+    return { startMs, mem: memory(proc.pid) };
+  } finally {
+    proc.kill("SIGTERM");
+    await proc.exited;
+  }
+}
+
+/** Compiles lib/floor-server.ts with the same flags as the gateway binary. */
+async function buildFloor(outdir: string): Promise<string> {
+  const outfile = join(outdir, "floor-server");
+  const proc = Bun.spawn([process.execPath, "build", join(import.meta.dir, "lib", "floor-server.ts"), "--compile", "--outfile", outfile, "--minify", "--bytecode", "--format=esm", "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig"], { stdout: "ignore", stderr: "pipe" });
+  if ((await proc.exited) !== 0) throw new Error(`floor build failed: ${await new Response(proc.stderr).text()}`);
+  return outfile;
+}
+
+const out = mkdtempSync(join(tmpdir(), "clawgate-binary-bench-"));
+const state = tempStateEnv();
+// mDNS stays off: this host is a container-like VM and the budget is the gateway's own.
+const env = { ...state.env, OPENCLAW_DISABLE_BONJOUR: "1" };
+const gw = { start: [] as number[], rss: [] as number[], anon: [] as number[], file: [] as number[] };
+const floor = { start: [] as number[], rss: [] as number[] };
+try {
+  const bin = await buildBinary("x64", out);
+  const floorBin = await buildFloor(out);
+  let port = freePort();
+  // First run creates config, identity and database; the measured runs are restarts.
+  await startAndMeasure([bin, "gateway", "run", "--port", String(port), "--token", BENCH_TOKEN], env, port);
+  for (let i = 0; i < RUNS; i++) {
+    port = freePort();
+    const g = await startAndMeasure([bin, "gateway", "run", "--port", String(port), "--token", BENCH_TOKEN], env, port);
+    gw.start.push(g.startMs);
+    gw.rss.push(g.mem.rss);
+    gw.anon.push(g.mem.anon);
+    gw.file.push(g.mem.file);
+    port = freePort();
+    const f = await startAndMeasure([floorBin], { ...(process.env as Record<string, string>), BENCH_PORT: String(port) }, port);
+    floor.start.push(f.startMs);
+    floor.rss.push(f.mem.rss);
+  }
+} finally {
+  rmSync(out, { recursive: true, force: true });
+  rmSync(state.dir, { recursive: true, force: true });
+}
+
+const fmt = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(" ");
+console.log(table(["binary", "median start -> /health 200", "runs (ms)", "median idle RSS", "anon / file-backed"], [
+  ["clawgate-linux-x64 gateway run", `${median(gw.start).toFixed(1)} ms`, fmt(gw.start), `${median(gw.rss).toFixed(1)} MB`, `${median(gw.anon).toFixed(1)} / ${median(gw.file).toFixed(1)} MB`],
+  ["bare Bun.serve binary (floor)", `${median(floor.start).toFixed(1)} ms`, fmt(floor.start), `${median(floor.rss).toFixed(1)} MB`, ""],
+]));
+report({
+  scenario: `compiled binary budgets (clawgate-linux-x64 gateway run, median of ${RUNS})`,
+  metrics: [
+    { name: "binary cold start -> /health 200", value: median(gw.start), unit: "ms", budget: { op: "<", limit: 80 }, note: "existing state dir" },
+    { name: "binary cold start / floor binary", value: median(gw.start) / median(floor.start), unit: "x", note: `floor ${median(floor.start).toFixed(1)} ms` },
+    { name: "binary idle RSS", value: median(gw.rss), unit: "MB", budget: { op: "<", limit: 35 }, note: `after ${IDLE_MS} ms idle; anon ${median(gw.anon).toFixed(1)} MB, file-backed ${median(gw.file).toFixed(1)} MB` },
+    { name: "binary idle RSS / floor binary", value: median(gw.rss) / median(floor.rss), unit: "x", note: `floor ${median(floor.rss).toFixed(1)} MB` },
+  ],
+});
