@@ -165,3 +165,28 @@ describe("--help and flag checks", () => {
     expect(bad.stderr).toContain('clawgate does not recognize option "--follow" for `config get`.');
   });
 });
+
+describe("environment layering (§11)", () => {
+  test("process > ./.env > ~/.openclaw/.env > config env.vars, for ${VAR} in config", async () => {
+    const { home, path } = homeWith(JSON.stringify({
+      gateway: { mode: "local", remote: { url: "ws://${FROM_CWD}:1" }, customBindHost: "${FROM_STATE}" },
+      logging: { file: "${FROM_VARS}/gw.log" },
+      env: { vars: { FROM_VARS: "/vars", FROM_STATE: "from-vars-loses", FROM_CWD: "from-vars-loses" } },
+    }));
+    writeFileSync(join(home, ".openclaw", ".env"), "FROM_STATE=state-wins\nFROM_CWD=state-loses\n");
+    const cwd = join(home, "work");
+    mkdirSync(cwd);
+    writeFileSync(join(cwd, ".env"), "FROM_CWD=cwd-wins\n");
+    const get = async (key: string, extra: Record<string, string> = {}) => {
+      const proc = Bun.spawn([process.execPath, join(import.meta.dir, "../../../runtime-bun/bin/clawgate.ts"), "config", "get", key], { cwd, env: { PATH: process.env.PATH!, HOME: home, NO_COLOR: "1", ...extra }, stdout: "pipe", stderr: "pipe" });
+      return (await new Response(proc.stdout).text()).trim();
+    };
+    expect(await get("gateway.remote.url")).toBe("ws://cwd-wins:1");
+    expect(await get("gateway.remote.url", { FROM_CWD: "process-wins" })).toBe("ws://process-wins:1");
+    expect(await get("gateway.customBindHost")).toBe("state-wins");
+    expect(await get("logging.file")).toBe("/vars/gw.log");
+    // Writes keep the references, never the resolved values.
+    await runCli(home, ["config", "set", "logging.level", "debug"]);
+    expect(JSON.parse(readFileSync(path, "utf8")).logging.file).toBe("${FROM_VARS}/gw.log");
+  });
+});
