@@ -2,17 +2,21 @@
  * Scenario: process budgets of `bun runtime-bun/bin/clawgate.ts gateway run`.
  * - cold start: spawn -> first `GET /health` 200 (polled every millisecond),
  *   with the state dir from an earlier run (a restart) and with an empty one
- *   (first run: config, identity and database are created);
+ *   (first run: config, identity and database are created); HOME (and with
+ *   it Bun's transpiler cache) stays the same, as on a real machine;
  * - idle RSS: VmRSS from /proc/<pid>/status after IDLE_MS with nothing connected.
  * Side by side in the same interleaved runs: a bare Bun.serve process
- * (lib/floor-server.ts) as the floor. Medians over RUNS.
+ * (lib/floor-server.ts) as the floor. Medians; every run is printed.
  * Budgets: cold start < 150 ms, idle RSS < 40 MB.
  */
-import { readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { CLI, BENCH_TOKEN, drainTail, tempStateEnv } from "./lib/gateway-process.ts";
 import { median, report, table } from "./lib/report.ts";
 
-const RUNS = 7;
+const START_RUNS = 11;
+const FIRST_RUNS = 5;
+const RSS_RUNS = 3;
 const IDLE_MS = 1000;
 const START_TIMEOUT_MS = 10_000;
 const FLOOR = `${import.meta.dir}/lib/floor-server.ts`;
@@ -61,45 +65,47 @@ async function startAndMeasure(argv: string[], env: Record<string, string>, port
   }
 }
 
+const gateway = (port: number) => [process.execPath, CLI, "gateway", "run", "--port", String(port), "--token", BENCH_TOKEN];
 const restart = { start: [] as number[], rss: [] as number[] };
 const first: number[] = [];
 const floor = { start: [] as number[], rss: [] as number[] };
 const kept = tempStateEnv();
+const floorEnv = (port: number) => ({ ...kept.env, BENCH_PORT: String(port) });
 try {
-  // The state the restart runs reuse.
+  // The state the restart runs reuse (and Bun's transpiler cache under this HOME).
   let port = freePort();
-  await startAndMeasure([process.execPath, CLI, "gateway", "run", "--port", String(port), "--token", BENCH_TOKEN], kept.env, port, false);
-  for (let i = 0; i < RUNS; i++) {
+  await startAndMeasure(gateway(port), kept.env, port, false);
+  for (let i = 0; i < START_RUNS; i++) {
     port = freePort();
-    const r = await startAndMeasure([process.execPath, CLI, "gateway", "run", "--port", String(port), "--token", BENCH_TOKEN], kept.env, port, true);
-    restart.start.push(r.startMs);
-    restart.rss.push(r.rss);
-
+    restart.start.push((await startAndMeasure(gateway(port), kept.env, port, false)).startMs);
     port = freePort();
-    const f = await startAndMeasure([process.execPath, FLOOR], { ...(process.env as Record<string, string>), BENCH_PORT: String(port) }, port, true);
-    floor.start.push(f.startMs);
-    floor.rss.push(f.rss);
-
-    const fresh = tempStateEnv();
-    try {
+    floor.start.push((await startAndMeasure([process.execPath, FLOOR], floorEnv(port), port, false)).startMs);
+    if (i < FIRST_RUNS) {
+      // Same HOME, empty state dir: config, identity and database are created.
+      const fresh = mkdtempSync(join(kept.dir, "first-"));
       port = freePort();
-      first.push((await startAndMeasure([process.execPath, CLI, "gateway", "run", "--port", String(port), "--token", BENCH_TOKEN], fresh.env, port, false)).startMs);
-    } finally {
-      rmSync(fresh.dir, { recursive: true, force: true });
+      first.push((await startAndMeasure(gateway(port), { ...kept.env, OPENCLAW_STATE_DIR: join(fresh, ".openclaw") }, port, false)).startMs);
     }
+  }
+  for (let i = 0; i < RSS_RUNS; i++) {
+    port = freePort();
+    restart.rss.push((await startAndMeasure(gateway(port), kept.env, port, true)).rss);
+    port = freePort();
+    floor.rss.push((await startAndMeasure([process.execPath, FLOOR], floorEnv(port), port, true)).rss);
   }
 } finally {
   rmSync(kept.dir, { recursive: true, force: true });
 }
 
 const fmt = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(" ");
-console.log(table(["process", "median start -> /health 200", "runs (ms)", "median idle RSS"], [
-  ["clawgate, existing state", `${median(restart.start).toFixed(1)} ms`, fmt(restart.start), `${median(restart.rss).toFixed(1)} MB`],
-  ["clawgate, empty state dir", `${median(first).toFixed(1)} ms`, fmt(first), ""],
-  ["bare Bun.serve (floor)", `${median(floor.start).toFixed(1)} ms`, fmt(floor.start), `${median(floor.rss).toFixed(1)} MB`],
+const mb = (xs: number[]) => xs.map((x) => x.toFixed(1)).join(" ");
+console.log(table(["process", "median start -> /health 200", "runs (ms)", "median idle RSS", "runs (MB)"], [
+  ["clawgate, existing state", `${median(restart.start).toFixed(1)} ms`, fmt(restart.start), `${median(restart.rss).toFixed(1)} MB`, mb(restart.rss)],
+  ["clawgate, empty state dir", `${median(first).toFixed(1)} ms`, fmt(first), "", ""],
+  ["bare Bun.serve (floor)", `${median(floor.start).toFixed(1)} ms`, fmt(floor.start), `${median(floor.rss).toFixed(1)} MB`, mb(floor.rss)],
 ]));
 report({
-  scenario: `process budgets (bun runtime-bun/bin/clawgate.ts gateway run, median of ${RUNS})`,
+  scenario: `process budgets (bun runtime-bun/bin/clawgate.ts gateway run; medians of ${START_RUNS} starts, ${RSS_RUNS} RSS readings)`,
   metrics: [
     { name: "cold start -> /health 200", value: median(restart.start), unit: "ms", budget: { op: "<", limit: 150 }, note: "existing state dir" },
     { name: "cold start, first run", value: median(first), unit: "ms", note: "empty state dir" },
