@@ -34,7 +34,7 @@ import { backendConnectParams, connectedPeer, Peer } from "./lib/ws-peer.ts";
 
 const SIZES = [1, 100, 1000];
 const BURST = 50; // below the gateway's 64 pending pairing requests
-const BURST_ROUNDS = 7;
+const BURST_ROUNDS = 11;
 const PACED_EVENTS = 30;
 const CONNECT_BATCH = 50;
 const STORM_BYTES_CAP = 1.5e9;
