@@ -98,8 +98,8 @@ const gw = await startGatewayProcess();
 const sockets: Socket<undefined>[] = [];
 const peers: Peer[] = [];
 try {
-  const bridgePort = Number(/node bridge listening on tcp port (\d+)/.exec(gw.stderrTail())?.[1]);
-  if (!bridgePort) throw new Error(`the gateway started no bridge:\n${gw.stderrTail()}`);
+  // The bridge line can follow the stdout port line: wait for it rather than read the tail once.
+  const bridgePort = Number((await gw.stderrTail.waitFor(/node bridge listening on tcp port (\d+)/))[1]);
   const { peer: operator } = await connectedPeer(gw.url, backendConnectParams(["operator.admin"]));
   peers.push(operator);
 
