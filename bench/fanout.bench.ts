@@ -175,7 +175,7 @@ class Live {
   helloBytes = 0;
   /** Frames counted before the measured rounds (the probe). */
   private base = 0;
-  /** Size of the last counted frame when the case ended (later frames come from the shutdown). */
+  /** Size of the last counted frame when the measured rounds ended (frames after that, e.g. while stopping, are not part of the case). */
   frameBytes = 0;
   admin!: Peer;
   server!: Server;
