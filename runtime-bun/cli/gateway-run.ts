@@ -113,19 +113,21 @@ export async function gatewayRun(flags: RunFlags): Promise<number> {
   const locked = await takeLock(paths, flags.force);
   if (locked !== true) return locked;
 
-  const logger = new FileLogger(logSettings(loaded.config, paths, flags.verbose).file, logSettings(loaded.config, paths, flags.verbose).level, undefined, loaded.config.logging?.maxFileBytes);
-  if (loaded.created) process.stderr.write(`${color.green("created")} ${paths.configPath} with a new gateway token (gateway.auth.token); the local CLI reads it from there.\n`);
-  // One misbehaving promise must never take the gateway down (upstream's crash loop).
-  const onRejection = (reason: unknown) => logger.error("gateway", "unhandled rejection (contained)", { reason: String(reason) });
-  const onException = (error: Error) => logger.error("gateway", "uncaught exception (contained)", { error: error.stack ?? String(error) });
-  process.on("unhandledRejection", onRejection);
-  process.on("uncaughtException", onException);
-
-  const store = new SqliteStore(databasePath(paths.stateDir));
-  const file = new ConfigFile(paths.configPath);
-  const hashKey = loadOrCreateConfigRevisionKey(paths.stateDir);
-  let snapshot = loaded.snapshot;
+  let logger: FileLogger | undefined;
+  let store: SqliteStore | undefined;
+  // Contained, not fatal: one misbehaving promise must never take the gateway down (upstream's crash loop).
+  const onRejection = (reason: unknown) => logger?.error("gateway", "unhandled rejection (contained)", { reason: String(reason) });
+  const onException = (error: Error) => logger?.error("gateway", "uncaught exception (contained)", { error: error.stack ?? String(error) });
   try {
+    const settings = logSettings(loaded.config, paths, flags.verbose);
+    logger = new FileLogger(settings.file, settings.level, undefined, settings.maxFileBytes);
+    if (loaded.created) process.stderr.write(`${color.green("created")} ${paths.configPath} with a new gateway token (gateway.auth.token); the local CLI reads it from there.\n`);
+    process.on("unhandledRejection", onRejection);
+    process.on("uncaughtException", onException);
+    store = new SqliteStore(databasePath(paths.stateDir));
+    const file = new ConfigFile(paths.configPath);
+    const hashKey = loadOrCreateConfigRevisionKey(paths.stateDir);
+    let snapshot = loaded.snapshot;
     for (;;) {
       const end = await runInstance({ paths, flags, runtimeFlags, runtimeToken, snapshot, logger, store, file, hashKey });
       if ("code" in end) return end.code;
@@ -137,8 +139,8 @@ export async function gatewayRun(flags: RunFlags): Promise<number> {
   } finally {
     process.off("unhandledRejection", onRejection);
     process.off("uncaughtException", onException);
-    store.close();
-    logger.close();
+    store?.close();
+    logger?.close();
     releaseLock(paths.stateDir);
   }
 }
