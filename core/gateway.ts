@@ -36,6 +36,9 @@ import { Router } from "./rpc/router.ts";
 import type { Connection, HostInfo, Logger, LogReader, Publisher } from "./runtime.ts";
 import type { DeviceStore, NodeStore, SchedulerStore, SenderPairingStore, SessionStore } from "./store.ts";
 
+/** Client modes that never get a presence entry (upstream's ephemeral clients). */
+const EPHEMERAL_MODES = new Set(["cli", "backend", "probe"]);
+
 /** The OpenClaw release whose protocol clawgate speaks, reported as `server.version`. */
 export const OPENCLAW_COMPAT_VERSION = "2026.9.6";
 
@@ -182,25 +185,30 @@ export class Gateway implements ClientHost {
     const caller = client.bind(admission);
     client.view = viewClass(caller.role, caller.effective);
     const { params } = admission;
-    const version = this.presence.connect(client.connId, {
-      host: params.client.displayName ?? params.client.id,
-      ip: client.conn.peer.remoteAddress,
-      version: params.client.version,
-      platform: params.client.platform,
-      deviceFamily: params.client.deviceFamily,
-      mode: params.client.mode,
-      reason: "connect",
-      instanceId: params.client.instanceId,
-      deviceId: admission.device?.deviceId,
-      roles: [admission.role],
-      scopes: admission.scopes,
-      ts: this.now(),
-    });
+    // CLI, backend and probe connections are short-lived tools, not presences: upstream leaves
+    // them out, which also keeps presence fan-out from growing with every script that connects.
+    const tracked = !EPHEMERAL_MODES.has(params.client.mode);
+    const version = tracked
+      ? this.presence.connect(client.connId, {
+          host: params.client.displayName ?? params.client.id,
+          ip: client.conn.peer.remoteAddress,
+          version: params.client.version,
+          platform: params.client.platform,
+          deviceFamily: params.client.deviceFamily,
+          mode: params.client.mode,
+          reason: "connect",
+          instanceId: params.client.instanceId,
+          deviceId: admission.device?.deviceId,
+          roles: [admission.role],
+          scopes: admission.scopes,
+          ts: this.now(),
+        })
+      : null;
     const hello = buildHello(this, client, admission);
     if (admission.role === "node") this.nodes.attach(client.nodeLink(), admission, client.conn.peer.remoteAddress);
     this.broadcaster.join(client.conn, client.view);
     // Queue the presence broadcast behind hello-ok so the client sees hello first.
-    queueMicrotask(() => this.broadcastPresence(version));
+    if (version !== null) queueMicrotask(() => this.broadcastPresence(version));
     this.options.logger.info("gateway/ws", "client connected", {
       connId: client.connId, client: params.client.id, mode: params.client.mode, role: admission.role, auth: admission.method, remote: client.conn.peer.remoteAddress,
     });

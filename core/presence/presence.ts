@@ -21,6 +21,9 @@ export interface PresenceEntry {
   ts: number;
 }
 
+/** At most this many entries are reported, freshest first after the gateway's own (upstream's cap). */
+export const MAX_ENTRIES = 200;
+
 /** Entries announced by `system-event` fade after this long without a refresh. */
 export const EVENT_ENTRY_TTL_MS = 5 * 60_000;
 
@@ -53,6 +56,8 @@ export class Presence {
   /** The full snapshot, gateway first. */
   list(now: number): PresenceEntry[] {
     for (const [key, entry] of this.announced) if (now - entry.ts > EVENT_ENTRY_TTL_MS) this.announced.delete(key);
-    return [this.self(), ...this.connections.values(), ...this.announced.values()];
+    const others = [...this.connections.values(), ...this.announced.values()];
+    if (others.length >= MAX_ENTRIES) others.sort((a, b) => b.ts - a.ts).length = MAX_ENTRIES - 1;
+    return [this.self(), ...others];
   }
 }

@@ -36,7 +36,8 @@ describe("reference client with a shared token", () => {
       expect(status.pid).toBe(process.pid);
       const presence = await client.request<any[]>("system-presence", {});
       expect(presence[0].reason).toBe("self");
-      expect(presence.some((p) => p.reason === "connect" && p.mode === "backend")).toBe(true);
+      // Backend, CLI and probe connections are tools, not presences (upstream's rule).
+      expect(presence.some((p) => p.mode === "backend")).toBe(false);
     } finally {
       client.stop();
     }
@@ -68,7 +69,7 @@ describe("reference client with a shared token", () => {
   test("presence events reach other operators when a client connects and leaves", async () => {
     const watcher = await connectClient({ url: gw.url, token: TEST_TOKEN });
     try {
-      const other = await connectClient({ url: gw.url, token: TEST_TOKEN, instanceId: "presence-probe" });
+      const other = await connectClient({ url: gw.url, token: TEST_TOKEN, instanceId: "presence-probe", clientName: "openclaw-tui", mode: "ui" });
       await waitFor(() => watcher.events.some((e) => e.event === "presence" && e.payload.presence.some((p: any) => p.instanceId === "presence-probe")));
       other.client.stop();
       await waitFor(() => {
