@@ -3,7 +3,6 @@
  * run with a generated token), the config revision key and the gateway's own
  * Ed25519 identity. Files are 0600 in 0700 directories.
  */
-import nacl from "tweetnacl";
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
@@ -99,6 +98,20 @@ export async function loadOrCreateIdentity(stateDir: string): Promise<GatewayIde
     seed = crypto.getRandomValues(new Uint8Array(32));
     writePrivateFile(path, JSON.stringify({ seed: encodeBase64Url(seed) }) + "\n");
   }
-  const { publicKey } = nacl.sign.keyPair.fromSeed(seed);
+  const publicKey = await ed25519PublicKey(seed);
   return { deviceId: await sha256Hex(publicKey), publicKey: encodeBase64Url(publicKey) };
+}
+
+/** PKCS#8 header of a raw Ed25519 seed (RFC 8410). */
+const PKCS8_ED25519_PREFIX = [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20];
+
+/**
+ * The public key of a seed through Web Crypto: native, well under a
+ * millisecond, where tweetnacl's pure-JS derivation cost 10-20 ms of every start.
+ */
+async function ed25519PublicKey(seed: Uint8Array): Promise<Uint8Array> {
+  const pkcs8 = new Uint8Array([...PKCS8_ED25519_PREFIX, ...seed]);
+  const key = await crypto.subtle.importKey("pkcs8", pkcs8, { name: "Ed25519" }, true, ["sign"]);
+  const jwk = await crypto.subtle.exportKey("jwk", key);
+  return decodeBase64(jwk.x!)!;
 }
