@@ -18,7 +18,7 @@ import { resolveRuntime, type GatewayRuntime, type RuntimeFlags } from "../confi
 import { watchConfig } from "../config-watch.ts";
 import { hostInfo } from "../host.ts";
 import { FileLogger } from "../log-file.ts";
-import { startDiscovery } from "../mdns.ts";
+import { startDiscovery } from "../discovery.ts";
 import { serveGateway, type RunningGateway } from "../server.ts";
 import { acquireLock, isLive, releaseLock, updateLock, type LockRecord } from "../service/lock.ts";
 import { describeHolders, portHolders, stopProcess } from "../service/process-info.ts";

@@ -12,7 +12,8 @@ import { readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import dnsPacket from "dns-packet";
 import { advertisement, BRIDGE_SERVICE, GATEWAY_SERVICE, parseTxt, type Advertisement } from "../../core/discovery/records.ts";
-import { browse, decodeRecords, encodeQuery, MDNS_GROUP, MdnsResponder, writeWideAreaZone, type MdnsNetwork } from "../../runtime-bun/mdns.ts";
+import { writeWideAreaZone } from "../../runtime-bun/discovery.ts";
+import { browse, decodeRecords, encodeQuery, MDNS_GROUP, MdnsResponder, type MdnsNetwork } from "../../runtime-bun/mdns.ts";
 import { freshHome, runCli, spawnGateway } from "../harness/process.ts";
 
 const LOOPBACK = "127.0.0.1";
