@@ -8,7 +8,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startChildGateway } from "../harness/child-gateway.ts";
+import { spawnGatewayOn } from "../harness/process.ts";
 import { startTestGateway, TEST_TOKEN, type TestGateway } from "../harness/gateway.ts";
 import { startUpstream, type FakeUpstream } from "../harness/openai-upstream.ts";
 import { connectClient, waitFor, type ConnectedClient } from "../harness/reference-client.ts";
@@ -131,7 +131,7 @@ describe("a restart during a run", () => {
     writeFileSync(join(dir, "openclaw.json"), JSON.stringify({ gateway: { mode: "local", auth: { mode: "token", token: TEST_TOKEN } }, ...fileConfig }), { mode: 0o600 });
     process.env.CLAWGATE_TEST_UPSTREAM_KEY = "sk-from-the-environment";
     cleanup.push(() => delete process.env.CLAWGATE_TEST_UPSTREAM_KEY);
-    const child = await startChildGateway(dir);
+    const child = await spawnGatewayOn(dir);
     cleanup.push(() => child.proc.kill("SIGKILL"));
     const c = await connectClient({ url: child.url, token: TEST_TOKEN });
     await c.client.request("chat.send", { sessionKey: "main", message: "earlier turn survives", idempotencyKey: "crash-1" });

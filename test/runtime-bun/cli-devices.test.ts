@@ -4,7 +4,7 @@
  * codes, and the effect on what devices can do.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { runCli } from "../harness/cli.ts";
+import { runCliIsolated as runCli } from "../harness/process.ts";
 import { newDevice, requestPairing, signedConnectParams } from "../harness/device.ts";
 import { startTestGateway, TEST_TOKEN, type TestGateway } from "../harness/gateway.ts";
 import { RawSocket } from "../harness/raw-socket.ts";

@@ -4,7 +4,7 @@
  * denied, with `openclaw pairing`'s arguments and wording.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { runCli } from "../harness/cli.ts";
+import { runCliIsolated as runCli } from "../harness/process.ts";
 import { startTestGateway, TEST_TOKEN, type TestGateway } from "../harness/gateway.ts";
 
 let gw: TestGateway;

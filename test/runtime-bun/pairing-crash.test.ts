@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { databasePath } from "../../runtime-bun/sqlite-store.ts";
-import { startChildGateway, type ChildGateway } from "../harness/child-gateway.ts";
+import { spawnGatewayOn, type ChildGateway } from "../harness/process.ts";
 import { newDevice, requestPairing } from "../harness/device.ts";
 import { connected, connectParams, type RawSocket } from "../harness/raw-socket.ts";
 
@@ -29,7 +29,7 @@ afterAll(() => {
 
 test("SIGKILL mid-burst: every acknowledged approval survives the restart, none is half-applied, integrity_check ok", async () => {
   writeFileSync(join(stateDir, "openclaw.json"), JSON.stringify({ gateway: { mode: "local", bind: "loopback", auth: { mode: "token", token: TOKEN } } }), { mode: 0o600 });
-  const first = await startChildGateway(stateDir);
+  const first = await spawnGatewayOn(stateDir);
   children.push(first);
   const { sock: operator } = await connected(first.url, connectParams({ auth: { token: TOKEN } }));
 
@@ -78,7 +78,7 @@ test("SIGKILL mid-burst: every acknowledged approval survives the restart, none 
   expect(ackedAtKill.size).toBeGreaterThanOrEqual(KILL_AFTER_ACKS);
 
   // Restart on the same files.
-  const second = await startChildGateway(stateDir);
+  const second = await spawnGatewayOn(stateDir);
   children.push(second);
   const { sock: after } = await connected(second.url, connectParams({ auth: { token: TOKEN } }));
   const list = (await after.request("device.pair.list", {})).payload as { pending: { requestId: string; deviceId: string }[]; paired: { deviceId: string }[] };
