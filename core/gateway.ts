@@ -123,6 +123,7 @@ export class Gateway implements ClientHost {
     this.nodes = new NodeHub({
       store: options.nodes,
       devices: options.devices,
+      removeDeviceRole: (deviceId, role) => this.devices.removeRole(deviceId, role),
       broadcast: (event, payload) => this.broadcast(event, payload),
       commandConfig: () => this.config.gateway?.nodes?.commands,
       now: () => this.now(),

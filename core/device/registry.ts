@@ -305,6 +305,22 @@ export class DeviceRegistry {
     return { deviceId };
   }
 
+  /**
+   * Takes one role and its token off a paired device, forgetting the device
+   * when no role is left (`node.pair.remove`, §6). False when it lacked the role.
+   */
+  removeRole(deviceId: string, role: string): boolean {
+    return this.store.transaction(() => {
+      const device = this.store.getPaired(deviceId);
+      if (!device?.roles.includes(role)) return false;
+      this.store.deleteToken(deviceId, role);
+      const roles = device.roles.filter((r) => r !== role);
+      if (roles.length === 0) this.store.deletePaired(deviceId);
+      else this.store.putPaired({ ...device, roles });
+      return true;
+    });
+  }
+
   /** `device.pair.rename`: the owner's label for a device, kept apart from what the client reports. */
   rename(deviceId: string, label: string, caller: ManagementCaller): { deviceId: string; label: string } {
     const trimmed = label.trim();

@@ -15,8 +15,10 @@ import { DEFAULT_INVOKE_TIMEOUT_MS, NodeSessions, type NodeLink, type NodeReply,
 /** What the hub needs from the gateway around it. */
 export interface NodeHubDeps {
   store: NodeStore;
-  /** Device pairing state: a node is a paired device holding the `node` role (§8). */
+  /** Device pairing state, read-only here: a node is a paired device holding the `node` role (§8). */
   devices: DeviceStore;
+  /** Takes a role (and its token) off a paired device; the device registry owns that write. */
+  removeDeviceRole(deviceId: string, role: string): boolean;
   /** Broadcasts to operators by the event's audience (§7). */
   broadcast(event: string, payload: unknown): void;
   commandConfig(): NodeCommandConfig | undefined;
@@ -218,16 +220,7 @@ export class NodeHub {
    * device's `node` role (with its token) go; its sockets close 4001.
    */
   remove(nodeId: string): { nodeId: string } {
-    const { devices } = this.deps;
-    const hadRole = devices.transaction(() => {
-      const device = devices.getPaired(nodeId);
-      if (!device?.roles.includes("node")) return false;
-      devices.deleteToken(nodeId, "node");
-      const roles = device.roles.filter((r) => r !== "node");
-      if (roles.length === 0) devices.deletePaired(nodeId);
-      else devices.putPaired({ ...device, roles });
-      return true;
-    });
+    const hadRole = this.deps.removeDeviceRole(nodeId, "node");
     const hadSurface = this.pairing.forget(nodeId);
     if (!hadRole && !hadSurface) throw invalidRequest("unknown nodeId");
     this.deps.broadcast("node.pair.resolved", { requestId: "", nodeId, decision: "removed", ts: this.deps.now() });
