@@ -1,7 +1,8 @@
 /**
- * Durable state behind an interface: core decides what is stored, the shim
- * decides how (bun:sqlite in WAL mode). Calls are synchronous because the
- * embedded databases are; each mutating call is durable when it returns.
+ * Durable state behind an interface: core decides what is stored, and its
+ * SQL store (storage/sql-store.ts) how, over the SQLite binding the shim
+ * provides. Calls are synchronous because the embedded databases are; each
+ * mutating call is durable when it returns.
  * Runtime-agnostic.
  */
 import type { CronJob, CronRunEntry } from "./scheduler/types.ts";

@@ -1,0 +1,31 @@
+/**
+ * The state database's schema as versioned migrations. `PRAGMA user_version`
+ * holds how many have been applied; a new schema is a new entry at the end,
+ * and an entry that has shipped is never edited (existing databases replay
+ * only what they have not seen). Runtime-agnostic.
+ */
+
+/** Versioned migrations; the index + 1 is the schema version they produce. */
+export const MIGRATIONS = [
+  `CREATE TABLE paired_devices (device_id TEXT PRIMARY KEY, record TEXT NOT NULL);
+   CREATE TABLE pending_pairings (request_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, ts INTEGER NOT NULL, record TEXT NOT NULL);
+   CREATE INDEX pending_pairings_device ON pending_pairings(device_id);
+   CREATE TABLE device_tokens (device_id TEXT NOT NULL, role TEXT NOT NULL, token_hash TEXT NOT NULL, scopes TEXT NOT NULL, created_at_ms INTEGER NOT NULL, PRIMARY KEY (device_id, role));`,
+  // v2: sessions, transcripts and agent runs (§6 chat/sessions), cron jobs and their run log.
+  `CREATE TABLE sessions (key TEXT PRIMARY KEY, record TEXT NOT NULL);
+   CREATE TABLE transcript_messages (session_id TEXT NOT NULL, seq INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY (session_id, seq)) WITHOUT ROWID;
+   CREATE TABLE agent_runs (run_id TEXT PRIMARY KEY, status TEXT NOT NULL, record TEXT NOT NULL);
+   CREATE INDEX agent_runs_status ON agent_runs(status);
+   CREATE TABLE cron_jobs (id TEXT PRIMARY KEY, created_at_ms INTEGER NOT NULL, record TEXT NOT NULL);
+   CREATE TABLE cron_runs (id INTEGER PRIMARY KEY AUTOINCREMENT, job_id TEXT NOT NULL, run_id TEXT NOT NULL, record TEXT NOT NULL);
+   CREATE INDEX cron_runs_job ON cron_runs(job_id);
+   CREATE INDEX cron_runs_run ON cron_runs(run_id);
+   CREATE TABLE scheduler_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // v3: node pairing: approved node surfaces and one pending request per node (§8).
+  `CREATE TABLE paired_nodes (node_id TEXT PRIMARY KEY, record TEXT NOT NULL);
+   CREATE TABLE pending_node_pairings (node_id TEXT PRIMARY KEY, request_id TEXT NOT NULL UNIQUE, ts INTEGER NOT NULL, record TEXT NOT NULL);`,
+  // Sender (DM) pairing codes per channel and each channel account's approved senders.
+  `CREATE TABLE sender_pairing_requests (channel TEXT NOT NULL, account_id TEXT NOT NULL, sender_id TEXT NOT NULL, code TEXT NOT NULL, request_id TEXT NOT NULL UNIQUE, created_at_ms INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY (channel, account_id, sender_id));
+   CREATE UNIQUE INDEX sender_pairing_code ON sender_pairing_requests(channel, code);
+   CREATE TABLE sender_allow_from (channel TEXT NOT NULL, account_id TEXT NOT NULL, sender_id TEXT NOT NULL, approved_at_ms INTEGER NOT NULL, PRIMARY KEY (channel, account_id, sender_id));`,
+];
