@@ -8,8 +8,7 @@ import type { Socket, TCPSocketListener } from "bun";
 import { BridgeConnection, type BridgeTransport } from "../core/bridge/connection.ts";
 import { TopicFanout } from "../core/bridge/topics.ts";
 import { isLoopbackIp } from "../core/net/address.ts";
-import type { Logger } from "../core/runtime.ts";
-import type { RunningGateway } from "./server.ts";
+import type { RunningBridge, RunningGateway } from "./platform.ts";
 
 /** How long a closing socket may take to flush its last lines and see the peer close before it is cut. */
 const CLOSE_FLUSH_GRACE_MS = 1_000;
@@ -17,13 +16,6 @@ const CLOSE_FLUSH_GRACE_MS = 1_000;
 interface SocketData {
   conn?: BridgeConnection;
   transport?: QueuedTransport;
-}
-
-/** A bridge listener and how to stop it. */
-export interface RunningBridge {
-  port: number;
-  hostnames: string[];
-  stop(): void;
 }
 
 const encoder = new TextEncoder();
@@ -138,16 +130,4 @@ export function serveBridge(running: RunningGateway, opts: { port?: number; host
       for (const l of listeners) l.stop(true);
     },
   };
-}
-
-/** The bridge for `gateway run`: gateway port + 1 where the gateway listens; a taken port is logged, not fatal. */
-export function startBridge(running: RunningGateway, logger: Logger): RunningBridge | undefined {
-  try {
-    const bridge = serveBridge(running);
-    logger.info("gateway", `node bridge listening on tcp port ${bridge.port}`, { port: bridge.port });
-    return bridge;
-  } catch (error) {
-    logger.warn("gateway", `node bridge not started: ${String(error)}`);
-    return undefined;
-  }
 }

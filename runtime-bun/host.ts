@@ -13,13 +13,14 @@ function firstExternalIPv4(): string | undefined {
 
 const FAMILY: Record<string, string> = { linux: "Linux", darwin: "Mac", win32: "Windows" };
 
-export function hostInfo(paths: { configPath: string; stateDir: string }): HostInfo {
+/** `runtime` names the shim's runtime and version (Platform.runtime). */
+export function hostInfo(paths: { configPath: string; stateDir: string }, runtime: string): HostInfo {
   return {
     hostname: hostname(),
     ip: firstExternalIPv4(),
     platform: `${process.platform} ${release()}`,
     deviceFamily: FAMILY[process.platform] ?? process.platform,
-    runtime: `bun ${Bun.version}`,
+    runtime,
     pid: process.pid,
     memory: () => {
       const m = process.memoryUsage();

@@ -5,31 +5,18 @@
  */
 import type { Server, ServerWebSocket } from "bun";
 import type { Client } from "../core/client.ts";
-import { Gateway, type GatewayOptions } from "../core/gateway.ts";
+import { Gateway } from "../core/gateway.ts";
 import { createHttpApp, proxyAttributionRefusal } from "../core/http/app.ts";
 import { isLoopbackIp } from "../core/net/address.ts";
 import { MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES } from "../core/protocol/limits.ts";
 import type { Connection, PeerInfo, Publisher, SendStatus } from "../core/runtime.ts";
+import type { RunningGateway, ServeOptions } from "./platform.ts";
+
+export type { RunningGateway, ServeOptions };
 
 interface SocketData {
   peer: PeerInfo;
   client?: Client;
-}
-
-export interface ServeOptions extends Omit<GatewayOptions, "publisher"> {
-  port: number;
-  /** Addresses to listen on; loopback is 127.0.0.1 plus ::1 where the host has it (§1.1). */
-  hostnames: string[];
-}
-
-export interface RunningGateway {
-  gateway: Gateway;
-  port: number;
-  hostnames: string[];
-  /** Adds a broadcast target for transports without native publish (the TCP bridge). */
-  addPublisher(publisher: Publisher): void;
-  /** Sends `shutdown`, closes every socket with 1012 and stops listening. */
-  stop(restartExpectedMs?: number): Promise<void>;
 }
 
 const decoder = new TextDecoder();

@@ -5,6 +5,7 @@
  * every write; secrets print redacted.
  */
 import { readFileSync } from "node:fs";
+import { text as readStream } from "node:stream/consumers";
 import JSON5 from "json5";
 import { formatConfigIssues, parseConfigText, reloadMode, serializeConfig, snapshotFromObject, type ConfigSnapshot } from "../../core/config/document.ts";
 import { configJsonSchema, lookupSchema } from "../../core/config/json-schema.ts";
@@ -195,7 +196,7 @@ export async function configPatch(flags: ConfigFlags): Promise<number> {
   if (!flags.file === !flags.stdin) return cliError(flags, "config patch needs exactly one of --file <path> or --stdin");
   let text: string;
   try {
-    text = flags.file ? readFileSync(flags.file, "utf8") : await new Response(Bun.stdin.stream()).text();
+    text = flags.file ? readFileSync(flags.file, "utf8") : await readStream(process.stdin);
   } catch (error) {
     return cliError(flags, `Cannot read patch: ${(error as Error).message}`);
   }

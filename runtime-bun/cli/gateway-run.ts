@@ -10,8 +10,9 @@ import { ConfigRefusal } from "../../core/config/auth.ts";
 import { formatConfigIssues, type ConfigSnapshot } from "../../core/config/document.ts";
 import { defaultLogFile, type Paths } from "../../core/config/paths.ts";
 import type { OpenClawConfig } from "../../core/config/schema.ts";
-import { startBridge } from "../bridge.ts";
+import type { SqlStore } from "../../core/storage/sql-store.ts";
 import { envFor } from "../config-env.ts";
+import { databasePath } from "../database-file.ts";
 import { ConfigFile } from "../config-file.ts";
 import { liveConfig, maskSecrets } from "../config-live.ts";
 import { resolveRuntime, type GatewayRuntime, type RuntimeFlags } from "../config-runtime.ts";
@@ -19,10 +20,9 @@ import { watchConfig } from "../config-watch.ts";
 import { hostInfo } from "../host.ts";
 import { FileLogger } from "../log-file.ts";
 import { startDiscovery } from "../discovery.ts";
-import { serveGateway, type RunningGateway } from "../server.ts";
+import type { Platform, RunningBridge, RunningGateway } from "../platform.ts";
 import { acquireLock, isLive, releaseLock, updateLock, type LockRecord } from "../service/lock.ts";
 import { describeHolders, portHolders, stopProcess } from "../service/process-info.ts";
-import { databasePath, SqliteStore } from "../sqlite-store.ts";
 import { ConfigError, currentPaths, generateToken, loadOrCreateConfig, loadOrCreateConfigRevisionKey, loadOrCreateIdentity, readSnapshot } from "../state.ts";
 import { VERSION } from "../version.ts";
 import { color, EXIT, fail } from "./output.ts";
@@ -86,7 +86,7 @@ async function takeLock(paths: Paths, force: boolean | undefined): Promise<true 
 }
 
 /** Runs until SIGINT/SIGTERM; resolves with the exit code. */
-export async function gatewayRun(flags: RunFlags): Promise<number> {
+export async function gatewayRun(flags: RunFlags, platform: Platform): Promise<number> {
   const paths = currentPaths(flags.profile);
   let loaded;
   try {
@@ -114,7 +114,7 @@ export async function gatewayRun(flags: RunFlags): Promise<number> {
   if (locked !== true) return locked;
 
   let logger: FileLogger | undefined;
-  let store: SqliteStore | undefined;
+  let store: SqlStore | undefined;
   // Contained, not fatal: one misbehaving promise must never take the gateway down (upstream's crash loop).
   const onRejection = (reason: unknown) => logger?.error("gateway", "unhandled rejection (contained)", { reason: String(reason) });
   const onException = (error: Error) => logger?.error("gateway", "uncaught exception (contained)", { error: error.stack ?? String(error) });
@@ -124,12 +124,12 @@ export async function gatewayRun(flags: RunFlags): Promise<number> {
     if (loaded.created) process.stderr.write(`${color.green("created")} ${paths.configPath} with a new gateway token (gateway.auth.token); the local CLI reads it from there.\n`);
     process.on("unhandledRejection", onRejection);
     process.on("uncaughtException", onException);
-    store = new SqliteStore(databasePath(paths.stateDir));
+    store = await platform.openStore(databasePath(paths.stateDir));
     const file = new ConfigFile(paths.configPath);
     const hashKey = loadOrCreateConfigRevisionKey(paths.stateDir);
     let snapshot = loaded.snapshot;
     for (;;) {
-      const end = await runInstance({ paths, flags, runtimeFlags, runtimeToken, snapshot, logger, store, file, hashKey });
+      const end = await runInstance({ platform, paths, flags, runtimeFlags, runtimeToken, snapshot, logger, store, file, hashKey });
       if ("code" in end) return end.code;
       logger.info("gateway", `restarting in place (${end.restart})`);
       const next = readSnapshot(paths.configPath);
@@ -145,21 +145,34 @@ export async function gatewayRun(flags: RunFlags): Promise<number> {
   }
 }
 
+/** The node bridge for `gateway run`: a taken port is logged, not fatal. */
+async function startBridge(platform: Platform, running: RunningGateway, logger: FileLogger): Promise<RunningBridge | undefined> {
+  try {
+    const bridge = await platform.serveBridge(running);
+    logger.info("gateway", `node bridge listening on tcp port ${bridge.port}`, { port: bridge.port });
+    return bridge;
+  } catch (error) {
+    logger.warn("gateway", `node bridge not started: ${String(error)}`);
+    return undefined;
+  }
+}
+
 interface InstanceContext {
+  platform: Platform;
   paths: Paths;
   flags: RunFlags;
   runtimeFlags: RuntimeFlags;
   runtimeToken: string;
   snapshot: ConfigSnapshot;
   logger: FileLogger;
-  store: SqliteStore;
+  store: SqlStore;
   file: ConfigFile;
   hashKey: Uint8Array;
 }
 
 /** One gateway generation: serve `snapshot` until stopped or asked to restart. */
 async function runInstance(ctx: InstanceContext): Promise<InstanceEnd> {
-  const { paths, flags, runtimeFlags, runtimeToken, snapshot, logger, store, file, hashKey } = ctx;
+  const { platform, paths, flags, runtimeFlags, runtimeToken, snapshot, logger, store, file, hashKey } = ctx;
   const config = snapshot.config ?? {};
   logger.configure(logSettings(config, paths, flags.verbose));
   let rt: GatewayRuntime;
@@ -188,10 +201,10 @@ async function runInstance(ctx: InstanceContext): Promise<InstanceEnd> {
   });
 
   try {
-    running = serveGateway({
+    running = await platform.serve({
       config,
       auth: rt.auth,
-      host: hostInfo({ configPath: paths.configPath, stateDir: paths.stateDir }),
+      host: hostInfo({ configPath: paths.configPath, stateDir: paths.stateDir }, platform.runtime),
       identity: await loadOrCreateIdentity(paths.stateDir),
       logger,
       logs: logger,
@@ -219,10 +232,8 @@ async function runInstance(ctx: InstanceContext): Promise<InstanceEnd> {
   updateLock(paths.stateDir, { port: gatewayRunning.port, logFile: logger.file });
   if (snapshot.raw !== null) file.markGood(snapshot.raw);
   logger.info("gateway", `listening on ws://${gatewayRunning.hostnames.map((h) => (h.includes(":") ? `[${h}]` : h)).join(", ")}:${gatewayRunning.port}`, { port: gatewayRunning.port, bind: rt.bind, authMode: rt.auth.mode });
-  // Test harnesses read this line to learn the port when started with --port 0.
-  process.stdout.write(`clawgate listening on port ${gatewayRunning.port}\n`);
   // Nodes: the TCP bridge on port + 1, and mDNS / wide-area discovery (§8, §9).
-  const bridge = startBridge(gatewayRunning, logger);
+  const bridge = await startBridge(platform, gatewayRunning, logger);
   const discovery = await startDiscovery({ config, env: process.env, gatewayPort: gatewayRunning.port, bridgePort: bridge?.port, stateDir: paths.stateDir, logger });
 
   const watcher = watchConfig(paths.configPath, () => {
@@ -244,6 +255,9 @@ async function runInstance(ctx: InstanceContext): Promise<InstanceEnd> {
   process.once("SIGINT", onSigint);
   process.once("SIGTERM", onSigterm);
   process.once("SIGUSR2", onSigusr2);
+  // Test harnesses read this line to learn the port when started with --port 0; it comes once
+  // the bridge, config watch and signal handlers are in place, so what follows it is never missed.
+  process.stdout.write(`clawgate listening on port ${gatewayRunning.port}\n`);
 
   const end = await ended;
   clearTimeout(restartTimer);

@@ -6,6 +6,7 @@
  * new process comes up.
  */
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { consoleLogPath, selfCommand, startBackground } from "../service/background.ts";
 import { healthy, stopProcess } from "../service/process-info.ts";
 import { readLock } from "../service/lock.ts";
@@ -49,7 +50,7 @@ async function waitHealthy(port: number): Promise<boolean> {
   const deadline = Date.now() + HEALTH_WAIT_MS;
   while (Date.now() < deadline) {
     if (await healthy(port)) return true;
-    await Bun.sleep(100);
+    await sleep(100);
   }
   return false;
 }

@@ -6,6 +6,7 @@
  * gateway cannot be reached, a one-shot read falls back to the log file.
  */
 import { existsSync, readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { LogPage } from "../../core/runtime.ts";
 import { callMethod, resolveTarget, type Target, type TargetFlags } from "./connection.ts";
 import { failureBody, urlSourceLabel } from "./gateway-call.ts";
@@ -120,14 +121,14 @@ export async function logsCommand(flags: LogsFlags): Promise<number> {
   let retries = 0;
   let cursor = page.cursor;
   while (!stop) {
-    await Bun.sleep(flags.interval ?? DEFAULT_INTERVAL_MS);
+    await sleep(flags.interval ?? DEFAULT_INTERVAL_MS);
     if (stop) break;
     const next = await fetchPage(cursor);
     if (!next.ok) {
       if (next.failure.type !== "gateway_transport_error" || ++retries > MAX_RETRIES) return fatal(flags, String(failureBody(next.failure, target).error.message), target);
       const backoff = Math.min(1_000 * 2 ** (retries - 1), MAX_BACKOFF_MS);
       notice(flags, `[logs] gateway unreachable (${next.failure.message}); retry ${retries}/${MAX_RETRIES} in ${backoff} ms`);
-      await Bun.sleep(backoff);
+      await sleep(backoff);
       continue;
     }
     if (retries > 0) notice(flags, "[logs] gateway reconnected");

@@ -4,6 +4,7 @@
 import { parseArgs } from "node:util";
 import { profileProblem } from "../../core/config/paths.ts";
 import { adoptDotenv } from "../config-env.ts";
+import type { Platform } from "../platform.ts";
 import { currentPaths } from "../state.ts";
 import { VERSION } from "../version.ts";
 import { COMMAND_OPTIONS, commandHelp, commandUsages, dispatchCommand } from "./commands.ts";
@@ -65,7 +66,8 @@ function intFlag(value: string | undefined, name: string): number | undefined {
   return n;
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** Runs one command on `platform` (the runtime that started it); resolves with the exit code. */
+export async function main(argv: string[], platform: Platform): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -101,7 +103,7 @@ export async function main(argv: string[]): Promise<number> {
   const target = { url: v.url, token: v.token, password: v.password, port, profile, timeout };
   // §11: process env > ./.env > <stateDir>/.env, for every verb.
   adoptDotenv(currentPaths(profile).stateDir);
-  const handled = await dispatchCommand(positionals, v, { profile, port, timeout });
+  const handled = await dispatchCommand(positionals, v, { platform, profile, port, timeout });
   if (handled !== undefined) return handled;
 
   if (group === "gateway") {

@@ -7,6 +7,7 @@
 import { spawn } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { ensurePrivateDir } from "../state.ts";
 import { isLive, readLock, type LockRecord } from "./lock.ts";
 import { healthy, stopProcess } from "./process-info.ts";
@@ -14,10 +15,12 @@ import { healthy, stopProcess } from "./process-info.ts";
 const START_TIMEOUT_MS = 20_000;
 const POLL_MS = 50;
 
-/** How to run this clawgate again: the compiled binary itself, or Bun plus the entry script. */
+/** How to run this clawgate again: the compiled binary itself, or the runtime (Bun or Node) plus the entry script. */
 export function selfCommand(): string[] {
-  const compiled = Bun.main.startsWith("/$bunfs/") || Bun.main.startsWith("B:/~BUN/");
-  return compiled ? [process.execPath] : [process.execPath, Bun.main];
+  // argv[1] is the entry script; in a Bun-compiled binary it is the embedded one, inside Bun's virtual filesystem.
+  const entry = process.argv[1] ?? "";
+  const compiled = entry.startsWith("/$bunfs/") || entry.startsWith("B:/~BUN/");
+  return compiled ? [process.execPath] : [process.execPath, entry];
 }
 
 /** Where a background gateway's stdout/stderr go. */
@@ -54,7 +57,7 @@ export async function startBackground(stateDir: string, args: string[], env: Rec
     if (exitCode !== undefined) break;
     const record = readLock(stateDir);
     if (record && record.pid === child.pid && record.port !== undefined && (await healthy(record.port))) return { ok: true, record, already: false };
-    await Bun.sleep(POLL_MS);
+    await sleep(POLL_MS);
   }
   const output = readFileSync(logPath).subarray(startOffset).toString("utf8");
   if (exitCode === undefined && child.pid !== undefined) await stopProcess(child.pid);

@@ -5,6 +5,7 @@
  * back to the pid-file-managed background process. `CLAWGATE_SERVICE_MANAGER=none`
  * forces that fallback (definitions are still written by `install`).
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
@@ -37,12 +38,9 @@ export interface ServiceManager {
 }
 
 function run(argv: string[]): CommandResult {
-  try {
-    const out = Bun.spawnSync(argv, { stdout: "pipe", stderr: "pipe" });
-    return { ok: out.exitCode === 0, output: (out.stdout.toString() + out.stderr.toString()).trim() };
-  } catch (error) {
-    return { ok: false, output: (error as Error).message };
-  }
+  const out = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8" });
+  if (out.error) return { ok: false, output: out.error.message };
+  return { ok: out.status === 0, output: (out.stdout + out.stderr).trim() };
 }
 
 function writeDefinition(path: string, text: string): void {

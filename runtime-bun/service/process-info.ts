@@ -3,7 +3,14 @@
  * time (to tell a live owner from a reused pid) and which pids listen on a
  * TCP port. Linux reads /proc; elsewhere `ps` and `lsof` answer.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+
+/** What a command printed on stdout; empty when it is missing or failed to start. */
+function commandOutput(command: string, args: string[]): string {
+  return spawnSync(command, args, { encoding: "utf8" }).stdout ?? "";
+}
 
 /** Whether a process with this pid exists (signal 0 probes without signalling). */
 export function isAlive(pid: number): boolean {
@@ -25,8 +32,7 @@ export function commandLine(pid: number): string[] | undefined {
       return undefined;
     }
   }
-  const out = Bun.spawnSync(["ps", "-p", String(pid), "-o", "command="]);
-  const text = out.stdout.toString().trim();
+  const text = commandOutput("ps", ["-p", String(pid), "-o", "command="]).trim();
   return text ? text.split(/\s+/) : undefined;
 }
 
@@ -41,8 +47,7 @@ export function startTime(pid: number): string | undefined {
       return undefined;
     }
   }
-  const out = Bun.spawnSync(["ps", "-p", String(pid), "-o", "lstart="]);
-  return out.stdout.toString().trim() || undefined;
+  return commandOutput("ps", ["-p", String(pid), "-o", "lstart="]).trim() || undefined;
 }
 
 /** Whether a command line is a clawgate gateway (source or compiled binary). */
@@ -82,9 +87,9 @@ function listeningInodes(port: number): Set<string> {
 /** Who listens on a TCP port: pids and commands where readable; empty when the port is free. */
 export function portHolders(port: number): PortHolder[] {
   if (!existsSync("/proc/net/tcp")) {
-    const out = Bun.spawnSync(["lsof", "-nP", `-iTCP:${port}`, "-sTCP:LISTEN", "-Fpc"]);
+    const out = commandOutput("lsof", ["-nP", `-iTCP:${port}`, "-sTCP:LISTEN", "-Fpc"]);
     const holders: PortHolder[] = [];
-    for (const line of out.stdout.toString().split("\n")) {
+    for (const line of out.split("\n")) {
       if (line.startsWith("p")) holders.push({ pid: Number(line.slice(1)) });
       else if (line.startsWith("c") && holders.length) holders.at(-1)!.command = line.slice(1);
     }
@@ -138,14 +143,14 @@ export async function stopProcess(pid: number, graceMs = STOP_GRACE_MS): Promise
     return !isAlive(pid);
   }
   const deadline = Date.now() + graceMs;
-  while (isAlive(pid) && Date.now() < deadline) await Bun.sleep(POLL_MS);
+  while (isAlive(pid) && Date.now() < deadline) await sleep(POLL_MS);
   if (!isAlive(pid)) return true;
   try {
     process.kill(pid, "SIGKILL");
   } catch {
     // already gone
   }
-  while (isAlive(pid)) await Bun.sleep(POLL_MS);
+  while (isAlive(pid)) await sleep(POLL_MS);
   return true;
 }
 

@@ -10,6 +10,7 @@ import { serializeConfig } from "../../core/config/document.ts";
 import type { OpenClawConfig } from "../../core/config/schema.ts";
 import { ConfigFile } from "../../runtime-bun/config-file.ts";
 import { liveConfig } from "../../runtime-bun/config-live.ts";
+import { bunPlatform } from "../../runtime-bun/bun-platform.ts";
 import { hostInfo } from "../../runtime-bun/host.ts";
 import { FileLogger } from "../../runtime-bun/log-file.ts";
 import { serveBridge } from "../../runtime-bun/bridge.ts";
@@ -73,7 +74,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
     config: opts.config ?? {},
     auth,
     configService: live.service,
-    host: hostInfo({ configPath: join(dir, "openclaw.json"), stateDir: dir }),
+    host: hostInfo({ configPath: join(dir, "openclaw.json"), stateDir: dir }, bunPlatform.runtime),
     identity: await loadOrCreateIdentity(dir),
     logger,
     logs: logger,

@@ -1,0 +1,12 @@
+/**
+ * The Bun runtime for the CLI. Each part is imported when first used, so CLI
+ * verbs that never listen do not load the transports or bun:sqlite.
+ */
+import type { Platform } from "./platform.ts";
+
+export const bunPlatform: Platform = {
+  runtime: `bun ${Bun.version}`,
+  serve: async (options) => (await import("./server.ts")).serveGateway(options),
+  openStore: async (path) => new (await import("./sqlite-store.ts")).SqliteStore(path),
+  serveBridge: async (running) => (await import("./bridge.ts")).serveBridge(running),
+};
