@@ -1,0 +1,173 @@
+/**
+ * Node transport: a node:http server per listen address carries the hono
+ * HTTP app (@hono/node-server) and the WebSocket protocol (`ws`, upgraded
+ * here so peer facts come from the socket itself). Sockets become core
+ * Connections; broadcast topics fan out through core's TopicFanout, and a
+ * frame past maxBufferedBytes is dropped, as Bun's backpressure limit does.
+ */
+import { getRequestListener } from "@hono/node-server";
+import { createServer, STATUS_CODES, type IncomingMessage, type Server } from "node:http";
+import type { Duplex } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
+import { WebSocketServer, type WebSocket } from "ws";
+import { TopicFanout } from "../core/bridge/topics.ts";
+import type { Client } from "../core/client.ts";
+import { Gateway } from "../core/gateway.ts";
+import { createHttpApp, proxyAttributionRefusal } from "../core/http/app.ts";
+import { isLoopbackIp } from "../core/net/address.ts";
+import { MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES } from "../core/protocol/limits.ts";
+import type { Connection, PeerInfo, Publisher, SendStatus } from "../core/runtime.ts";
+import type { RunningGateway, ServeOptions } from "../runtime-bun/platform.ts";
+import { listen } from "./listen.ts";
+
+/** Ping cadence; a socket that answered neither of two pings is dead (Bun: idleTimeout 120 s with pings). */
+const PING_INTERVAL_MS = 60_000;
+
+function headersOf(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+  }
+  return headers;
+}
+
+function peerOf(req: IncomingMessage, headers: Headers): PeerInfo {
+  const address = req.socket.remoteAddress ?? "";
+  return {
+    remoteAddress: address,
+    isLoopback: isLoopbackIp(address),
+    origin: headers.get("origin") ?? undefined,
+    host: headers.get("host") ?? undefined,
+    forwarded: headers.has("x-forwarded-for") || headers.has("forwarded") || headers.has("x-real-ip"),
+    userAgent: headers.get("user-agent") ?? undefined,
+    headers,
+  };
+}
+
+/** A Response written onto a socket that never became a WebSocket, then closed. */
+async function writeResponse(socket: Duplex, response: Response): Promise<void> {
+  const body = Buffer.from(await response.arrayBuffer());
+  const head = [`HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ""}`, "Connection: close", `Content-Length: ${body.length}`];
+  response.headers.forEach((value, name) => {
+    if (name !== "content-length" && name !== "connection") head.push(`${name}: ${value}`);
+  });
+  socket.end(Buffer.concat([Buffer.from(`${head.join("\r\n")}\r\n\r\n`), body]));
+}
+
+function connectionFor(ws: WebSocket, peer: PeerInfo, topics: TopicFanout): Connection {
+  const conn: Connection = {
+    peer,
+    send(text: string): SendStatus {
+      if (ws.readyState !== ws.OPEN) return "dropped";
+      // Past maxBufferedBytes this peer is a slow consumer: the frame is dropped, not queued (§1.4).
+      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) return "dropped";
+      ws.send(text);
+      return ws.bufferedAmount > 0 ? "queued" : "sent";
+    },
+    close: (code, reason) => ws.close(code, reason),
+    subscribe: (topic) => topics.subscribe(topic, conn),
+    unsubscribe: (topic) => topics.unsubscribe(topic, conn),
+    bufferedAmount: () => ws.bufferedAmount,
+  };
+  return conn;
+}
+
+/** Starts listening; resolves once every address is bound. */
+export async function serveGateway(options: ServeOptions): Promise<RunningGateway> {
+  const topics = new TopicFanout();
+  const publishers: Publisher[] = [topics];
+  const gateway = new Gateway({
+    ...options,
+    publisher: { publish: (topic, text) => publishers.forEach((p) => p.publish(topic, text)) },
+  });
+  const app = createHttpApp(gateway);
+  const trusted = () => gateway.config.gateway?.trustedProxies ?? [];
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false, clientTracking: false });
+  const sockets = new Map<WebSocket, { alive: boolean }>();
+
+  const accept = (ws: WebSocket, peer: PeerInfo) => {
+    const conn = connectionFor(ws, peer, topics);
+    const state = { alive: true };
+    sockets.set(ws, state);
+    const client: Client = gateway.open(conn);
+    ws.on("message", (data) => {
+      state.alive = true;
+      client.onMessage(data.toString());
+    });
+    ws.on("pong", () => (state.alive = true));
+    // ws reports protocol violations (oversized frame, bad UTF-8) here and then closes the socket itself.
+    ws.on("error", () => undefined);
+    ws.on("close", () => {
+      sockets.delete(ws);
+      topics.drop(conn);
+      client.onClosed();
+    });
+  };
+
+  const onUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on("error", () => socket.destroy());
+    const headers = headersOf(req);
+    const url = new URL(req.url ?? "/", `http://${headers.get("host") ?? "localhost"}`);
+    if (headers.get("upgrade")?.toLowerCase() === "websocket" && url.pathname === "/") {
+      const peer = peerOf(req, headers);
+      if (peer.forwarded && !trusted().includes(peer.remoteAddress)) return writeResponse(socket, proxyAttributionRefusal());
+      wss.handleUpgrade(req, socket, head, (ws) => accept(ws, peer));
+      return;
+    }
+    await writeResponse(socket, await app.fetch(new Request(url, { headers })));
+  };
+  const onRequest = getRequestListener((req) => app.fetch(req), { overrideGlobalObjects: false });
+
+  const servers: Server[] = [];
+  const open = async (hostname: string, port: number) => {
+    const server = createServer(onRequest);
+    server.on("upgrade", (req, socket, head) => void onUpgrade(req, socket, head).catch(() => socket.destroy()));
+    await listen(server, hostname, port);
+    servers.push(server);
+    return server;
+  };
+
+  const [first, ...rest] = options.hostnames;
+  const address = (await open(first!, options.port)).address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  const bound = [first!];
+  for (const hostname of rest) {
+    try {
+      await open(hostname, port);
+      bound.push(hostname);
+    } catch (error) {
+      // ::1 is missing on some hosts (containers without IPv6); IPv4 loopback still serves.
+      options.logger.warn("gateway", `not listening on ${hostname}`, { error: String(error) });
+    }
+  }
+  const pings = setInterval(() => {
+    for (const [ws, state] of sockets) {
+      if (!state.alive) ws.terminate();
+      else {
+        state.alive = false;
+        ws.ping();
+      }
+    }
+  }, PING_INTERVAL_MS);
+  pings.unref();
+  gateway.start();
+
+  return {
+    gateway,
+    port,
+    hostnames: bound,
+    addPublisher: (publisher) => void publishers.push(publisher),
+    async stop(restartExpectedMs) {
+      gateway.shutdown(restartExpectedMs);
+      clearInterval(pings);
+      // Let the close frames flush before the sockets go away.
+      await sleep(20);
+      for (const ws of sockets.keys()) ws.terminate();
+      await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
+        s.close(() => resolve());
+        s.closeAllConnections();
+      })));
+    },
+  };
+}
