@@ -1,0 +1,126 @@
+/**
+ * One interop suite, two runtimes: the gateway as the real CLI in a child
+ * process (`gateway run --port 0`), under Bun (runtime-bun/bin/clawgate.ts)
+ * or under the machine's Node (dist/clawgate-node.mjs, bundled from the
+ * current source first), with a throwaway HOME and state dir whose
+ * openclaw.json sets the test token.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+import { serializeConfig } from "../../core/config/document.ts";
+import type { OpenClawConfig } from "../../core/config/schema.ts";
+import { buildNodeBundle } from "../../runtime-node/build.ts";
+import { TEST_TOKEN } from "./gateway.ts";
+
+export const RUNTIMES = ["bun", "node"] as const;
+export type Runtime = (typeof RUNTIMES)[number];
+
+const BUN_ENTRY = join(import.meta.dir, "..", "..", "runtime-bun", "bin", "clawgate.ts");
+const START_TIMEOUT_MS = 15_000;
+const STOP_GRACE_MS = 5_000;
+
+export interface RuntimeGateway {
+  runtime: Runtime;
+  url: string;
+  port: number;
+  /** Pid of the process serving the gateway. */
+  pid: number;
+  /** Everything the child wrote to stderr so far. */
+  stderr(): string;
+  /** SIGTERM (graceful), SIGKILL after a grace period; removes the state dir. */
+  stop(): Promise<void>;
+}
+
+let nodeBundle: Promise<string> | undefined;
+
+/** argv that runs the clawgate CLI on `runtime`. */
+async function command(runtime: Runtime): Promise<string[]> {
+  if (runtime === "bun") return [process.execPath, BUN_ENTRY];
+  const node = Bun.which("node");
+  if (!node) throw new Error("no `node` on PATH: the Node runtime tests need Node >= 20");
+  // Once per test process: every Node gateway of this run executes the source as it is now.
+  return [node, await (nodeBundle ??= buildNodeBundle())];
+}
+
+/** The parent's environment minus anything OpenClaw reads, with HOME and the state dir in `dir`. */
+function isolatedEnv(dir: string, stateDir: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("OPENCLAW_")) env[k] = v;
+  return { ...env, HOME: dir, OPENCLAW_STATE_DIR: stateDir, NO_COLOR: "1" };
+}
+
+/** Collects a stream's text as it arrives; `waitFor` resolves on the first match of `pattern`. */
+function collect(stream: ReadableStream<Uint8Array>) {
+  let text = "";
+  let ended = false;
+  const waiters = new Set<() => void>();
+  void (async () => {
+    const decoder = new TextDecoder();
+    const reader = stream.getReader();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      text += decoder.decode(r.value, { stream: true });
+      for (const w of waiters) w();
+    }
+  })().catch(() => undefined).finally(() => {
+    ended = true;
+    for (const w of waiters) w();
+  });
+  return {
+    text: () => text,
+    waitFor(pattern: RegExp): Promise<RegExpExecArray | undefined> {
+      return new Promise((resolve) => {
+        const check = () => {
+          const m = pattern.exec(text);
+          if (m || ended) {
+            waiters.delete(check);
+            resolve(m ?? undefined);
+          }
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+  };
+}
+
+async function terminate(proc: Subprocess): Promise<void> {
+  proc.kill("SIGTERM");
+  const timer = setTimeout(() => proc.kill("SIGKILL"), STOP_GRACE_MS);
+  await proc.exited;
+  clearTimeout(timer);
+}
+
+/** Starts the gateway on `runtime` with `config` (the test token is added); resolves once it listens. */
+export async function startRuntimeGateway(runtime: Runtime, config: OpenClawConfig = {}): Promise<RuntimeGateway> {
+  const argv = await command(runtime);
+  const dir = mkdtempSync(join(tmpdir(), `clawgate-${runtime}-`));
+  const stateDir = join(dir, ".openclaw");
+  mkdirSync(stateDir, { mode: 0o700 });
+  const withToken = { ...config, gateway: { ...config.gateway, auth: { mode: "token", token: TEST_TOKEN } } };
+  writeFileSync(join(stateDir, "openclaw.json"), serializeConfig(withToken), { mode: 0o600 });
+  const proc = Bun.spawn([...argv, "gateway", "run", "--port", "0"], { env: isolatedEnv(dir, stateDir), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const stdout = collect(proc.stdout);
+  const stderr = collect(proc.stderr);
+  const timer = setTimeout(() => proc.kill("SIGKILL"), START_TIMEOUT_MS);
+  const match = await stdout.waitFor(/clawgate listening on port (\d+)/);
+  clearTimeout(timer);
+  if (!match) {
+    await terminate(proc);
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`${runtime} gateway exited before listening (code ${proc.exitCode}):\n${stdout.text()}${stderr.text()}`);
+  }
+  const port = Number(match[1]);
+  return {
+    runtime,
+    url: `ws://127.0.0.1:${port}`,
+    port,
+    pid: proc.pid,
+    stderr: stderr.text,
+    async stop() {
+      await terminate(proc);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
