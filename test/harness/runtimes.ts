@@ -27,6 +27,10 @@ export interface RuntimeGateway {
   port: number;
   /** Pid of the process serving the gateway. */
   pid: number;
+  /** The TCP node bridge's port (gateway port + 1), when it started. */
+  bridgePort?: number;
+  /** The gateway's JSONL log. */
+  logFile: string;
   /** Everything the child wrote to stderr so far. */
   stderr(): string;
   /** SIGTERM (graceful), SIGKILL after a grace period; removes the state dir. */
@@ -92,15 +96,23 @@ async function terminate(proc: Subprocess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Starts the gateway on `runtime` with `config` (the test token is added); resolves once it listens. */
-export async function startRuntimeGateway(runtime: Runtime, config: OpenClawConfig = {}): Promise<RuntimeGateway> {
+export interface RuntimeGatewayOptions {
+  /** openclaw.json; the test token is added. */
+  config?: OpenClawConfig;
+  /** Extra environment, e.g. OPENCLAW_HANDSHAKE_TIMEOUT_MS. */
+  env?: Record<string, string>;
+}
+
+/** Starts the gateway on `runtime`; resolves once it listens. */
+export async function startRuntimeGateway(runtime: Runtime, opts: RuntimeGatewayOptions = {}): Promise<RuntimeGateway> {
+  const config = opts.config ?? {};
   const argv = await command(runtime);
   const dir = mkdtempSync(join(tmpdir(), `clawgate-${runtime}-`));
   const stateDir = join(dir, ".openclaw");
   mkdirSync(stateDir, { mode: 0o700 });
   const withToken = { ...config, gateway: { ...config.gateway, auth: { mode: "token", token: TEST_TOKEN } } };
   writeFileSync(join(stateDir, "openclaw.json"), serializeConfig(withToken), { mode: 0o600 });
-  const proc = Bun.spawn([...argv, "gateway", "run", "--port", "0"], { env: isolatedEnv(dir, stateDir), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn([...argv, "gateway", "run", "--port", "0"], { env: { ...isolatedEnv(dir, stateDir), ...opts.env }, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   const stdout = collect(proc.stdout);
   const stderr = collect(proc.stderr);
   const timer = setTimeout(() => proc.kill("SIGKILL"), START_TIMEOUT_MS);
@@ -112,11 +124,15 @@ export async function startRuntimeGateway(runtime: Runtime, config: OpenClawConf
     throw new Error(`${runtime} gateway exited before listening (code ${proc.exitCode}):\n${stdout.text()}${stderr.text()}`);
   }
   const port = Number(match[1]);
+  // Logged before the stdout line; a taken port + 1 is logged as "not started".
+  const bridge = await stderr.waitFor(/node bridge (?:listening on tcp port (\d+)|not started)/);
   return {
     runtime,
     url: `ws://127.0.0.1:${port}`,
     port,
     pid: proc.pid,
+    bridgePort: bridge?.[1] ? Number(bridge[1]) : undefined,
+    logFile: join(stateDir, "logs", "gateway.log"),
     stderr: stderr.text,
     async stop() {
       await terminate(proc);

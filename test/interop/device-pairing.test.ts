@@ -25,7 +25,7 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
     let gw: RuntimeGateway;
     let operator: ConnectedClient;
     beforeAll(async () => {
-      gw = await startRuntimeGateway(runtime, { gateway: { nodes: { pairing: { autoApproveLocal: false } } } });
+      gw = await startRuntimeGateway(runtime, { config: { gateway: { nodes: { pairing: { autoApproveLocal: false } } } } });
       operator = await operatorOf(gw);
     });
     afterAll(async () => {

@@ -1,0 +1,226 @@
+/**
+ * Transport rules over real sockets (spec §1.4, §1.6, §1.7, §2, §4.7): each
+ * violation gets its exact answer and close, and a control client shows the
+ * gateway keeps serving everyone else. Every shim passes these: the CLI
+ * gateway under Bun and under Node.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { TEST_TOKEN } from "../harness/gateway.ts";
+import { connected, connectParams, RawSocket } from "../harness/raw-socket.ts";
+import { RUNTIMES, startRuntimeGateway, type RuntimeGateway } from "../harness/runtimes.ts";
+
+describe.each(RUNTIMES)("%s gateway", (runtime) => {
+  let gw: RuntimeGateway;
+  let control: RawSocket;
+  beforeAll(async () => {
+    gw = await startRuntimeGateway(runtime, { env: { OPENCLAW_HANDSHAKE_TIMEOUT_MS: "300" } });
+    control = (await connected(gw.url)).sock;
+  });
+  afterAll(async () => {
+    control?.close();
+    await gw?.stop();
+  });
+
+  /** The control client still gets answers: the gateway survived whatever the test did. */
+  async function gatewayStillServes(): Promise<void> {
+    const res = await control.request("health");
+    expect(res.ok).toBe(true);
+  }
+
+  describe("before hello-ok", () => {
+    test("challenge first: connect.challenge with a uuid nonce and integer ts, no seq", async () => {
+      const sock = await RawSocket.open(gw.url);
+      const challenge = sock.frames[0]!;
+      expect(challenge).toEqual({ type: "event", event: "connect.challenge", payload: { nonce: expect.stringMatching(/^[0-9a-f-]{36}$/), ts: expect.any(Number) } });
+      expect(Number.isInteger(challenge.payload.ts)).toBe(true);
+      sock.close();
+    });
+
+    test("invalid JSON -> close 1000 with empty reason", async () => {
+      const sock = await RawSocket.open(gw.url);
+      sock.send("{not json");
+      expect(await sock.waitClose()).toEqual({ code: 1000, reason: "" });
+      await gatewayStillServes();
+    });
+
+    test("JSON that is not a request frame -> close 1008 invalid request frame", async () => {
+      const sock = await RawSocket.open(gw.url);
+      sock.send({ type: "event", event: "x" });
+      expect(await sock.waitClose()).toEqual({ code: 1008, reason: "invalid request frame" });
+    });
+
+    test("first request not connect -> INVALID_REQUEST + 1008", async () => {
+      const sock = await RawSocket.open(gw.url);
+      const res = await sock.request("health", {}, "h1");
+      expect(res.error).toEqual({ code: "INVALID_REQUEST", message: "invalid handshake: first request must be connect" });
+      expect(await sock.waitClose()).toEqual({ code: 1008, reason: "invalid handshake: first request must be connect" });
+    });
+
+    test("connect params with an unknown key -> validator text + 1008", async () => {
+      const sock = await RawSocket.open(gw.url);
+      const res = await sock.request("connect", connectParams({ bogus: true }));
+      expect(res.error).toEqual({ code: "INVALID_REQUEST", message: "invalid connect params: at root: unexpected property 'bogus'" });
+      expect((await sock.waitClose()).code).toBe(1008);
+    });
+
+    test("unknown role -> invalid role + 1008", async () => {
+      const sock = await RawSocket.open(gw.url);
+      const res = await sock.request("connect", connectParams({ role: "root" }));
+      expect(res.error).toEqual({ code: "INVALID_REQUEST", message: "invalid role" });
+      expect(await sock.waitClose()).toEqual({ code: 1008, reason: "invalid role" });
+    });
+
+    test("frame over 64 KiB before auth -> close 1009", async () => {
+      const sock = await RawSocket.open(gw.url);
+      sock.send({ type: "req", id: "big", method: "connect", params: { pad: "x".repeat(70_000) } });
+      expect((await sock.waitClose()).code).toBe(1009);
+      await gatewayStillServes();
+    });
+
+    test("no connect within the handshake timeout -> close 1000", async () => {
+      const sock = await RawSocket.open(gw.url);
+      expect(await sock.waitClose(3000)).toEqual({ code: 1000, reason: "" });
+    });
+
+    test("v3-only operator -> PROTOCOL_MISMATCH + 1002; v3 probe and v3 node envelopes pass negotiation", async () => {
+      const sock = await RawSocket.open(gw.url);
+      const res = await sock.request("connect", connectParams({ minProtocol: 3, maxProtocol: 3 }), "c1");
+      expect(res.error).toEqual({
+        code: "INVALID_REQUEST",
+        message: "protocol mismatch",
+        details: { code: "PROTOCOL_MISMATCH", clientMinProtocol: 3, clientMaxProtocol: 3, expectedProtocol: 4, minimumProbeProtocol: 3 },
+      });
+      expect(await sock.waitClose()).toEqual({ code: 1002, reason: "protocol mismatch" });
+
+      const probe = await connected(gw.url, connectParams({ minProtocol: 3, maxProtocol: 4, client: { id: "cli", version: "1", platform: "linux", mode: "probe" } }));
+      expect(probe.hello.ok).toBe(true);
+      expect(probe.hello.payload.protocol).toBe(4);
+      probe.sock.close();
+    });
+
+    test("frames sent while the handshake runs are queued and answered after hello-ok", async () => {
+      const sock = await RawSocket.open(gw.url);
+      sock.send({ type: "req", id: "c1", method: "connect", params: connectParams() });
+      for (let i = 0; i < 15; i++) sock.send({ type: "req", id: `q${i}`, method: "health" });
+      await sock.until(() => sock.frames.filter((f) => f.type === "res" && f.id?.startsWith("q")).length === 15);
+      const order = sock.frames.filter((f) => f.type === "res").map((f) => f.id);
+      expect(order[0]).toBe("c1");
+      expect(sock.frames.filter((f) => f.id?.startsWith("q")).every((f) => f.ok)).toBe(true);
+      sock.close();
+    });
+
+    test("a 16th frame during the handshake -> close 1008 too many pending handshake frames", async () => {
+      // A wrong token keeps the handshake busy for the 250 ms loopback failure delay (§4.5).
+      const sock = await RawSocket.open(gw.url);
+      sock.send({ type: "req", id: "c1", method: "connect", params: connectParams({ auth: { token: "wrong" } }) });
+      for (let i = 0; i < 16; i++) sock.send({ type: "req", id: `q${i}`, method: "health" });
+      expect(await sock.waitClose()).toEqual({ code: 1008, reason: "too many pending handshake frames" });
+    });
+  });
+
+  describe("after hello-ok", () => {
+    test("invalid JSON is ignored; the socket keeps working", async () => {
+      const { sock } = await connected(gw.url);
+      sock.send("{{{");
+      expect((await sock.request("health")).ok).toBe(true);
+      expect(sock.closed).toBeUndefined();
+      sock.close();
+    });
+
+    test("a non-request frame -> res with its id and the validator text", async () => {
+      const { sock } = await connected(gw.url);
+      sock.send({ type: "res", id: "r9", ok: true });
+      await sock.until(() => sock.frames.some((f) => f.id === "r9"));
+      expect(sock.frames.find((f) => f.id === "r9")).toEqual({ type: "res", id: "r9", ok: false, error: { code: "INVALID_REQUEST", message: "invalid request frame: at /type: must be equal to constant" } });
+      sock.send({ foo: 1 });
+      await sock.until(() => sock.frames.some((f) => f.id === "invalid"));
+      expect(sock.frames.find((f) => f.id === "invalid")!.error.message).toStartWith("invalid request frame: ");
+      sock.close();
+    });
+
+    test("a second connect -> connect is only valid as the first request", async () => {
+      const { sock } = await connected(gw.url);
+      const res = await sock.request("connect", connectParams());
+      expect(res.error).toEqual({ code: "INVALID_REQUEST", message: "connect is only valid as the first request" });
+      expect((await sock.request("health")).ok).toBe(true);
+      sock.close();
+    });
+
+    test("bad method params -> invalid <method> params", async () => {
+      const { sock } = await connected(gw.url);
+      const res = await sock.request("system-event", { text: 5 });
+      expect(res.error).toEqual({ code: "INVALID_REQUEST", message: "invalid system-event params: at /text: must be string" });
+      sock.close();
+    });
+
+    test("frames up to maxPayload are accepted after auth (64 KiB is a pre-auth limit only)", async () => {
+      const { sock } = await connected(gw.url);
+      const res = await sock.request("system-event", { text: "y".repeat(200_000), instanceId: "big-event" });
+      expect(res.ok).toBe(true);
+      sock.close();
+    });
+
+    test("shared-secret clients without a device keep scopes only as local backend or local cli (§4.2)", async () => {
+      const probe = await connected(gw.url, connectParams({ client: { id: "cli", version: "1", platform: "linux", mode: "probe" }, scopes: ["operator.read"] }));
+      expect(probe.hello.payload.auth.scopes).toEqual([]);
+      expect((await probe.sock.request("health")).ok).toBe(true);
+      expect((await probe.sock.request("status")).error.details.code).toBe("MISSING_SCOPE");
+      probe.sock.close();
+      const cli = await connected(gw.url, connectParams({ client: { id: "cli", version: "1", platform: "linux", mode: "cli" }, scopes: ["operator.read"] }));
+      expect(cli.hello.payload.auth.scopes).toEqual(["operator.read"]);
+      cli.sock.close();
+    });
+
+    test("hello-ok carries the §2.4 shape; configPath only for admins", async () => {
+      const admin = await connected(gw.url);
+      const p = admin.hello.payload;
+      expect(Object.keys(p).sort()).toEqual(["auth", "features", "policy", "protocol", "server", "snapshot", "type"]);
+      expect(p.policy).toMatchObject({ maxPayload: 26_214_400, maxBufferedBytes: 52_428_800, tickIntervalMs: 30_000 });
+      expect(p.snapshot.configPath).toBeString();
+      expect(p.snapshot.stateVersion).toEqual({ presence: expect.any(Number), health: expect.any(Number) });
+      const reader = await connected(gw.url, connectParams({ scopes: ["operator.read"] }));
+      expect(reader.hello.payload.snapshot.configPath).toBeUndefined();
+      admin.sock.close();
+      reader.sock.close();
+    });
+  });
+
+  describe("auth refusals on the wire", () => {
+    test("wrong token: exact error, details and close reason", async () => {
+      const sock = await RawSocket.open(gw.url);
+      const res = await sock.request("connect", connectParams({ client: { id: "cli", version: "1", platform: "linux", mode: "cli" }, auth: { token: "nope" } }));
+      const message = "unauthorized: gateway token mismatch (use this gateway's gateway.auth.token or pair the device)";
+      expect(res.error).toEqual({ code: "INVALID_REQUEST", message, details: { code: "AUTH_TOKEN_MISMATCH", authReason: "token_mismatch", canRetryWithDeviceToken: false, recommendedNextStep: "update_auth_credentials" } });
+      expect(await sock.waitClose()).toEqual({ code: 1008, reason: message });
+    });
+
+    test("a browser Origin from a foreign site -> CONTROL_UI_ORIGIN_NOT_ALLOWED", async () => {
+      const sock = await RawSocket.open(gw.url, { Origin: "https://evil.example" });
+      const res = await sock.request("connect", connectParams());
+      expect(res.error.details.code).toBe("CONTROL_UI_ORIGIN_NOT_ALLOWED");
+      expect((await sock.waitClose()).code).toBe(1008);
+    });
+
+    test("browser attempts from loopback get no lockout exemption: the 11th wrong token is rate limited (§4.5)", async () => {
+      const origin = "http://localhost:5173";
+      let last: any;
+      for (let i = 0; i < 11; i++) {
+        const sock = await RawSocket.open(gw.url, { Origin: origin });
+        last = (await sock.request("connect", connectParams({ auth: { token: `wrong-${i}` } }))).error;
+        sock.close();
+      }
+      expect(last).toMatchObject({ message: "unauthorized: too many failed authentication attempts (retry later)", retryable: true, details: { code: "AUTH_RATE_LIMITED", recommendedNextStep: "wait_then_retry" } });
+      expect(last.retryAfterMs).toBeGreaterThan(0);
+      // The right token from the same origin is locked out too; plain loopback clients are not.
+      const locked = await RawSocket.open(gw.url, { Origin: origin });
+      expect((await locked.request("connect", connectParams({ auth: { token: TEST_TOKEN } }))).error.details.code).toBe("AUTH_RATE_LIMITED");
+      await gatewayStillServes();
+    });
+
+    test("forwarded headers from an untrusted peer -> HTTP 403 at upgrade (§4.1)", async () => {
+      const res = await fetch(`http://127.0.0.1:${gw.port}/`, { headers: { Upgrade: "websocket", Connection: "Upgrade", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version": "13", "X-Forwarded-For": "203.0.113.5" } });
+      expect(res.status).toBe(403);
+      expect((await res.json()).error.type).toBe("proxy_attribution_required");
+    });
+  });
+});
