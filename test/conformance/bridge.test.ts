@@ -14,14 +14,19 @@ import { newNodeKey, type NodeKey } from "../harness/node-key.ts";
 import { connectClient, waitFor, type ConnectedClient } from "../harness/reference-client.ts";
 import { RUNTIMES, startRuntimeGateway, type RuntimeGateway } from "../harness/runtimes.ts";
 
-/** A CLI gateway whose bridge started (it logs and goes on without one when port + 1 is taken). */
+/**
+ * A CLI gateway whose bridge started. The bridge takes the gateway's port + 1, which another
+ * socket on this busy machine may hold (the gateway then runs without it), so a few tries.
+ */
 async function gatewayWithBridge(runtime: (typeof RUNTIMES)[number]): Promise<RuntimeGateway> {
-  const gw = await startRuntimeGateway(runtime);
-  if (gw.bridgePort === undefined) {
+  const taken: number[] = [];
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const gw = await startRuntimeGateway(runtime);
+    if (gw.bridgePort !== undefined) return gw;
+    taken.push(gw.port + 1);
     await gw.stop();
-    throw new Error(`the ${runtime} gateway on port ${gw.port} did not start its bridge (port + 1 taken?)`);
   }
-  return gw;
+  throw new Error(`the ${runtime} gateway never started its bridge: ports ${taken.join(", ")} were taken`);
 }
 
 describe.each(RUNTIMES)("%s gateway", (runtime) => {
