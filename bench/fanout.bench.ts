@@ -25,10 +25,14 @@
  * Burst: BURST triggers sent back to back, timed from the first send to the
  * last frame counted (median of rounds). Paced: one trigger, wait until every
  * client got it (p50 per event).
- * Budget: >= 500k frames/s at 1,000 clients.
+ * Bun against Node: device.pair.resolved and presence run on both shims side
+ * by side in the same rounds (the Node gateway: ws, per-topic sets); the
+ * figures end with Node / Bun ratios. The heartbeat path is measured on Bun
+ * only, against its floor (on Node a burst of wakes coalesces, see below).
+ * Budget (Bun): >= 500k frames/s at 1,000 clients.
  */
 import { newDeviceKey, signedDevice } from "./lib/device-key.ts";
-import { BENCH_TOKEN, startFloorProcess, startGatewayProcess } from "./lib/gateway-process.ts";
+import { BENCH_TOKEN, startFloorProcess, startGatewayProcess, type GatewayRuntime } from "./lib/gateway-process.ts";
 import { median, quantile, report, table, type Metric } from "./lib/report.ts";
 import { backendConnectParams, connectedPeer, Peer } from "./lib/ws-peer.ts";
 
@@ -80,6 +84,8 @@ interface Server {
 
 interface Target {
   name: string;
+  /** The shim, for gateway targets; undefined for the bare floor. */
+  runtime?: GatewayRuntime;
   /** Text that only frames caused by this target's triggers carry. */
   marker: string;
   /** Text of frames the setup itself broadcasts, waited for before the clock starts. */
@@ -96,11 +102,14 @@ interface Target {
 /** The small event's path is missing from this gateway build. */
 class PathUnavailable extends Error {}
 
-const heartbeat: Target = {
-  name: "gateway heartbeat (wake)",
+const RUNTIMES: GatewayRuntime[] = ["bun", "node"];
+
+const heartbeatOn = (runtime: GatewayRuntime): Target => ({
+  name: `${runtime} gateway heartbeat (wake)`,
+  runtime,
   marker: '"event":"heartbeat"',
   scopes: [],
-  start: startGatewayProcess,
+  start: () => startGatewayProcess(runtime),
   async init(admin) {
     const off = await admin.request("set-heartbeats", { enabled: false });
     if (!off.ok) throw new PathUnavailable(`set-heartbeats: ${JSON.stringify(off.error)}`);
@@ -108,14 +117,15 @@ const heartbeat: Target = {
   async prepare(_server, admin, count) {
     return Array.from({ length: count }, () => () => admin.fire("wake", { mode: "now", text: "fanout" }));
   },
-};
+});
 
-const pairing: Target = {
-  name: "gateway device.pair.resolved",
+const pairingOn = (runtime: GatewayRuntime): Target => ({
+  name: `${runtime} gateway device.pair.resolved`,
+  runtime,
   marker: '"event":"device.pair.resolved"',
   setupMarker: '"event":"device.pair.requested"',
   scopes: ["operator.pairing"],
-  start: startGatewayProcess,
+  start: () => startGatewayProcess(runtime),
   async prepare(server, admin, count) {
     const requestIds = await Promise.all(Array.from({ length: count }, async () => {
       const key = newDeviceKey();
@@ -128,7 +138,7 @@ const pairing: Target = {
     }));
     return requestIds.map((requestId) => () => admin.fire("device.pair.reject", { requestId }));
   },
-};
+});
 
 /** Same event name and payload fields (so the same frame size) as the gateway's, published natively. */
 const FLOOR_PAYLOADS: Record<string, () => unknown> = {
@@ -151,17 +161,18 @@ function floorFor(like: Target): Target {
 
 let triggerSeq = 0;
 
-const presence: Target = {
-  name: "gateway presence (system-event)",
+const presenceOn = (runtime: GatewayRuntime): Target => ({
+  name: `${runtime} gateway presence (system-event)`,
+  runtime,
   // The announced entry (keyed by host) carries the latest trigger's text, so
   // presence frames from connects before the first trigger are not counted.
   marker: '"text":"fanout-trigger',
   scopes: ["operator.read"],
-  start: startGatewayProcess,
+  start: () => startGatewayProcess(runtime),
   async prepare(_server, admin, count) {
     return Array.from({ length: count }, () => () => admin.fire("system-event", { text: `fanout-trigger ${++triggerSeq}`, host: "bench", instanceId: "bench" }));
   },
-};
+});
 
 /** One target with `n` receivers connected and its trigger socket. */
 class Live {
@@ -286,18 +297,25 @@ const fps = (v: number) => Math.round(v).toLocaleString("en-US");
 
 function record(live: Live, note = ""): void {
   const burst = median(live.bursts);
-  rows.push([live.target.name, String(live.n), fps(burst), fps(Math.min(...live.bursts)), fps(Math.max(...live.bursts)), `${quantile(live.paced, 0.5).toFixed(3)} ms`, kb(live.frameBytes), `${live.connectMs.toFixed(0)} ms`, live.target.start === startGatewayProcess ? kb(live.helloBytes) : "", note]);
+  rows.push([live.target.name, String(live.n), fps(burst), fps(Math.min(...live.bursts)), fps(Math.max(...live.bursts)), `${quantile(live.paced, 0.5).toFixed(3)} ms`, kb(live.frameBytes), `${live.connectMs.toFixed(0)} ms`, live.target.runtime ? kb(live.helloBytes) : "", note]);
 }
 
-let small = heartbeat;
+/** Node's burst median over Bun's for one case (> 1: Node delivers more frames per second). */
+function nodeOverBun(lives: Live[]): number {
+  const of = (runtime: GatewayRuntime) => median(lives.find((l) => l.target.runtime === runtime)!.bursts);
+  return of("node") / of("bun");
+}
+
+const ratios: Metric[] = [];
+let small = heartbeatOn("bun");
 for (const n of SIZES) {
   let lives: Live[];
   try {
     lives = await runCase([small, floorFor(small)], n);
   } catch (error) {
-    if (!(error instanceof PathUnavailable) || small !== heartbeat) throw error;
-    console.log(`(${error.message}; falling back to ${pairing.name})`);
-    small = pairing;
+    if (!(error instanceof PathUnavailable) || small.marker !== heartbeatOn("bun").marker) throw error;
+    console.log(`(${error.message}; falling back to device.pair.resolved)`);
+    small = pairingOn("bun");
     lives = await runCase([small, floorFor(small)], n);
   }
   const [gw, bare] = lives;
@@ -309,6 +327,16 @@ for (const n of SIZES) {
   if (n === BUDGET_AT) metrics.push({ name: `small event @${n}: gateway / bare Bun`, value: ratio, unit: "x", note: "burst medians, same rounds" });
 }
 
+// Bun against Node on device.pair.resolved: one synchronous trigger per event on both shims. A wake
+// burst is no fair comparison: concurrent wakes share one heartbeat turn, and Node dispatches all
+// frames of one TCP read before their turns run, so there a burst of wakes coalesces.
+for (const n of SIZES) {
+  const lives = await runCase(RUNTIMES.map(pairingOn), n);
+  for (const live of lives) record(live);
+  const [bun, node] = lives;
+  ratios.push({ name: `device.pair.resolved @${n}: Node / Bun burst`, value: nodeOverBun(lives), unit: "x", note: `${fps(median(node!.bursts))} vs ${fps(median(bun!.bursts))} frames/s; paced p50 ${quantile(node!.paced, 0.5).toFixed(3)} vs ${quantile(bun!.paced, 0.5).toFixed(3)} ms` });
+}
+
 const presenceRuns: Live[] = [];
 for (const n of SIZES) {
   if (presenceRuns.length >= 2) {
@@ -316,19 +344,22 @@ for (const n of SIZES) {
     const b = presenceRuns[presenceRuns.length - 1]!;
     const perClient = (b.frameBytes - a.frameBytes) / (b.n - a.n);
     const frame = (clients: number) => a.frameBytes + perClient * (clients - a.n);
-    const predicted = predictedPresenceBytes(n, frame);
+    // Both shims run the case, so both storms count.
+    const predicted = RUNTIMES.length * predictedPresenceBytes(n, frame);
     if (predicted > STORM_BYTES_CAP) {
-      const note = `not run: ${kb(frame(n))} frames, ~${(predicted / 1e9).toFixed(0)} GB to connect ${n} readers and trigger`;
-      rows.push([presence.name, String(n), "skipped", "", "", "", `${kb(frame(n))} (predicted)`, "", "", note]);
+      const note = `not run: ${kb(frame(n))} frames, ~${(predicted / 1e9).toFixed(0)} GB to connect ${n} readers and trigger on ${RUNTIMES.length} shims`;
+      rows.push(["gateway presence (system-event)", String(n), "skipped", "", "", "", `${kb(frame(n))} (predicted)`, "", "", note]);
       metrics.push({ name: `presence @${n} burst`, value: NaN, unit: "frames/s", ...(n === BUDGET_AT ? { budget: BUDGET } : {}), note });
       continue;
     }
   }
-  const [live] = await runCase([presence], n);
-  presenceRuns.push(live!);
-  record(live!);
-  metrics.push({ name: `presence @${n} burst`, value: median(live!.bursts), unit: "frames/s", ...(n === BUDGET_AT ? { budget: BUDGET } : {}), note: `${kb(live!.frameBytes)} frame; connecting ${n} took ${live!.connectMs.toFixed(0)} ms` });
+  const lives = await runCase(RUNTIMES.map(presenceOn), n);
+  const live = lives[0]!;
+  presenceRuns.push(live);
+  for (const l of lives) record(l);
+  metrics.push({ name: `presence @${n} burst`, value: median(live.bursts), unit: "frames/s", ...(n === BUDGET_AT ? { budget: BUDGET } : {}), note: `${kb(live.frameBytes)} frame; connecting ${n} took ${live.connectMs.toFixed(0)} ms` });
+  ratios.push({ name: `presence @${n}: Node / Bun burst`, value: nodeOverBun(lives), unit: "x", note: `${kb(live.frameBytes)} frame` });
 }
 
 console.log(table(["path", "clients", "burst frames/s (median)", "min", "max", "paced p50/event", "frame", "connect all", "last hello", "note"], rows));
-report({ scenario: "fan-out (clients in this process, servers in child processes)", metrics });
+report({ scenario: "fan-out (clients in this process, servers in child processes)", metrics: [...metrics, ...ratios] });

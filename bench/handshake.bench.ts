@@ -1,15 +1,16 @@
 /**
  * Scenario: handshake latency, socket open -> hello-ok, against the real CLI
- * gateway in a child process (spec §2). Four clients side by side:
- * the reference GatewayClient and a bare Bun WebSocket, each with the shared
- * token alone and with a paired device identity (§3, §4.4), plus the bare
- * socket's upgrade + challenge alone as the transport floor.
- * Budget: GatewayClient token handshake p50 < 2 ms.
+ * gateway in a child process (spec §2), on both shims: the Bun gateway and
+ * the Node one, measured in the same interleaved rounds. Four clients side by
+ * side: the reference GatewayClient and a bare Bun WebSocket, each with the
+ * shared token alone and with a paired device identity (§3, §4.4), plus the
+ * bare socket's upgrade + challenge alone as the transport floor.
+ * Budget (Bun): GatewayClient token handshake p50 < 2 ms.
  */
 import { GatewayClient, type GatewayClientOptions } from "@openclaw/gateway-client";
 import { newDeviceKey, signedDevice, type DeviceKey, type SignedParams } from "./lib/device-key.ts";
-import { BENCH_TOKEN, startGatewayProcess } from "./lib/gateway-process.ts";
-import { compareLatency, ns, statsOf } from "./lib/mitata-run.ts";
+import { BENCH_TOKEN, startGatewayProcess, type GatewayProcess, type GatewayRuntime } from "./lib/gateway-process.ts";
+import { compareLatency, ns, statsOf, type LatencyBench } from "./lib/mitata-run.ts";
 import { report } from "./lib/report.ts";
 import { backendConnectParams, Peer } from "./lib/ws-peer.ts";
 
@@ -73,8 +74,10 @@ function clientHandshake(opts: GatewayClientOptions): Promise<GatewayClient> {
   });
 }
 
-const gw = await startGatewayProcess();
-try {
+const CASES = ["GatewayClient token", "bare WebSocket token", "GatewayClient token+device", "bare WebSocket token+device", "bare WebSocket open -> challenge"] as const;
+
+/** The five cases against one gateway, named `<runtime>: <case>`, after pairing their devices once. */
+async function casesFor(gw: GatewayProcess): Promise<LatencyBench[]> {
   const url = gw.url;
   const key = newDeviceKey();
   // First connect from loopback pairs the device silently (§4.4); later ones reuse the pairing.
@@ -84,34 +87,45 @@ try {
   const clientDevice = deviceHostDeps(clientKey);
   const clientDeviceOpts: GatewayClientOptions = { url, token: BENCH_TOKEN, clientName: "cli", mode: "cli", platform: "linux", deviceFamily: "Linux", scopes: ["operator.admin"], ...clientDevice };
   (await clientHandshake(clientDeviceOpts)).stop();
-
   // Each sample: open -> hello-ok, then the (non-blocking) close call.
-  const stats = await compareLatency([
-    { name: "GatewayClient token", fn: async () => (await clientHandshake({ url, token: BENCH_TOKEN })).stop() },
-    { name: "bare WebSocket token", fn: async () => (await bareHandshake(url)).ws.close(1000) },
-    { name: "GatewayClient token+device", fn: async () => (await clientHandshake(clientDeviceOpts)).stop() },
-    { name: "bare WebSocket token+device", fn: async () => (await bareHandshake(url, key)).ws.close(1000) },
+  const fns: Record<(typeof CASES)[number], () => Promise<unknown>> = {
+    "GatewayClient token": async () => (await clientHandshake({ url, token: BENCH_TOKEN })).stop(),
+    "bare WebSocket token": async () => (await bareHandshake(url)).ws.close(1000),
+    "GatewayClient token+device": async () => (await clientHandshake(clientDeviceOpts)).stop(),
+    "bare WebSocket token+device": async () => (await bareHandshake(url, key)).ws.close(1000),
     // Transport floor: upgrade and challenge only, no connect request.
-    { name: "bare WebSocket open -> challenge", fn: async () => (await Peer.open(url)).ws.close(1000) },
-  ]);
-  const p50 = (name: string) => ns.toMs(statsOf(stats, name).p50);
-  const refToken = p50("GatewayClient token");
-  const bareToken = p50("bare WebSocket token");
-  const bareDevice = p50("bare WebSocket token+device");
-  const floor = p50("bare WebSocket open -> challenge");
+    "bare WebSocket open -> challenge": async () => (await Peer.open(url)).ws.close(1000),
+  };
+  return CASES.map((c) => ({ name: `${gw.runtime}: ${c}`, fn: fns[c] }));
+}
+
+const RUNTIMES: GatewayRuntime[] = ["bun", "node"];
+const gateways: GatewayProcess[] = [];
+try {
+  for (const runtime of RUNTIMES) gateways.push(await startGatewayProcess(runtime));
+  const benches: LatencyBench[] = [];
+  for (const gw of gateways) benches.push(...(await casesFor(gw)));
+  const stats = await compareLatency(benches);
+  const p50 = (runtime: GatewayRuntime, name: (typeof CASES)[number]) => ns.toMs(statsOf(stats, `${runtime}: ${name}`).p50);
+  const refToken = p50("bun", "GatewayClient token");
+  const bareToken = p50("bun", "bare WebSocket token");
+  const bareDevice = p50("bun", "bare WebSocket token+device");
+  const floor = p50("bun", "bare WebSocket open -> challenge");
   report({
     scenario: "handshake (open -> hello-ok, gateway in a child process)",
     metrics: [
       { name: "GatewayClient token p50", value: refToken, unit: "ms", budget: { op: "<", limit: 2 } },
       { name: "bare WebSocket token p50", value: bareToken, unit: "ms" },
-      { name: "GatewayClient token+device p50", value: p50("GatewayClient token+device"), unit: "ms" },
+      { name: "GatewayClient token+device p50", value: p50("bun", "GatewayClient token+device"), unit: "ms" },
       { name: "bare WebSocket token+device p50", value: bareDevice, unit: "ms" },
       { name: "bare open -> challenge p50", value: floor, unit: "ms", note: "transport floor" },
       { name: "connect -> hello-ok share (bare)", value: bareToken - floor, unit: "ms", note: "token p50 minus floor" },
       { name: "GatewayClient / bare (token)", value: refToken / bareToken, unit: "x", note: "client-side overhead of the reference client" },
       { name: "device / no device (bare)", value: bareDevice / bareToken, unit: "x", note: "cost of the device proof + pairing lookup" },
+      // The same cases against the Node shim, in the same rounds: Node p50 / Bun p50 (> 1: Node is slower).
+      ...CASES.map((c) => ({ name: `Node / Bun: ${c} p50`, value: p50("node", c) / p50("bun", c), unit: "x" as const, note: `node ${p50("node", c).toFixed(3)} ms` })),
     ],
   });
 } finally {
-  await gw.stop();
+  for (const gw of gateways) await gw.stop();
 }

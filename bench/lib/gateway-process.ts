@@ -2,11 +2,14 @@
  * The gateway under test as a child process: the real CLI
  * (`clawgate gateway run --port 0`) with a throwaway state dir and a known
  * token, so load generators in this process never share its event loop.
+ * `runtime` picks the shim: Bun (runtime-bun/bin/clawgate.ts) or the
+ * machine's Node (dist/clawgate-node.mjs, bundled from the source first).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Subprocess } from "bun";
+import { buildNodeBundle } from "../../runtime-node/build.ts";
 
 /** The shared secret every bench gateway is started with. */
 export const BENCH_TOKEN = "bench-token-0123456789abcdef";
@@ -14,7 +17,21 @@ export const BENCH_TOKEN = "bench-token-0123456789abcdef";
 /** Path of the CLI entry point. */
 export const CLI = resolve(import.meta.dir, "../../runtime-bun/bin/clawgate.ts");
 
+/** The shims a bench can start the gateway on. */
+export type GatewayRuntime = "bun" | "node";
+
+let nodeBundle: Promise<string> | undefined;
+
+/** argv that runs the clawgate CLI on `runtime`. */
+export async function gatewayCommand(runtime: GatewayRuntime): Promise<string[]> {
+  if (runtime === "bun") return [process.execPath, CLI];
+  const node = Bun.which("node");
+  if (!node) throw new Error("no `node` on PATH: the Node gateway needs Node >= 20");
+  return [node, await (nodeBundle ??= buildNodeBundle())];
+}
+
 export interface GatewayProcess {
+  runtime: GatewayRuntime;
   proc: Subprocess<"ignore", "pipe", "pipe">;
   pid: number;
   port: number;
@@ -74,10 +91,11 @@ export function drainTail(stream: ReadableStream<Uint8Array>, max = 4000): Strea
   return Object.assign(() => tail, { finished, waitFor });
 }
 
-/** Starts `clawgate gateway run --port 0 --token BENCH_TOKEN`; resolves once it printed its port. */
-export async function startGatewayProcess(extraArgs: string[] = []): Promise<GatewayProcess> {
+/** Starts `clawgate gateway run --port 0 --token BENCH_TOKEN` on `runtime`; resolves once it printed its port. */
+export async function startGatewayProcess(runtime: GatewayRuntime = "bun", extraArgs: string[] = []): Promise<GatewayProcess> {
+  const command = await gatewayCommand(runtime);
   const { dir, env } = tempStateEnv();
-  const proc = Bun.spawn([process.execPath, CLI, "gateway", "run", "--port", "0", "--token", BENCH_TOKEN, ...extraArgs], {
+  const proc = Bun.spawn([...command, "gateway", "run", "--port", "0", "--token", BENCH_TOKEN, ...extraArgs], {
     env,
     stdin: "ignore",
     stdout: "pipe",
@@ -86,6 +104,7 @@ export async function startGatewayProcess(extraArgs: string[] = []): Promise<Gat
   const stderrTail = drainTail(proc.stderr);
   const port = await readPort(proc.stdout, proc.exited, stderrTail, /clawgate listening on port (\d+)/);
   return {
+    runtime,
     proc,
     pid: proc.pid,
     port,
