@@ -7,4 +7,7 @@
 import { main } from "../../runtime-bun/cli/main.ts";
 import { nodePlatform } from "../node-platform.ts";
 
+// Node 20 has no global WebSocket (22 has); the CLI's gateway calls (core/remote) use the global.
+if (globalThis.WebSocket === undefined) globalThis.WebSocket = (await import("ws")).WebSocket as unknown as typeof WebSocket;
+
 process.exitCode = await main(process.argv.slice(2), nodePlatform);

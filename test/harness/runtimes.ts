@@ -40,7 +40,7 @@ export interface RuntimeGateway {
 let nodeBundle: Promise<string> | undefined;
 
 /** argv that runs the clawgate CLI on `runtime`. */
-async function command(runtime: Runtime): Promise<string[]> {
+export async function runtimeCommand(runtime: Runtime): Promise<string[]> {
   if (runtime === "bun") return [process.execPath, BUN_ENTRY];
   const node = Bun.which("node");
   if (!node) throw new Error("no `node` on PATH: the Node runtime tests need Node >= 20");
@@ -106,7 +106,7 @@ export interface RuntimeGatewayOptions {
 /** Starts the gateway on `runtime`; resolves once it listens. */
 export async function startRuntimeGateway(runtime: Runtime, opts: RuntimeGatewayOptions = {}): Promise<RuntimeGateway> {
   const config = opts.config ?? {};
-  const argv = await command(runtime);
+  const argv = await runtimeCommand(runtime);
   const dir = mkdtempSync(join(tmpdir(), `clawgate-${runtime}-`));
   const stateDir = join(dir, ".openclaw");
   mkdirSync(stateDir, { mode: 0o700 });

@@ -1,0 +1,64 @@
+/**
+ * The CLI on Node (dist/clawgate-node.mjs under the machine's `node`): verbs
+ * that call a gateway use the `ws` WebSocket where Node has no global one
+ * (Node 20), and `gateway start` re-runs Node with the bundle, found through
+ * process.argv[1], as a pid-file background process.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { TEST_TOKEN } from "../harness/gateway.ts";
+import { runtimeCommand, startRuntimeGateway, type RuntimeGateway } from "../harness/runtimes.ts";
+
+/** Runs `clawgate-node ...args` with HOME in `home`; resolves with its exit code and output. */
+async function nodeCli(home: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("OPENCLAW_")) env[k] = v;
+  const proc = Bun.spawn([...(await runtimeCommand("node")), ...args], { env: { ...env, HOME: home, NO_COLOR: "1", CLAWGATE_SERVICE_MANAGER: "none" }, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  return { code, stdout, stderr };
+}
+
+let home: string;
+beforeAll(() => {
+  home = mkdtempSync(join(tmpdir(), "clawgate-node-cli-"));
+});
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+describe("clawgate-node CLI", () => {
+  let gw: RuntimeGateway;
+  beforeAll(async () => {
+    gw = await startRuntimeGateway("node");
+  });
+  afterAll(() => gw?.stop());
+
+  test("gateway call health --json against a Node gateway -> exit 0 with the health payload", async () => {
+    const r = await nodeCli(home, ["gateway", "call", "health", "--json", "--url", gw.url, "--token", TEST_TOKEN]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true });
+  });
+
+  test("wrong token -> exit 1 with the gateway's AUTH_TOKEN_MISMATCH error", async () => {
+    const r = await nodeCli(home, ["gateway", "call", "health", "--json", "--url", gw.url, "--token", "not-the-token"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toContain("AUTH_TOKEN_MISMATCH");
+  });
+});
+
+test("gateway start -> a background Node gateway answering /health; gateway stop ends it", async () => {
+  const started = await nodeCli(home, ["gateway", "start", "--port", "0", "--json"]);
+  try {
+    expect(started.code).toBe(0);
+    const start = JSON.parse(started.stdout);
+    expect(start).toMatchObject({ ok: true, action: "start", result: "started", manager: "pid-file" });
+    const status = JSON.parse((await nodeCli(home, ["gateway", "status", "--json"])).stdout);
+    expect(status.cli.entrypoint).toEndWith("dist/clawgate-node.mjs");
+    const health = JSON.parse((await nodeCli(home, ["gateway", "call", "health", "--json"])).stdout);
+    expect(health.ok).toBe(true);
+  } finally {
+    const stopped = await nodeCli(home, ["gateway", "stop", "--json"]);
+    expect(JSON.parse(stopped.stdout)).toMatchObject({ ok: true, action: "stop" });
+  }
+}, 30_000);
