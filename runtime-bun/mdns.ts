@@ -9,6 +9,7 @@
  */
 import dgram from "node:dgram";
 import { networkInterfaces } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
 import dnsPacket, { type Answer, type DecodedPacket } from "dns-packet";
 import {
   announcement, answer, beacons, goodbye, GATEWAY_SERVICE,
@@ -178,9 +179,9 @@ export async function browse(net: MdnsNetwork, timeoutMs: number): Promise<Beaco
   try {
     const query = encodeQuery(GATEWAY_SERVICE, "PTR", Math.floor(Math.random() * 0xffff) + 1);
     await multicast(socket, net, query);
-    await Bun.sleep(timeoutMs / 2);
+    await sleep(timeoutMs / 2);
     await multicast(socket, net, query);
-    await Bun.sleep(timeoutMs / 2);
+    await sleep(timeoutMs / 2);
   } finally {
     socket.close();
   }

@@ -47,6 +47,12 @@ describe("clawgate-node CLI", () => {
   });
 });
 
+test("gateway discover --json browses on Node too -> exit 0 with upstream's shape", async () => {
+  const r = await nodeCli(home, ["gateway", "discover", "--json", "--timeout", "300"]);
+  expect(r.code).toBe(0);
+  expect(JSON.parse(r.stdout)).toMatchObject({ timeoutMs: 300, domains: ["local."], beacons: expect.any(Array) });
+});
+
 test("gateway start -> a background Node gateway answering /health; gateway stop ends it", async () => {
   const started = await nodeCli(home, ["gateway", "start", "--port", "0", "--json"]);
   try {
