@@ -28,34 +28,61 @@ export interface ChildGateway {
   /** Everything the child wrote so far; both pipes are drained continuously so it never blocks. */
   stdout(): string;
   stderr(): string;
+  /** Resolves on the first match of `pattern` in stderr, or undefined once the pipe closed. */
+  waitForStderr(pattern: RegExp): Promise<RegExpExecArray | undefined>;
 }
 
-/** Appends everything a pipe delivers to `sink`, until it closes. */
-async function drain(stream: ReadableStream<Uint8Array>, sink: (text: string) => void): Promise<void> {
-  const decoder = new TextDecoder();
-  const reader = stream.getReader();
-  for (let r = await reader.read(); !r.done; r = await reader.read()) sink(decoder.decode(r.value, { stream: true }));
+/** A pipe's text as it arrives; `waitFor` resolves on the first match, or undefined at its end. */
+export function collect(stream: ReadableStream<Uint8Array>) {
+  let text = "";
+  let ended = false;
+  const waiters = new Set<() => void>();
+  void (async () => {
+    const decoder = new TextDecoder();
+    const reader = stream.getReader();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      text += decoder.decode(r.value, { stream: true });
+      for (const w of waiters) w();
+    }
+  })().catch(() => undefined).finally(() => {
+    ended = true;
+    for (const w of waiters) w();
+  });
+  return {
+    text: () => text,
+    waitFor(pattern: RegExp): Promise<RegExpExecArray | undefined> {
+      return new Promise((resolve) => {
+        const check = () => {
+          const m = pattern.exec(text);
+          if (m || ended) {
+            waiters.delete(check);
+            resolve(m ?? undefined);
+          }
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+  };
 }
 
-/** Starts `clawgate gateway run ...args` and resolves once it listens. */
-export async function spawnGateway(home: string, args: string[] = ["--port", "0"], extraEnv: Record<string, string> = {}): Promise<ChildGateway> {
-  const proc = Bun.spawn([process.execPath, CLI, "gateway", "run", ...args], { env: childEnv(home, extraEnv), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
-  let out = "";
-  let err = "";
-  void drain(proc.stderr, (t) => (err += t));
-  const stdoutDone = drain(proc.stdout, (t) => (out += t));
-  const deadline = Date.now() + 10_000;
-  let port: number | undefined;
-  while (port === undefined) {
-    const m = /listening on port (\d+)/.exec(out);
-    if (m) port = Number(m[1]);
-    else if (proc.exitCode !== null || Date.now() > deadline) {
-      await Promise.race([stdoutDone, Bun.sleep(100)]);
-      proc.kill("SIGKILL");
-      throw new Error(`gateway did not start (exit ${proc.exitCode}):\n${out}\n${err}`);
-    } else await Bun.sleep(5);
+/**
+ * Starts `<argv> gateway run ...args` and resolves once it prints its
+ * listening line; `argv` defaults to the Bun CLI (harness/runtimes.ts passes Node's).
+ */
+export async function spawnGateway(home: string, args: string[] = ["--port", "0"], extraEnv: Record<string, string> = {}, argv: string[] = [process.execPath, CLI]): Promise<ChildGateway> {
+  const proc = Bun.spawn([...argv, "gateway", "run", ...args], { env: childEnv(home, extraEnv), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const out = collect(proc.stdout);
+  const err = collect(proc.stderr);
+  const timer = setTimeout(() => proc.kill("SIGKILL"), 15_000);
+  const match = await out.waitFor(/listening on port (\d+)/);
+  clearTimeout(timer);
+  if (!match) {
+    proc.kill("SIGKILL");
+    throw new Error(`gateway exited before listening (code ${await proc.exited}):\n${out.text()}\n${err.text()}`);
   }
-  return { proc, port, url: `ws://127.0.0.1:${port}`, stdout: () => out, stderr: () => err };
+  const port = Number(match[1]);
+  return { proc, port, url: `ws://127.0.0.1:${port}`, stdout: out.text, stderr: err.text, waitForStderr: err.waitFor };
 }
 
 /** A gateway whose HOME and state dir are both `stateDir`, so it can be killed and restarted on the same files. */

@@ -13,12 +13,11 @@ import { serializeConfig } from "../../core/config/document.ts";
 import type { OpenClawConfig } from "../../core/config/schema.ts";
 import { buildNodeBundle } from "../../runtime-node/build.ts";
 import { TEST_TOKEN } from "./gateway.ts";
+import { CLI, spawnGateway, type ChildGateway } from "./process.ts";
 
 export const RUNTIMES = ["bun", "node"] as const;
 export type Runtime = (typeof RUNTIMES)[number];
 
-const BUN_ENTRY = join(import.meta.dir, "..", "..", "runtime-bun", "bin", "clawgate.ts");
-const START_TIMEOUT_MS = 15_000;
 const STOP_GRACE_MS = 5_000;
 
 export interface RuntimeGateway {
@@ -41,52 +40,11 @@ let nodeBundle: Promise<string> | undefined;
 
 /** argv that runs the clawgate CLI on `runtime`. */
 export async function runtimeCommand(runtime: Runtime): Promise<string[]> {
-  if (runtime === "bun") return [process.execPath, BUN_ENTRY];
+  if (runtime === "bun") return [process.execPath, CLI];
   const node = Bun.which("node");
   if (!node) throw new Error("no `node` on PATH: the Node runtime tests need Node >= 20");
   // Once per test process: every Node gateway of this run executes the source as it is now.
   return [node, await (nodeBundle ??= buildNodeBundle())];
-}
-
-/** The parent's environment minus anything OpenClaw reads, with HOME and the state dir in `dir`. */
-function isolatedEnv(dir: string, stateDir: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("OPENCLAW_")) env[k] = v;
-  return { ...env, HOME: dir, OPENCLAW_STATE_DIR: stateDir, NO_COLOR: "1" };
-}
-
-/** Collects a stream's text as it arrives; `waitFor` resolves on the first match of `pattern`. */
-function collect(stream: ReadableStream<Uint8Array>) {
-  let text = "";
-  let ended = false;
-  const waiters = new Set<() => void>();
-  void (async () => {
-    const decoder = new TextDecoder();
-    const reader = stream.getReader();
-    for (let r = await reader.read(); !r.done; r = await reader.read()) {
-      text += decoder.decode(r.value, { stream: true });
-      for (const w of waiters) w();
-    }
-  })().catch(() => undefined).finally(() => {
-    ended = true;
-    for (const w of waiters) w();
-  });
-  return {
-    text: () => text,
-    waitFor(pattern: RegExp): Promise<RegExpExecArray | undefined> {
-      return new Promise((resolve) => {
-        const check = () => {
-          const m = pattern.exec(text);
-          if (m || ended) {
-            waiters.delete(check);
-            resolve(m ?? undefined);
-          }
-        };
-        waiters.add(check);
-        check();
-      });
-    },
-  };
 }
 
 async function terminate(proc: Subprocess): Promise<void> {
@@ -112,28 +70,24 @@ export async function startRuntimeGateway(runtime: Runtime, opts: RuntimeGateway
   mkdirSync(stateDir, { mode: 0o700 });
   const withToken = { ...config, gateway: { ...config.gateway, auth: { mode: "token", token: TEST_TOKEN } } };
   writeFileSync(join(stateDir, "openclaw.json"), serializeConfig(withToken), { mode: 0o600 });
-  const proc = Bun.spawn([...argv, "gateway", "run", "--port", "0"], { env: { ...isolatedEnv(dir, stateDir), ...opts.env }, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
-  const stdout = collect(proc.stdout);
-  const stderr = collect(proc.stderr);
-  const timer = setTimeout(() => proc.kill("SIGKILL"), START_TIMEOUT_MS);
-  const match = await stdout.waitFor(/clawgate listening on port (\d+)/);
-  clearTimeout(timer);
-  if (!match) {
-    await terminate(proc);
+  let child: ChildGateway;
+  try {
+    child = await spawnGateway(dir, ["--port", "0"], { OPENCLAW_STATE_DIR: stateDir, ...opts.env }, argv);
+  } catch (error) {
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`${runtime} gateway exited before listening (code ${proc.exitCode}):\n${stdout.text()}${stderr.text()}`);
+    throw new Error(`${runtime} ${(error as Error).message}`);
   }
-  const port = Number(match[1]);
+  const { proc, port } = child;
   // Logged before the stdout line; a taken port + 1 is logged as "not started".
-  const bridge = await stderr.waitFor(/node bridge (?:listening on tcp port (\d+)|not started)/);
+  const bridge = await child.waitForStderr(/node bridge (?:listening on tcp port (\d+)|not started)/);
   return {
     runtime,
-    url: `ws://127.0.0.1:${port}`,
+    url: child.url,
     port,
     pid: proc.pid,
     bridgePort: bridge?.[1] ? Number(bridge[1]) : undefined,
     logFile: join(stateDir, "logs", "gateway.log"),
-    stderr: stderr.text,
+    stderr: child.stderr,
     async stop() {
       await terminate(proc);
       rmSync(dir, { recursive: true, force: true });
