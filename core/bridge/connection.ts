@@ -16,9 +16,13 @@ import { bridgeHelloSchema, connectRequestFor } from "./hello.ts";
 import type { TopicFanout } from "./topics.ts";
 
 /** Lines a peer may send at once before the steady rate applies. */
-export const BRIDGE_LINE_BURST = 2_000;
-/** Sustained lines per second; a peer above it is closed as a flood. */
-export const BRIDGE_LINES_PER_SECOND = 1_000;
+export const BRIDGE_LINE_BURST = 20_000;
+/**
+ * Sustained lines per second; a peer above it is closed as a flood. A busy
+ * node answers invokes at several thousand per second (one result line each,
+ * ~0.2 ms round trips), so the bar sits well above that and far below a flood.
+ */
+export const BRIDGE_LINES_PER_SECOND = 10_000;
 
 /** The byte stream under a bridge connection; the shim owns buffering and backpressure. */
 export interface BridgeTransport {
