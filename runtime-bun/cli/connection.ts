@@ -66,21 +66,29 @@ export function resolveTarget(flags: TargetFlags): Target | { error: string } {
 /**
  * Calls one method with the least-privilege scope it needs, or with `scopes`
  * when the call needs more than the method's own (approving what a device asked for).
+ * Where §5 makes the scope depend on the params (`sessions.delete`, `agent "/reset"`,
+ * `node.invoke system.run`), the gateway's MISSING_SCOPE refusal names the scope, and the
+ * call is made once more asking for it: the refusal comes before any handler runs.
  */
-export function callMethod(target: Target, method: string, params: unknown, timeoutMs: number, opts: { expectFinal?: boolean; mode?: "cli" | "probe"; scopes?: string[] } = {}): Promise<CallResult> {
+export async function callMethod(target: Target, method: string, params: unknown, timeoutMs: number, opts: { expectFinal?: boolean; mode?: "cli" | "probe"; scopes?: string[] } = {}): Promise<CallResult> {
   const access = accessOf(method);
   const scopes = opts.scopes ?? (access === "none" || access === "node-role" ? ["operator.read"] : [access]);
-  return callGateway({
+  const call = (granted: string[]) => callGateway({
     url: target.url,
     token: target.token,
     password: target.password,
     method,
     params,
-    scopes,
+    scopes: granted,
     timeoutMs,
     clientVersion: VERSION,
     platform: process.platform,
     expectFinal: opts.expectFinal,
     mode: opts.mode,
   });
+  const first = await call(scopes);
+  if (first.ok || opts.scopes || first.failure.type !== "gateway_request_error") return first;
+  const missing = (first.failure.error.details as { code?: string; missingScope?: string } | undefined);
+  if (missing?.code !== "MISSING_SCOPE" || !missing.missingScope || scopes.includes(missing.missingScope)) return first;
+  return call([...scopes, missing.missingScope]);
 }

@@ -70,6 +70,13 @@ describe("gateway call (§12)", () => {
     expect(JSON.parse(params.stdout)).toEqual({ ok: false, error: { type: "cli_error", message: "--params must be valid JSON." } });
   });
 
+  test("a method whose scope depends on its params (§5) -> asks again for the scope the refusal names", async () => {
+    // sessions.delete is write with archivedOnly, admin without: the static table says write.
+    const res = await cli(["gateway", "call", "sessions.delete", "--params", JSON.stringify({ key: "agent:main:scratch" }), "--port", String(gw.port), "--json"]);
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout)).toMatchObject({ ok: true, key: "agent:main:scratch" });
+  });
+
   test("gateway health -> exit 0 with the health snapshot", async () => {
     const res = await cli(["gateway", "health", "--port", String(gw.port), "--json"]);
     expect(res.code).toBe(0);
