@@ -4,37 +4,11 @@
  * better-sqlite3, an optional dependency compiled at install (Node 20).
  */
 import { createRequire } from "node:module";
-import type { SqlDriver, SqlValue } from "../core/storage/driver.ts";
+import { driverOf, type SyncDatabase } from "../core/storage/driver.ts";
 import { SqlStore } from "../core/storage/sql-store.ts";
 import { openPrivateDatabase } from "../runtime-bun/database-file.ts";
 
-/** The calls both bindings share: a database with exec/prepare/close, statements with get/all/run. */
-interface SyncDatabase {
-  exec(sql: string): unknown;
-  prepare(sql: string): {
-    get(...params: SqlValue[]): unknown;
-    all(...params: SqlValue[]): unknown[];
-    run(...params: SqlValue[]): { changes: number | bigint };
-  };
-  close(): unknown;
-}
-
 type Opener = (path: string) => SyncDatabase;
-
-function driverOf(db: SyncDatabase): SqlDriver {
-  return {
-    exec: (sql) => void db.exec(sql),
-    prepare(sql) {
-      const statement = db.prepare(sql);
-      return {
-        get: (...params) => statement.get(...params),
-        all: (...params) => statement.all(...params),
-        run: (...params) => ({ changes: Number(statement.run(...params).changes) }),
-      };
-    },
-    close: () => void db.close(),
-  };
-}
 
 let opener: Promise<Opener> | undefined;
 

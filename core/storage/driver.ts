@@ -30,3 +30,33 @@ export interface SqlDriver {
   prepare(sql: string): SqlStatement;
   close(): void;
 }
+
+/**
+ * The shape node:sqlite's DatabaseSync and better-sqlite3 share: the same
+ * calls as a driver, except that `changes` may come back as a bigint.
+ */
+export interface SyncDatabase {
+  exec(sql: string): unknown;
+  prepare(sql: string): {
+    get(...params: SqlValue[]): unknown;
+    all(...params: SqlValue[]): unknown[];
+    run(...params: SqlValue[]): { changes: number | bigint };
+  };
+  close(): unknown;
+}
+
+/** Adapts a node:sqlite or better-sqlite3 database to the driver. */
+export function driverOf(db: SyncDatabase): SqlDriver {
+  return {
+    exec: (sql) => void db.exec(sql),
+    prepare(sql) {
+      const statement = db.prepare(sql);
+      return {
+        get: (...params) => statement.get(...params),
+        all: (...params) => statement.all(...params),
+        run: (...params) => ({ changes: Number(statement.run(...params).changes) }),
+      };
+    },
+    close: () => void db.close(),
+  };
+}
