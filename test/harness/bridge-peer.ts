@@ -6,13 +6,14 @@
 import type { Socket } from "bun";
 import { TEST_TOKEN } from "./gateway.ts";
 import { nodeDeviceProof, type NodeKey } from "./node-key.ts";
+import { Signal } from "./signal.ts";
 
 export class BridgePeer {
   /** Every line received, parsed. */
   readonly lines: any[] = [];
   ended = false;
   private buffer = "";
-  private waiters: (() => void)[] = [];
+  private readonly signal = new Signal();
   private readonly listeners: ((line: any) => void)[] = [];
   private socket!: Socket<undefined>;
   /** Bytes the kernel did not take yet; written on drain, in order. */
@@ -54,21 +55,12 @@ export class BridgePeer {
   }
 
   private wake(): void {
-    const w = this.waiters;
-    this.waiters = [];
-    for (const fn of w) fn();
+    this.signal.wake();
   }
 
   /** Resolves when `cond` holds; rejects after `ms`. */
-  async until(cond: () => boolean, ms = 5000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!cond()) {
-      if (Date.now() > deadline) throw new Error("condition not met in time");
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        setTimeout(resolve, 50);
-      });
-    }
+  until(cond: () => boolean, ms = 5000): Promise<void> {
+    return this.signal.until(cond, ms);
   }
 
   get nonce(): string {

@@ -3,6 +3,7 @@
  * frame and the close, and waits for conditions instead of sleeping.
  */
 import { TEST_TOKEN } from "./gateway.ts";
+import { Signal } from "./signal.ts";
 
 export interface Frame {
   type: string;
@@ -18,7 +19,7 @@ export interface Frame {
 export class RawSocket {
   readonly frames: Frame[] = [];
   closed?: { code: number; reason: string };
-  private waiters: (() => void)[] = [];
+  private readonly signal = new Signal();
   private constructor(readonly ws: WebSocket) {
     ws.onmessage = (ev) => {
       this.frames.push(JSON.parse(String(ev.data)));
@@ -42,21 +43,12 @@ export class RawSocket {
   }
 
   private wake(): void {
-    const w = this.waiters;
-    this.waiters = [];
-    for (const fn of w) fn();
+    this.signal.wake();
   }
 
   /** Resolves when `cond` holds; rejects after `ms`. */
-  async until(cond: () => boolean, ms = 5000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!cond()) {
-      if (Date.now() > deadline) throw new Error("condition not met in time");
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        setTimeout(resolve, 50);
-      });
-    }
+  until(cond: () => boolean, ms = 5000): Promise<void> {
+    return this.signal.until(cond, ms);
   }
 
   get nonce(): string {
