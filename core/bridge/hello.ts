@@ -5,7 +5,7 @@
  * exactly that `connect` request, so one handshake path serves both
  * transports. Runtime-agnostic.
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { CLIENT_IDS } from "../handshake/connect-params.ts";
 import { PROTOCOL_VERSION } from "../protocol/version.ts";
 
@@ -14,22 +14,22 @@ const str = z.string();
 export const bridgeHelloSchema = z.strictObject({
   type: z.literal("bridge.hello"),
   /** Request id for the answer; "bridge.hello" when absent. */
-  id: str.min(1).max(128).optional(),
+  id: z.optional(str.check(z.minLength(1), z.maxLength(128))),
   /** The device id: lowercase hex SHA-256 of the public key (§3). */
-  nodeId: str.min(1),
-  clientId: z.enum(CLIENT_IDS).optional(),
-  displayName: str.optional(),
+  nodeId: str.check(z.minLength(1)),
+  clientId: z.optional(z.enum(CLIENT_IDS)),
+  displayName: z.optional(str),
   version: str,
   platform: str,
-  deviceFamily: str.optional(),
-  modelIdentifier: str.optional(),
-  instanceId: str.optional(),
-  capabilities: z.array(str).optional(),
-  commands: z.array(str).optional(),
-  permissions: z.record(str, z.boolean()).optional(),
-  pathEnv: str.optional(),
-  auth: z.strictObject({ token: str.optional(), password: str.optional(), deviceToken: str.optional() }).optional(),
-  device: z.strictObject({ publicKey: str, signature: str, signedAt: z.number().int(), nonce: str }),
+  deviceFamily: z.optional(str),
+  modelIdentifier: z.optional(str),
+  instanceId: z.optional(str),
+  capabilities: z.optional(z.array(str)),
+  commands: z.optional(z.array(str)),
+  permissions: z.optional(z.record(str, z.boolean())),
+  pathEnv: z.optional(str),
+  auth: z.optional(z.strictObject({ token: z.optional(str), password: z.optional(str), deviceToken: z.optional(str) })),
+  device: z.strictObject({ publicKey: str, signature: str, signedAt: z.int(), nonce: str }),
 });
 
 export type BridgeHello = z.output<typeof bridgeHelloSchema>;

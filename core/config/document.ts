@@ -5,7 +5,7 @@
  * unresolved variables and keys clawgate ignores. Pure. Runtime-agnostic.
  */
 import JSON5 from "json5";
-import type { z } from "zod";
+import type { z } from "../zod.ts";
 import { substituteEnv } from "./env.ts";
 import { formatPath, isPlainObject } from "./object-path.ts";
 import type { Env } from "./paths.ts";

@@ -3,7 +3,7 @@
  * JSON Schema, field docs from one hint table, and path-scoped drill-down with
  * each node's reload kind. Runtime-agnostic.
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { parsePath } from "./object-path.ts";
 import { reloadKindOf, type ReloadKind } from "./reload-plan.ts";
 import { configSchema } from "./schema.ts";

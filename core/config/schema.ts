@@ -3,10 +3,10 @@
  * Objects are loose: keys clawgate does not know are kept, so a real OpenClaw
  * config loads unchanged and survives a write. Runtime-agnostic.
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { AUTH_MODES } from "../auth/secrets.ts";
 
-const port = z.number().int().min(1).max(65535);
+const port = z.int().check(z.gte(1), z.lte(65535));
 
 /** In upstream's order, which its validation messages list (§12 `config set`). */
 export const BIND_MODES = ["auto", "lan", "loopback", "custom", "tailnet"] as const;
@@ -17,96 +17,96 @@ export const RELOAD_MODES = ["hybrid", "off", "hot", "restart"] as const;
 export const LOG_LEVELS = ["silent", "fatal", "error", "warn", "info", "debug", "trace"] as const;
 
 export const gatewaySchema = z.looseObject({
-  mode: z.enum(["local", "remote"]).optional(),
-  port: port.optional(),
-  bind: z.enum(BIND_MODES).optional(),
-  customBindHost: z.string().optional(),
-  auth: z.looseObject({
-    mode: z.enum(AUTH_MODES).optional(),
-    token: z.string().optional(),
-    password: z.string().optional(),
-    trustedProxy: z.looseObject({ userHeader: z.string() }).optional(),
-    rateLimit: z.looseObject({
-      maxAttempts: z.number().int().min(1).optional(),
-      windowMs: z.number().int().min(1).optional(),
-      lockoutMs: z.number().int().min(0).optional(),
-      exemptLoopback: z.boolean().optional(),
-    }).optional(),
-  }).optional(),
-  remote: z.looseObject({ url: z.string().optional(), token: z.string().optional(), password: z.string().optional(), tlsFingerprint: z.string().optional() }).optional(),
-  controlUi: z.looseObject({ allowedOrigins: z.array(z.string()).optional() }).optional(),
-  reload: z.looseObject({ mode: z.enum(RELOAD_MODES).optional() }).optional(),
-  trustedProxies: z.array(z.string()).optional(),
-  http: z.looseObject({
-    endpoints: z.looseObject({
-      chatCompletions: z.looseObject({ enabled: z.boolean().optional() }).optional(),
-    }).optional(),
-  }).optional(),
-  nodes: z.looseObject({
-    pairing: z.looseObject({ autoApproveLocal: z.boolean().optional() }).optional(),
-    commands: z.looseObject({ allow: z.array(z.string()).optional(), deny: z.array(z.string()).optional() }).optional(),
-  }).optional(),
+  mode: z.optional(z.enum(["local", "remote"])),
+  port: z.optional(port),
+  bind: z.optional(z.enum(BIND_MODES)),
+  customBindHost: z.optional(z.string()),
+  auth: z.optional(z.looseObject({
+    mode: z.optional(z.enum(AUTH_MODES)),
+    token: z.optional(z.string()),
+    password: z.optional(z.string()),
+    trustedProxy: z.optional(z.looseObject({ userHeader: z.string() })),
+    rateLimit: z.optional(z.looseObject({
+      maxAttempts: z.optional(z.int().check(z.gte(1))),
+      windowMs: z.optional(z.int().check(z.gte(1))),
+      lockoutMs: z.optional(z.int().check(z.gte(0))),
+      exemptLoopback: z.optional(z.boolean()),
+    })),
+  })),
+  remote: z.optional(z.looseObject({ url: z.optional(z.string()), token: z.optional(z.string()), password: z.optional(z.string()), tlsFingerprint: z.optional(z.string()) })),
+  controlUi: z.optional(z.looseObject({ allowedOrigins: z.optional(z.array(z.string())) })),
+  reload: z.optional(z.looseObject({ mode: z.optional(z.enum(RELOAD_MODES)) })),
+  trustedProxies: z.optional(z.array(z.string())),
+  http: z.optional(z.looseObject({
+    endpoints: z.optional(z.looseObject({
+      chatCompletions: z.optional(z.looseObject({ enabled: z.optional(z.boolean()) })),
+    })),
+  })),
+  nodes: z.optional(z.looseObject({
+    pairing: z.optional(z.looseObject({ autoApproveLocal: z.optional(z.boolean()) })),
+    commands: z.optional(z.looseObject({ allow: z.optional(z.array(z.string())), deny: z.optional(z.array(z.string())) })),
+  })),
 });
 
 /** Request shaping for stricter OpenAI-compatible backends (`compat.*`). */
 const compatSchema = z.looseObject({
-  requiresStringContent: z.boolean().optional(),
-  supportsTools: z.boolean().optional(),
-  supportsUsageInStreaming: z.boolean().optional(),
+  requiresStringContent: z.optional(z.boolean()),
+  supportsTools: z.optional(z.boolean()),
+  supportsUsageInStreaming: z.optional(z.boolean()),
 });
 
 /** `models.providers.<id>`: an OpenAI-compatible endpoint and the models it serves. */
 export const providerSchema = z.looseObject({
-  baseUrl: z.string().optional(),
+  baseUrl: z.optional(z.string()),
   /** A literal key or `${ENV_VAR}`. */
-  apiKey: z.string().optional(),
-  api: z.string().optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  timeoutSeconds: z.number().positive().optional(),
-  compat: compatSchema.optional(),
-  models: z.array(z.union([z.string(), z.looseObject({ id: z.string(), name: z.string().optional(), compat: compatSchema.optional() })])).optional(),
+  apiKey: z.optional(z.string()),
+  api: z.optional(z.string()),
+  headers: z.optional(z.record(z.string(), z.string())),
+  timeoutSeconds: z.optional(z.number().check(z.positive())),
+  compat: z.optional(compatSchema),
+  models: z.optional(z.array(z.union([z.string(), z.looseObject({ id: z.string(), name: z.optional(z.string()), compat: z.optional(compatSchema) })]))),
 });
 
 /** A model choice: `"provider/model"` or `{ primary, fallbacks }`. */
-const modelChoiceSchema = z.union([z.string(), z.looseObject({ primary: z.string().optional(), fallbacks: z.array(z.string()).optional() })]);
+const modelChoiceSchema = z.union([z.string(), z.looseObject({ primary: z.optional(z.string()), fallbacks: z.optional(z.array(z.string())) })]);
 
 const heartbeatSchema = z.looseObject({
   /** Duration such as "30m"; "0m" turns the recurring cadence off. */
-  every: z.string().optional(),
-  prompt: z.string().optional(),
-  model: z.string().optional(),
+  every: z.optional(z.string()),
+  prompt: z.optional(z.string()),
+  model: z.optional(z.string()),
 });
 
 export const configSchema = z.looseObject({
-  $schema: z.string().optional(),
-  gateway: gatewaySchema.optional(),
-  models: z.looseObject({
-    providers: z.record(z.string(), providerSchema).optional(),
-  }).optional(),
-  agents: z.looseObject({
-    defaults: z.looseObject({
-      model: modelChoiceSchema.optional(),
-      timeoutSeconds: z.number().positive().optional(),
-      heartbeat: heartbeatSchema.optional(),
-    }).optional(),
-    list: z.array(z.looseObject({ id: z.string(), default: z.boolean().optional(), name: z.string().optional(), model: modelChoiceSchema.optional() })).optional(),
-  }).optional(),
-  cron: z.looseObject({ enabled: z.boolean().optional(), skipMissedJobs: z.boolean().optional() }).optional(),
-  discovery: z.looseObject({
-    mdns: z.looseObject({ mode: z.enum(["off", "minimal", "full"]).optional() }).optional(),
-    wideArea: z.looseObject({ domain: z.string().optional() }).optional(),
-  }).optional(),
+  $schema: z.optional(z.string()),
+  gateway: z.optional(gatewaySchema),
+  models: z.optional(z.looseObject({
+    providers: z.optional(z.record(z.string(), providerSchema)),
+  })),
+  agents: z.optional(z.looseObject({
+    defaults: z.optional(z.looseObject({
+      model: z.optional(modelChoiceSchema),
+      timeoutSeconds: z.optional(z.number().check(z.positive())),
+      heartbeat: z.optional(heartbeatSchema),
+    })),
+    list: z.optional(z.array(z.looseObject({ id: z.string(), default: z.optional(z.boolean()), name: z.optional(z.string()), model: z.optional(modelChoiceSchema) }))),
+  })),
+  cron: z.optional(z.looseObject({ enabled: z.optional(z.boolean()), skipMissedJobs: z.optional(z.boolean()) })),
+  discovery: z.optional(z.looseObject({
+    mdns: z.optional(z.looseObject({ mode: z.optional(z.enum(["off", "minimal", "full"])) })),
+    wideArea: z.optional(z.looseObject({ domain: z.optional(z.string()) })),
+  })),
   /** Sender (DM) pairing codes: lifetime in seconds and live codes per channel (core/pairing). */
-  pairing: z.looseObject({ codeExpiry: z.number().int().min(1).optional(), maxPending: z.number().int().min(1).optional() }).optional(),
-  logging: z.looseObject({
-    level: z.enum(LOG_LEVELS).optional(),
-    file: z.string().optional(),
-    maxFileBytes: z.number().int().positive().optional(),
-  }).optional(),
+  pairing: z.optional(z.looseObject({ codeExpiry: z.optional(z.int().check(z.gte(1))), maxPending: z.optional(z.int().check(z.gte(1))) })),
+  logging: z.optional(z.looseObject({
+    level: z.optional(z.enum(LOG_LEVELS)),
+    file: z.optional(z.string()),
+    maxFileBytes: z.optional(z.int().check(z.positive())),
+  })),
   /** Inline env vars, applied only where the environment lacks the key (§11). */
-  env: z.looseObject({ vars: z.record(z.string(), z.string()).optional() }).optional(),
+  env: z.optional(z.looseObject({ vars: z.optional(z.record(z.string(), z.string())) })),
   /** Written by upstream's writers; read only to keep it. */
-  meta: z.record(z.string(), z.unknown()).optional(),
+  meta: z.optional(z.record(z.string(), z.unknown())),
 });
 
 export type OpenClawConfig = z.output<typeof configSchema>;

@@ -4,10 +4,10 @@
  * ignored, so a real OpenClaw config loads unchanged (spec §11, issue 4).
  * Runtime-agnostic.
  */
-import type { z } from "zod";
+import type { z } from "../zod.ts";
 import { formatPath, isPlainObject, type PathSegment } from "./object-path.ts";
 
-type AnySchema = z.ZodType;
+type AnySchema = z.ZodMiniType;
 interface Def {
   type: string;
   innerType?: AnySchema;

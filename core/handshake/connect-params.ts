@@ -2,7 +2,7 @@
  * The `connect` request's params: a closed object, as upstream validates it
  * (spec §2.2). Runtime-agnostic.
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 
 export const CLIENT_IDS = [
   "webchat-ui", "openclaw-control-ui", "openclaw-browser-copilot", "openclaw-tui", "webchat", "cli",
@@ -13,49 +13,49 @@ export const CLIENT_IDS = [
 export const CLIENT_MODES = ["webchat", "cli", "ui", "backend", "node", "worker", "probe", "test"] as const;
 
 const str = z.string();
-const int = z.number().int();
+const int = z.int();
 
 export const connectParamsSchema = z.strictObject({
-  minProtocol: int.min(1),
-  maxProtocol: int.min(1),
+  minProtocol: int.check(z.gte(1)),
+  maxProtocol: int.check(z.gte(1)),
   client: z.strictObject({
     id: z.enum(CLIENT_IDS),
-    displayName: str.optional(),
+    displayName: z.optional(str),
     version: str,
     platform: str,
-    deviceFamily: str.optional(),
-    modelIdentifier: str.optional(),
+    deviceFamily: z.optional(str),
+    modelIdentifier: z.optional(str),
     mode: z.enum(CLIENT_MODES),
-    instanceId: str.optional(),
-    buildId: str.max(96).optional(),
-    timeZone: str.max(64).optional(),
+    instanceId: z.optional(str),
+    buildId: z.optional(str.check(z.maxLength(96))),
+    timeZone: z.optional(str.check(z.maxLength(64))),
   }),
   // Any string is accepted here; an unknown role is refused later with "invalid role" (§2.2).
-  role: str.optional(),
-  scopes: z.array(str).optional(),
-  caps: z.array(str).optional(),
-  commands: z.array(str).optional(),
-  permissions: z.record(str, z.boolean()).optional(),
-  pathEnv: str.optional(),
-  computerUse: z.unknown().optional(),
-  workerRuns: z.unknown().optional(),
-  auth: z.strictObject({
-    token: str.optional(),
-    password: str.optional(),
-    deviceToken: str.optional(),
-    bootstrapToken: str.optional(),
-    approvalRuntimeToken: str.optional(),
-    agentRuntimeIdentityToken: str.optional(),
-  }).optional(),
-  device: z.strictObject({
+  role: z.optional(str),
+  scopes: z.optional(z.array(str)),
+  caps: z.optional(z.array(str)),
+  commands: z.optional(z.array(str)),
+  permissions: z.optional(z.record(str, z.boolean())),
+  pathEnv: z.optional(str),
+  computerUse: z.optional(z.unknown()),
+  workerRuns: z.optional(z.unknown()),
+  auth: z.optional(z.strictObject({
+    token: z.optional(str),
+    password: z.optional(str),
+    deviceToken: z.optional(str),
+    bootstrapToken: z.optional(str),
+    approvalRuntimeToken: z.optional(str),
+    agentRuntimeIdentityToken: z.optional(str),
+  })),
+  device: z.optional(z.strictObject({
     id: str,
     publicKey: str,
     signature: str,
     signedAt: int,
     nonce: str,
-  }).optional(),
-  locale: str.optional(),
-  userAgent: str.optional(),
+  })),
+  locale: z.optional(str),
+  userAgent: z.optional(str),
 });
 
 export type ConnectParams = z.output<typeof connectParamsSchema>;

@@ -8,7 +8,7 @@
  * the gateway secret is full operator access. Runtime-agnostic.
  */
 import type { Context, Hono } from "hono";
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { modelRefs, resolveCandidates } from "../agent/models.ts";
 import { openAiError } from "../agent/failures.ts";
 import type { ToolDefinition, TurnMessage } from "../agent/provider.ts";
@@ -27,21 +27,21 @@ const RESERVED_SESSION_PREFIXES = ["subagent:", "cron:", "acp:"];
 
 /** Request fields upstream reads; others are ignored, as OpenAI clients send many. */
 const completionRequest = z.looseObject({
-  model: z.string().optional(),
-  stream: z.boolean().nullish(),
-  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
-  tools: z.array(z.unknown()).optional(),
-  tool_choice: z.unknown().optional(),
-  messages: z.array(z.unknown()).optional(),
-  user: z.string().optional(),
-  max_tokens: z.number().int().positive().nullish(),
-  max_completion_tokens: z.number().int().positive().nullish(),
-  temperature: z.number().nullish(),
-  top_p: z.number().nullish(),
-  frequency_penalty: z.number().nullish(),
-  presence_penalty: z.number().nullish(),
-  seed: z.number().nullish(),
-  stop: z.union([z.string(), z.array(z.string())]).nullish(),
+  model: z.optional(z.string()),
+  stream: z.nullish(z.boolean()),
+  stream_options: z.nullish(z.looseObject({ include_usage: z.optional(z.boolean()) })),
+  tools: z.optional(z.array(z.unknown())),
+  tool_choice: z.optional(z.unknown()),
+  messages: z.optional(z.array(z.unknown())),
+  user: z.optional(z.string()),
+  max_tokens: z.nullish(z.int().check(z.positive())),
+  max_completion_tokens: z.nullish(z.int().check(z.positive())),
+  temperature: z.nullish(z.number()),
+  top_p: z.nullish(z.number()),
+  frequency_penalty: z.nullish(z.number()),
+  presence_penalty: z.nullish(z.number()),
+  seed: z.nullish(z.number()),
+  stop: z.nullish(z.union([z.string(), z.array(z.string())])),
 });
 type CompletionRequest = z.output<typeof completionRequest>;
 

@@ -3,7 +3,7 @@
  * and host statistics; anything else is acknowledged as unhandled.
  * Runtime-agnostic.
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 
 /** Presence heartbeats are written at most this often per node (upstream's throttle). */
 export const PRESENCE_PERSIST_INTERVAL_MS = 60_000;
@@ -16,19 +16,19 @@ export function presenceReason(trigger: unknown): string {
   return PRESENCE_REASONS.has(t) ? t : "background";
 }
 
-const load = z.number().min(0).max(100_000);
-const bytes = z.number().int().min(0);
+const load = z.number().check(z.gte(0), z.lte(100_000));
+const bytes = z.int().check(z.gte(0));
 
 /** `node.host.stats` payload: closed, free never above total, disk values paired. */
 export const hostStatsSchema = z.strictObject({
-  cpuCount: z.number().int().min(1).max(4096),
-  loadAverage: z.tuple([load, load, load]).optional(),
+  cpuCount: z.int().check(z.gte(1), z.lte(4096)),
+  loadAverage: z.optional(z.tuple([load, load, load])),
   memoryTotalBytes: bytes,
   memoryFreeBytes: bytes,
-  diskTotalBytes: bytes.optional(),
-  diskAvailableBytes: bytes.optional(),
-}).refine((s) => s.memoryFreeBytes <= s.memoryTotalBytes
-  && (s.diskTotalBytes === undefined ? s.diskAvailableBytes === undefined : s.diskAvailableBytes !== undefined && s.diskAvailableBytes <= s.diskTotalBytes));
+  diskTotalBytes: z.optional(bytes),
+  diskAvailableBytes: z.optional(bytes),
+}).check(z.refine((s) => s.memoryFreeBytes <= s.memoryTotalBytes
+  && (s.diskTotalBytes === undefined ? s.diskAvailableBytes === undefined : s.diskAvailableBytes !== undefined && s.diskAvailableBytes <= s.diskTotalBytes)));
 
 export type HostStats = z.output<typeof hostStatsSchema>;
 

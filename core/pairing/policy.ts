@@ -2,7 +2,7 @@
  * Sender pairing limits from `openclaw.json`: `pairing.codeExpiry` (seconds)
  * and `pairing.maxPending` (per channel). Runtime-agnostic.
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 
 export interface SenderPairingPolicy {
   codeExpiryMs: number;
@@ -12,7 +12,7 @@ export interface SenderPairingPolicy {
 /** A code lives five minutes; a channel holds at most ten unanswered senders. */
 export const DEFAULT_SENDER_PAIRING: SenderPairingPolicy = { codeExpiryMs: 300_000, maxPending: 10 };
 
-const positiveInt = z.number().int().min(1);
+const positiveInt = z.int().check(z.gte(1));
 
 /**
  * The policy a config asks for. The config file's own validation owns error

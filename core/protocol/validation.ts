@@ -4,7 +4,7 @@
  * allowed values", "at root: unexpected property 'bogus'"; spec §1.7).
  * Runtime-agnostic.
  */
-import type { z } from "zod";
+import type { z } from "../zod.ts";
 
 function pointer(path: readonly PropertyKey[]): string {
   return path.length === 0 ? "root" : "/" + path.map(String).join("/");

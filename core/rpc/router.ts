@@ -2,7 +2,7 @@
  * Method registry, per-request authorization and params validation (spec §5, §6).
  * Runtime-agnostic.
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { GatewayError, invalidRequest } from "../protocol/errors.ts";
 import { formatIssues } from "../protocol/validation.ts";
 import { METHOD_ACCESS, SESSION_SCOPE, type Access } from "../scopes/method-scopes.ts";
@@ -23,7 +23,7 @@ export interface Caller {
 export interface MethodDef<P = unknown> {
   name: string;
   access: Access;
-  params: z.ZodType<P>;
+  params: z.ZodMiniType<P>;
   handler: (params: P, caller: Caller) => unknown;
   /** A scope this call needs beyond `access`, read from its validated params (§5 "dynamic"). */
   scopeFor?: (params: P) => Scope | undefined;
@@ -33,7 +33,7 @@ export interface MethodDef<P = unknown> {
  * Declares a method with its params type inferred from the schema; its access
  * rule comes from the one method table (§5), which must list it.
  */
-export function method<S extends z.ZodType>(
+export function method<S extends z.ZodMiniType>(
   name: string,
   params: S,
   handler: (params: z.output<S>, caller: Caller) => unknown,
@@ -41,7 +41,7 @@ export function method<S extends z.ZodType>(
 ): MethodDef<z.output<S>> {
   const access = METHOD_ACCESS[name];
   if (access === undefined) throw new Error(`method ${name} has no entry in METHOD_ACCESS`);
-  return { name, access, params: params as unknown as z.ZodType<z.output<S>>, handler, scopeFor };
+  return { name, access, params: params as unknown as z.ZodMiniType<z.output<S>>, handler, scopeFor };
 }
 
 /** Closed-object params, as upstream validates them. */

@@ -4,7 +4,7 @@
  * `ok:false` frame with a payload when it failed). `/new` and `/reset` reset
  * the session instead and need admin (§5). Runtime-agnostic.
  */
-import { z } from "zod";
+import { z } from "../../zod.ts";
 import { RunStop, type RunOutcome } from "../../agent/runs.ts";
 import type { Gateway } from "../../gateway.ts";
 import type { RunRecord } from "../../store.ts";
@@ -18,33 +18,33 @@ const DEFAULT_WAIT_MS = 30_000;
 export const AGENT_RESET_COMMAND = /^\/(new|reset)(?:\s+([\s\S]*))?$/i;
 
 const agentParams = z.strictObject({
-  message: z.string().min(1),
-  agentId: z.string().min(1).optional(),
-  provider: z.string().optional(),
-  model: z.string().optional(),
-  to: z.string().optional(),
-  replyTo: z.string().optional(),
-  sessionId: z.string().optional(),
-  sessionKey: z.string().optional(),
-  expectedExistingSessionId: z.string().min(1).optional(),
-  thinking: z.string().optional(),
-  deliver: z.boolean().optional(),
-  attachments: z.array(z.unknown()).optional(),
-  channel: z.string().optional(),
-  replyChannel: z.string().optional(),
-  accountId: z.string().optional(),
-  replyAccountId: z.string().optional(),
-  threadId: z.string().optional(),
-  groupId: z.string().optional(),
-  groupChannel: z.string().optional(),
-  groupSpace: z.string().optional(),
-  timeout: z.number().int().min(0).optional(),
-  bestEffortDeliver: z.boolean().optional(),
-  lane: z.string().optional(),
-  extraSystemPrompt: z.string().optional(),
-  inputProvenance: z.unknown().optional(),
-  label: z.string().min(1).max(512).optional(),
-  idempotencyKey: z.string().min(1),
+  message: z.string().check(z.minLength(1)),
+  agentId: z.optional(z.string().check(z.minLength(1))),
+  provider: z.optional(z.string()),
+  model: z.optional(z.string()),
+  to: z.optional(z.string()),
+  replyTo: z.optional(z.string()),
+  sessionId: z.optional(z.string()),
+  sessionKey: z.optional(z.string()),
+  expectedExistingSessionId: z.optional(z.string().check(z.minLength(1))),
+  thinking: z.optional(z.string()),
+  deliver: z.optional(z.boolean()),
+  attachments: z.optional(z.array(z.unknown())),
+  channel: z.optional(z.string()),
+  replyChannel: z.optional(z.string()),
+  accountId: z.optional(z.string()),
+  replyAccountId: z.optional(z.string()),
+  threadId: z.optional(z.string()),
+  groupId: z.optional(z.string()),
+  groupChannel: z.optional(z.string()),
+  groupSpace: z.optional(z.string()),
+  timeout: z.optional(z.int().check(z.gte(0))),
+  bestEffortDeliver: z.optional(z.boolean()),
+  lane: z.optional(z.string()),
+  extraSystemPrompt: z.optional(z.string()),
+  inputProvenance: z.optional(z.unknown()),
+  label: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
+  idempotencyKey: z.string().check(z.minLength(1)),
 });
 
 export function agentMethods(gw: Gateway) {
@@ -78,7 +78,7 @@ export function agentMethods(gw: Gateway) {
       return new TwoPhaseReply(accepted, run.done.then(finalReply));
     }, (p) => (AGENT_RESET_COMMAND.test(p.message.trim()) ? "operator.admin" : undefined)),
 
-    method("agent.wait", z.strictObject({ runId: z.string().min(1), timeoutMs: z.number().int().min(0).optional() }), async (p) => {
+    method("agent.wait", z.strictObject({ runId: z.string().check(z.minLength(1)), timeoutMs: z.optional(z.int().check(z.gte(0))) }), async (p) => {
       const ended = await runs.wait(p.runId, p.timeoutMs ?? DEFAULT_WAIT_MS);
       if (!ended) return { runId: p.runId, status: "timeout" };
       return waitResult(ended);

@@ -5,20 +5,20 @@
  * `clawgate pairing approve|deny` sends) and lists each request's code, so
  * the owner can match what the sender was told. Runtime-agnostic.
  */
-import { z } from "zod";
+import { z } from "../../zod.ts";
 import type { Gateway } from "../../gateway.ts";
 import type { Resolution } from "../../pairing/sender-pairing.ts";
 import type { SenderPairingRequest } from "../../store.ts";
 import { method, missingScope } from "../router.ts";
 
-const nonEmpty = z.string().trim().min(1);
+const nonEmpty = z.string().check(z.trim(), z.minLength(1));
 /** Channel ids as upstream's CLI accepts them. */
-const channel = z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, "must be a lowercase channel id such as \"telegram\"");
+const channel = z.string().check(z.regex(/^[a-z][a-z0-9_-]{0,63}$/, "must be a lowercase channel id such as \"telegram\""));
 const target = {
   channel,
-  accountId: nonEmpty.optional(),
-  requestId: nonEmpty.optional(),
-  code: z.string().trim().min(1).max(32).optional(),
+  accountId: z.optional(nonEmpty),
+  requestId: z.optional(nonEmpty),
+  code: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(32))),
 };
 const oneTarget = (p: { requestId?: string; code?: string }) => (p.requestId === undefined) !== (p.code === undefined);
 const oneTargetMessage = { message: "pass exactly one of requestId or code" };
@@ -51,7 +51,7 @@ export function channelPairingMethods(gw: Gateway) {
   };
 
   return [
-    method("channels.pairing.list", z.strictObject({ channel: channel.optional(), accountId: nonEmpty.optional() }), (p) => {
+    method("channels.pairing.list", z.strictObject({ channel: z.optional(channel), accountId: z.optional(nonEmpty) }), (p) => {
       const policy = gw.senderPolicy();
       const requests = senders.list(p);
       const accounts = new Map<string, { channel: string; channelLabel: string; accountId: string; notifySupported: boolean }>();
@@ -64,7 +64,7 @@ export function channelPairingMethods(gw: Gateway) {
       };
     }),
 
-    method("channels.pairing.approve", z.strictObject({ ...target, notify: z.boolean().optional(), bootstrapCommandOwner: z.boolean().optional() }).refine(oneTarget, oneTargetMessage), async (p, caller) => {
+    method("channels.pairing.approve", z.strictObject({ ...target, notify: z.optional(z.boolean()), bootstrapCommandOwner: z.optional(z.boolean()) }).check(z.refine(oneTarget, oneTargetMessage)), async (p, caller) => {
       // Making the sender a command owner is admin business, as upstream (§5 dynamic scopes).
       if (p.bootstrapCommandOwner && !caller.effective.has("operator.admin")) throw missingScope("operator.admin");
       const { request } = await resolve(p, true);
@@ -77,7 +77,7 @@ export function channelPairingMethods(gw: Gateway) {
       };
     }),
 
-    method("channels.pairing.dismiss", z.strictObject(target).refine(oneTarget, oneTargetMessage), async (p) => {
+    method("channels.pairing.dismiss", z.strictObject(target).check(z.refine(oneTarget, oneTargetMessage)), async (p) => {
       const { request } = await resolve(p, false);
       return { requestId: request.requestId, senderId: request.senderId };
     }),

@@ -4,7 +4,7 @@
  * stops runs. The idempotency key is the run id; a repeated key never starts
  * a second run. Runtime-agnostic.
  */
-import { z } from "zod";
+import { z } from "../../zod.ts";
 import type { RunOutcome } from "../../agent/runs.ts";
 import { RunStop } from "../../agent/runs.ts";
 import { primaryModel } from "../../agent/models.ts";
@@ -22,50 +22,50 @@ const DISALLOWED_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 const RESET_COMMAND = /^\/(new|reset)(?:\s+[\s\S]*)?$/i;
 
 const chatSendParams = z.strictObject({
-  sessionKey: z.string().min(1).max(512),
-  agentId: z.string().min(1).optional(),
-  sessionId: z.string().min(1).optional(),
+  sessionKey: z.string().check(z.minLength(1), z.maxLength(512)),
+  agentId: z.optional(z.string().check(z.minLength(1))),
+  sessionId: z.optional(z.string().check(z.minLength(1))),
   message: z.string(),
-  intent: z.unknown().optional(),
-  thinking: z.string().optional(),
-  fastMode: z.union([z.boolean(), z.literal("auto")]).optional(),
-  fastAutoOnSeconds: z.number().int().min(1).optional(),
-  queueMode: z.enum(["steer", "followup", "collect", "interrupt"]).optional(),
-  deliver: z.boolean().optional(),
-  originatingChannel: z.string().optional(),
-  originatingTo: z.string().optional(),
-  originatingAccountId: z.string().optional(),
-  originatingThreadId: z.string().optional(),
-  replyToId: z.string().min(1).optional(),
-  attachments: z.array(z.looseObject({})).optional(),
-  toolBindings: z.record(z.string(), z.unknown()).optional(),
-  timeoutMs: z.number().int().min(0).optional(),
-  systemInputProvenance: z.unknown().optional(),
-  systemProvenanceReceipt: z.string().optional(),
-  suppressCommandInterpretation: z.boolean().optional(),
-  expectedLeafEntryId: z.string().min(1).nullable().optional(),
-  expectedSessionRoutingContract: z.string().min(1).optional(),
-  expectedPermissionMode: z.unknown().optional(),
-  expectedToolOverrides: z.unknown().optional(),
-  idempotencyKey: z.string().min(1),
+  intent: z.optional(z.unknown()),
+  thinking: z.optional(z.string()),
+  fastMode: z.optional(z.union([z.boolean(), z.literal("auto")])),
+  fastAutoOnSeconds: z.optional(z.int().check(z.gte(1))),
+  queueMode: z.optional(z.enum(["steer", "followup", "collect", "interrupt"])),
+  deliver: z.optional(z.boolean()),
+  originatingChannel: z.optional(z.string()),
+  originatingTo: z.optional(z.string()),
+  originatingAccountId: z.optional(z.string()),
+  originatingThreadId: z.optional(z.string()),
+  replyToId: z.optional(z.string().check(z.minLength(1))),
+  attachments: z.optional(z.array(z.looseObject({}))),
+  toolBindings: z.optional(z.record(z.string(), z.unknown())),
+  timeoutMs: z.optional(z.int().check(z.gte(0))),
+  systemInputProvenance: z.optional(z.unknown()),
+  systemProvenanceReceipt: z.optional(z.string()),
+  suppressCommandInterpretation: z.optional(z.boolean()),
+  expectedLeafEntryId: z.optional(z.nullable(z.string().check(z.minLength(1)))),
+  expectedSessionRoutingContract: z.optional(z.string().check(z.minLength(1))),
+  expectedPermissionMode: z.optional(z.unknown()),
+  expectedToolOverrides: z.optional(z.unknown()),
+  idempotencyKey: z.string().check(z.minLength(1)),
 });
 
 const chatHistoryParams = z.strictObject({
-  sessionKey: z.string().min(1),
-  agentId: z.string().min(1).optional(),
-  cursor: z.string().optional(),
-  limit: z.number().int().min(1).max(1000).optional(),
-  offset: z.number().int().min(0).optional(),
-  pendingBefore: z.number().int().min(1).optional(),
-  inputRunIds: z.array(z.string().min(1).max(256)).min(1).max(50).optional(),
-  maxChars: z.number().int().min(1).max(500_000).optional(),
+  sessionKey: z.string().check(z.minLength(1)),
+  agentId: z.optional(z.string().check(z.minLength(1))),
+  cursor: z.optional(z.string()),
+  limit: z.optional(z.int().check(z.gte(1), z.lte(1000))),
+  offset: z.optional(z.int().check(z.gte(0))),
+  pendingBefore: z.optional(z.int().check(z.gte(1))),
+  inputRunIds: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(256))).check(z.minLength(1), z.maxLength(50))),
+  maxChars: z.optional(z.int().check(z.gte(1), z.lte(500_000))),
 });
 
 const chatAbortParams = z.strictObject({
-  sessionKey: z.string().min(1),
-  agentId: z.string().min(1).optional(),
-  runId: z.string().min(1).optional(),
-  preserveSideRuns: z.boolean().optional(),
+  sessionKey: z.string().check(z.minLength(1)),
+  agentId: z.optional(z.string().check(z.minLength(1))),
+  runId: z.optional(z.string().check(z.minLength(1))),
+  preserveSideRuns: z.optional(z.boolean()),
 });
 
 /** Upstream's input hygiene: NFC, no NUL, no control characters but tab and line breaks. */

@@ -5,7 +5,7 @@
  * upstream's messages and its 30 writes / 60 s control-plane budget.
  * Runtime-agnostic.
  */
-import { z } from "zod";
+import { z } from "../../zod.ts";
 import { formatConfigIssues, parseConfigText, serializeConfig, snapshotFromObject, type ConfigSnapshot } from "../../config/document.ts";
 import { configJsonSchema, lookupSchema, UI_HINTS } from "../../config/json-schema.ts";
 import { applyMergePatch } from "../../config/merge-patch.ts";
@@ -21,10 +21,10 @@ const WRITE_WINDOW_MS = 60_000;
 
 const writeParams = {
   raw: z.string(),
-  baseHash: z.string().optional(),
-  sessionKey: z.string().optional(),
-  note: z.string().optional(),
-  restartDelayMs: z.number().int().min(0).optional(),
+  baseHash: z.optional(z.string()),
+  sessionKey: z.optional(z.string()),
+  note: z.optional(z.string()),
+  restartDelayMs: z.optional(z.int().check(z.gte(0))),
 };
 
 /** Leaf paths a patch touches, for upstream's "base hash required for …" text. */
@@ -136,7 +136,7 @@ export function configMethods(gw: Gateway) {
       };
     }),
 
-    method("config.set", z.strictObject({ raw: z.string(), baseHash: z.string().optional() }), async (p) => {
+    method("config.set", z.strictObject({ raw: z.string(), baseHash: z.optional(z.string()) }), async (p) => {
       const s = service();
       const current = s.read();
       await checkBase(s, current, p.baseHash, "config base hash required; re-run config.get and retry");
@@ -148,7 +148,7 @@ export function configMethods(gw: Gateway) {
       return written(s, next);
     }),
 
-    method("config.patch", z.strictObject({ ...writeParams, replacePaths: z.array(z.string()).optional() }), async (p, caller) => {
+    method("config.patch", z.strictObject({ ...writeParams, replacePaths: z.optional(z.array(z.string())) }), async (p, caller) => {
       consumeBudget("config.patch", caller);
       const s = service();
       const current = s.read();
@@ -176,7 +176,7 @@ export function configMethods(gw: Gateway) {
 
     method("config.schema", noParams, () => ({ schema: configJsonSchema(), uiHints: UI_HINTS, version: OPENCLAW_COMPAT_VERSION, generatedAt: new Date(gw.startedAt).toISOString() })),
 
-    method("config.schema.lookup", z.strictObject({ path: z.string().min(1) }), (p) => {
+    method("config.schema.lookup", z.strictObject({ path: z.string().check(z.minLength(1)) }), (p) => {
       const found = lookupSchema(p.path);
       if (!found) throw invalidRequest("config schema path not found");
       return found;

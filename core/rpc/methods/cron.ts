@@ -4,7 +4,7 @@
  * `cron`+tz schedules and `systemEvent` / `agentTurn` payloads.
  * Runtime-agnostic.
  */
-import { z } from "zod";
+import { z } from "../../zod.ts";
 import type { Gateway } from "../../gateway.ts";
 import { invalidRequest } from "../../protocol/errors.ts";
 import { cronJobNotFound } from "../../scheduler/cron.ts";
@@ -18,106 +18,106 @@ const MAX_MS = 8_640_000_000_000_000;
 const MAX_RUN_LOG_READ = 2000;
 
 const scheduleSchema = z.discriminatedUnion("kind", [
-  z.strictObject({ kind: z.literal("at"), at: z.string().min(1) }),
-  z.strictObject({ kind: z.literal("every"), everyMs: z.number().int().min(1).max(MAX_MS), anchorMs: z.number().int().min(0).max(MAX_MS).optional() }),
-  z.strictObject({ kind: z.literal("cron"), expr: z.string().min(1), tz: z.string().optional(), staggerMs: z.number().int().min(0).max(MAX_MS).optional() }),
+  z.strictObject({ kind: z.literal("at"), at: z.string().check(z.minLength(1)) }),
+  z.strictObject({ kind: z.literal("every"), everyMs: z.int().check(z.gte(1), z.lte(MAX_MS)), anchorMs: z.optional(z.int().check(z.gte(0), z.lte(MAX_MS))) }),
+  z.strictObject({ kind: z.literal("cron"), expr: z.string().check(z.minLength(1)), tz: z.optional(z.string()), staggerMs: z.optional(z.int().check(z.gte(0), z.lte(MAX_MS))) }),
 ]);
 
 const agentTurnFields = {
-  model: z.string().optional(),
-  fallbacks: z.array(z.string()).optional(),
-  thinking: z.string().optional(),
-  timeoutSeconds: z.number().min(0).optional(),
-  allowUnsafeExternalContent: z.boolean().optional(),
-  lightContext: z.boolean().optional(),
-  toolsAllow: z.array(z.string()).optional(),
-  toolsAllowIsDefault: z.boolean().optional(),
+  model: z.optional(z.string()),
+  fallbacks: z.optional(z.array(z.string())),
+  thinking: z.optional(z.string()),
+  timeoutSeconds: z.optional(z.number().check(z.gte(0))),
+  allowUnsafeExternalContent: z.optional(z.boolean()),
+  lightContext: z.optional(z.boolean()),
+  toolsAllow: z.optional(z.array(z.string())),
+  toolsAllowIsDefault: z.optional(z.boolean()),
 };
 
 const payloadSchema = z.discriminatedUnion("kind", [
-  z.strictObject({ kind: z.literal("systemEvent"), text: z.string().min(1), toolsAllow: z.array(z.string()).optional(), toolsAllowIsDefault: z.boolean().optional() }),
-  z.strictObject({ kind: z.literal("agentTurn"), message: z.string().min(1), ...agentTurnFields }),
+  z.strictObject({ kind: z.literal("systemEvent"), text: z.string().check(z.minLength(1)), toolsAllow: z.optional(z.array(z.string())), toolsAllowIsDefault: z.optional(z.boolean()) }),
+  z.strictObject({ kind: z.literal("agentTurn"), message: z.string().check(z.minLength(1)), ...agentTurnFields }),
 ]);
 
 /** A patch may change any payload field of the same kind; `null` clears an optional one. */
 const payloadPatchSchema = z.discriminatedUnion("kind", [
-  z.strictObject({ kind: z.literal("systemEvent"), text: z.string().min(1).optional(), toolsAllow: z.array(z.string()).nullable().optional(), toolsAllowIsDefault: z.boolean().optional() }),
+  z.strictObject({ kind: z.literal("systemEvent"), text: z.optional(z.string().check(z.minLength(1))), toolsAllow: z.optional(z.nullable(z.array(z.string()))), toolsAllowIsDefault: z.optional(z.boolean()) }),
   z.strictObject({
     kind: z.literal("agentTurn"),
-    message: z.string().min(1).optional(),
-    model: z.string().nullable().optional(),
-    fallbacks: z.array(z.string()).nullable().optional(),
-    thinking: z.string().nullable().optional(),
-    timeoutSeconds: z.number().min(0).optional(),
-    allowUnsafeExternalContent: z.boolean().optional(),
-    lightContext: z.boolean().optional(),
-    toolsAllow: z.array(z.string()).nullable().optional(),
-    toolsAllowIsDefault: z.boolean().optional(),
+    message: z.optional(z.string().check(z.minLength(1))),
+    model: z.optional(z.nullable(z.string())),
+    fallbacks: z.optional(z.nullable(z.array(z.string()))),
+    thinking: z.optional(z.nullable(z.string())),
+    timeoutSeconds: z.optional(z.number().check(z.gte(0))),
+    allowUnsafeExternalContent: z.optional(z.boolean()),
+    lightContext: z.optional(z.boolean()),
+    toolsAllow: z.optional(z.nullable(z.array(z.string()))),
+    toolsAllowIsDefault: z.optional(z.boolean()),
   }),
 ]);
 
-const sessionTargetSchema = z.union([z.literal("main"), z.literal("isolated"), z.literal("current"), z.string().regex(/^session:.+/)]);
+const sessionTargetSchema = z.union([z.literal("main"), z.literal("isolated"), z.literal("current"), z.string().check(z.regex(/^session:.+/))]);
 const deliverySchema = z.looseObject({ mode: z.enum(["none", "announce", "webhook"]) });
 
 const addParams = z.strictObject({
-  name: z.string().min(1),
-  displayName: z.string().min(1).max(200).optional(),
-  agentId: z.string().min(1).nullable().optional(),
-  sessionKey: z.string().min(1).nullable().optional(),
-  description: z.string().optional(),
-  enabled: z.boolean().optional(),
-  deleteAfterRun: z.boolean().optional(),
+  name: z.string().check(z.minLength(1)),
+  displayName: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  agentId: z.optional(z.nullable(z.string().check(z.minLength(1)))),
+  sessionKey: z.optional(z.nullable(z.string().check(z.minLength(1)))),
+  description: z.optional(z.string()),
+  enabled: z.optional(z.boolean()),
+  deleteAfterRun: z.optional(z.boolean()),
   schedule: scheduleSchema,
   sessionTarget: sessionTargetSchema,
   wakeMode: z.enum(["now", "next-heartbeat"]),
   payload: payloadSchema,
-  delivery: deliverySchema.optional(),
+  delivery: z.optional(deliverySchema),
 });
 
 const patchSchema = z.strictObject({
-  name: z.string().min(1).optional(),
-  displayName: z.string().min(1).max(200).nullable().optional(),
-  agentId: z.string().min(1).nullable().optional(),
-  sessionKey: z.string().min(1).nullable().optional(),
-  description: z.string().optional(),
-  enabled: z.boolean().optional(),
-  deleteAfterRun: z.boolean().optional(),
-  schedule: scheduleSchema.optional(),
-  sessionTarget: sessionTargetSchema.optional(),
-  wakeMode: z.enum(["now", "next-heartbeat"]).optional(),
-  payload: payloadPatchSchema.optional(),
-  delivery: deliverySchema.optional(),
+  name: z.optional(z.string().check(z.minLength(1))),
+  displayName: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(200)))),
+  agentId: z.optional(z.nullable(z.string().check(z.minLength(1)))),
+  sessionKey: z.optional(z.nullable(z.string().check(z.minLength(1)))),
+  description: z.optional(z.string()),
+  enabled: z.optional(z.boolean()),
+  deleteAfterRun: z.optional(z.boolean()),
+  schedule: z.optional(scheduleSchema),
+  sessionTarget: z.optional(sessionTargetSchema),
+  wakeMode: z.optional(z.enum(["now", "next-heartbeat"])),
+  payload: z.optional(payloadPatchSchema),
+  delivery: z.optional(deliverySchema),
 });
 
 /** `{id}` or `{jobId}`, as the schema allows both. */
-const byId = <T extends z.ZodRawShape>(extra: T) => z.union([z.strictObject({ id: z.string().min(1), ...extra }), z.strictObject({ jobId: z.string().min(1), ...extra })]);
+const byId = <T extends z.core.$ZodShape>(extra: T) => z.union([z.strictObject({ id: z.string().check(z.minLength(1)), ...extra }), z.strictObject({ jobId: z.string().check(z.minLength(1)), ...extra })]);
 const jobIdOf = (p: { id?: string; jobId?: string }): string => (p.id ?? p.jobId)!;
 
 const listParams = z.strictObject({
-  includeDisabled: z.boolean().optional(),
-  limit: z.number().int().min(1).max(200).optional(),
-  offset: z.number().int().min(0).optional(),
-  query: z.string().optional(),
-  enabled: z.enum(["all", "enabled", "disabled"]).optional(),
-  scheduleKind: z.enum(["all", "at", "every", "cron"]).optional(),
-  lastRunStatus: z.enum(["all", "ok", "error", "skipped", "unknown"]).optional(),
-  sortBy: z.enum(["nextRunAtMs", "updatedAtMs", "name"]).optional(),
-  sortDir: z.enum(["asc", "desc"]).optional(),
-  agentId: z.string().min(1).optional(),
-  compact: z.boolean().optional(),
-  includeDeliveryPreviews: z.boolean().optional(),
+  includeDisabled: z.optional(z.boolean()),
+  limit: z.optional(z.int().check(z.gte(1), z.lte(200))),
+  offset: z.optional(z.int().check(z.gte(0))),
+  query: z.optional(z.string()),
+  enabled: z.optional(z.enum(["all", "enabled", "disabled"])),
+  scheduleKind: z.optional(z.enum(["all", "at", "every", "cron"])),
+  lastRunStatus: z.optional(z.enum(["all", "ok", "error", "skipped", "unknown"])),
+  sortBy: z.optional(z.enum(["nextRunAtMs", "updatedAtMs", "name"])),
+  sortDir: z.optional(z.enum(["asc", "desc"])),
+  agentId: z.optional(z.string().check(z.minLength(1))),
+  compact: z.optional(z.boolean()),
+  includeDeliveryPreviews: z.optional(z.boolean()),
 });
 
 const runsParams = z.strictObject({
-  agentId: z.string().min(1).optional(),
-  scope: z.enum(["job", "all"]).optional(),
-  id: z.string().min(1).regex(/^[^/\\]+$/).optional(),
-  jobId: z.string().min(1).regex(/^[^/\\]+$/).optional(),
-  runId: z.string().min(1).optional(),
-  limit: z.number().int().min(1).max(200).optional(),
-  offset: z.number().int().min(0).optional(),
-  status: z.enum(["all", "ok", "error", "skipped"]).optional(),
-  sortDir: z.enum(["asc", "desc"]).optional(),
+  agentId: z.optional(z.string().check(z.minLength(1))),
+  scope: z.optional(z.enum(["job", "all"])),
+  id: z.optional(z.string().check(z.minLength(1), z.regex(/^[^/\\]+$/))),
+  jobId: z.optional(z.string().check(z.minLength(1), z.regex(/^[^/\\]+$/))),
+  runId: z.optional(z.string().check(z.minLength(1))),
+  limit: z.optional(z.int().check(z.gte(1), z.lte(200))),
+  offset: z.optional(z.int().check(z.gte(0))),
+  status: z.optional(z.enum(["all", "ok", "error", "skipped"])),
+  sortDir: z.optional(z.enum(["asc", "desc"])),
 });
 
 export function cronMethods(gw: Gateway) {
@@ -250,7 +250,7 @@ export function cronMethods(gw: Gateway) {
       return { ok: true, removed: true };
     }),
 
-    method("cron.run", byId({ mode: z.enum(["due", "force", "if-enabled"]).optional(), expectedProcessInstanceId: z.string().min(1).optional() }), (p) => {
+    method("cron.run", byId({ mode: z.optional(z.enum(["due", "force", "if-enabled"])), expectedProcessInstanceId: z.optional(z.string().check(z.minLength(1))) }), (p) => {
       const id = jobIdOf(p);
       const job = cron.get(id);
       if (!job) throw cronJobNotFound(id);

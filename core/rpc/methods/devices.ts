@@ -2,12 +2,12 @@
  * Device pairing and device token methods (spec §6 `device.pair.*`,
  * `device.token.*`). Runtime-agnostic.
  */
-import { z } from "zod";
+import { z } from "../../zod.ts";
 import type { ManagementCaller } from "../../device/management.ts";
 import type { Gateway } from "../../gateway.ts";
 import { method, noParams, type Caller } from "../router.ts";
 
-const nonEmpty = z.string().min(1);
+const nonEmpty = z.string().check(z.minLength(1));
 const requestId = z.strictObject({ requestId: nonEmpty });
 const deviceRole = z.strictObject({ deviceId: nonEmpty, role: nonEmpty });
 
@@ -30,8 +30,8 @@ export function deviceMethods(gw: Gateway) {
       disconnectLater(p.deviceId);
       return result;
     }),
-    method("device.pair.rename", z.strictObject({ deviceId: nonEmpty, label: z.string().min(1).max(64) }), (p, caller) => reg.rename(p.deviceId, p.label, manager(caller))),
-    method("device.token.rotate", z.strictObject({ deviceId: nonEmpty, role: nonEmpty, scopes: z.array(nonEmpty).optional() }), (p, caller) => {
+    method("device.pair.rename", z.strictObject({ deviceId: nonEmpty, label: z.string().check(z.minLength(1), z.maxLength(64)) }), (p, caller) => reg.rename(p.deviceId, p.label, manager(caller))),
+    method("device.token.rotate", z.strictObject({ deviceId: nonEmpty, role: nonEmpty, scopes: z.optional(z.array(nonEmpty)) }), (p, caller) => {
       const result = reg.rotate(p.deviceId, p.role, p.scopes, manager(caller), gw.now());
       disconnectLater(p.deviceId, p.role);
       return result;

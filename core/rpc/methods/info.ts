@@ -2,7 +2,7 @@
  * Read-only information methods: logs, models, channels and the gateway's
  * identity (spec §6). Runtime-agnostic.
  */
-import { z } from "zod";
+import { z } from "../../zod.ts";
 import type { Gateway } from "../../gateway.ts";
 import { method, noParams } from "../router.ts";
 
@@ -23,13 +23,13 @@ function configuredModels(gw: Gateway): { id: string; name: string; provider: st
 
 export function infoMethods(gw: Gateway) {
   return [
-    method("logs.tail", z.strictObject({ cursor: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(5000).optional(), maxBytes: z.number().int().min(1).optional() }),
+    method("logs.tail", z.strictObject({ cursor: z.optional(z.int().check(z.gte(0))), limit: z.optional(z.int().check(z.gte(1), z.lte(5000))), maxBytes: z.optional(z.int().check(z.gte(1))) }),
       (p) => gw.options.logs.tail({ cursor: p.cursor, limit: p.limit ?? DEFAULT_LOG_LIMIT, maxBytes: p.maxBytes ?? DEFAULT_LOG_BYTES }),
     ),
 
-    method("models.list", z.strictObject({ agentId: z.string().optional(), view: z.string().optional() }), () => ({ models: configuredModels(gw) })),
+    method("models.list", z.strictObject({ agentId: z.optional(z.string()), view: z.optional(z.string()) }), () => ({ models: configuredModels(gw) })),
 
-    method("channels.status", z.strictObject({ probe: z.boolean().optional(), timeoutMs: z.number().int().optional(), channel: z.string().optional() }),
+    method("channels.status", z.strictObject({ probe: z.optional(z.boolean()), timeoutMs: z.optional(z.int()), channel: z.optional(z.string()) }),
       () => ({
         ts: gw.now(),
         channelOrder: [],

@@ -2,27 +2,27 @@
  * Node methods (spec §6 `node.*`, §8): the catalog, node pairing, invoke
  * routing and what nodes report back. Runtime-agnostic.
  */
-import { z } from "zod";
+import { z } from "../../zod.ts";
 import type { Gateway } from "../../gateway.ts";
 import { invokeScopeFor, isPrivateCommand } from "../../nodes/policy.ts";
 import { invalidRequest } from "../../protocol/errors.ts";
 import { method, noParams, type Caller } from "../router.ts";
 
-const text = z.string().min(1);
+const text = z.string().check(z.minLength(1));
 const nodeId = z.strictObject({ nodeId: text });
 const requestId = z.strictObject({ requestId: text });
 
 const invokeParams = z.strictObject({
   nodeId: text,
   command: text,
-  params: z.unknown().optional(),
-  timeoutMs: z.number().int().min(0).optional(),
+  params: z.optional(z.unknown()),
+  timeoutMs: z.optional(z.int().check(z.gte(0))),
   idempotencyKey: text,
-  sessionKey: text.optional(),
-  turnSourceChannel: z.string().optional(),
-  turnSourceTo: z.string().optional(),
-  turnSourceAccountId: z.string().optional(),
-  turnSourceThreadId: z.union([z.string(), z.number()]).optional(),
+  sessionKey: z.optional(text),
+  turnSourceChannel: z.optional(z.string()),
+  turnSourceTo: z.optional(z.string()),
+  turnSourceAccountId: z.optional(z.string()),
+  turnSourceThreadId: z.optional(z.union([z.string(), z.number()])),
 });
 
 /** Nodes send `payloadJSON: null`, non-string JSON and `error: null`; upstream normalizes them first. */
@@ -38,18 +38,18 @@ function normalizeResult(raw: unknown): unknown {
   return r;
 }
 
-const resultParams = z.preprocess(normalizeResult, z.strictObject({
+const resultParams = z.pipe(z.transform(normalizeResult), z.strictObject({
   id: text,
   nodeId: text,
   ok: z.boolean(),
-  payload: z.unknown().optional(),
-  payloadJSON: z.string().optional(),
-  error: z.strictObject({ code: text.optional(), message: text.optional() }).optional(),
+  payload: z.optional(z.unknown()),
+  payloadJSON: z.optional(z.string()),
+  error: z.optional(z.strictObject({ code: z.optional(text), message: z.optional(text) })),
 }));
 
-const progressParams = z.strictObject({ invokeId: text, nodeId: text, seq: z.number().int().min(0), chunk: z.string().max(16_384) });
+const progressParams = z.strictObject({ invokeId: text, nodeId: text, seq: z.int().check(z.gte(0)), chunk: z.string().check(z.maxLength(16_384)) });
 
-const eventParams = z.strictObject({ event: text, payload: z.unknown().optional(), payloadJSON: z.string().optional() });
+const eventParams = z.strictObject({ event: text, payload: z.optional(z.unknown()), payloadJSON: z.optional(z.string()) });
 
 /** Admin and pairing holders see pending node requests (upstream's canReadPendingNodePairing). */
 function seesPending(caller: Caller): boolean {

@@ -3,30 +3,30 @@
  * channel plugins, so every request is refused with the exact error upstream
  * gives when no channel can deliver it. Runtime-agnostic.
  */
-import { z } from "zod";
+import { z } from "../../zod.ts";
 import { invalidRequest } from "../../protocol/errors.ts";
 import { method } from "../router.ts";
 
 const sendParams = z.strictObject({
-  to: z.string().min(1),
-  message: z.string().optional(),
-  mediaUrl: z.string().optional(),
-  mediaUrls: z.array(z.string()).optional(),
-  buffer: z.string().optional(),
-  filename: z.string().optional(),
-  contentType: z.string().optional(),
-  asVoice: z.boolean().optional(),
-  gifPlayback: z.boolean().optional(),
-  channel: z.string().optional(),
-  accountId: z.string().optional(),
-  agentId: z.string().optional(),
-  replyToId: z.string().optional(),
-  threadId: z.string().optional(),
-  forceDocument: z.boolean().optional(),
-  silent: z.boolean().optional(),
-  parseMode: z.literal("HTML").optional(),
-  sessionKey: z.string().optional(),
-  idempotencyKey: z.string().min(1),
+  to: z.string().check(z.minLength(1)),
+  message: z.optional(z.string()),
+  mediaUrl: z.optional(z.string()),
+  mediaUrls: z.optional(z.array(z.string())),
+  buffer: z.optional(z.string()),
+  filename: z.optional(z.string()),
+  contentType: z.optional(z.string()),
+  asVoice: z.optional(z.boolean()),
+  gifPlayback: z.optional(z.boolean()),
+  channel: z.optional(z.string()),
+  accountId: z.optional(z.string()),
+  agentId: z.optional(z.string()),
+  replyToId: z.optional(z.string()),
+  threadId: z.optional(z.string()),
+  forceDocument: z.optional(z.boolean()),
+  silent: z.optional(z.boolean()),
+  parseMode: z.optional(z.literal("HTML")),
+  sessionKey: z.optional(z.string()),
+  idempotencyKey: z.string().check(z.minLength(1)),
 });
 
 export function sendMethods() {

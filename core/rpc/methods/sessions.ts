@@ -4,7 +4,7 @@
  * resetting, and deleting without `archivedOnly` need admin.
  * Runtime-agnostic.
  */
-import { z } from "zod";
+import { z } from "../../zod.ts";
 import { modelRefs, primaryModel, resolveCandidates } from "../../agent/models.ts";
 import { RunStop } from "../../agent/runs.ts";
 import type { Gateway } from "../../gateway.ts";
@@ -22,61 +22,61 @@ const PREVIEW_MAX_CHARS = 800;
 const PATCH_ENVELOPE = new Set(["key", "agentId", "expectedSessionId", "expectedLifecycleRevision", "expectedPermissionMode", "expectedMarkedUnreadAt"]);
 const DELETE_WRITE_FIELDS = new Set(["key", "agentId", "deleteTranscript", "expectedSessionId", "archivedOnly"]);
 
-const nullableString = z.string().min(1).nullable();
+const nullableString = z.nullable(z.string().check(z.minLength(1)));
 
 const listParams = z.strictObject({
-  limit: z.number().int().min(1).optional(),
-  offset: z.number().int().min(0).optional(),
-  activeMinutes: z.number().int().min(1).optional(),
-  requireLastInteraction: z.boolean().optional(),
-  sortBy: z.enum(["updatedAt", "lastInteractionAt"]).optional(),
-  includeGlobal: z.boolean().optional(),
-  includeUnknown: z.boolean().optional(),
-  configuredAgentsOnly: z.boolean().optional(),
-  includeDerivedTitles: z.boolean().optional(),
-  includeLastMessage: z.boolean().optional(),
-  label: z.string().min(1).max(512).optional(),
-  agentId: z.string().min(1).optional(),
-  search: z.string().optional(),
-  archived: z.union([z.boolean(), z.literal("all")]).optional(),
-  spawnedBy: z.string().min(1).optional(),
+  limit: z.optional(z.int().check(z.gte(1))),
+  offset: z.optional(z.int().check(z.gte(0))),
+  activeMinutes: z.optional(z.int().check(z.gte(1))),
+  requireLastInteraction: z.optional(z.boolean()),
+  sortBy: z.optional(z.enum(["updatedAt", "lastInteractionAt"])),
+  includeGlobal: z.optional(z.boolean()),
+  includeUnknown: z.optional(z.boolean()),
+  configuredAgentsOnly: z.optional(z.boolean()),
+  includeDerivedTitles: z.optional(z.boolean()),
+  includeLastMessage: z.optional(z.boolean()),
+  label: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
+  agentId: z.optional(z.string().check(z.minLength(1))),
+  search: z.optional(z.string()),
+  archived: z.optional(z.union([z.boolean(), z.literal("all")])),
+  spawnedBy: z.optional(z.string().check(z.minLength(1))),
 });
 
 const patchParams = z.strictObject({
-  key: z.string().min(1),
-  agentId: z.string().min(1).optional(),
-  expectedSessionId: z.string().min(1).optional(),
-  expectedLifecycleRevision: z.string().min(1).optional(),
-  expectedPermissionMode: z.unknown().optional(),
-  expectedMarkedUnreadAt: z.number().min(0).nullable().optional(),
-  label: z.string().min(1).max(512).nullable().optional(),
-  icon: z.string().nullable().optional(),
-  color: z.string().nullable().optional(),
-  category: z.string().min(1).max(512).nullable().optional(),
-  boardFace: z.enum(["chat", "dashboard"]).optional(),
-  statusNote: z.string().max(120).nullable().optional(),
-  archived: z.boolean().optional(),
-  pinned: z.boolean().optional(),
-  unread: z.boolean().optional(),
-  model: nullableString.optional(),
-  thinkingLevel: nullableString.optional(),
-  fastMode: z.union([z.boolean(), z.literal("auto")]).nullable().optional(),
-  verboseLevel: nullableString.optional(),
-  reasoningLevel: nullableString.optional(),
-  responseUsage: z.enum(["off", "tokens", "full", "on"]).nullable().optional(),
-  permissionMode: z.enum(["read-only", "guarded", "workspace", "full"]).nullable().optional(),
-  sendPolicy: z.enum(["allow", "deny"]).nullable().optional(),
+  key: z.string().check(z.minLength(1)),
+  agentId: z.optional(z.string().check(z.minLength(1))),
+  expectedSessionId: z.optional(z.string().check(z.minLength(1))),
+  expectedLifecycleRevision: z.optional(z.string().check(z.minLength(1))),
+  expectedPermissionMode: z.optional(z.unknown()),
+  expectedMarkedUnreadAt: z.optional(z.nullable(z.number().check(z.gte(0)))),
+  label: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(512)))),
+  icon: z.optional(z.nullable(z.string())),
+  color: z.optional(z.nullable(z.string())),
+  category: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(512)))),
+  boardFace: z.optional(z.enum(["chat", "dashboard"])),
+  statusNote: z.optional(z.nullable(z.string().check(z.maxLength(120)))),
+  archived: z.optional(z.boolean()),
+  pinned: z.optional(z.boolean()),
+  unread: z.optional(z.boolean()),
+  model: z.optional(nullableString),
+  thinkingLevel: z.optional(nullableString),
+  fastMode: z.optional(z.nullable(z.union([z.boolean(), z.literal("auto")]))),
+  verboseLevel: z.optional(nullableString),
+  reasoningLevel: z.optional(nullableString),
+  responseUsage: z.optional(z.nullable(z.enum(["off", "tokens", "full", "on"]))),
+  permissionMode: z.optional(z.nullable(z.enum(["read-only", "guarded", "workspace", "full"]))),
+  sendPolicy: z.optional(z.nullable(z.enum(["allow", "deny"]))),
 });
 
 const deleteParams = z.strictObject({
-  key: z.string().min(1),
-  agentId: z.string().min(1).optional(),
-  deleteTranscript: z.boolean().optional(),
-  expectedSessionId: z.string().min(1).optional(),
-  expectedLifecycleRevision: z.string().min(1).optional(),
-  expectedSessionUpdatedAt: z.number().min(0).optional(),
-  emitLifecycleHooks: z.boolean().optional(),
-  archivedOnly: z.boolean().optional(),
+  key: z.string().check(z.minLength(1)),
+  agentId: z.optional(z.string().check(z.minLength(1))),
+  deleteTranscript: z.optional(z.boolean()),
+  expectedSessionId: z.optional(z.string().check(z.minLength(1))),
+  expectedLifecycleRevision: z.optional(z.string().check(z.minLength(1))),
+  expectedSessionUpdatedAt: z.optional(z.number().check(z.gte(0))),
+  emitLifecycleHooks: z.optional(z.boolean()),
+  archivedOnly: z.optional(z.boolean()),
 });
 
 /** §5: write covers cosmetic and model fields; anything else, or `permissionMode:"full"`, is admin. */
@@ -131,7 +131,7 @@ export function sessionMethods(gw: Gateway) {
       };
     }),
 
-    method("sessions.preview", z.strictObject({ keys: z.array(z.string().min(1)).min(1), limit: z.number().int().min(1).optional(), maxChars: z.number().int().min(20).optional() }), (p) => {
+    method("sessions.preview", z.strictObject({ keys: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)), limit: z.optional(z.int().check(z.gte(1))), maxChars: z.optional(z.int().check(z.gte(20))) }), (p) => {
       const limit = p.limit ?? PREVIEW_DEFAULT_ITEMS;
       const maxChars = Math.min(PREVIEW_MAX_CHARS, p.maxChars ?? PREVIEW_DEFAULT_CHARS);
       const previews = p.keys.slice(0, 64).map((key) => {
@@ -166,7 +166,7 @@ export function sessionMethods(gw: Gateway) {
       return { ok: true, path: storePath, key: saved.key, entry: sessionEntry(saved) };
     }, patchScope),
 
-    method("sessions.reset", z.strictObject({ key: z.string().min(1), agentId: z.string().min(1).optional(), reason: z.enum(["new", "reset"]).optional() }), (p) => {
+    method("sessions.reset", z.strictObject({ key: z.string().check(z.minLength(1)), agentId: z.optional(z.string().check(z.minLength(1))), reason: z.optional(z.enum(["new", "reset"])) }), (p) => {
       const target = sessions.resolve(p.key, p.agentId);
       for (const run of runs.activeFor(target.key)) runs.abort(run.runId, new RunStop("rpc"));
       const saved = sessions.reset(sessions.ensure(target));

@@ -4,7 +4,7 @@
  * heartbeat; heartbeats themselves live in core/scheduler/heartbeat.ts.
  * Runtime-agnostic.
  */
-import { z } from "zod";
+import { z } from "../../zod.ts";
 import type { Gateway } from "../../gateway.ts";
 import { OPENCLAW_COMPAT_VERSION } from "../../gateway.ts";
 import { method, noParams } from "../router.ts";
@@ -19,9 +19,9 @@ export function systemMethods(gw: Gateway) {
   };
 
   return [
-    method("health", z.strictObject({ probe: z.boolean().optional() }), (p) => gw.health.get(p.probe === true)),
+    method("health", z.strictObject({ probe: z.optional(z.boolean()) }), (p) => gw.health.get(p.probe === true)),
 
-    method("status", z.strictObject({ includeChannelSummary: z.boolean().optional() }), (_p, caller) => {
+    method("status", z.strictObject({ includeChannelSummary: z.optional(z.boolean()) }), (_p, caller) => {
       const { host } = gw.options;
       const base: Record<string, unknown> = {
         runtimeVersion: OPENCLAW_COMPAT_VERSION,
@@ -49,17 +49,17 @@ export function systemMethods(gw: Gateway) {
 
     method("system-event", z.strictObject({
         text: z.string(),
-        sessionKey: z.string().optional(),
-        wake: z.boolean().optional(),
-        host: z.string().optional(),
-        ip: z.string().optional(),
-        mode: z.string().optional(),
-        version: z.string().optional(),
-        platform: z.string().optional(),
-        deviceId: z.string().optional(),
-        instanceId: z.string().optional(),
-        reason: z.string().optional(),
-        tags: z.array(z.string()).optional(),
+        sessionKey: z.optional(z.string()),
+        wake: z.optional(z.boolean()),
+        host: z.optional(z.string()),
+        ip: z.optional(z.string()),
+        mode: z.optional(z.string()),
+        version: z.optional(z.string()),
+        platform: z.optional(z.string()),
+        deviceId: z.optional(z.string()),
+        instanceId: z.optional(z.string()),
+        reason: z.optional(z.string()),
+        tags: z.optional(z.array(z.string())),
       }),
       (p) => {
         const { sessionKey: _s, wake: _w, ...entry } = p;
@@ -78,7 +78,7 @@ export function systemMethods(gw: Gateway) {
     }),
 
     // WakeParams is the one open object of these (schema: additionalProperties true).
-    method("wake", z.looseObject({ mode: z.enum(["now", "next-heartbeat"]), text: z.string().min(1), sessionKey: z.string().min(1).optional(), agentId: z.string().min(1).optional() }),
+    method("wake", z.looseObject({ mode: z.enum(["now", "next-heartbeat"]), text: z.string().check(z.minLength(1)), sessionKey: z.optional(z.string().check(z.minLength(1))), agentId: z.optional(z.string().check(z.minLength(1))) }),
       (p) => {
         const key = enqueue(p.text, p.sessionKey, p.agentId, "wake");
         if (p.mode === "now") void heartbeats.wake("wake", key);
