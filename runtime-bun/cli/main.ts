@@ -8,10 +8,7 @@ import type { Platform } from "../platform.ts";
 import { currentPaths } from "../state.ts";
 import { VERSION } from "../version.ts";
 import { COMMAND_OPTIONS, commandHelp, commandUsages, dispatchCommand } from "./commands.ts";
-import { devicesCommand } from "./devices.ts";
-import { gatewayDiscover } from "./gateway-discover.ts";
 import { EXIT, fail } from "./output.ts";
-import { pairingCommand } from "./pairing.ts";
 
 const HELP = `clawgate ${VERSION}: a drop-in OpenClaw Gateway
 
@@ -109,12 +106,12 @@ export async function main(argv: string[], platform: Platform): Promise<number> 
   if (group === "gateway") {
     switch (verb) {
       case "discover":
-        return gatewayDiscover({ json: v.json, timeoutMs: timeout });
+        return (await import("./gateway-discover.ts")).gatewayDiscover({ json: v.json, timeoutMs: timeout });
     }
   }
   if (group === "devices") {
-    return devicesCommand(verb, rest, { ...target, json: v.json, latest: v.latest, device: v.device, role: v.role, name: v.name, scope: v.scope, noScopes: v["no-scopes"] });
+    return (await import("./devices.ts")).devicesCommand(verb, rest, { ...target, json: v.json, latest: v.latest, device: v.device, role: v.role, name: v.name, scope: v.scope, noScopes: v["no-scopes"] });
   }
-  if (group === "pairing") return pairingCommand(verb, rest, { ...target, json: v.json, channel: v.channel, account: v.account, notify: v.notify });
+  if (group === "pairing") return (await import("./pairing.ts")).pairingCommand(verb, rest, { ...target, json: v.json, channel: v.channel, account: v.account, notify: v.notify });
   return fail(`unknown command: ${positionals.join(" ")}`, EXIT.usage, "Run `clawgate --help` for usage.");
 }
