@@ -52,7 +52,8 @@ export interface GatewayOptions {
   config: OpenClawConfig;
   auth: ResolvedAuth;
   host: HostInfo;
-  identity: GatewayIdentity;
+  /** Derived on first call (it costs a Web Crypto key import). */
+  identity: () => Promise<GatewayIdentity>;
   logger: Logger;
   logs: LogReader;
   publisher: Publisher;

@@ -205,7 +205,7 @@ async function runInstance(ctx: InstanceContext): Promise<InstanceEnd> {
       config,
       auth: rt.auth,
       host: hostInfo({ configPath: paths.configPath, stateDir: paths.stateDir }, platform.runtime),
-      identity: await loadOrCreateIdentity(paths.stateDir),
+      identity: loadOrCreateIdentity(paths.stateDir),
       logger,
       logs: logger,
       devices: store,

@@ -71,7 +71,7 @@ function startGateway(store: SqlStore): { gateway: Gateway; connect(): Promise<M
     config: {},
     auth: { mode: "token", token: TOKEN },
     host: host(),
-    identity: { deviceId: "gateway-device", publicKey: "gateway-key" },
+    identity: () => Promise.resolve({ deviceId: "gateway-device", publicKey: "gateway-key" }),
     logger: quiet,
     logs: { tail: () => Promise.reject(new Error("no log file")) },
     publisher: topics,

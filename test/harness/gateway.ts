@@ -75,7 +75,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
     auth,
     configService: live.service,
     host: hostInfo({ configPath: join(dir, "openclaw.json"), stateDir: dir }, bunPlatform.runtime),
-    identity: await loadOrCreateIdentity(dir),
+    identity: loadOrCreateIdentity(dir),
     logger,
     logs: logger,
     devices: store,

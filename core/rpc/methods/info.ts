@@ -42,6 +42,6 @@ export function infoMethods(gw: Gateway) {
       }),
     ),
 
-    method("gateway.identity.get", noParams, () => ({ ...gw.options.identity })),
+    method("gateway.identity.get", noParams, async () => ({ ...(await gw.options.identity()) })),
   ];
 }
