@@ -11,7 +11,7 @@ import { PROTOCOL_VERSION } from "../protocol/version.ts";
 
 const str = z.string();
 
-export const bridgeHelloSchema = z.strictObject({
+export const bridgeHelloSchema = z.lazy(() => z.strictObject({
   type: z.literal("bridge.hello"),
   /** Request id for the answer; "bridge.hello" when absent. */
   id: z.optional(str.check(z.minLength(1), z.maxLength(128))),
@@ -30,7 +30,7 @@ export const bridgeHelloSchema = z.strictObject({
   pathEnv: z.optional(str),
   auth: z.optional(z.strictObject({ token: z.optional(str), password: z.optional(str), deviceToken: z.optional(str) })),
   device: z.strictObject({ publicKey: str, signature: str, signedAt: z.int(), nonce: str }),
-});
+}));
 
 export type BridgeHello = z.output<typeof bridgeHelloSchema>;
 

@@ -26,7 +26,7 @@ const AGENT_MODEL = /^(?:openclaw[:/]|agent:)([a-z0-9][a-z0-9_-]{0,63})$/i;
 const RESERVED_SESSION_PREFIXES = ["subagent:", "cron:", "acp:"];
 
 /** Request fields upstream reads; others are ignored, as OpenAI clients send many. */
-const completionRequest = z.looseObject({
+const completionRequest = z.lazy(() => z.looseObject({
   model: z.optional(z.string()),
   stream: z.nullish(z.boolean()),
   stream_options: z.nullish(z.looseObject({ include_usage: z.optional(z.boolean()) })),
@@ -42,7 +42,7 @@ const completionRequest = z.looseObject({
   presence_penalty: z.nullish(z.number()),
   seed: z.nullish(z.number()),
   stop: z.nullish(z.union([z.string(), z.array(z.string())])),
-});
+}));
 type CompletionRequest = z.output<typeof completionRequest>;
 
 /** An error answered as `{error:{message,type}}` with an HTTP status (§10). */

@@ -20,7 +20,7 @@ const load = z.number().check(z.gte(0), z.lte(100_000));
 const bytes = z.int().check(z.gte(0));
 
 /** `node.host.stats` payload: closed, free never above total, disk values paired. */
-export const hostStatsSchema = z.strictObject({
+export const hostStatsSchema = z.lazy(() => z.strictObject({
   cpuCount: z.int().check(z.gte(1), z.lte(4096)),
   loadAverage: z.optional(z.tuple([load, load, load])),
   memoryTotalBytes: bytes,
@@ -28,7 +28,7 @@ export const hostStatsSchema = z.strictObject({
   diskTotalBytes: z.optional(bytes),
   diskAvailableBytes: z.optional(bytes),
 }).check(z.refine((s) => s.memoryFreeBytes <= s.memoryTotalBytes
-  && (s.diskTotalBytes === undefined ? s.diskAvailableBytes === undefined : s.diskAvailableBytes !== undefined && s.diskAvailableBytes <= s.diskTotalBytes)));
+  && (s.diskTotalBytes === undefined ? s.diskAvailableBytes === undefined : s.diskAvailableBytes !== undefined && s.diskAvailableBytes <= s.diskTotalBytes))));
 
 export type HostStats = z.output<typeof hostStatsSchema>;
 

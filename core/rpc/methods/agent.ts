@@ -17,7 +17,7 @@ const DEFAULT_WAIT_MS = 30_000;
 /** Upstream's agent session-reset command (§5: admin). */
 export const AGENT_RESET_COMMAND = /^\/(new|reset)(?:\s+([\s\S]*))?$/i;
 
-const agentParams = z.strictObject({
+const agentParams = z.lazy(() => z.strictObject({
   message: z.string().check(z.minLength(1)),
   agentId: z.optional(z.string().check(z.minLength(1))),
   provider: z.optional(z.string()),
@@ -45,7 +45,7 @@ const agentParams = z.strictObject({
   inputProvenance: z.optional(z.unknown()),
   label: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
   idempotencyKey: z.string().check(z.minLength(1)),
-});
+}));
 
 export function agentMethods(gw: Gateway) {
   const { sessions, runs } = gw.agents;
@@ -78,7 +78,7 @@ export function agentMethods(gw: Gateway) {
       return new TwoPhaseReply(accepted, run.done.then(finalReply));
     }, (p) => (AGENT_RESET_COMMAND.test(p.message.trim()) ? "operator.admin" : undefined)),
 
-    method("agent.wait", z.strictObject({ runId: z.string().check(z.minLength(1)), timeoutMs: z.optional(z.int().check(z.gte(0))) }), async (p) => {
+    method("agent.wait", z.lazy(() => z.strictObject({ runId: z.string().check(z.minLength(1)), timeoutMs: z.optional(z.int().check(z.gte(0))) })), async (p) => {
       const ended = await runs.wait(p.runId, p.timeoutMs ?? DEFAULT_WAIT_MS);
       if (!ended) return { runId: p.runId, status: "timeout" };
       return waitResult(ended);

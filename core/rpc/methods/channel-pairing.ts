@@ -51,7 +51,7 @@ export function channelPairingMethods(gw: Gateway) {
   };
 
   return [
-    method("channels.pairing.list", z.strictObject({ channel: z.optional(channel), accountId: z.optional(nonEmpty) }), (p) => {
+    method("channels.pairing.list", z.lazy(() => z.strictObject({ channel: z.optional(channel), accountId: z.optional(nonEmpty) })), (p) => {
       const policy = gw.senderPolicy();
       const requests = senders.list(p);
       const accounts = new Map<string, { channel: string; channelLabel: string; accountId: string; notifySupported: boolean }>();
@@ -64,7 +64,7 @@ export function channelPairingMethods(gw: Gateway) {
       };
     }),
 
-    method("channels.pairing.approve", z.strictObject({ ...target, notify: z.optional(z.boolean()), bootstrapCommandOwner: z.optional(z.boolean()) }).check(z.refine(oneTarget, oneTargetMessage)), async (p, caller) => {
+    method("channels.pairing.approve", z.lazy(() => z.strictObject({ ...target, notify: z.optional(z.boolean()), bootstrapCommandOwner: z.optional(z.boolean()) }).check(z.refine(oneTarget, oneTargetMessage))), async (p, caller) => {
       // Making the sender a command owner is admin business, as upstream (§5 dynamic scopes).
       if (p.bootstrapCommandOwner && !caller.effective.has("operator.admin")) throw missingScope("operator.admin");
       const { request } = await resolve(p, true);
@@ -77,7 +77,7 @@ export function channelPairingMethods(gw: Gateway) {
       };
     }),
 
-    method("channels.pairing.dismiss", z.strictObject(target).check(z.refine(oneTarget, oneTargetMessage)), async (p) => {
+    method("channels.pairing.dismiss", z.lazy(() => z.strictObject(target).check(z.refine(oneTarget, oneTargetMessage))), async (p) => {
       const { request } = await resolve(p, false);
       return { requestId: request.requestId, senderId: request.senderId };
     }),

@@ -21,7 +21,7 @@ const DEFAULT_HISTORY_LIMIT = 200;
 const DISALLOWED_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 const RESET_COMMAND = /^\/(new|reset)(?:\s+[\s\S]*)?$/i;
 
-const chatSendParams = z.strictObject({
+const chatSendParams = z.lazy(() => z.strictObject({
   sessionKey: z.string().check(z.minLength(1), z.maxLength(512)),
   agentId: z.optional(z.string().check(z.minLength(1))),
   sessionId: z.optional(z.string().check(z.minLength(1))),
@@ -48,9 +48,9 @@ const chatSendParams = z.strictObject({
   expectedPermissionMode: z.optional(z.unknown()),
   expectedToolOverrides: z.optional(z.unknown()),
   idempotencyKey: z.string().check(z.minLength(1)),
-});
+}));
 
-const chatHistoryParams = z.strictObject({
+const chatHistoryParams = z.lazy(() => z.strictObject({
   sessionKey: z.string().check(z.minLength(1)),
   agentId: z.optional(z.string().check(z.minLength(1))),
   cursor: z.optional(z.string()),
@@ -59,14 +59,14 @@ const chatHistoryParams = z.strictObject({
   pendingBefore: z.optional(z.int().check(z.gte(1))),
   inputRunIds: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(256))).check(z.minLength(1), z.maxLength(50))),
   maxChars: z.optional(z.int().check(z.gte(1), z.lte(500_000))),
-});
+}));
 
-const chatAbortParams = z.strictObject({
+const chatAbortParams = z.lazy(() => z.strictObject({
   sessionKey: z.string().check(z.minLength(1)),
   agentId: z.optional(z.string().check(z.minLength(1))),
   runId: z.optional(z.string().check(z.minLength(1))),
   preserveSideRuns: z.optional(z.boolean()),
-});
+}));
 
 /** Upstream's input hygiene: NFC, no NUL, no control characters but tab and line breaks. */
 export function sanitizeMessage(message: string): string {

@@ -136,7 +136,7 @@ export function configMethods(gw: Gateway) {
       };
     }),
 
-    method("config.set", z.strictObject({ raw: z.string(), baseHash: z.optional(z.string()) }), async (p) => {
+    method("config.set", z.lazy(() => z.strictObject({ raw: z.string(), baseHash: z.optional(z.string()) })), async (p) => {
       const s = service();
       const current = s.read();
       await checkBase(s, current, p.baseHash, "config base hash required; re-run config.get and retry");
@@ -148,7 +148,7 @@ export function configMethods(gw: Gateway) {
       return written(s, next);
     }),
 
-    method("config.patch", z.strictObject({ ...writeParams, replacePaths: z.optional(z.array(z.string())) }), async (p, caller) => {
+    method("config.patch", z.lazy(() => z.strictObject({ ...writeParams, replacePaths: z.optional(z.array(z.string())) })), async (p, caller) => {
       consumeBudget("config.patch", caller);
       const s = service();
       const current = s.read();
@@ -162,7 +162,7 @@ export function configMethods(gw: Gateway) {
       return { ...(await written(s, next)), changedPaths: changedPaths(current.resolved ?? {}, next.resolved ?? {}), sentinel: applyNow(s, next, "config-patch", p.note) };
     }),
 
-    method("config.apply", z.strictObject(writeParams), async (p, caller) => {
+    method("config.apply", z.lazy(() => z.strictObject(writeParams)), async (p, caller) => {
       consumeBudget("config.apply", caller);
       const s = service();
       const current = s.read();
@@ -176,7 +176,7 @@ export function configMethods(gw: Gateway) {
 
     method("config.schema", noParams, () => ({ schema: configJsonSchema(), uiHints: UI_HINTS, version: OPENCLAW_COMPAT_VERSION, generatedAt: new Date(gw.startedAt).toISOString() })),
 
-    method("config.schema.lookup", z.strictObject({ path: z.string().check(z.minLength(1)) }), (p) => {
+    method("config.schema.lookup", z.lazy(() => z.strictObject({ path: z.string().check(z.minLength(1)) })), (p) => {
       const found = lookupSchema(p.path);
       if (!found) throw invalidRequest("config schema path not found");
       return found;

@@ -17,11 +17,11 @@ const MAX_MS = 8_640_000_000_000_000;
 /** Run-log rows `cron.runs` filters and pages over (upstream retains 2,000 per job). */
 const MAX_RUN_LOG_READ = 2000;
 
-const scheduleSchema = z.discriminatedUnion("kind", [
+const scheduleSchema = z.lazy(() => z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("at"), at: z.string().check(z.minLength(1)) }),
   z.strictObject({ kind: z.literal("every"), everyMs: z.int().check(z.gte(1), z.lte(MAX_MS)), anchorMs: z.optional(z.int().check(z.gte(0), z.lte(MAX_MS))) }),
   z.strictObject({ kind: z.literal("cron"), expr: z.string().check(z.minLength(1)), tz: z.optional(z.string()), staggerMs: z.optional(z.int().check(z.gte(0), z.lte(MAX_MS))) }),
-]);
+]));
 
 const agentTurnFields = {
   model: z.optional(z.string()),
@@ -34,13 +34,13 @@ const agentTurnFields = {
   toolsAllowIsDefault: z.optional(z.boolean()),
 };
 
-const payloadSchema = z.discriminatedUnion("kind", [
+const payloadSchema = z.lazy(() => z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("systemEvent"), text: z.string().check(z.minLength(1)), toolsAllow: z.optional(z.array(z.string())), toolsAllowIsDefault: z.optional(z.boolean()) }),
   z.strictObject({ kind: z.literal("agentTurn"), message: z.string().check(z.minLength(1)), ...agentTurnFields }),
-]);
+]));
 
 /** A patch may change any payload field of the same kind; `null` clears an optional one. */
-const payloadPatchSchema = z.discriminatedUnion("kind", [
+const payloadPatchSchema = z.lazy(() => z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("systemEvent"), text: z.optional(z.string().check(z.minLength(1))), toolsAllow: z.optional(z.nullable(z.array(z.string()))), toolsAllowIsDefault: z.optional(z.boolean()) }),
   z.strictObject({
     kind: z.literal("agentTurn"),
@@ -54,12 +54,12 @@ const payloadPatchSchema = z.discriminatedUnion("kind", [
     toolsAllow: z.optional(z.nullable(z.array(z.string()))),
     toolsAllowIsDefault: z.optional(z.boolean()),
   }),
-]);
+]));
 
-const sessionTargetSchema = z.union([z.literal("main"), z.literal("isolated"), z.literal("current"), z.string().check(z.regex(/^session:.+/))]);
-const deliverySchema = z.looseObject({ mode: z.enum(["none", "announce", "webhook"]) });
+const sessionTargetSchema = z.lazy(() => z.union([z.literal("main"), z.literal("isolated"), z.literal("current"), z.string().check(z.regex(/^session:.+/))]));
+const deliverySchema = z.lazy(() => z.looseObject({ mode: z.enum(["none", "announce", "webhook"]) }));
 
-const addParams = z.strictObject({
+const addParams = z.lazy(() => z.strictObject({
   name: z.string().check(z.minLength(1)),
   displayName: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   agentId: z.optional(z.nullable(z.string().check(z.minLength(1)))),
@@ -72,9 +72,9 @@ const addParams = z.strictObject({
   wakeMode: z.enum(["now", "next-heartbeat"]),
   payload: payloadSchema,
   delivery: z.optional(deliverySchema),
-});
+}));
 
-const patchSchema = z.strictObject({
+const patchSchema = z.lazy(() => z.strictObject({
   name: z.optional(z.string().check(z.minLength(1))),
   displayName: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(200)))),
   agentId: z.optional(z.nullable(z.string().check(z.minLength(1)))),
@@ -87,13 +87,13 @@ const patchSchema = z.strictObject({
   wakeMode: z.optional(z.enum(["now", "next-heartbeat"])),
   payload: z.optional(payloadPatchSchema),
   delivery: z.optional(deliverySchema),
-});
+}));
 
 /** `{id}` or `{jobId}`, as the schema allows both. */
 const byId = <T extends z.core.$ZodShape>(extra: T) => z.union([z.strictObject({ id: z.string().check(z.minLength(1)), ...extra }), z.strictObject({ jobId: z.string().check(z.minLength(1)), ...extra })]);
 const jobIdOf = (p: { id?: string; jobId?: string }): string => (p.id ?? p.jobId)!;
 
-const listParams = z.strictObject({
+const listParams = z.lazy(() => z.strictObject({
   includeDisabled: z.optional(z.boolean()),
   limit: z.optional(z.int().check(z.gte(1), z.lte(200))),
   offset: z.optional(z.int().check(z.gte(0))),
@@ -106,9 +106,9 @@ const listParams = z.strictObject({
   agentId: z.optional(z.string().check(z.minLength(1))),
   compact: z.optional(z.boolean()),
   includeDeliveryPreviews: z.optional(z.boolean()),
-});
+}));
 
-const runsParams = z.strictObject({
+const runsParams = z.lazy(() => z.strictObject({
   agentId: z.optional(z.string().check(z.minLength(1))),
   scope: z.optional(z.enum(["job", "all"])),
   id: z.optional(z.string().check(z.minLength(1), z.regex(/^[^/\\]+$/))),
@@ -118,7 +118,7 @@ const runsParams = z.strictObject({
   offset: z.optional(z.int().check(z.gte(0))),
   status: z.optional(z.enum(["all", "ok", "error", "skipped"])),
   sortDir: z.optional(z.enum(["asc", "desc"])),
-});
+}));
 
 export function cronMethods(gw: Gateway) {
   const { cron, sessions } = gw.agents;

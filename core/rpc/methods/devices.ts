@@ -8,8 +8,8 @@ import type { Gateway } from "../../gateway.ts";
 import { method, noParams, type Caller } from "../router.ts";
 
 const nonEmpty = z.string().check(z.minLength(1));
-const requestId = z.strictObject({ requestId: nonEmpty });
-const deviceRole = z.strictObject({ deviceId: nonEmpty, role: nonEmpty });
+const requestId = z.lazy(() => z.strictObject({ requestId: nonEmpty }));
+const deviceRole = z.lazy(() => z.strictObject({ deviceId: nonEmpty, role: nonEmpty }));
 
 export function deviceMethods(gw: Gateway) {
   const reg = gw.devices;
@@ -25,13 +25,13 @@ export function deviceMethods(gw: Gateway) {
     method("device.pair.list", noParams, (_p, caller) => reg.list(manager(caller), gw.now(), (id) => gw.isDeviceConnected(id))),
     method("device.pair.approve", requestId, (p, caller) => reg.approve(p.requestId.trim(), manager(caller), gw.now())),
     method("device.pair.reject", requestId, (p, caller) => reg.reject(p.requestId.trim(), manager(caller), gw.now())),
-    method("device.pair.remove", z.strictObject({ deviceId: nonEmpty }), (p, caller) => {
+    method("device.pair.remove", z.lazy(() => z.strictObject({ deviceId: nonEmpty })), (p, caller) => {
       const result = reg.remove(p.deviceId, manager(caller));
       disconnectLater(p.deviceId);
       return result;
     }),
-    method("device.pair.rename", z.strictObject({ deviceId: nonEmpty, label: z.string().check(z.minLength(1), z.maxLength(64)) }), (p, caller) => reg.rename(p.deviceId, p.label, manager(caller))),
-    method("device.token.rotate", z.strictObject({ deviceId: nonEmpty, role: nonEmpty, scopes: z.optional(z.array(nonEmpty)) }), (p, caller) => {
+    method("device.pair.rename", z.lazy(() => z.strictObject({ deviceId: nonEmpty, label: z.string().check(z.minLength(1), z.maxLength(64)) })), (p, caller) => reg.rename(p.deviceId, p.label, manager(caller))),
+    method("device.token.rotate", z.lazy(() => z.strictObject({ deviceId: nonEmpty, role: nonEmpty, scopes: z.optional(z.array(nonEmpty)) })), (p, caller) => {
       const result = reg.rotate(p.deviceId, p.role, p.scopes, manager(caller), gw.now());
       disconnectLater(p.deviceId, p.role);
       return result;

@@ -23,13 +23,13 @@ function configuredModels(gw: Gateway): { id: string; name: string; provider: st
 
 export function infoMethods(gw: Gateway) {
   return [
-    method("logs.tail", z.strictObject({ cursor: z.optional(z.int().check(z.gte(0))), limit: z.optional(z.int().check(z.gte(1), z.lte(5000))), maxBytes: z.optional(z.int().check(z.gte(1))) }),
+    method("logs.tail", z.lazy(() => z.strictObject({ cursor: z.optional(z.int().check(z.gte(0))), limit: z.optional(z.int().check(z.gte(1), z.lte(5000))), maxBytes: z.optional(z.int().check(z.gte(1))) })),
       (p) => gw.options.logs.tail({ cursor: p.cursor, limit: p.limit ?? DEFAULT_LOG_LIMIT, maxBytes: p.maxBytes ?? DEFAULT_LOG_BYTES }),
     ),
 
-    method("models.list", z.strictObject({ agentId: z.optional(z.string()), view: z.optional(z.string()) }), () => ({ models: configuredModels(gw) })),
+    method("models.list", z.lazy(() => z.strictObject({ agentId: z.optional(z.string()), view: z.optional(z.string()) })), () => ({ models: configuredModels(gw) })),
 
-    method("channels.status", z.strictObject({ probe: z.optional(z.boolean()), timeoutMs: z.optional(z.int()), channel: z.optional(z.string()) }),
+    method("channels.status", z.lazy(() => z.strictObject({ probe: z.optional(z.boolean()), timeoutMs: z.optional(z.int()), channel: z.optional(z.string()) })),
       () => ({
         ts: gw.now(),
         channelOrder: [],

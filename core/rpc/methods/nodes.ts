@@ -9,10 +9,10 @@ import { invalidRequest } from "../../protocol/errors.ts";
 import { method, noParams, type Caller } from "../router.ts";
 
 const text = z.string().check(z.minLength(1));
-const nodeId = z.strictObject({ nodeId: text });
-const requestId = z.strictObject({ requestId: text });
+const nodeId = z.lazy(() => z.strictObject({ nodeId: text }));
+const requestId = z.lazy(() => z.strictObject({ requestId: text }));
 
-const invokeParams = z.strictObject({
+const invokeParams = z.lazy(() => z.strictObject({
   nodeId: text,
   command: text,
   params: z.optional(z.unknown()),
@@ -23,7 +23,7 @@ const invokeParams = z.strictObject({
   turnSourceTo: z.optional(z.string()),
   turnSourceAccountId: z.optional(z.string()),
   turnSourceThreadId: z.optional(z.union([z.string(), z.number()])),
-});
+}));
 
 /** Nodes send `payloadJSON: null`, non-string JSON and `error: null`; upstream normalizes them first. */
 function normalizeResult(raw: unknown): unknown {
@@ -38,18 +38,18 @@ function normalizeResult(raw: unknown): unknown {
   return r;
 }
 
-const resultParams = z.pipe(z.transform(normalizeResult), z.strictObject({
+const resultParams = z.lazy(() => z.pipe(z.transform(normalizeResult), z.strictObject({
   id: text,
   nodeId: text,
   ok: z.boolean(),
   payload: z.optional(z.unknown()),
   payloadJSON: z.optional(z.string()),
   error: z.optional(z.strictObject({ code: z.optional(text), message: z.optional(text) })),
-}));
+})));
 
-const progressParams = z.strictObject({ invokeId: text, nodeId: text, seq: z.int().check(z.gte(0)), chunk: z.string().check(z.maxLength(16_384)) });
+const progressParams = z.lazy(() => z.strictObject({ invokeId: text, nodeId: text, seq: z.int().check(z.gte(0)), chunk: z.string().check(z.maxLength(16_384)) }));
 
-const eventParams = z.strictObject({ event: text, payload: z.optional(z.unknown()), payloadJSON: z.optional(z.string()) });
+const eventParams = z.lazy(() => z.strictObject({ event: text, payload: z.optional(z.unknown()), payloadJSON: z.optional(z.string()) }));
 
 /** Admin and pairing holders see pending node requests (upstream's canReadPendingNodePairing). */
 function seesPending(caller: Caller): boolean {
@@ -73,7 +73,7 @@ export function nodeMethods(gw: Gateway) {
       return { ts: gw.now(), ...row };
     }),
 
-    method("node.rename", z.strictObject({ nodeId: text, displayName: text }), (p) => hub.pairing.rename(p.nodeId.trim(), p.displayName)),
+    method("node.rename", z.lazy(() => z.strictObject({ nodeId: text, displayName: text })), (p) => hub.pairing.rename(p.nodeId.trim(), p.displayName)),
 
     method("node.pair.list", noParams, (_p, caller) => {
       const list = hub.pairing.list();

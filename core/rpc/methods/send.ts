@@ -7,7 +7,7 @@ import { z } from "../../zod.ts";
 import { invalidRequest } from "../../protocol/errors.ts";
 import { method } from "../router.ts";
 
-const sendParams = z.strictObject({
+const sendParams = z.lazy(() => z.strictObject({
   to: z.string().check(z.minLength(1)),
   message: z.optional(z.string()),
   mediaUrl: z.optional(z.string()),
@@ -27,7 +27,7 @@ const sendParams = z.strictObject({
   parseMode: z.optional(z.literal("HTML")),
   sessionKey: z.optional(z.string()),
   idempotencyKey: z.string().check(z.minLength(1)),
-});
+}));
 
 export function sendMethods() {
   return [

@@ -24,7 +24,7 @@ const DELETE_WRITE_FIELDS = new Set(["key", "agentId", "deleteTranscript", "expe
 
 const nullableString = z.nullable(z.string().check(z.minLength(1)));
 
-const listParams = z.strictObject({
+const listParams = z.lazy(() => z.strictObject({
   limit: z.optional(z.int().check(z.gte(1))),
   offset: z.optional(z.int().check(z.gte(0))),
   activeMinutes: z.optional(z.int().check(z.gte(1))),
@@ -40,9 +40,9 @@ const listParams = z.strictObject({
   search: z.optional(z.string()),
   archived: z.optional(z.union([z.boolean(), z.literal("all")])),
   spawnedBy: z.optional(z.string().check(z.minLength(1))),
-});
+}));
 
-const patchParams = z.strictObject({
+const patchParams = z.lazy(() => z.strictObject({
   key: z.string().check(z.minLength(1)),
   agentId: z.optional(z.string().check(z.minLength(1))),
   expectedSessionId: z.optional(z.string().check(z.minLength(1))),
@@ -66,9 +66,9 @@ const patchParams = z.strictObject({
   responseUsage: z.optional(z.nullable(z.enum(["off", "tokens", "full", "on"]))),
   permissionMode: z.optional(z.nullable(z.enum(["read-only", "guarded", "workspace", "full"]))),
   sendPolicy: z.optional(z.nullable(z.enum(["allow", "deny"]))),
-});
+}));
 
-const deleteParams = z.strictObject({
+const deleteParams = z.lazy(() => z.strictObject({
   key: z.string().check(z.minLength(1)),
   agentId: z.optional(z.string().check(z.minLength(1))),
   deleteTranscript: z.optional(z.boolean()),
@@ -77,7 +77,7 @@ const deleteParams = z.strictObject({
   expectedSessionUpdatedAt: z.optional(z.number().check(z.gte(0))),
   emitLifecycleHooks: z.optional(z.boolean()),
   archivedOnly: z.optional(z.boolean()),
-});
+}));
 
 /** §5: write covers cosmetic and model fields; anything else, or `permissionMode:"full"`, is admin. */
 export function patchScope(params: Record<string, unknown>): Scope | undefined {
@@ -131,7 +131,7 @@ export function sessionMethods(gw: Gateway) {
       };
     }),
 
-    method("sessions.preview", z.strictObject({ keys: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)), limit: z.optional(z.int().check(z.gte(1))), maxChars: z.optional(z.int().check(z.gte(20))) }), (p) => {
+    method("sessions.preview", z.lazy(() => z.strictObject({ keys: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)), limit: z.optional(z.int().check(z.gte(1))), maxChars: z.optional(z.int().check(z.gte(20))) })), (p) => {
       const limit = p.limit ?? PREVIEW_DEFAULT_ITEMS;
       const maxChars = Math.min(PREVIEW_MAX_CHARS, p.maxChars ?? PREVIEW_DEFAULT_CHARS);
       const previews = p.keys.slice(0, 64).map((key) => {
@@ -166,7 +166,7 @@ export function sessionMethods(gw: Gateway) {
       return { ok: true, path: storePath, key: saved.key, entry: sessionEntry(saved) };
     }, patchScope),
 
-    method("sessions.reset", z.strictObject({ key: z.string().check(z.minLength(1)), agentId: z.optional(z.string().check(z.minLength(1))), reason: z.optional(z.enum(["new", "reset"])) }), (p) => {
+    method("sessions.reset", z.lazy(() => z.strictObject({ key: z.string().check(z.minLength(1)), agentId: z.optional(z.string().check(z.minLength(1))), reason: z.optional(z.enum(["new", "reset"])) })), (p) => {
       const target = sessions.resolve(p.key, p.agentId);
       for (const run of runs.activeFor(target.key)) runs.abort(run.runId, new RunStop("rpc"));
       const saved = sessions.reset(sessions.ensure(target));

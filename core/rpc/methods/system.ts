@@ -19,9 +19,9 @@ export function systemMethods(gw: Gateway) {
   };
 
   return [
-    method("health", z.strictObject({ probe: z.optional(z.boolean()) }), (p) => gw.health.get(p.probe === true)),
+    method("health", z.lazy(() => z.strictObject({ probe: z.optional(z.boolean()) })), (p) => gw.health.get(p.probe === true)),
 
-    method("status", z.strictObject({ includeChannelSummary: z.optional(z.boolean()) }), (_p, caller) => {
+    method("status", z.lazy(() => z.strictObject({ includeChannelSummary: z.optional(z.boolean()) })), (_p, caller) => {
       const { host } = gw.options;
       const base: Record<string, unknown> = {
         runtimeVersion: OPENCLAW_COMPAT_VERSION,
@@ -47,7 +47,7 @@ export function systemMethods(gw: Gateway) {
 
     method("system-presence", noParams, () => gw.presence.list(gw.now())),
 
-    method("system-event", z.strictObject({
+    method("system-event", z.lazy(() => z.strictObject({
         text: z.string(),
         sessionKey: z.optional(z.string()),
         wake: z.optional(z.boolean()),
@@ -60,7 +60,7 @@ export function systemMethods(gw: Gateway) {
         instanceId: z.optional(z.string()),
         reason: z.optional(z.string()),
         tags: z.optional(z.array(z.string())),
-      }),
+      })),
       (p) => {
         const { sessionKey: _s, wake: _w, ...entry } = p;
         gw.broadcastPresence(gw.presence.announce({ ...entry, ts: gw.now() }));
@@ -72,13 +72,13 @@ export function systemMethods(gw: Gateway) {
 
     method("last-heartbeat", noParams, () => heartbeats.last),
 
-    method("set-heartbeats", z.strictObject({ enabled: z.boolean() }), (p) => {
+    method("set-heartbeats", z.lazy(() => z.strictObject({ enabled: z.boolean() })), (p) => {
       heartbeats.enabled = p.enabled;
       return { ok: true, enabled: p.enabled };
     }),
 
     // WakeParams is the one open object of these (schema: additionalProperties true).
-    method("wake", z.looseObject({ mode: z.enum(["now", "next-heartbeat"]), text: z.string().check(z.minLength(1)), sessionKey: z.optional(z.string().check(z.minLength(1))), agentId: z.optional(z.string().check(z.minLength(1))) }),
+    method("wake", z.lazy(() => z.looseObject({ mode: z.enum(["now", "next-heartbeat"]), text: z.string().check(z.minLength(1)), sessionKey: z.optional(z.string().check(z.minLength(1))), agentId: z.optional(z.string().check(z.minLength(1))) })),
       (p) => {
         const key = enqueue(p.text, p.sessionKey, p.agentId, "wake");
         if (p.mode === "now") void heartbeats.wake("wake", key);
