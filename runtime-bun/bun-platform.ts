@@ -2,6 +2,7 @@
  * The Bun runtime for the CLI. Each part is imported when first used, so CLI
  * verbs that never listen do not load the transports or bun:sqlite.
  */
+import { normalJitPolicy } from "./jit-policy.ts";
 import type { Platform } from "./platform.ts";
 
 export const bunPlatform: Platform = {
@@ -9,4 +10,5 @@ export const bunPlatform: Platform = {
   serve: async (options) => (await import("./server.ts")).serveGateway(options),
   openStore: async (path) => new (await import("./sqlite-store.ts")).SqliteStore(path),
   serveBridge: async (running) => (await import("./bridge.ts")).serveBridge(running),
+  startupDone: normalJitPolicy,
 };

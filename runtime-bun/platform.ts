@@ -41,4 +41,6 @@ export interface Platform {
   openStore(path: string): Promise<SqlStore>;
   /** The TCP node bridge where the gateway listens, on its port + 1; rejects when that port is taken. */
   serveBridge(running: RunningGateway): Promise<RunningBridge>;
+  /** `gateway run` is listening and start-up is over (Bun: back to the normal JIT policy, runtime-bun/jit-policy.ts). */
+  startupDone?(): void;
 }

@@ -258,6 +258,7 @@ async function runInstance(ctx: InstanceContext): Promise<InstanceEnd> {
   // Test harnesses read this line to learn the port when started with --port 0; it comes once
   // the bridge, config watch and signal handlers are in place, so what follows it is never missed.
   process.stdout.write(`clawgate listening on port ${gatewayRunning.port}\n`);
+  platform.startupDone?.();
 
   const end = await ended;
   clearTimeout(restartTimer);
