@@ -1,6 +1,7 @@
 /**
  * The single static binary (issue 4): `bun build --compile` for linux-x64,
- * built once here, then driven end to end: it starts, answers /health, the
+ * built once here as `npm run build` does (a recorded start-up, then the
+ * build laid out by it), then driven end to end: it starts, answers /health, the
  * reference client connects, and the CLI verbs work from the binary itself
  * (config, call, status, start/stop of a background gateway).
  */
@@ -8,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildBinary } from "../../runtime-bun/build.ts";
+import { buildRelease } from "../../runtime-bun/build.ts";
 import { childEnv } from "../harness/process.ts";
 import { connectClient } from "../harness/reference-client.ts";
 
@@ -23,7 +24,7 @@ let home: string;
 beforeAll(async () => {
   if (!canRun) return;
   dir = mkdtempSync(join(tmpdir(), "clawgate-bin-"));
-  bin = await buildBinary("x64", dir);
+  [bin] = await buildRelease(["x64"], dir);
   home = join(dir, "home");
   mkdirSync(join(home, ".openclaw"), { recursive: true, mode: 0o700 });
   writeFileSync(join(home, ".openclaw", "openclaw.json"), JSON.stringify({ gateway: { mode: "local", auth: { mode: "token", token: TOKEN } }, plugins: { entries: {} } }), { mode: 0o600 });
