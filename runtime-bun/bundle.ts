@@ -3,7 +3,7 @@
  * bytecode beside it (dist/clawgate.js and .jsc), which Bun loads without
  * transpiling or parsing. Running runtime-bun/bin/clawgate.ts directly loads
  * some 230 modules one by one, zod's 64 message locales among them (a bundle
- * keeps only what is used): 6.5 MB more idle RSS and a slower start (bench
+ * keeps only what is used): 5.7 MB more idle RSS and twice the start time (bench
  * process-budget, side by side). CommonJS because Bun embeds bytecode for ESM
  * only in compiled binaries.
  *
