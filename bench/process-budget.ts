@@ -9,12 +9,14 @@
  *   (first run: config, identity and database are created);
  * - idle RSS: VmRSS from /proc/<pid>/status IDLE_MS after that first 200,
  *   nothing connected, each run starting with Bun's executable dropped from
- *   the page cache (lib/memory.ts says why).
+ *   the page cache (lib/memory.ts says why). The measured processes run a
+ *   private copy of the executable: pages this bench process has mapped
+ *   could not be dropped.
  * Side by side in the same interleaved runs: a bare Bun.serve process
  * (lib/floor-server.ts) as the floor. Medians; every run is printed.
  * Budgets: cold start < 150 ms, idle RSS < 40 MB.
  */
-import { mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { bundleCli } from "../runtime-bun/bundle.ts";
 import { CLI, BENCH_TOKEN, drainTail, tempStateEnv } from "./lib/gateway-process.ts";
@@ -27,7 +29,6 @@ const RSS_RUNS = 5;
 const IDLE_MS = 1000;
 const START_TIMEOUT_MS = 10_000;
 const FLOOR = `${import.meta.dir}/lib/floor-server.ts`;
-const BUN = realpathSync(process.execPath);
 
 /** A port nothing listens on right now. */
 function freePort(): number {
@@ -39,7 +40,7 @@ function freePort(): number {
 
 /** Spawns `argv`, polls /health until 200; returns the time taken and, IDLE_MS later, the RSS. */
 async function startAndMeasure(argv: string[], env: Record<string, string>, port: number, measureRss: boolean): Promise<{ startMs: number; rss: number }> {
-  if (measureRss) await dropFromPageCache(BUN);
+  if (measureRss) await dropFromPageCache(argv[0]!);
   const t0 = performance.now();
   const proc = Bun.spawn(argv, { env, stdin: "ignore", stdout: "ignore", stderr: "pipe" });
   const stderr = drainTail(proc.stderr);
@@ -69,9 +70,12 @@ async function startAndMeasure(argv: string[], env: Record<string, string>, port
 
 const kept = tempStateEnv();
 const bundle = await bundleCli(mkdtempSync(join(kept.dir, "bundle-")));
+const bun = join(kept.dir, "bun");
+copyFileSync(process.execPath, bun);
+chmodSync(bun, 0o755);
 const forms = {
-  bundle: (port: number) => [process.execPath, bundle, "gateway", "run", "--port", String(port), "--token", BENCH_TOKEN],
-  entry: (port: number) => [process.execPath, CLI, "gateway", "run", "--port", String(port), "--token", BENCH_TOKEN],
+  bundle: (port: number) => [bun, bundle, "gateway", "run", "--port", String(port), "--token", BENCH_TOKEN],
+  entry: (port: number) => [bun, CLI, "gateway", "run", "--port", String(port), "--token", BENCH_TOKEN],
 };
 const runs = { bundle: { start: [] as number[], rss: [] as number[] }, entry: { start: [] as number[], rss: [] as number[] } };
 const first: number[] = [];
@@ -87,7 +91,7 @@ try {
       runs[form].start.push((await startAndMeasure(forms[form](port), kept.env, port, false)).startMs);
     }
     port = freePort();
-    floor.start.push((await startAndMeasure([process.execPath, FLOOR], floorEnv(port), port, false)).startMs);
+    floor.start.push((await startAndMeasure([bun, FLOOR], floorEnv(port), port, false)).startMs);
     if (i < FIRST_RUNS) {
       // Same HOME, empty state dir: config, identity and database are created.
       const fresh = mkdtempSync(join(kept.dir, "first-"));
@@ -101,7 +105,7 @@ try {
       runs[form].rss.push((await startAndMeasure(forms[form](port), kept.env, port, true)).rss);
     }
     port = freePort();
-    floor.rss.push((await startAndMeasure([process.execPath, FLOOR], floorEnv(port), port, true)).rss);
+    floor.rss.push((await startAndMeasure([bun, FLOOR], floorEnv(port), port, true)).rss);
   }
 } finally {
   rmSync(kept.dir, { recursive: true, force: true });
