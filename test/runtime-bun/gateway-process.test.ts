@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { connectClient, waitFor } from "../harness/reference-client.ts";
 import { freshHome, runCli, spawnGateway, type ChildGateway } from "../harness/process.ts";
 
+const FAULTY_CLI = join(import.meta.dir, "../harness/faulty-cli.ts");
+
 const cleanup: (() => void)[] = [];
 afterEach(() => {
   for (const fn of cleanup.splice(0)) fn();
@@ -51,6 +53,26 @@ describe("shutdown (§7, §12)", () => {
     await waitFor(() => closes.length > 0);
     expect(events.find((e) => e.event === "shutdown")?.payload).toEqual({ reason: "gateway stopping" });
     expect(closes[0]).toEqual({ code: 1012, reason: "service restart" });
+  });
+});
+
+describe("faults inside the process (issue 2: contained, never fatal)", () => {
+  test("an unhandled rejection and an uncaught exception are logged as contained; the gateway keeps serving", async () => {
+    const home = freshHome();
+    const child = await spawnGateway(home, ["--port", "0"], {}, [process.execPath, FAULTY_CLI]);
+    track(home, child);
+    await waitFor(() => child.stdout().includes("faults injected"));
+    expect(child.proc.exitCode).toBeNull();
+    expect((await fetch(`http://127.0.0.1:${child.port}/health`)).status).toBe(200);
+    const token = JSON.parse(await Bun.file(join(home, ".openclaw", "openclaw.json")).text()).gateway.auth.token;
+    const { client } = await connectClient({ url: child.url, token });
+    expect(await client.request("health", {})).toMatchObject({ ok: true });
+    client.stop();
+    const records = (await Bun.file(join(home, ".openclaw", "logs", "gateway.log")).text()).trim().split("\n").map((l) => JSON.parse(l));
+    expect(records).toContainEqual(expect.objectContaining({ level: "error", message: "unhandled rejection (contained)", reason: "Error: injected rejection" }));
+    expect(records.find((r) => r.message === "uncaught exception (contained)")?.error).toContain("injected exception");
+    child.proc.kill("SIGTERM");
+    expect(await child.proc.exited).toBe(0);
   });
 });
 
