@@ -15,46 +15,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildRelease } from "../runtime-bun/build.ts";
-import { BENCH_TOKEN, drainTail, tempStateEnv } from "./lib/gateway-process.ts";
-import { dropFromPageCache, memory } from "./lib/memory.ts";
+import { BENCH_TOKEN, tempStateEnv } from "./lib/gateway-process.ts";
 import { median, report, table } from "./lib/report.ts";
+import { freePort, probeStart } from "./lib/start-probe.ts";
 
 const RUNS = 9;
 const IDLE_MS = 2000;
-const START_TIMEOUT_MS = 10_000;
-
-function freePort(): number {
-  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = probe.port;
-  probe.stop(true);
-  return port;
-}
-
-/** Spawns `argv`, polls /health until 200; with `measureRss`, drops the binary from the page cache first and reads its memory IDLE_MS after the 200. */
-async function startAndMeasure(argv: string[], env: Record<string, string>, port: number, measureRss: boolean): Promise<{ startMs: number; mem?: ReturnType<typeof memory> }> {
-  if (measureRss) await dropFromPageCache(argv[0]!);
-  const t0 = performance.now();
-  const proc = Bun.spawn(argv, { env, stdin: "ignore", stdout: "ignore", stderr: "pipe" });
-  const stderr = drainTail(proc.stderr);
-  try {
-    let startMs = NaN;
-    while (performance.now() - t0 < START_TIMEOUT_MS) {
-      if (proc.exitCode !== null) throw new Error(`${argv.join(" ")} exited with ${proc.exitCode}:\n${stderr()}`);
-      if (await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.status === 200, () => false)) {
-        startMs = performance.now() - t0;
-        break;
-      }
-      await Bun.sleep(1);
-    }
-    if (Number.isNaN(startMs)) throw new Error(`no /health 200 within ${START_TIMEOUT_MS} ms:\n${stderr()}`);
-    if (!measureRss) return { startMs };
-    await Bun.sleep(IDLE_MS);
-    return { startMs, mem: memory(proc.pid) };
-  } finally {
-    proc.kill("SIGTERM");
-    await proc.exited;
-  }
-}
 
 /** Compiles lib/floor-server.ts with the same flags as the gateway binary. */
 async function buildFloor(outdir: string): Promise<string> {
@@ -77,13 +43,13 @@ try {
   const floorEnv = (port: number) => ({ ...(process.env as Record<string, string>), BENCH_PORT: String(port) });
   let port = freePort();
   // First run creates config, identity and database; the measured runs are restarts.
-  await startAndMeasure(gateway(port), env, port, false);
+  await probeStart(gateway(port), env, port);
   for (const measureRss of [false, true]) {
     for (let i = 0; i < RUNS; i++) {
       port = freePort();
-      const g = await startAndMeasure(gateway(port), env, port, measureRss);
+      const g = await probeStart(gateway(port), env, port, measureRss ? { idleMs: IDLE_MS } : {});
       port = freePort();
-      const f = await startAndMeasure([floorBin], floorEnv(port), port, measureRss);
+      const f = await probeStart([floorBin], floorEnv(port), port, measureRss ? { idleMs: IDLE_MS } : {});
       if (!g.mem || !f.mem) {
         gw.start.push(g.startMs);
         floor.start.push(f.startMs);

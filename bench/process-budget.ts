@@ -19,53 +19,20 @@
 import { chmodSync, copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { bundleCli } from "../runtime-bun/bundle.ts";
-import { CLI, BENCH_TOKEN, drainTail, tempStateEnv } from "./lib/gateway-process.ts";
-import { dropFromPageCache, memory } from "./lib/memory.ts";
+import { CLI, BENCH_TOKEN, tempStateEnv } from "./lib/gateway-process.ts";
 import { median, report, table } from "./lib/report.ts";
+import { freePort, probeStart } from "./lib/start-probe.ts";
 
 const START_RUNS = 11;
 const FIRST_RUNS = 5;
 const RSS_RUNS = 5;
 const IDLE_MS = 1000;
-const START_TIMEOUT_MS = 10_000;
 const FLOOR = `${import.meta.dir}/lib/floor-server.ts`;
 
-/** A port nothing listens on right now. */
-function freePort(): number {
-  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = probe.port;
-  probe.stop(true);
-  return port;
-}
-
-/** Spawns `argv`, polls /health until 200; returns the time taken and, IDLE_MS later, the RSS. */
+/** One start of `argv`; with `measureRss`, its VmRSS IDLE_MS after the first /health 200. */
 async function startAndMeasure(argv: string[], env: Record<string, string>, port: number, measureRss: boolean): Promise<{ startMs: number; rss: number }> {
-  if (measureRss) await dropFromPageCache(argv[0]!);
-  const t0 = performance.now();
-  const proc = Bun.spawn(argv, { env, stdin: "ignore", stdout: "ignore", stderr: "pipe" });
-  const stderr = drainTail(proc.stderr);
-  try {
-    let startMs = NaN;
-    while (performance.now() - t0 < START_TIMEOUT_MS) {
-      if (proc.exitCode !== null) throw new Error(`${argv.join(" ")} exited with ${proc.exitCode}:\n${stderr()}`);
-      const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.status === 200, () => false);
-      if (ok) {
-        startMs = performance.now() - t0;
-        break;
-      }
-      await Bun.sleep(1);
-    }
-    if (Number.isNaN(startMs)) throw new Error(`no /health 200 within ${START_TIMEOUT_MS} ms:\n${stderr()}`);
-    let rss = NaN;
-    if (measureRss) {
-      await Bun.sleep(IDLE_MS);
-      rss = memory(proc.pid).rss;
-    }
-    return { startMs, rss };
-  } finally {
-    proc.kill("SIGTERM");
-    await proc.exited;
-  }
+  const run = await probeStart(argv, env, port, measureRss ? { idleMs: IDLE_MS } : {});
+  return { startMs: run.startMs, rss: run.mem?.rss ?? NaN };
 }
 
 const kept = tempStateEnv();

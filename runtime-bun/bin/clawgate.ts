@@ -3,10 +3,6 @@
 import { startupJitPolicy } from "../jit-policy.ts";
 
 // Before anything else is evaluated: the CLI's modules load under the start-up JIT policy.
-// No top-level await, so the same entry bundles to CommonJS with bytecode (runtime-bun/bundle.ts).
 startupJitPolicy();
-Promise.all([import("../bun-platform.ts"), import("../cli/main.ts")])
-  .then(([{ bunPlatform }, { main }]) => main(process.argv.slice(2), bunPlatform))
-  .then((code) => {
-    process.exitCode = code;
-  });
+const [{ bunPlatform }, { main }] = await Promise.all([import("../bun-platform.ts"), import("../cli/main.ts")]);
+process.exitCode = await main(process.argv.slice(2), bunPlatform);
