@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildBinary } from "../../runtime-bun/build.ts";
+import { buildRelease } from "../../runtime-bun/build.ts";
 import { childEnv } from "../harness/process.ts";
 import { connectClient } from "../harness/reference-client.ts";
 
@@ -23,7 +23,7 @@ let bin: string;
 beforeAll(async () => {
   if (!canRun) return;
   dir = mkdtempSync(join(tmpdir(), "clawgate-arm64-"));
-  bin = await buildBinary("arm64", dir);
+  [bin] = await buildRelease(["arm64"], dir);
 }, 120_000);
 afterAll(() => {
   if (canRun) rmSync(dir, { recursive: true, force: true });
