@@ -145,7 +145,7 @@ export class Gateway implements ClientHost {
     this.timers.push(setInterval(() => this.broadcast("tick", { ts: this.now() }), this.tickIntervalMs));
     this.timers.push(setInterval(() => this.health.refresh(), 60_000));
     this.timers.push(setInterval(() => {
-      this.health.beat(1_000);
+      this.health.eventLoop.beat(1_000);
       this.sweepSlowConsumers();
     }, 1_000));
   }

@@ -74,7 +74,11 @@ export interface HostInfo {
   deviceFamily: string;
   runtime: string;
   pid: number;
-  memory(): { rss: number; heapUsed: number; heapTotal: number };
+  memory(): { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number };
+  /** CPU time the process has used (user + system), in microseconds. */
+  cpuMicros(): number;
   configPath: string;
   stateDir: string;
+  /** The state database: sessions and transcripts live there (health and status show it to admins). */
+  databasePath: string;
 }

@@ -3,6 +3,7 @@
  */
 import { hostname, networkInterfaces, release } from "node:os";
 import type { HostInfo } from "../core/runtime.ts";
+import { databasePath } from "./database-file.ts";
 
 function firstExternalIPv4(): string | undefined {
   for (const addrs of Object.values(networkInterfaces())) {
@@ -24,8 +25,13 @@ export function hostInfo(paths: { configPath: string; stateDir: string }, runtim
     pid: process.pid,
     memory: () => {
       const m = process.memoryUsage();
-      return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal };
+      return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers };
+    },
+    cpuMicros: () => {
+      const c = process.cpuUsage();
+      return c.user + c.system;
     },
     ...paths,
+    databasePath: databasePath(paths.stateDir),
   };
 }

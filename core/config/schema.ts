@@ -75,6 +75,9 @@ const heartbeatSchema = z.looseObject({
   every: z.optional(z.string()),
   prompt: z.optional(z.string()),
   model: z.optional(z.string()),
+  /** Where upstream delivers alerts; clawgate reports it in health (no channels deliver yet). */
+  target: z.optional(z.string()),
+  ackMaxChars: z.optional(z.int().check(z.gte(0))),
 });
 
 export const configSchema = z.looseObject({

@@ -5,14 +5,14 @@
  */
 import type { Client } from "../client.ts";
 import { OPENCLAW_COMPAT_VERSION, type Gateway } from "../gateway.ts";
-import { defaultAgent } from "../health.ts";
+import { defaultAgentId } from "../sessions/keys.ts";
 import { ATTACHMENT_LIMITS, MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES } from "../protocol/limits.ts";
 import { PROTOCOL_VERSION } from "../protocol/version.ts";
 import type { Admission } from "./connect.ts";
 
 export function buildHello(gw: Gateway, client: Client, admission: Admission): Record<string, unknown> {
   const isAdmin = client.caller!.effective.has("operator.admin");
-  const agentId = defaultAgent(gw);
+  const agentId = defaultAgentId(gw.config);
   const auth: Record<string, unknown> = { method: admission.method, role: admission.role, scopes: admission.scopes };
   const issued = admission.device?.issued;
   if (issued) {

@@ -40,6 +40,19 @@ export interface HeartbeatHost {
   broadcast(event: "heartbeat", payload: HeartbeatEvent): void;
 }
 
+/** Upstream's default `ackMaxChars`, reported as configured; clawgate itself acks only an exact NO_REPLY or HEARTBEAT_OK. */
+const DEFAULT_ACK_MAX_CHARS = 300;
+
+/** One agent's heartbeat settings as `health` reports them (upstream's shape). */
+export interface HeartbeatSummary {
+  enabled: boolean;
+  every: string;
+  everyMs: number;
+  prompt: string;
+  target: string;
+  ackMaxChars: number;
+}
+
 export class Heartbeats {
   enabled = true;
   last: HeartbeatEvent | null = null;
@@ -53,6 +66,21 @@ export class Heartbeats {
   everyMs(): number {
     const every = this.host.config().agents?.defaults?.heartbeat?.every ?? DEFAULT_HEARTBEAT_EVERY;
     return parseDuration(every) ?? parseDuration(DEFAULT_HEARTBEAT_EVERY)!;
+  }
+
+  /** Settings per agent (upstream's `health` shape): clawgate beats only the default agent's main session, so others show disabled. */
+  summary(agentId: string): HeartbeatSummary {
+    const config = this.host.config();
+    const settings = config.agents?.defaults?.heartbeat;
+    const everyMs = this.everyMs();
+    return {
+      enabled: this.enabled && everyMs > 0 && agentId === defaultAgentId(config),
+      every: settings?.every ?? DEFAULT_HEARTBEAT_EVERY,
+      everyMs,
+      prompt: settings?.prompt ?? DEFAULT_HEARTBEAT_PROMPT,
+      target: settings?.target ?? "owner",
+      ackMaxChars: settings?.ackMaxChars ?? DEFAULT_ACK_MAX_CHARS,
+    };
   }
 
   start(): void {

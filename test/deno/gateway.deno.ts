@@ -60,7 +60,7 @@ class MemoryConnection implements Connection {
 }
 
 function host(): HostInfo {
-  return { hostname: "deno-host", platform: "deno", deviceFamily: "Linux", runtime: `deno ${Deno.version.deno}`, pid: 1, memory: () => ({ rss: 0, heapUsed: 0, heapTotal: 0 }), configPath: "/nonexistent/openclaw.json", stateDir: "/nonexistent" };
+  return { hostname: "deno-host", platform: "deno", deviceFamily: "Linux", runtime: `deno ${Deno.version.deno}`, pid: 1, memory: () => ({ rss: 0, heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0 }), cpuMicros: () => 0, configPath: "/nonexistent/openclaw.json", stateDir: "/nonexistent", databasePath: "/nonexistent/state.db" };
 }
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };

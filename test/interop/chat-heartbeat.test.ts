@@ -64,7 +64,7 @@ describe("wake and system events", () => {
     await sock.request("wake", { mode: "now", text: "held back" });
     await sock.until(() => heartbeats(sock).length === 1);
     expect(heartbeats(sock)[0]).toMatchObject({ status: "skipped", reason: "disabled" });
-    expect((await sock.request("status", {})).payload.heartbeat.enabled).toBe(false);
+    expect((await sock.request("status", {})).payload.heartbeat.agents).toEqual([{ agentId: "main", enabled: false, every: "30m", everyMs: 1_800_000, waitingForRoute: false }]);
     expect((await sock.request("status", {})).payload.queuedSystemEvents).toEqual(["held back"]);
     await sock.request("set-heartbeats", { enabled: true });
     await sock.request("wake", { mode: "now", text: "and now" });

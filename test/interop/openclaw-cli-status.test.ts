@@ -1,10 +1,12 @@
 /**
  * The real `openclaw@2026.9.6` CLI's `gateway status --json` and
  * `gateway probe --json` against clawgate (spec §12): both must report it
- * reachable. Skips, saying so, when the CLI cache is absent.
+ * reachable; and the everyday `openclaw status` and `openclaw health`, which
+ * render the gateway's `status` and `health` payloads field by field.
+ * Skips, saying so, when the CLI cache is absent.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestGateway, TEST_TOKEN, type TestGateway } from "../harness/gateway.ts";
@@ -47,4 +49,31 @@ describe.skipIf(!available)("real openclaw gateway status/probe against clawgate
     expect(report.primaryTargetId).toBe("explicit");
     expect(report.targets.find((t: any) => t.id === "explicit")).toMatchObject({ url: gw.url, connect: { ok: true }, server: { version: "2026.9.6" } });
   }, 60_000);
+
+  describe("with a CLI config that points at clawgate", () => {
+    let local: string;
+    beforeAll(() => {
+      local = mkdtempSync(join(tmpdir(), "openclaw-local-"));
+      mkdirSync(join(local, ".openclaw"));
+      writeFileSync(join(local, ".openclaw", "openclaw.json"), JSON.stringify({ gateway: { mode: "local", port: gw.port, auth: { mode: "token", token: TEST_TOKEN } } }));
+    });
+    afterAll(() => rmSync(local, { recursive: true, force: true }));
+
+    test("openclaw status -> exit 0; the overview shows the gateway reachable and clawgate's heartbeat", async () => {
+      const res = await openclaw(["status"], local);
+      expect(res.code).toBe(0);
+      expect(res.stdout).toContain(`ws://127.0.0.1:${gw.port} (local loopback) · reachable`);
+      expect(res.stdout).toMatch(/Heartbeat\s+│ 30m \(main; waiting for delivery route/);
+      expect(res.stdout).toMatch(/Tasks\s+│ none/);
+    }, 90_000);
+
+    test("openclaw health -> exit 0 with the event loop, agents, heartbeat and session store lines", async () => {
+      const res = await openclaw(["health"], local);
+      expect(res.code).toBe(0);
+      expect(res.stdout).toMatch(/^Gateway event loop: ok max=\d+ms p99=\d+ms util=[\d.]+ cpu=[\d.]+$/m);
+      expect(res.stdout).toContain("Agents: main (default)");
+      expect(res.stdout).toContain("Heartbeat interval: 30m (main)");
+      expect(res.stdout).toContain(`Session store (main): ${join(gw.dir, "state", "clawgate.sqlite")} (0 entries)`);
+    }, 90_000);
+  });
 });

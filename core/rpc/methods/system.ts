@@ -6,11 +6,11 @@
  */
 import { z } from "../../zod.ts";
 import type { Gateway } from "../../gateway.ts";
-import { OPENCLAW_COMPAT_VERSION } from "../../gateway.ts";
+import { statusSummary } from "../../status.ts";
 import { method, noParams } from "../router.ts";
 
 export function systemMethods(gw: Gateway) {
-  const { heartbeats, events, sessions, runs } = gw.agents;
+  const { heartbeats, events, sessions } = gw.agents;
   /** Queues a system event for a session (default: the default agent's main session). */
   const enqueue = (text: string, sessionKey: string | undefined, agentId: string | undefined, source: string): string => {
     const { key } = sessions.resolve(sessionKey ?? "main", agentId);
@@ -21,29 +21,9 @@ export function systemMethods(gw: Gateway) {
   return [
     method("health", z.lazy(() => z.strictObject({ probe: z.optional(z.boolean()) })), (p) => gw.health.get(p.probe === true)),
 
-    method("status", z.lazy(() => z.strictObject({ includeChannelSummary: z.optional(z.boolean()) })), (_p, caller) => {
-      const { host } = gw.options;
-      const base: Record<string, unknown> = {
-        runtimeVersion: OPENCLAW_COMPAT_VERSION,
-        server: { name: "clawgate", buildId: gw.options.buildId, runtime: host.runtime },
-        heartbeat: { enabled: heartbeats.enabled, everyMs: heartbeats.everyMs(), last: heartbeats.last },
-        channelSummary: [],
-        queuedSystemEvents: events.texts(),
-        tasks: { running: runs.activeCount, queued: 0 },
-        sessions: { count: sessions.store.listSessions().length },
-        presence: { count: gw.presence.list(gw.now()).length },
-        eventLoop: gw.health.eventLoop(),
-        uptimeMs: gw.now() - gw.startedAt,
-      };
-      // Process details are for admins only (§6).
-      if (caller.effective.has("operator.admin")) {
-        base.processMemory = host.memory();
-        base.pid = host.pid;
-        base.configPath = host.configPath;
-        base.stateDir = host.stateDir;
-      }
-      return base;
-    }),
+    // Upstream's status takes any params; these two change the answer.
+    method("status", z.lazy(() => z.looseObject({ includeChannelSummary: z.optional(z.boolean()), includeCliProjection: z.optional(z.boolean()) })), (p, caller) =>
+      statusSummary(gw, { admin: caller.effective.has("operator.admin"), cliProjection: p.includeCliProjection === true })),
 
     method("system-presence", noParams, () => gw.presence.list(gw.now())),
 

@@ -1,0 +1,84 @@
+/**
+ * Event-loop health as upstream reports it in `health`, `status` and
+ * `/readyz` (spec §6): how late a 1 s timer fires (p99 and max over the last
+ * minute) and the process's CPU share, sampled by the gateway's 1 s timer.
+ * Runtime-agnostic: CPU time comes from the shim (HostInfo.cpuMicros).
+ */
+
+/** Samples kept: one minute of 1 s beats. */
+const WINDOW = 60;
+/** p99 timer delay at or above this marks the loop degraded ("delay"). */
+const DEGRADED_DELAY_MS = 500;
+/** CPU share of one core at or above this marks it degraded ("cpu"). */
+const DEGRADED_CPU_RATIO = 0.9;
+
+export interface EventLoopHealth {
+  degraded: boolean;
+  /** How long it has been degraded, in ms; null while healthy. */
+  degradedSinceMs: number | null;
+  reasons: string[];
+  intervalMs: number;
+  delayP99Ms: number;
+  delayMaxMs: number;
+  /** CPU time over wall time of the last interval, capped at 1 (one JavaScript thread). */
+  utilization: number;
+  /** CPU time over wall time of the last interval, all threads. */
+  cpuCoreRatio: number;
+}
+
+export class EventLoopMonitor {
+  private readonly delays: number[] = [];
+  private lastBeat: number;
+  private lastCpu: number;
+  private intervalMs = 0;
+  private cpuRatio = 0;
+  private degradedAt: number | null = null;
+
+  constructor(private readonly now: () => number, private readonly cpuMicros: () => number) {
+    this.lastBeat = now();
+    this.lastCpu = cpuMicros();
+  }
+
+  /** Called by a timer that should fire every `expectedMs`. */
+  beat(expectedMs: number): void {
+    const now = this.now();
+    const cpu = this.cpuMicros();
+    this.intervalMs = now - this.lastBeat;
+    this.delays.push(Math.max(0, this.intervalMs - expectedMs));
+    if (this.delays.length > WINDOW) this.delays.shift();
+    this.cpuRatio = this.intervalMs > 0 ? (cpu - this.lastCpu) / 1000 / this.intervalMs : 0;
+    this.lastBeat = now;
+    this.lastCpu = cpu;
+    const degraded = this.reasons().length > 0;
+    if (degraded) this.degradedAt ??= now;
+    else this.degradedAt = null;
+  }
+
+  snapshot(): EventLoopHealth {
+    const reasons = this.reasons();
+    const round = (x: number) => Math.round(x * 1000) / 1000;
+    return {
+      degraded: reasons.length > 0,
+      degradedSinceMs: this.degradedAt === null ? null : this.now() - this.degradedAt,
+      reasons,
+      intervalMs: this.intervalMs,
+      delayP99Ms: this.p99(),
+      delayMaxMs: this.delays.length ? Math.max(...this.delays) : 0,
+      utilization: round(Math.min(1, this.cpuRatio)),
+      cpuCoreRatio: round(this.cpuRatio),
+    };
+  }
+
+  private p99(): number {
+    if (this.delays.length === 0) return 0;
+    const sorted = [...this.delays].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)]!;
+  }
+
+  private reasons(): string[] {
+    const reasons: string[] = [];
+    if (this.p99() >= DEGRADED_DELAY_MS) reasons.push("delay");
+    if (this.cpuRatio >= DEGRADED_CPU_RATIO) reasons.push("cpu");
+    return reasons;
+  }
+}
