@@ -30,9 +30,9 @@ export class EventLoopMonitor {
   private readonly delays: number[] = [];
   private lastBeat: number;
   private lastCpu: number;
-  private intervalMs = 0;
-  private cpuRatio = 0;
   private degradedAt: number | null = null;
+  /** As of the last beat: health answers read it without recomputing (it is on `health`'s path). */
+  current: EventLoopHealth = { degraded: false, degradedSinceMs: null, reasons: [], intervalMs: 0, delayP99Ms: 0, delayMaxMs: 0, utilization: 0, cpuCoreRatio: 0 };
 
   constructor(private readonly now: () => number, private readonly cpuMicros: () => number) {
     this.lastBeat = now();
@@ -43,42 +43,29 @@ export class EventLoopMonitor {
   beat(expectedMs: number): void {
     const now = this.now();
     const cpu = this.cpuMicros();
-    this.intervalMs = now - this.lastBeat;
-    this.delays.push(Math.max(0, this.intervalMs - expectedMs));
+    const intervalMs = now - this.lastBeat;
+    this.delays.push(Math.max(0, intervalMs - expectedMs));
     if (this.delays.length > WINDOW) this.delays.shift();
-    this.cpuRatio = this.intervalMs > 0 ? (cpu - this.lastCpu) / 1000 / this.intervalMs : 0;
+    const cpuRatio = intervalMs > 0 ? (cpu - this.lastCpu) / 1000 / intervalMs : 0;
     this.lastBeat = now;
     this.lastCpu = cpu;
-    const degraded = this.reasons().length > 0;
-    if (degraded) this.degradedAt ??= now;
-    else this.degradedAt = null;
-  }
-
-  snapshot(): EventLoopHealth {
-    const reasons = this.reasons();
-    const round = (x: number) => Math.round(x * 1000) / 1000;
-    return {
-      degraded: reasons.length > 0,
-      degradedSinceMs: this.degradedAt === null ? null : this.now() - this.degradedAt,
-      reasons,
-      intervalMs: this.intervalMs,
-      delayP99Ms: this.p99(),
-      delayMaxMs: this.delays.length ? Math.max(...this.delays) : 0,
-      utilization: round(Math.min(1, this.cpuRatio)),
-      cpuCoreRatio: round(this.cpuRatio),
-    };
-  }
-
-  private p99(): number {
-    if (this.delays.length === 0) return 0;
-    const sorted = [...this.delays].sort((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)]!;
-  }
-
-  private reasons(): string[] {
+    const sorted = this.delays.toSorted((a, b) => a - b);
+    const delayP99Ms = sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)]!;
     const reasons: string[] = [];
-    if (this.p99() >= DEGRADED_DELAY_MS) reasons.push("delay");
-    if (this.cpuRatio >= DEGRADED_CPU_RATIO) reasons.push("cpu");
-    return reasons;
+    if (delayP99Ms >= DEGRADED_DELAY_MS) reasons.push("delay");
+    if (cpuRatio >= DEGRADED_CPU_RATIO) reasons.push("cpu");
+    if (reasons.length > 0) this.degradedAt ??= now;
+    else this.degradedAt = null;
+    const round = (x: number) => Math.round(x * 1000) / 1000;
+    this.current = {
+      degraded: reasons.length > 0,
+      degradedSinceMs: this.degradedAt === null ? null : now - this.degradedAt,
+      reasons,
+      intervalMs,
+      delayP99Ms,
+      delayMaxMs: sorted.at(-1)!,
+      utilization: round(Math.min(1, cpuRatio)),
+      cpuCoreRatio: round(cpuRatio),
+    };
   }
 }

@@ -23,22 +23,24 @@ export class Health {
   /** The snapshot; rebuilt when older than 60 s or when `probe` asks. */
   get(probe = false): Record<string, unknown> {
     const now = this.gw.now();
-    const fresh = !probe && this.cached && now - this.cached.at < CACHE_MS ? this.cached.snapshot : this.refresh();
-    return { ...fresh, eventLoop: this.eventLoop.snapshot() };
+    const snapshot = !probe && this.cached && now - this.cached.at < CACHE_MS ? this.cached.snapshot : this.refresh();
+    // The cached object carries the event loop as of the last beat; no copy on this path.
+    snapshot.eventLoop = this.eventLoop.current;
+    return snapshot;
   }
 
   /** Rebuilds the snapshot and broadcasts it when its content changed. */
   refresh(): Record<string, unknown> {
     const started = this.gw.now();
     const body = healthBody(this.gw);
-    const snapshot = { ok: true, ts: started, durationMs: this.gw.now() - started, ...body };
+    const snapshot: Record<string, unknown> = { ok: true, ts: started, durationMs: this.gw.now() - started, ...body };
     // Session ages grow by themselves; only real changes count.
     const key = JSON.stringify(body, (k, v) => (k === "age" ? undefined : v));
     const changed = this.cached !== undefined && this.cached.key !== key;
     this.cached = { at: this.gw.now(), snapshot, key };
     if (changed) {
       this.version++;
-      this.gw.broadcastHealth({ ...snapshot, eventLoop: this.eventLoop.snapshot() });
+      this.gw.broadcastHealth({ ...snapshot, eventLoop: this.eventLoop.current });
     }
     return snapshot;
   }

@@ -42,7 +42,7 @@ export function createHttpApp(gw: Gateway): Hono {
   // hono answers HEAD from the GET route with the body stripped.
   app.get("/health", live);
   app.get("/healthz", live);
-  const ready = () => json({ ready: true, failing: [], uptimeMs: gw.now() - gw.startedAt, eventLoop: gw.health.eventLoop.snapshot() });
+  const ready = () => json({ ready: true, failing: [], uptimeMs: gw.now() - gw.startedAt, eventLoop: gw.health.eventLoop.current });
   app.get("/readyz", ready);
   app.get("/ready", ready);
   mountOpenAiRoutes(app, gw);
