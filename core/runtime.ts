@@ -55,8 +55,10 @@ export interface LogPage {
   cursor: number;
   size: number;
   lines: string[];
-  truncated?: boolean;
-  reset?: boolean;
+  /** More lines were there than this page holds. */
+  truncated: boolean;
+  /** The cursor was past the end (the file rotated), so reading restarted at the top. */
+  reset: boolean;
 }
 
 /** Reads the gateway's log file by byte cursor. */

@@ -242,7 +242,7 @@ export class FileLogger implements Logger, LogReader {
     if (cursor === undefined) lines = lines.slice(-limit);
     else if (lines.length > limit) lines = lines.slice(0, limit);
     const consumed = cursor === undefined ? size : start + byteLength(lines);
-    return { file: this.file, cursor: Math.min(consumed, size), size, lines, ...(truncated ? { truncated } : {}), ...(reset ? { reset } : {}) };
+    return { file: this.file, cursor: Math.min(consumed, size), size, lines, truncated, reset };
   }
 }
 

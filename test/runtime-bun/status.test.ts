@@ -1,5 +1,5 @@
 /**
- * `status` and `health` in upstream's shapes (spec §6), over a real socket
+ * `status`, `health` and other read methods in upstream's shapes (spec §6), over a real socket
  * with the reference client: what `openclaw status` and `openclaw health`
  * render field by field, admin-only session rows and paths, upstream's
  * params (`includeCliProjection`; unknown keys accepted).
@@ -81,5 +81,31 @@ describe("health", () => {
     } finally {
       await admin.client.request("set-heartbeats", { enabled: true });
     }
+  });
+});
+
+describe("other read methods in upstream's shapes", () => {
+  test("channels.status: channelMeta is a list, the detail and image maps are there, with the event loop", async () => {
+    const channels = await reader.client.request<any>("channels.status", {});
+    expect(channels).toEqual({
+      ts: expect.any(Number), channelOrder: [], channelLabels: {}, channelDetailLabels: {}, channelSystemImages: {}, channelMeta: [],
+      channels: {}, channelAccounts: {}, channelDefaultAccountId: {}, statusIssues: [], eventLoop: expect.objectContaining({ degraded: false }),
+    });
+  });
+
+  test("sessions.list: owners and the picker defaults", async () => {
+    const list = await reader.client.request<any>("sessions.list", { limit: 5 });
+    expect(list).toMatchObject({ count: 1, totalCount: 1, limitApplied: 5, hasMore: false, owners: [] });
+    expect(list.defaults).toMatchObject({ contextTokens: null, thinkingLevels: [], thinkingOptions: [], modelSelectionTarget: "session", agentRuntime: { id: "clawgate", source: "implicit" } });
+  });
+
+  test("logs.tail: truncated and reset are always booleans", async () => {
+    const page = await admin.client.request<any>("logs.tail", { limit: 1 });
+    expect(page.lines).toHaveLength(1);
+    expect(page.truncated).toBe(true);
+    expect(page.reset).toBe(false);
+    const rest = await admin.client.request<any>("logs.tail", { cursor: page.cursor, limit: 5000 });
+    expect(rest.truncated).toBe(false);
+    expect(rest.reset).toBe(false);
   });
 });

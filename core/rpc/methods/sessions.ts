@@ -126,7 +126,16 @@ export function sessionMethods(gw: Gateway) {
         ...(offset > 0 ? { offset } : {}),
         nextOffset: hasMore ? nextOffset : null,
         hasMore,
-        defaults: { ...primaryModel(gw.config, defaultsAgent ?? gw.agents.sessions.resolve("main").agentId), contextTokens: null },
+        owners: [],
+        // Upstream's picker fields; clawgate's providers declare no thinking levels, and a model choice applies per session.
+        defaults: {
+          ...primaryModel(gw.config, defaultsAgent ?? gw.agents.sessions.resolve("main").agentId),
+          contextTokens: null,
+          agentRuntime: { id: "clawgate", cloudPlacementSupported: false, devicePlacementSupported: false, source: "implicit" },
+          thinkingLevels: [],
+          thinkingOptions: [],
+          modelSelectionTarget: "session",
+        },
         sessions: page.map((s) => sessionRow(s, p.includeLastMessage ? lastText(s, PREVIEW_DEFAULT_CHARS) : undefined)),
       };
     }),
