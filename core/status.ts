@@ -7,6 +7,7 @@
  * Session rows and store paths are for admins. Runtime-agnostic.
  */
 import { OPENCLAW_COMPAT_VERSION, type Gateway } from "./gateway.ts";
+import { agentDisplayName, agentRoster } from "./config/agents.ts";
 import { agentIds, defaultAgentId } from "./sessions/keys.ts";
 import type { SessionRecord } from "./store.ts";
 
@@ -31,7 +32,7 @@ export function healthBody(gw: Gateway): Record<string, unknown> {
   const def = defaultAgentId(config);
   const { heartbeats, sessions } = gw.agents;
   const all = sessions.store.listSessions();
-  const names = new Map((config.agents?.list ?? []).map((a) => [a.id, a.name]));
+  const names = new Map(agentRoster(config).map((a) => [a.id, agentDisplayName(a)]));
   const agents = agentIds(config).map((agentId) => ({
     agentId,
     ...(names.get(agentId) ? { name: names.get(agentId) } : {}),
@@ -89,14 +90,15 @@ export function statusSummary(gw: Gateway, opts: StatusOptions): Record<string, 
   const all = sessions.store.listSessions();
   const rows = (list: SessionRecord[], limit: number) => (opts.admin ? list.toSorted(byNewest).slice(0, limit).map((s) => statusRow(gw, s)) : []);
   const running = runs.activeCount;
+  const roster = agentRoster(config);
+  const names = new Map(roster.map((a) => [a.id, agentDisplayName(a)]));
   const memory = host.memory();
-  const list = config.agents?.list ?? [];
   return {
     runtimeVersion: OPENCLAW_COMPAT_VERSION,
     ...(opts.cliProjection
       ? {
           cliProjection: {
-            agents: { defaultId: def, ownership: list.length > 1 ? "explicit" : "sole", selectionRequired: false, rows: ids.map((id) => ({ id, ...(list.find((a) => a.id === id)?.name ? { name: list.find((a) => a.id === id)!.name } : {}) })) },
+            agents: { defaultId: def, ownership: roster.length > 1 ? "explicit" : "sole", selectionRequired: false, rows: ids.map((id) => ({ id, ...(names.get(id) ? { name: names.get(id) } : {}) })) },
             updateChannel: null,
             memoryPlugin: { enabled: false, slot: null, reason: "no memory plugin in clawgate" },
           },

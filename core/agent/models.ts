@@ -6,7 +6,7 @@
  * already substituted when the config was loaded (§11). Runtime-agnostic.
  */
 import type { OpenClawConfig } from "../config/schema.ts";
-import { normalizeAgentId } from "../sessions/keys.ts";
+import { agentEntry } from "../config/agents.ts";
 import { EMBEDDED_MODEL_REF, EmbeddedProvider } from "./embedded.ts";
 import { ProviderError } from "./failures.ts";
 import { OpenAiCompatProvider, type CompatFlags } from "./openai-compat.ts";
@@ -31,7 +31,7 @@ const embedded = new EmbeddedProvider();
 
 /** The refs an agent tries, in order. */
 export function modelRefs(config: OpenClawConfig, agentId: string, override?: { model?: string; fallbacks?: string[] }): string[] {
-  const agent = config.agents?.list?.find((a) => normalizeAgentId(a.id) === agentId);
+  const agent = agentEntry(config, agentId);
   const choice: ModelChoice = agent?.model ?? config.agents?.defaults?.model;
   const primary = override?.model ?? (typeof choice === "string" ? choice : choice?.primary);
   const fallbacks = override?.fallbacks ?? (typeof choice === "object" ? choice.fallbacks ?? [] : []);

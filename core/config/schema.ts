@@ -80,6 +80,16 @@ const heartbeatSchema = z.looseObject({
   ackMaxChars: z.optional(z.int().check(z.gte(0))),
 });
 
+/** Display identity of an agent (`agents.entries.<id>.identity`). */
+const agentIdentitySchema = z.looseObject({ name: z.optional(z.string()), emoji: z.optional(z.string()), avatar: z.optional(z.string()), theme: z.optional(z.string()) });
+
+const agentEntrySchema = z.looseObject({
+  default: z.optional(z.boolean()),
+  name: z.optional(z.string()),
+  identity: z.optional(agentIdentitySchema),
+  model: z.optional(modelChoiceSchema),
+});
+
 export const configSchema = z.looseObject({
   $schema: z.optional(z.string()),
   gateway: z.optional(gatewaySchema),
@@ -92,7 +102,9 @@ export const configSchema = z.looseObject({
       timeoutSeconds: z.optional(z.number().check(z.positive())),
       heartbeat: z.optional(heartbeatSchema),
     })),
-    list: z.optional(z.array(z.looseObject({ id: z.string(), default: z.optional(z.boolean()), name: z.optional(z.string()), model: z.optional(modelChoiceSchema) }))),
+    /** The roster: keyed entries (current upstream) or the legacy list; core/config/agents.ts reads either. */
+    entries: z.optional(z.record(z.string(), agentEntrySchema)),
+    list: z.optional(z.array(z.extend(agentEntrySchema, { id: z.string() }))),
   })),
   cron: z.optional(z.looseObject({ enabled: z.optional(z.boolean()), skipMissedJobs: z.optional(z.boolean()) })),
   discovery: z.optional(z.looseObject({

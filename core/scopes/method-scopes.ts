@@ -18,6 +18,7 @@ export const METHOD_ACCESS: Readonly<Record<string, Access>> = {
   "channels.status": "operator.read",
   "models.list": "operator.read",
   "gateway.identity.get": "operator.read",
+  "agent.identity.get": "operator.read",
   "config.get": "operator.read",
   "config.schema": "operator.read",
   "config.schema.lookup": "operator.read",

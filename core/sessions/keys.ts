@@ -4,17 +4,13 @@
  * session, and an unscoped key belongs to the default agent.
  * Runtime-agnostic.
  */
+import { agentRoster, IMPLICIT_AGENT_ID, normalizeAgentId } from "../config/agents.ts";
 import type { OpenClawConfig } from "../config/schema.ts";
 
-/** Upstream's implicit agent when `agents.list` is empty. */
-export const IMPLICIT_AGENT_ID = "main";
+export { IMPLICIT_AGENT_ID, normalizeAgentId };
 export const MAIN_KEY = "main";
 
 const AGENT_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-
-export function normalizeAgentId(id: string): string {
-  return id.trim().toLowerCase();
-}
 
 export function isValidAgentId(id: string): boolean {
   return AGENT_ID.test(normalizeAgentId(id));
@@ -22,15 +18,14 @@ export function isValidAgentId(id: string): boolean {
 
 /** Configured agent ids, or the implicit "main" agent. */
 export function agentIds(config: OpenClawConfig): string[] {
-  const list = config.agents?.list ?? [];
-  return list.length > 0 ? list.map((a) => normalizeAgentId(a.id)) : [IMPLICIT_AGENT_ID];
+  const roster = agentRoster(config);
+  return roster.length > 0 ? roster.map((a) => a.id) : [IMPLICIT_AGENT_ID];
 }
 
-/** The agent marked `default`, else the first listed, else "main". */
+/** The agent marked `default`, else the first configured, else "main". */
 export function defaultAgentId(config: OpenClawConfig): string {
-  const list = config.agents?.list ?? [];
-  const chosen = list.find((a) => a.default) ?? list[0];
-  return chosen ? normalizeAgentId(chosen.id) : IMPLICIT_AGENT_ID;
+  const roster = agentRoster(config);
+  return (roster.find((a) => a.default) ?? roster[0])?.id ?? IMPLICIT_AGENT_ID;
 }
 
 export function mainSessionKey(agentId: string): string {

@@ -1,10 +1,12 @@
 /**
- * `agent` and `agent.wait` (spec §6): `agent` answers twice with the same
+ * `agent.identity.get`, `agent` and `agent.wait` (spec §6): `agent` answers twice with the same
  * request id, first `status:"accepted"`, then the run's final result (an
  * `ok:false` frame with a payload when it failed). `/new` and `/reset` reset
  * the session instead and need admin (§5). Runtime-agnostic.
  */
 import { z } from "../../zod.ts";
+import { assistantIdentity } from "../../config/agents.ts";
+import { defaultAgentId, parseSessionKey } from "../../sessions/keys.ts";
 import { RunStop, type RunOutcome } from "../../agent/runs.ts";
 import type { Gateway } from "../../gateway.ts";
 import type { RunRecord } from "../../store.ts";
@@ -51,6 +53,10 @@ export function agentMethods(gw: Gateway) {
   const { sessions, runs } = gw.agents;
 
   return [
+    // The assistant's name and avatar for UIs; an agent id that is not configured gets the default identity, as upstream.
+    method("agent.identity.get", z.strictObject({ agentId: z.optional(z.string()), sessionKey: z.optional(z.string()) }), (p) =>
+      assistantIdentity(gw.config, p.agentId ?? (p.sessionKey !== undefined ? parseSessionKey(p.sessionKey)?.agentId : undefined) ?? defaultAgentId(gw.config))),
+
     method("agent", agentParams, (p) => {
       const message = sanitizeMessage(p.message);
       const target = sessions.resolve(p.sessionKey ?? "main", p.agentId);

@@ -128,7 +128,7 @@ describe("config validate --json", () => {
     expect(res.code).toBe(0);
     const body = JSON.parse(res.stdout);
     expect(body).toMatchObject({ valid: true, path });
-    expect(body.warnings.map((w: any) => w.path)).toEqual(["agents.defaults.workspace", "agents.defaults.skipBootstrap", "agents.entries", "gateway.tailscale", "plugins"]);
+    expect(body.warnings.map((w: any) => w.path)).toEqual(["agents.defaults.workspace", "agents.defaults.skipBootstrap", "gateway.tailscale", "plugins"]);
   });
 
   test("a bad file -> exit 1 with upstream's envelope and issues", async () => {

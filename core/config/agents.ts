@@ -1,0 +1,75 @@
+/**
+ * The agent roster of openclaw.json. Upstream 2026.9 keys it by id,
+ * `agents.entries.<id>`; the older `agents.list` array still loads (upstream's
+ * doctor migrates it). Entries win when a file has both. No roster means the
+ * one implicit agent "main". Runtime-agnostic.
+ */
+import type { OpenClawConfig } from "./schema.ts";
+
+type Agents = NonNullable<OpenClawConfig["agents"]>;
+export type AgentEntry = NonNullable<Agents["list"]>[number];
+
+/** Upstream's implicit agent when no roster is configured. */
+export const IMPLICIT_AGENT_ID = "main";
+
+/** Agent ids are case-insensitive; upstream keeps them lower-case. */
+export function normalizeAgentId(id: string): string {
+  return id.trim().toLowerCase();
+}
+
+/** The configured agents in file order, ids normalized; empty when none are configured. */
+export function agentRoster(config: OpenClawConfig): AgentEntry[] {
+  const entries = config.agents?.entries;
+  if (entries && Object.keys(entries).length > 0) return Object.entries(entries).map(([id, entry]) => ({ ...entry, id: normalizeAgentId(id) }));
+  return (config.agents?.list ?? []).map((entry) => ({ ...entry, id: normalizeAgentId(entry.id) }));
+}
+
+/** The roster entry of `agentId`, if configured. */
+export function agentEntry(config: OpenClawConfig, agentId: string): AgentEntry | undefined {
+  return agentRoster(config).find((a) => a.id === normalizeAgentId(agentId));
+}
+
+/** What people call an agent: its `name`, else its identity's name. */
+export function agentDisplayName(entry: AgentEntry | undefined): string | undefined {
+  return entry?.name ?? entry?.identity?.name;
+}
+
+/** `agent.identity.get`: the assistant's display identity (upstream's shape; no workspace IDENTITY.md is read). */
+export interface AssistantIdentity {
+  agentId: string;
+  name: string;
+  nameSource: "agent" | "default";
+  avatar: string;
+  emoji?: string;
+}
+
+const DEFAULT_ASSISTANT = { name: "Assistant", avatar: "A" };
+
+const isLink = (v: string) => /^(https?:|data:image\/)/.test(v) || v.startsWith("/") || v.startsWith("./");
+
+/** Short tokens, URLs and paths can stand as an avatar; anything with spaces cannot. */
+function avatarValue(value: string | undefined): string | undefined {
+  const v = value?.trim();
+  if (!v) return undefined;
+  return isLink(v) || (!/\s/.test(v) && v.length <= 4) ? v : undefined;
+}
+
+/** Only non-ASCII text that is not a link can be an emoji. */
+function emojiValue(value: string | undefined): string | undefined {
+  const v = value?.trim();
+  return v && /[^\x00-\x7f]/.test(v) && !isLink(v) ? v : undefined;
+}
+
+export function assistantIdentity(config: OpenClawConfig, agentId: string): AssistantIdentity {
+  const id = normalizeAgentId(agentId);
+  const identity = agentEntry(config, id)?.identity;
+  const name = identity?.name?.trim();
+  const emoji = emojiValue(identity?.emoji) ?? emojiValue(identity?.avatar);
+  return {
+    agentId: id,
+    name: name || DEFAULT_ASSISTANT.name,
+    nameSource: name ? "agent" : "default",
+    avatar: avatarValue(identity?.avatar) ?? avatarValue(identity?.emoji) ?? DEFAULT_ASSISTANT.avatar,
+    ...(emoji ? { emoji } : {}),
+  };
+}
