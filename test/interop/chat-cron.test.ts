@@ -51,7 +51,7 @@ describe("a job every second", () => {
     const a = await open(dir);
     const added = await a.sock.request("cron.add", every("tick"));
     const job = added.payload;
-    expect(job).toMatchObject({ name: "tick", enabled: true, schedule: { kind: "every", everyMs: 1000 }, sessionTarget: "main", state: { nextRunAtMs: expect.any(Number) } });
+    expect(job).toMatchObject({ name: "tick", enabled: true, schedule: { kind: "every", everyMs: 1000, anchorMs: job.createdAtMs }, sessionTarget: "main", state: { nextRunAtMs: job.createdAtMs + 1000 } });
     expect(job.configRevision).toMatch(/^rev-/);
     expect(cronEvents(a.sock, job.id, "added")).toHaveLength(1);
     await a.sock.until(() => cronEvents(a.sock, job.id, "finished").length >= 1, 5000);

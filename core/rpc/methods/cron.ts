@@ -202,7 +202,8 @@ export function cronMethods(gw: Gateway) {
         ...(p.deleteAfterRun !== undefined ? { deleteAfterRun: p.deleteAfterRun } : p.schedule.kind === "at" ? { deleteAfterRun: true } : {}),
         createdAtMs: now,
         updatedAtMs: now,
-        schedule: p.schedule,
+        // An interval counts from its creation; the job says so, as upstream's does.
+        schedule: p.schedule.kind === "every" ? { ...p.schedule, anchorMs: p.schedule.anchorMs ?? now } : p.schedule,
         sessionTarget: p.sessionTarget,
         wakeMode: p.wakeMode,
         payload: p.payload as CronPayload,
