@@ -7,7 +7,7 @@
  * Session rows and store paths are for admins. Runtime-agnostic.
  */
 import { OPENCLAW_COMPAT_VERSION, type Gateway } from "./gateway.ts";
-import { agentDisplayName, agentRoster } from "./config/agents.ts";
+import { agentDisplayName, agentRoster, rosterOwnership } from "./config/agents.ts";
 import { agentIds, defaultAgentId } from "./sessions/keys.ts";
 import type { SessionRecord } from "./store.ts";
 
@@ -98,7 +98,7 @@ export function statusSummary(gw: Gateway, opts: StatusOptions): Record<string, 
     ...(opts.cliProjection
       ? {
           cliProjection: {
-            agents: { defaultId: def, ownership: roster.length > 1 ? "explicit" : "sole", selectionRequired: false, rows: ids.map((id) => ({ id, ...(names.get(id) ? { name: names.get(id) } : {}) })) },
+            agents: { defaultId: def, ownership: rosterOwnership(config), selectionRequired: false, rows: ids.map((id) => ({ id, ...(names.get(id) ? { name: names.get(id) } : {}) })) },
             updateChannel: null,
             memoryPlugin: { enabled: false, slot: null, reason: "no memory plugin in clawgate" },
           },

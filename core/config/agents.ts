@@ -29,6 +29,16 @@ export function agentEntry(config: OpenClawConfig, agentId: string): AgentEntry 
   return agentRoster(config).find((a) => a.id === normalizeAgentId(agentId));
 }
 
+/** Upstream's roster ownership: one agent is "sole", several are "explicit". */
+export function rosterOwnership(config: OpenClawConfig): "sole" | "explicit" {
+  return agentRoster(config).length > 1 ? "explicit" : "sole";
+}
+
+/** Whether a model is configured for `agentId` (its entry's or the defaults'); otherwise the embedded agent answers. */
+export function modelConfigured(config: OpenClawConfig, agentId: string): boolean {
+  return (agentEntry(config, agentId)?.model ?? config.agents?.defaults?.model) !== undefined;
+}
+
 /** What people call an agent: its `name`, else its identity's name. */
 export function agentDisplayName(entry: AgentEntry | undefined): string | undefined {
   return entry?.name ?? entry?.identity?.name;

@@ -5,6 +5,7 @@
  */
 import type { Client } from "../client.ts";
 import { OPENCLAW_COMPAT_VERSION, type Gateway } from "../gateway.ts";
+import { modelConfigured, rosterOwnership } from "../config/agents.ts";
 import { defaultAgentId } from "../sessions/keys.ts";
 import { ATTACHMENT_LIMITS, MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES } from "../protocol/limits.ts";
 import { PROTOCOL_VERSION } from "../protocol/version.ts";
@@ -31,7 +32,15 @@ export function buildHello(gw: Gateway, client: Client, admission: Admission): R
       health: gw.health.get(),
       stateVersion: { presence: gw.presence.version, health: gw.health.version },
       uptimeMs: gw.now() - gw.startedAt,
-      sessionDefaults: { defaultAgentId: agentId, mainKey: "main", mainSessionKey: `agent:${agentId}:main`, scope: "per-sender" },
+      sessionDefaults: {
+        defaultAgentId: agentId,
+        modelConfigured: modelConfigured(gw.config, agentId),
+        ownership: rosterOwnership(gw.config),
+        selectionRequired: false,
+        mainKey: "main",
+        mainSessionKey: `agent:${agentId}:main`,
+        scope: "per-sender",
+      },
       ...(isAdmin ? { configPath: gw.options.host.configPath, stateDir: gw.options.host.stateDir, authMode: gw.auth.mode } : {}),
     },
     auth,
