@@ -12,10 +12,13 @@
 /** Tier-up threshold scale during start-up; start-up code stays in the interpreter. */
 export const STARTUP_JIT_POLICY = 100;
 
+// An older Bun without `Bun.unsafe.setJITPolicy` simply starts under its normal policy.
+const setPolicy = (scale: number) => Bun.unsafe.setJITPolicy?.(scale);
+
 export function startupJitPolicy(): void {
-  Bun.unsafe.setJITPolicy(STARTUP_JIT_POLICY);
+  setPolicy(STARTUP_JIT_POLICY);
 }
 
 export function normalJitPolicy(): void {
-  Bun.unsafe.setJITPolicy(1);
+  setPolicy(1);
 }
