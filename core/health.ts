@@ -1,7 +1,7 @@
 /**
  * The health snapshot (spec §6 `health`, §7): cached for up to 60 s unless a
  * probe asks, versioned, and broadcast when its content changes; its body is
- * core/status.ts's, the event loop is measured live on every answer.
+ * core/status.ts's, and every answer carries the event loop as of its last beat.
  * Runtime-agnostic.
  */
 import { EventLoopMonitor } from "./event-loop.ts";

@@ -81,6 +81,6 @@ export interface HostInfo {
   cpuMicros(): number;
   configPath: string;
   stateDir: string;
-  /** The state database: sessions and transcripts live there (health and status show it to admins). */
+  /** The state database, where sessions and transcripts live (`health` shows it; `status` to admins). */
   databasePath: string;
 }

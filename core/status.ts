@@ -7,7 +7,7 @@
  * Session rows and store paths are for admins. Runtime-agnostic.
  */
 import { OPENCLAW_COMPAT_VERSION, type Gateway } from "./gateway.ts";
-import { agentDisplayName, agentRoster, rosterOwnership } from "./config/agents.ts";
+import { agentDisplayName, rosterOwnership } from "./config/agents.ts";
 import { agentIds, defaultAgentId } from "./sessions/keys.ts";
 import type { SessionRecord } from "./store.ts";
 
@@ -26,16 +26,21 @@ function healthSessions(gw: Gateway, sessions: SessionRecord[]) {
   };
 }
 
+/** `{ name }` when the agent has a display name, else nothing (upstream omits the key). */
+function named(config: Gateway["config"], agentId: string): { name?: string } {
+  const name = agentDisplayName(config, agentId);
+  return name ? { name } : {};
+}
+
 /** `health`'s body (ok, ts and durationMs are added by core/health.ts). */
 export function healthBody(gw: Gateway): Record<string, unknown> {
   const config = gw.config;
   const def = defaultAgentId(config);
   const { heartbeats, sessions } = gw.agents;
   const all = sessions.store.listSessions();
-  const names = new Map(agentRoster(config).map((a) => [a.id, agentDisplayName(a)]));
   const agents = agentIds(config).map((agentId) => ({
     agentId,
-    ...(names.get(agentId) ? { name: names.get(agentId) } : {}),
+    ...named(config, agentId),
     isDefault: agentId === def,
     heartbeat: heartbeats.summary(agentId),
     sessions: healthSessions(gw, all.filter((s) => s.agentId === agentId)),
@@ -90,15 +95,13 @@ export function statusSummary(gw: Gateway, opts: StatusOptions): Record<string, 
   const all = sessions.store.listSessions();
   const rows = (list: SessionRecord[], limit: number) => (opts.admin ? list.toSorted(byNewest).slice(0, limit).map((s) => statusRow(gw, s)) : []);
   const running = runs.activeCount;
-  const roster = agentRoster(config);
-  const names = new Map(roster.map((a) => [a.id, agentDisplayName(a)]));
   const memory = host.memory();
   return {
     runtimeVersion: OPENCLAW_COMPAT_VERSION,
     ...(opts.cliProjection
       ? {
           cliProjection: {
-            agents: { defaultId: def, ownership: rosterOwnership(config), selectionRequired: false, rows: ids.map((id) => ({ id, ...(names.get(id) ? { name: names.get(id) } : {}) })) },
+            agents: { defaultId: def, ownership: rosterOwnership(config), selectionRequired: false, rows: ids.map((id) => ({ id, ...named(config, id) })) },
             updateChannel: null,
             memoryPlugin: { enabled: false, slot: null, reason: "no memory plugin in clawgate" },
           },

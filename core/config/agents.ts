@@ -17,11 +17,21 @@ export function normalizeAgentId(id: string): string {
   return id.trim().toLowerCase();
 }
 
+const NO_AGENTS: readonly AgentEntry[] = [];
+/** One roster per loaded `agents` object: a reload replaces the object, and every handshake and turn asks. */
+const rosters = new WeakMap<Agents, readonly AgentEntry[]>();
+
 /** The configured agents in file order, ids normalized; empty when none are configured. */
-export function agentRoster(config: OpenClawConfig): AgentEntry[] {
-  const entries = config.agents?.entries;
-  if (entries && Object.keys(entries).length > 0) return Object.entries(entries).map(([id, entry]) => ({ ...entry, id: normalizeAgentId(id) }));
-  return (config.agents?.list ?? []).map((entry) => ({ ...entry, id: normalizeAgentId(entry.id) }));
+export function agentRoster(config: OpenClawConfig): readonly AgentEntry[] {
+  const agents = config.agents;
+  if (!agents) return NO_AGENTS;
+  let roster = rosters.get(agents);
+  if (!roster) {
+    const entries = agents.entries && Object.keys(agents.entries).length > 0 ? Object.entries(agents.entries).map(([id, entry]) => ({ ...entry, id })) : (agents.list ?? []);
+    roster = entries.map((entry) => ({ ...entry, id: normalizeAgentId(entry.id) }));
+    rosters.set(agents, roster);
+  }
+  return roster;
 }
 
 /** The roster entry of `agentId`, if configured. */
@@ -40,7 +50,8 @@ export function modelConfigured(config: OpenClawConfig, agentId: string): boolea
 }
 
 /** What people call an agent: its `name`, else its identity's name. */
-export function agentDisplayName(entry: AgentEntry | undefined): string | undefined {
+export function agentDisplayName(config: OpenClawConfig, agentId: string): string | undefined {
+  const entry = agentEntry(config, agentId);
   return entry?.name ?? entry?.identity?.name;
 }
 

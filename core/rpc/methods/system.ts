@@ -21,7 +21,7 @@ export function systemMethods(gw: Gateway) {
   return [
     method("health", z.lazy(() => z.strictObject({ probe: z.optional(z.boolean()) })), (p) => gw.health.get(p.probe === true)),
 
-    // Upstream's status takes any params; these two change the answer.
+    // Upstream's status takes any params; includeCliProjection adds the agent roster.
     method("status", z.lazy(() => z.looseObject({ includeChannelSummary: z.optional(z.boolean()), includeCliProjection: z.optional(z.boolean()) })), (p, caller) =>
       statusSummary(gw, { admin: caller.effective.has("operator.admin"), cliProjection: p.includeCliProjection === true })),
 
