@@ -75,7 +75,7 @@ export function serveGateway(options: ServeOptions): RunningGateway {
         if (server.upgrade(req, { data: { peer } })) return undefined;
         return new Response("WebSocket upgrade failed", { status: 400 });
       }
-      return app.fetch(req);
+      return app.fetch(req, { peer: peerOf(req, server) });
     },
     websocket: {
       maxPayloadLength: MAX_PAYLOAD_BYTES,

@@ -32,7 +32,7 @@ function headersOf(req: IncomingMessage): Headers {
   return headers;
 }
 
-function peerOf(req: IncomingMessage, headers: Headers): PeerInfo {
+function peerOf(req: Pick<IncomingMessage, "socket">, headers: Headers): PeerInfo {
   const address = req.socket.remoteAddress ?? "";
   return {
     remoteAddress: address,
@@ -127,9 +127,9 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
       wss.handleUpgrade(req, socket, head, (ws) => accept(ws, socket, peer));
       return;
     }
-    await writeResponse(socket, await app.fetch(new Request(url, { headers })));
+    await writeResponse(socket, await app.fetch(new Request(url, { headers }), { peer: peerOf(req, headers) }));
   };
-  const onRequest = getRequestListener((req) => app.fetch(req), { overrideGlobalObjects: false });
+  const onRequest = getRequestListener((req, env) => app.fetch(req, { peer: peerOf(env.incoming, req.headers) }), { overrideGlobalObjects: false });
 
   const servers: Server[] = [];
   const open = async (hostname: string, port: number) => {

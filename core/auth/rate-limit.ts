@@ -1,10 +1,13 @@
 /**
- * Failed-auth rate limiting per (client key, credential kind) (spec §4.5):
+ * Failed-auth rate limiting per (peer address, credential kind) (spec §4.5):
  * a sliding window of failures leads to a lockout; loopback is never locked
- * out, but each failure there is answered after a doubling delay.
- * Runtime-agnostic.
+ * out, but each failure there is answered after a doubling delay. Every
+ * credential check (WebSocket connect, the bridge, `/v1` Bearer, and the
+ * hooks and `/tools/invoke` endpoints) counts against the one limiter, keyed
+ * by `attemptKey`, never by anything the client chooses. Runtime-agnostic.
  */
-import { isLoopbackIp } from "../net/address.ts";
+import { isLoopbackIp, normalizeIp } from "../net/address.ts";
+import type { PeerInfo } from "../runtime.ts";
 
 export interface RateLimitPolicy {
   maxAttempts: number;
@@ -30,6 +33,19 @@ interface Entry {
 }
 
 export type RateCheck = { allowed: true } | { allowed: false; retryAfterMs: number };
+
+/** Outcome of one guarded credential check; `retryAfterMs` only when the peer is locked out. */
+export type AttemptOutcome = { ok: true } | { ok: false; retryAfterMs?: number };
+
+/**
+ * The key a peer's failures count under: its socket address, which it cannot
+ * choose (not its Origin, which it can). Browser attempts from loopback count
+ * under the address too, apart and without the loopback exemption (§4.5).
+ */
+export function attemptKey(peer: Pick<PeerInfo, "remoteAddress" | "origin">): string {
+  const ip = normalizeIp(peer.remoteAddress);
+  return peer.origin?.trim() && isLoopbackIp(ip) ? `browser:${ip}` : ip;
+}
 
 export class AuthRateLimiter {
   private readonly entries = new Map<string, Entry>();
@@ -70,6 +86,22 @@ export class AuthRateLimiter {
   }
 
   /**
+   * One credential check under the limiter, for every entry point that takes
+   * a credential: refused unchecked while locked out, a mismatch recorded (and
+   * answered after the loopback back-off), a match resetting the count.
+   */
+  async attempt(key: string, kind: CredentialKind, matches: () => boolean): Promise<AttemptOutcome> {
+    const gate = this.check(key, kind);
+    if (!gate.allowed) return { ok: false, retryAfterMs: gate.retryAfterMs };
+    if (!matches()) {
+      await this.recordFailure(key, kind);
+      return { ok: false };
+    }
+    this.reset(key, kind);
+    return { ok: true };
+  }
+
+  /**
    * Records one failure; resolves when the answer may be sent. Loopback callers
    * wait 250 ms doubling to 5 s per failure in the window.
    */
@@ -79,6 +111,8 @@ export class AuthRateLimiter {
     let entry = this.entries.get(key);
     if (!entry) {
       if (this.entries.size >= MAX_ENTRIES) this.prune(now);
+      // Still full (a flood of distinct addresses): forget the oldest so memory stays bounded.
+      if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
       entry = { attempts: [] };
       this.entries.set(key, entry);
     }

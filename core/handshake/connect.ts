@@ -6,11 +6,11 @@
  * Runtime-agnostic.
  */
 import { authFailure, type AuthFailureReason, type AuthProvided, type FailureContext } from "../auth/messages.ts";
-import type { AuthRateLimiter, CredentialKind } from "../auth/rate-limit.ts";
+import { attemptKey, type AuthRateLimiter, type CredentialKind } from "../auth/rate-limit.ts";
 import { safeEqualSecret, type ResolvedAuth } from "../auth/secrets.ts";
 import { verifyDeviceProof, publicKeyBase64Url } from "../device/identity.ts";
 import type { DeviceAdmission, DeviceRegistry } from "../device/registry.ts";
-import { hostName, isLocalNetworkHost, isLoopbackHost, isLoopbackIp } from "../net/address.ts";
+import { hostName, isLocalNetworkHost, isLoopbackHost } from "../net/address.ts";
 import { Close, GatewayError } from "../protocol/errors.ts";
 import { formatIssues } from "../protocol/validation.ts";
 import { negotiateProtocol } from "../protocol/version.ts";
@@ -61,14 +61,19 @@ function checkRole(params: ConnectParams): Role {
   return role;
 }
 
-/** Step 4: a browser Origin must be the owner's own network or explicitly allowed (§4.7). */
+/**
+ * Step 4: a browser Origin must be the owner's own machine or network or be
+ * explicitly allowed (§4.7). Its host is parsed as an IP literal; a DNS name
+ * passes only as `localhost`, so look-alikes such as `127.evil.example` or
+ * `fdic.gov` need `gateway.controlUi.allowedOrigins`.
+ */
 function checkOrigin(peer: PeerInfo, allowedOrigins: readonly string[]): void {
   const origin = peer.origin?.trim();
   if (!origin) return;
   if (allowedOrigins.includes("*") || allowedOrigins.includes(origin)) return;
   let host = "";
   try {
-    host = new URL(origin).hostname.replace(/^\[|\]$/g, "");
+    host = new URL(origin).hostname;
   } catch {
     // An unparsable Origin is simply not allowed.
   }
@@ -83,11 +88,6 @@ function checkOrigin(peer: PeerInfo, allowedOrigins: readonly string[]): void {
 /** Loopback socket, local Host, no proxy headers: the "direct_local" locality of §4.4. */
 function isDirectLocal(peer: PeerInfo): boolean {
   return peer.isLoopback && !peer.forwarded && (peer.host === undefined || isLoopbackHost(hostName(peer.host)));
-}
-
-/** Rate-limit key: browser attempts from loopback get no loopback exemption (§4.5). */
-function rateKey(peer: PeerInfo): string {
-  return peer.origin && isLoopbackIp(peer.remoteAddress) ? `browser-origin:${peer.origin}` : peer.remoteAddress;
 }
 
 function providedKind(auth: ConnectParams["auth"]): AuthProvided {
@@ -111,7 +111,7 @@ async function checkSharedSecret(ctx: ConnectContext, params: ConnectParams, def
   const provided = auth.mode === "token" ? params.auth?.token ?? params.auth?.password : params.auth?.password ?? params.auth?.token;
   if (!expected) return { ok: false, reason: `${auth.mode}_missing_config` };
   if (!provided) return { ok: false, reason: `${auth.mode}_missing` };
-  const key = rateKey(peer);
+  const key = attemptKey(peer);
   const gate = limiter.check(key, "shared-secret");
   if (!gate.allowed) return { ok: false, reason: "rate_limited", retryAfterMs: gate.retryAfterMs };
   if (!safeEqualSecret(provided, expected)) {
@@ -138,7 +138,7 @@ export async function authenticateConnect(ctx: ConnectContext): Promise<Admissio
   const deviceTokenCandidate = device ? params.auth?.deviceToken || params.auth?.token : undefined;
   const failureCtx: FailureContext = { mode: ctx.auth.mode, provided, clientId: params.client.id, clientMode: params.client.mode, isLocalClient, hasDevice: Boolean(device), sentDeviceToken: Boolean(params.auth?.deviceToken) };
   const reject = async (reason: AuthFailureReason, retryAfterMs?: number, record?: CredentialKind): Promise<never> => {
-    if (record) await ctx.limiter.recordFailure(rateKey(ctx.peer), record);
+    if (record) await ctx.limiter.recordFailure(attemptKey(ctx.peer), record);
     throw authFailure(reason, failureCtx, retryAfterMs);
   };
 
@@ -183,27 +183,27 @@ export async function authenticateConnect(ctx: ConnectContext): Promise<Admissio
       ctx.now,
     );
   } catch (error) {
-    if (pendingSharedFailure) await ctx.limiter.recordFailure(rateKey(ctx.peer), "shared-secret");
+    if (pendingSharedFailure) await ctx.limiter.recordFailure(attemptKey(ctx.peer), "shared-secret");
     throw error;
   }
 
   // Step 8: a device token may stand in for a missing or wrong shared secret (§4.2).
   if (!secret.ok && deviceTokenCandidate) {
-    const gate = ctx.limiter.check(rateKey(ctx.peer), "device-token");
+    const gate = ctx.limiter.check(attemptKey(ctx.peer), "device-token");
     if (!gate.allowed) {
       secret = { ok: false, reason: "rate_limited", retryAfterMs: gate.retryAfterMs };
     } else {
       const check = ctx.devices.verifyToken(device.id, role, deviceTokenCandidate, scopes);
       if (check === "ok") {
         secret = { ok: true, method: "device-token" };
-        ctx.limiter.reset(rateKey(ctx.peer), "device-token");
+        ctx.limiter.reset(attemptKey(ctx.peer), "device-token");
       } else {
         const explicit = Boolean(params.auth?.deviceToken);
         secret = { ok: false, reason: check === "scope-mismatch" ? "scope_mismatch" : explicit ? "device_token_mismatch" : secret.reason };
-        await ctx.limiter.recordFailure(rateKey(ctx.peer), "device-token");
+        await ctx.limiter.recordFailure(attemptKey(ctx.peer), "device-token");
       }
     }
-    if (!secret.ok && pendingSharedFailure) await ctx.limiter.recordFailure(rateKey(ctx.peer), "shared-secret");
+    if (!secret.ok && pendingSharedFailure) await ctx.limiter.recordFailure(attemptKey(ctx.peer), "shared-secret");
   }
   if (!secret.ok) return reject(secret.reason, secret.retryAfterMs);
 

@@ -3,8 +3,9 @@
  * upstream's shapes and security headers; JSON 404 elsewhere. A hono app
  * exposed as `fetch`; the shim serves it. Runtime-agnostic.
  */
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import type { Gateway } from "../gateway.ts";
+import { checkGatewayBearer, type HttpBindings } from "./credentials.ts";
 import { mountOpenAiRoutes } from "./openai.ts";
 
 const SECURITY_HEADERS: Record<string, string> = {
@@ -32,8 +33,12 @@ export function proxyAttributionRefusal(): Response {
   return res;
 }
 
-export function createHttpApp(gw: Gateway): Hono {
-  const app = new Hono();
+/**
+ * The HTTP app; the shim passes the peer with each request
+ * (`app.fetch(req, { peer })`).
+ */
+export function createHttpApp(gw: Gateway): Hono<{ Bindings: HttpBindings }> {
+  const app = new Hono<{ Bindings: HttpBindings }>();
   app.use(async (c, next) => {
     await next();
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);
@@ -42,7 +47,14 @@ export function createHttpApp(gw: Gateway): Hono {
   // hono answers HEAD from the GET route with the body stripped.
   app.get("/health", live);
   app.get("/healthz", live);
-  const ready = () => json({ ready: true, failing: [], uptimeMs: gw.now() - gw.startedAt, eventLoop: gw.health.eventLoop.current });
+  // Event-loop details only for local or authenticated callers (§10); a wrong Bearer counts as a failed attempt.
+  const ready = async (c: Context<{ Bindings: HttpBindings }>) => {
+    const summary = { ready: true, failing: [], uptimeMs: gw.now() - gw.startedAt };
+    const { peer } = c.env;
+    const header = c.req.header("authorization");
+    const trusted = (peer.isLoopback && !peer.forwarded) || (header !== undefined && gw.auth.mode !== "none" && !(await checkGatewayBearer(gw.limiter, gw.auth, peer, header)));
+    return json(trusted ? { ...summary, eventLoop: gw.health.eventLoop.current } : summary);
+  };
   app.get("/readyz", ready);
   app.get("/ready", ready);
   mountOpenAiRoutes(app, gw);

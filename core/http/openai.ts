@@ -13,9 +13,9 @@ import { modelRefs, resolveCandidates } from "../agent/models.ts";
 import { openAiError } from "../agent/failures.ts";
 import type { ToolDefinition, TurnMessage } from "../agent/provider.ts";
 import { RunStop, type Run, type RunOutcome } from "../agent/runs.ts";
-import { safeEqualSecret } from "../auth/secrets.ts";
 import type { Gateway } from "../gateway.ts";
 import { GatewayError } from "../protocol/errors.ts";
+import { checkGatewayBearer, type HttpBindings } from "./credentials.ts";
 import { agentIds, defaultAgentId, normalizeAgentId } from "../sessions/keys.ts";
 
 /** Upstream's built-in body limit for `/v1/chat/completions`. */
@@ -60,27 +60,29 @@ function errorResponse(error: HttpError): Response {
   return jsonResponse({ error: { message: error.message, type: error.type } }, error.status);
 }
 
-export function mountOpenAiRoutes(app: Hono, gw: Gateway): void {
+type App = Hono<{ Bindings: HttpBindings }>;
+type Ctx = Context<{ Bindings: HttpBindings }>;
+
+export function mountOpenAiRoutes(app: App, gw: Gateway): void {
   const enabled = () => gw.config.gateway?.http?.endpoints?.chatCompletions?.enabled === true;
 
-  /** Shared front door: off -> 404, wrong method -> 405, bad bearer -> 401. */
-  const guard = (c: Context, allow: "GET" | "POST"): Response | undefined => {
+  /** Shared front door: off -> 404, wrong method -> 405, bad bearer -> 401, locked out -> 429 (§4.5). */
+  const guard = async (c: Ctx, allow: "GET" | "POST"): Promise<Response | undefined> => {
     if (!enabled()) return undefined;
     if (c.req.method !== allow && !(allow === "GET" && c.req.method === "HEAD")) {
       return new Response("Method Not Allowed", { status: 405, headers: { Allow: allow, "Content-Type": "text/plain; charset=utf-8" } });
     }
-    if (!authorized(gw, c.req.header("authorization"))) return jsonResponse({ error: { message: "Unauthorized", type: "unauthorized" } }, 401);
-    return undefined;
+    return checkGatewayBearer(gw.limiter, gw.auth, c.env.peer, c.req.header("authorization"));
   };
 
-  app.all("/v1/models", (c) => {
+  app.all("/v1/models", async (c) => {
     if (!enabled()) return c.notFound();
-    return guard(c, "GET") ?? jsonResponse({ object: "list", data: modelIds(gw).map(openAiModel) });
+    return (await guard(c, "GET")) ?? jsonResponse({ object: "list", data: modelIds(gw).map(openAiModel) });
   });
 
-  app.all("/v1/models/:id{.+}", (c) => {
+  app.all("/v1/models/:id{.+}", async (c) => {
     if (!enabled()) return c.notFound();
-    const refused = guard(c, "GET");
+    const refused = await guard(c, "GET");
     if (refused) return refused;
     let id: string;
     try {
@@ -96,7 +98,7 @@ export function mountOpenAiRoutes(app: Hono, gw: Gateway): void {
 
   app.all("/v1/chat/completions", async (c) => {
     if (!enabled()) return c.notFound();
-    const refused = guard(c, "POST");
+    const refused = await guard(c, "POST");
     if (refused) return refused;
     try {
       return await completions(gw, c.req.raw);
@@ -107,15 +109,6 @@ export function mountOpenAiRoutes(app: Hono, gw: Gateway): void {
       return errorResponse(new HttpError(500, "internal error", "api_error"));
     }
   });
-}
-
-/** Bearer auth with the gateway's shared secret, compared in constant time (§10, §4.1). */
-function authorized(gw: Gateway, header: string | undefined): boolean {
-  const { mode, token, password } = gw.auth;
-  if (mode === "none") return true;
-  const expected = mode === "token" ? token : mode === "password" ? password : undefined;
-  const provided = /^Bearer\s+(.+)$/i.exec(header ?? "")?.[1]?.trim();
-  return Boolean(expected && provided && safeEqualSecret(provided, expected));
 }
 
 /** Top-level agent targets (§10): `openclaw`, `openclaw/default`, `openclaw/<agentId>`. */

@@ -1,33 +1,121 @@
 /**
  * Address and host classification used by auth, pairing and Origin rules
- * (spec §4.1, §4.4, §4.7). Runtime-agnostic.
+ * (spec §4.1, §4.4, §4.7). IP literals are parsed as addresses, never matched
+ * by string prefix: `127.evil.example` or `fdic.gov` are DNS names, and a DNS
+ * name is local only when it is `localhost`. Runtime-agnostic.
  */
 
-/** Strips an IPv4-mapped IPv6 prefix and brackets. */
-export function normalizeIp(ip: string): string {
-  let out = ip.trim().toLowerCase();
-  if (out.startsWith("[") && out.endsWith("]")) out = out.slice(1, -1);
-  if (out.startsWith("::ffff:") && out.includes(".")) out = out.slice(7);
-  return out;
+/** An IPv4 address as four octets, or an IPv6 address as eight 16-bit groups. */
+type ParsedIp = { v: 4; octets: number[] } | { v: 6; groups: number[] };
+
+const V4_OCTET = /^(?:0|[1-9]\d{0,2})$/;
+const V6_GROUP = /^[0-9a-f]{1,4}$/;
+
+function parseV4(text: string): number[] | null {
+  const parts = text.split(".");
+  if (parts.length !== 4) return null;
+  const octets: number[] = [];
+  for (const part of parts) {
+    if (!V4_OCTET.test(part)) return null;
+    const n = Number(part);
+    if (n > 255) return null;
+    octets.push(n);
+  }
+  return octets;
 }
 
-/** 127.0.0.0/8 and ::1. */
-export function isLoopbackIp(ip: string): boolean {
-  const v = normalizeIp(ip);
-  return v === "::1" || v.startsWith("127.");
+function parseV6Groups(text: string): number[] | null {
+  if (text === "") return [];
+  const groups: number[] = [];
+  const parts = text.split(":");
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    // An embedded IPv4 tail (`::ffff:1.2.3.4`) stands for the last two groups.
+    if (i === parts.length - 1 && part.includes(".")) {
+      const v4 = parseV4(part);
+      if (!v4) return null;
+      groups.push((v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!);
+    } else {
+      if (!V6_GROUP.test(part)) return null;
+      groups.push(parseInt(part, 16));
+    }
+  }
+  return groups;
 }
 
-/** RFC 1918, link-local, CGNAT (Tailscale) and IPv6 ULA/link-local, plus loopback. */
-export function isPrivateOrLoopbackIp(ip: string): boolean {
-  const v = normalizeIp(ip);
-  if (isLoopbackIp(v)) return true;
-  const m = /^(\d+)\.(\d+)\.\d+\.\d+$/.exec(v);
-  if (m) {
-    const a = Number(m[1]);
-    const b = Number(m[2]);
+function parseV6(text: string): number[] | null {
+  const zone = text.indexOf("%");
+  const bare = zone === -1 ? text : text.slice(0, zone);
+  const gap = bare.indexOf("::");
+  if (gap === -1) {
+    const groups = parseV6Groups(bare);
+    return groups && groups.length === 8 ? groups : null;
+  }
+  if (bare.indexOf("::", gap + 1) !== -1) return null;
+  const head = parseV6Groups(bare.slice(0, gap));
+  const tail = parseV6Groups(bare.slice(gap + 2));
+  if (!head || !tail || head.length + tail.length > 7) return null;
+  return [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
+}
+
+/** Parses an IP literal (v4, v6, bracketed, with a zone); null for anything else, DNS names included. */
+export function parseIp(text: string): ParsedIp | null {
+  let t = text.trim().toLowerCase();
+  if (t.startsWith("[") && t.endsWith("]")) t = t.slice(1, -1);
+  if (t.includes(":")) {
+    const groups = parseV6(t);
+    return groups ? { v: 6, groups } : null;
+  }
+  const octets = parseV4(t);
+  return octets ? { v: 4, octets } : null;
+}
+
+/** The IPv4 address an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) carries, else the address itself. */
+function unmap(ip: ParsedIp): ParsedIp {
+  if (ip.v === 4) return ip;
+  const g = ip.groups;
+  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
+    return { v: 4, octets: [g[6]! >> 8, g[6]! & 0xff, g[7]! >> 8, g[7]! & 0xff] };
+  }
+  return ip;
+}
+
+function loopback(ip: ParsedIp): boolean {
+  if (ip.v === 4) return ip.octets[0] === 127;
+  return ip.groups.every((g, i) => g === (i === 7 ? 1 : 0));
+}
+
+function privateRange(ip: ParsedIp): boolean {
+  if (ip.v === 4) {
+    const [a, b] = ip.octets as [number, number];
     return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
   }
-  return v.startsWith("fc") || v.startsWith("fd") || v.startsWith("fe80:");
+  const first = ip.groups[0]!;
+  // fc00::/7 unique local, fe80::/10 link-local.
+  return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80;
+}
+
+/** Canonical text for rate-limit keys: mapped IPv4 as plain IPv4, brackets dropped, lower case. */
+export function normalizeIp(text: string): string {
+  const ip = parseIp(text);
+  if (!ip) return text.trim().toLowerCase();
+  const plain = unmap(ip);
+  if (plain.v === 4) return plain.octets.join(".");
+  return plain.groups.map((g) => g.toString(16)).join(":");
+}
+
+/** 127.0.0.0/8 and ::1, also IPv4-mapped; false for anything that is not an IP literal. */
+export function isLoopbackIp(text: string): boolean {
+  const ip = parseIp(text);
+  return ip !== null && loopback(unmap(ip));
+}
+
+/** RFC 1918, link-local, CGNAT (Tailscale) and IPv6 ULA/link-local, plus loopback; IP literals only. */
+export function isPrivateOrLoopbackIp(text: string): boolean {
+  const ip = parseIp(text);
+  if (!ip) return false;
+  const plain = unmap(ip);
+  return loopback(plain) || privateRange(plain);
 }
 
 /** Host part of a `Host` header or URL authority, without port or brackets. */
@@ -39,12 +127,12 @@ export function hostName(hostHeader: string | undefined): string {
   return colon !== -1 && h.indexOf(":") === colon ? h.slice(0, colon) : h;
 }
 
-/** localhost names and loopback addresses. */
+/** `localhost` and loopback addresses. */
 export function isLoopbackHost(host: string): boolean {
-  return host === "localhost" || host.endsWith(".localhost") || isLoopbackIp(host);
+  return host.trim().toLowerCase() === "localhost" || isLoopbackIp(host);
 }
 
-/** Hosts a browser on the owner's own network would use: loopback, private IPs, mDNS and tailnet names. */
+/** Hosts of the owner's own machine or network: `localhost`, loopback and private IP literals. */
 export function isLocalNetworkHost(host: string): boolean {
-  return isLoopbackHost(host) || isPrivateOrLoopbackIp(host) || host.endsWith(".local") || host.endsWith(".ts.net");
+  return isLoopbackHost(host) || isPrivateOrLoopbackIp(host);
 }

@@ -201,18 +201,32 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
       expect((await sock.waitClose()).code).toBe(1008);
     });
 
-    test("browser attempts from loopback get no lockout exemption: the 11th wrong token is rate limited (§4.5)", async () => {
-      const origin = "http://localhost:5173";
+    test("Origin look-alikes of local hosts -> CONTROL_UI_ORIGIN_NOT_ALLOWED; real local origins pass (§4.7)", async () => {
+      for (const origin of ["http://127.evil.example", "http://fcbarcelona.com", "https://fdic.gov", "http://10.evil.example:18789", "http://localhost.evil.example"]) {
+        const sock = await RawSocket.open(gw.url, { Origin: origin });
+        const res = await sock.request("connect", connectParams());
+        expect([origin, res.error?.details?.code]).toEqual([origin, "CONTROL_UI_ORIGIN_NOT_ALLOWED"]);
+        sock.close();
+      }
+      for (const origin of ["http://127.0.0.1:5173", "http://[::1]:5173", "http://localhost:5173", "http://192.168.1.20:18789", "http://[::ffff:127.0.0.1]"]) {
+        const sock = await RawSocket.open(gw.url, { Origin: origin });
+        const res = await sock.request("connect", connectParams({ auth: { token: TEST_TOKEN } }));
+        expect([origin, res.ok]).toEqual([origin, true]);
+        sock.close();
+      }
+    });
+
+    test("browser attempts from loopback get no lockout exemption, whatever Origin they rotate through: the 11th wrong token is rate limited (§4.5)", async () => {
       let last: any;
       for (let i = 0; i < 11; i++) {
-        const sock = await RawSocket.open(gw.url, { Origin: origin });
+        const sock = await RawSocket.open(gw.url, { Origin: `http://localhost:${5173 + i}` });
         last = (await sock.request("connect", connectParams({ auth: { token: `wrong-${i}` } }))).error;
         sock.close();
       }
       expect(last).toMatchObject({ message: "unauthorized: too many failed authentication attempts (retry later)", retryable: true, details: { code: "AUTH_RATE_LIMITED", recommendedNextStep: "wait_then_retry" } });
       expect(last.retryAfterMs).toBeGreaterThan(0);
-      // The right token from the same origin is locked out too; plain loopback clients are not.
-      const locked = await RawSocket.open(gw.url, { Origin: origin });
+      // The right token from any origin on this address is locked out too; plain loopback clients are not.
+      const locked = await RawSocket.open(gw.url, { Origin: "http://127.0.0.1:9999" });
       expect((await locked.request("connect", connectParams({ auth: { token: TEST_TOKEN } }))).error.details.code).toBe("AUTH_RATE_LIMITED");
       await gatewayStillServes();
     });

@@ -1,0 +1,90 @@
+/**
+ * Test harness: a real non-loopback peer. A network namespace joined to this
+ * one by a veth pair (/30 of its own), so a command run inside it reaches the
+ * gateway from `address`, a private address that is not loopback. Needs root
+ * and `ip`; where namespaces cannot be made, `netnsTest` skips with the reason
+ * (and fails under CI=true, where they must work).
+ */
+import { test } from "bun:test";
+
+/** One namespace: the host end of the pair is `hostAddress`, the namespace end `address`. */
+export interface Netns {
+  name: string;
+  hostAddress: string;
+  address: string;
+  /** Runs argv inside the namespace; resolves with its exit code and output. */
+  run(argv: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }>;
+  destroy(): Promise<void>;
+}
+
+async function ip(args: string[]): Promise<void> {
+  const proc = Bun.spawn(["ip", ...args], { stdout: "ignore", stderr: "pipe" });
+  const stderr = await new Response(proc.stderr).text();
+  if ((await proc.exited) !== 0) throw new Error(`ip ${args.join(" ")}: ${stderr.trim()}`);
+}
+
+let counter = 0;
+
+/** Creates a namespace with a veth pair, both ends up, and addresses 10.213.N.1 (host) / 10.213.N.2 (inside). */
+export async function createNetns(): Promise<Netns> {
+  const tag = `${process.pid % 10_000}x${counter++}`;
+  const name = `cgns${tag}`;
+  const hostIf = `cgh${tag}`;
+  const peerIf = `cgp${tag}`;
+  // A /30 per namespace; pid and counter keep parallel test processes apart.
+  const subnet = `10.213.${(process.pid * 7 + counter) % 256}`;
+  const hostAddress = `${subnet}.1`;
+  const address = `${subnet}.2`;
+  await ip(["netns", "add", name]);
+  try {
+    await ip(["link", "add", hostIf, "type", "veth", "peer", "name", peerIf]);
+    await ip(["link", "set", peerIf, "netns", name]);
+    await ip(["addr", "add", `${hostAddress}/30`, "dev", hostIf]);
+    await ip(["link", "set", hostIf, "up"]);
+    await ip(["netns", "exec", name, "ip", "addr", "add", `${address}/30`, "dev", peerIf]);
+    await ip(["netns", "exec", name, "ip", "link", "set", peerIf, "up"]);
+    await ip(["netns", "exec", name, "ip", "link", "set", "lo", "up"]);
+  } catch (error) {
+    await ip(["netns", "del", name]).catch(() => undefined);
+    await ip(["link", "del", hostIf]).catch(() => undefined);
+    throw error;
+  }
+  return {
+    name,
+    hostAddress,
+    address,
+    async run(argv) {
+      const proc = Bun.spawn(["ip", "netns", "exec", name, ...argv], { stdout: "pipe", stderr: "pipe" });
+      const [stdout, stderr, exitCode] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+      return { exitCode, stdout, stderr };
+    },
+    async destroy() {
+      // Deleting the namespace deletes its veth end, and with it the host end.
+      await ip(["netns", "del", name]);
+    },
+  };
+}
+
+/** Why namespaces cannot be made here, or undefined when they can (probed once). */
+export const NETNS_UNAVAILABLE: string | undefined = await (async () => {
+  if (process.platform !== "linux") return "network namespaces are Linux-only";
+  if (process.getuid?.() !== 0) return "creating network namespaces needs root";
+  if (!Bun.which("ip")) return "no `ip` (iproute2) on PATH";
+  try {
+    await (await createNetns()).destroy();
+    return undefined;
+  } catch (error) {
+    return `cannot create a network namespace: ${(error as Error).message}`;
+  }
+})();
+
+/** `test` that needs a namespace: skipped with the reason where none can be made, failing under CI=true. */
+export function netnsTest(name: string, fn: () => Promise<void>, timeoutMs?: number): void {
+  const reason = NETNS_UNAVAILABLE;
+  if (reason === undefined) return void test(name, fn, timeoutMs);
+  if (process.env.CI === "true") return void test(name, () => {
+    throw new Error(`network namespace required under CI: ${reason}`);
+  });
+  console.warn(`skipping "${name}": ${reason}`);
+  test.skip(`${name} [skipped: ${reason}]`, fn);
+}
