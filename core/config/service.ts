@@ -8,15 +8,23 @@ import { parseConfigText, snapshotConfig, type ConfigSnapshot } from "./document
 import type { Env } from "./paths.ts";
 import type { ConfigReloader, ReloadOutcome } from "./reloader.ts";
 
-export type WriteOutcome = { ok: true } | { ok: false; message: string; rejectedPath?: string };
+/** Upstream's text for an edit based on a file that has changed since (§6). */
+export const CONFIG_CONFLICT_MESSAGE = "config changed since last load; re-run config.get and retry";
+
+/** `conflict`: the file changed after the edit's base was read (or another writer holds the lock). */
+export type WriteOutcome = { ok: true } | { ok: false; message: string; rejectedPath?: string; conflict?: boolean };
 
 /** The config file as the shim stores it. */
 export interface ConfigStorage {
   readonly path: string;
   /** The file text, or null when there is no file. */
   read(): string | null;
-  /** Atomic, fsynced write with a `.bak` ring, refused by the clobber guard (§11). */
-  write(text: string): WriteOutcome;
+  /**
+   * Atomic, fsynced write with a `.bak` ring, refused by the clobber guard
+   * (§11), and refused as a conflict unless the file still holds `seen`, the
+   * text the edit was based on, at the moment it is replaced.
+   */
+  write(text: string, seen: string | null): WriteOutcome;
 }
 
 export interface ConfigServiceOptions {
@@ -58,9 +66,9 @@ export class ConfigService {
     return this.options.hasher.resolved(value);
   }
 
-  /** Persists a validated candidate. */
-  write(text: string): WriteOutcome {
-    return this.options.storage.write(text);
+  /** Persists a validated candidate derived from `seen`. */
+  write(text: string, seen: string | null): WriteOutcome {
+    return this.options.storage.write(text, seen);
   }
 
   /** Applies what is now on disk (or the given snapshot) to the running gateway. */

@@ -125,7 +125,7 @@ function commit(flags: ConfigFlags, file: string, current: ConfigSnapshot, next:
     return EXIT.ok;
   }
   if (readOnly()) return cliError(flags, `Config is externally managed (OPENCLAW_CONFIG_READONLY=1); ${file} was not changed.`, {}, EXIT.config);
-  const written = new ConfigFile(file).write(candidate.raw!);
+  const written = new ConfigFile(file).write(candidate.raw!, current.raw);
   // A clobber-guard refusal is a config safety refusal: exit 78 (§12).
   if (!written.ok) return cliError(flags, written.message, written.rejectedPath ? { rejectedPath: written.rejectedPath } : {}, EXIT.config);
   if (flags.json) printJson({ ok: true, path: file, changedPaths: changed, hint });

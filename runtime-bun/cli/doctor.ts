@@ -50,7 +50,7 @@ interface Check {
 function editConfig(lg: LocalGateway, edit: (parsed: Record<string, unknown>) => Record<string, unknown>): boolean {
   const parsed = lg.snapshot.parsed ?? {};
   const next = edit(parsed);
-  const result = new ConfigFile(lg.paths.configPath).write(serializeConfig(next));
+  const result = new ConfigFile(lg.paths.configPath).write(serializeConfig(next), lg.snapshot.raw);
   if (result.ok) lg.snapshot = snapshotConfig(lg.paths.configPath, serializeConfig(next), envFor(next));
   return result.ok;
 }

@@ -13,7 +13,7 @@ import type { OpenClawConfig } from "../../core/config/schema.ts";
 import type { SqlStore } from "../../core/storage/sql-store.ts";
 import { envFor } from "../config-env.ts";
 import { databasePath } from "../database-file.ts";
-import { ConfigFile } from "../config-file.ts";
+import { ConfigFile, removeStaleWriteFiles } from "../config-file.ts";
 import { liveConfig, maskSecrets } from "../config-live.ts";
 import { resolveRuntime, type GatewayRuntime, type RuntimeFlags } from "../config-runtime.ts";
 import { watchConfig } from "../config-watch.ts";
@@ -126,6 +126,9 @@ export async function gatewayRun(flags: RunFlags, platform: Platform): Promise<n
     process.on("uncaughtException", onException);
     store = await platform.openStore(databasePath(paths.stateDir));
     const file = new ConfigFile(paths.configPath);
+    // Temp copies a killed writer left behind may hold the token (§11).
+    const stale = removeStaleWriteFiles(paths.configPath);
+    if (stale.length > 0) logger.info("config", `removed ${stale.length} file(s) a killed config writer left behind`, { files: stale });
     const hashKey = loadOrCreateConfigRevisionKey(paths.stateDir);
     let snapshot = loaded.snapshot;
     for (;;) {

@@ -11,7 +11,7 @@ import { configJsonSchema, lookupSchema, UI_HINTS } from "../../config/json-sche
 import { applyMergePatch } from "../../config/merge-patch.ts";
 import { changedPaths, isPlainObject } from "../../config/object-path.ts";
 import { hasSecrets, redactConfig, restoreRedacted } from "../../config/redact.ts";
-import type { ConfigService } from "../../config/service.ts";
+import { CONFIG_CONFLICT_MESSAGE, type ConfigService } from "../../config/service.ts";
 import { OPENCLAW_COMPAT_VERSION, type Gateway } from "../../gateway.ts";
 import { GatewayError, invalidRequest, unavailable } from "../../protocol/errors.ts";
 import { method, noParams, type Caller } from "../router.ts";
@@ -71,7 +71,7 @@ export function configMethods(gw: Gateway) {
   const checkBase = async (s: ConfigService, current: ConfigSnapshot, baseHash: string | undefined, missing: string) => {
     if (!current.exists) return;
     if (!baseHash) throw invalidRequest(missing);
-    if (baseHash !== (await s.hashRaw(current.raw))) throw invalidRequest("config changed since last load; re-run config.get and retry");
+    if (baseHash !== (await s.hashRaw(current.raw))) throw invalidRequest(CONFIG_CONFLICT_MESSAGE);
   };
 
   /** Validates, restores redacted secrets, writes; returns the new snapshot. */
@@ -85,7 +85,8 @@ export function configMethods(gw: Gateway) {
     const text = serializeConfig(restored);
     const next = snapshotFromObject(s.path, text, restored, s.options.envFor(restored));
     if (!next.valid) throw invalidRequest(`invalid config: ${formatConfigIssues(next.issues)}`, { issues: next.issues });
-    const written = s.write(text);
+    // The storage re-checks `current.raw` right before replacing the file: an edit landing meanwhile is never overwritten.
+    const written = s.write(text, current.raw);
     if (!written.ok) throw invalidRequest(written.message, written.rejectedPath ? { rejectedPath: written.rejectedPath } : undefined);
     return next;
   };
