@@ -11,6 +11,7 @@
  */
 import { chmodSync, closeSync, copyFileSync, existsSync, fsyncSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { configTooLargeMessage, MAX_CONFIG_BYTES } from "../core/config/document.ts";
 import { CONFIG_CONFLICT_MESSAGE, type ConfigStorage, type WriteOutcome } from "../core/config/service.ts";
 import { clobberReasons, rejectedPath, rejectionMessage } from "../core/config/write-guard.ts";
 import { ensurePrivateDir } from "./state.ts";
@@ -184,6 +185,7 @@ export class ConfigFile implements ConfigStorage {
     if (existsSync(this.path) && lstatSync(this.path).isSymbolicLink()) {
       return { ok: false, message: `Config write refused: ${this.path} is a symlink; point OPENCLAW_CONFIG_PATH at the real file.` };
     }
+    if (text.length > MAX_CONFIG_BYTES) return { ok: false, message: `Config write refused: ${configTooLargeMessage(text.length)}.` };
     ensurePrivateDir(dirname(this.path));
     // Another writer is replacing the file right now, so the text this edit is based on is about to be stale: a conflict.
     if (!takeWriteLock(this.path)) return { ok: false, conflict: true, message: CONFIG_CONFLICT_MESSAGE };

@@ -17,6 +17,8 @@ export interface RuntimeFlags {
   password?: string;
   auth?: AuthMode;
   profile?: string;
+  /** `--allow-unconfigured`: start even when gateway.mode is not local. */
+  allowUnconfigured?: boolean;
 }
 
 export interface GatewayRuntime {
@@ -51,6 +53,11 @@ export function bindHosts(bind: string, customHost: string | undefined): string[
  * must not run. `runtimeToken` is reused when token auth has no configured token.
  */
 export function resolveRuntime(config: OpenClawConfig, env: Env, flags: RuntimeFlags, runtimeToken: string): GatewayRuntime {
+  // §4.1: a remote-mode config points clients at another gateway; serving it here would be a mistake (exit 78).
+  const mode = config.gateway?.mode;
+  if (mode !== undefined && mode !== "local" && !flags.allowUnconfigured) {
+    throw new ConfigRefusal(`Gateway start blocked: set gateway.mode=local (current: ${mode}) or pass --allow-unconfigured.`);
+  }
   const bind = flags.bind ?? config.gateway?.bind ?? "loopback";
   let auth = resolveAuth(config, env, { token: flags.token, password: flags.password, auth: flags.auth });
   assertBindAllowed(bind, auth);

@@ -3,10 +3,10 @@
  * run with a generated token), the config revision key and the gateway's own
  * Ed25519 identity. Files are 0600 in 0700 directories.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-import { formatConfigIssues, parseConfigText, serializeConfig, snapshotConfig, type ConfigSnapshot } from "../core/config/document.ts";
+import { formatConfigIssues, MAX_CONFIG_BYTES, oversizedSnapshot, parseConfigText, serializeConfig, snapshotConfig, type ConfigSnapshot } from "../core/config/document.ts";
 import { resolvePaths, type Paths } from "../core/config/paths.ts";
 import type { OpenClawConfig } from "../core/config/schema.ts";
 import { decodeBase64, encodeBase64Url, sha256Hex } from "../core/device/encoding.ts";
@@ -39,6 +39,8 @@ export class ConfigError extends Error {}
 export function readSnapshot(path: string): ConfigSnapshot {
   let raw: string | null = null;
   try {
+    const bytes = statSync(path).size;
+    if (bytes > MAX_CONFIG_BYTES) return oversizedSnapshot(path, bytes);
     raw = readFileSync(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;

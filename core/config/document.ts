@@ -12,6 +12,23 @@ import type { Env } from "./paths.ts";
 import { configSchema, type OpenClawConfig } from "./schema.ts";
 import { unknownKeys } from "./unknown-keys.ts";
 
+/**
+ * The largest config clawgate reads or writes. Upstream's files are a few KB;
+ * parsing and diffing tens of MB costs gigabytes of memory and stalls the
+ * event loop (a 60 MB edit: 4 GB RSS), so anything larger is refused unread.
+ */
+export const MAX_CONFIG_BYTES = 2 * 1024 * 1024;
+
+/** The refusal for a config over MAX_CONFIG_BYTES. */
+export function configTooLargeMessage(bytes: number): string {
+  return `config is too large (${(bytes / 1024 / 1024).toFixed(1)} MiB); clawgate reads configs up to ${MAX_CONFIG_BYTES / 1024 / 1024} MiB`;
+}
+
+/** A file over MAX_CONFIG_BYTES, refused without reading it. */
+export function oversizedSnapshot(path: string, bytes: number): ConfigSnapshot {
+  return { path, exists: true, raw: null, parsed: null, resolved: null, config: null, valid: false, issues: [{ path: "", message: configTooLargeMessage(bytes) }], warnings: [], ignored: [] };
+}
+
 /** One validation problem or warning, as `config validate --json` lists them. */
 export interface ConfigIssue {
   path: string;
@@ -73,6 +90,8 @@ export function snapshotFromObject(path: string, raw: string | null, parsed: Rec
 
 /** JSON5 text to a plain object, or the parser's message ("SyntaxError: JSON5: …", §6). */
 export function parseConfigText(raw: string): { ok: true; value: Record<string, unknown> } | { ok: false; message: string } {
+  // Each UTF-16 unit is at least one byte on disk, so this refuses before any parsing work.
+  if (raw.length > MAX_CONFIG_BYTES) return { ok: false, message: configTooLargeMessage(raw.length) };
   let parsed: unknown;
   try {
     parsed = JSON5.parse(raw);

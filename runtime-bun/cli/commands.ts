@@ -189,7 +189,7 @@ export async function dispatchCommand(positionals: readonly string[], values: Va
   const logsFlags = { ...target, json, follow: values.follow === true, limit, maxBytes, interval, plain: values.plain === true, utc: values.utc === true };
   switch (key) {
     case "gateway run":
-      return (await import("./gateway-run.ts")).gatewayRun({ port: ctx.port, bind: values.bind as string | undefined, token: target.token, password: target.password, passwordFile: values["password-file"] as string | undefined, auth: values.auth as string | undefined, profile: ctx.profile, verbose: values.verbose === true, force: values.force === true }, ctx.platform);
+      return (await import("./gateway-run.ts")).gatewayRun({ port: ctx.port, bind: values.bind as string | undefined, token: target.token, password: target.password, passwordFile: values["password-file"] as string | undefined, auth: values.auth as string | undefined, profile: ctx.profile, verbose: values.verbose === true, force: values.force === true, allowUnconfigured: values["allow-unconfigured"] === true }, ctx.platform);
     case "gateway start": return (await import("./gateway-service.ts")).gatewayStart({ profile: ctx.profile, port: ctx.port, json });
     case "gateway stop": return (await import("./gateway-service.ts")).gatewayStop({ profile: ctx.profile, json });
     case "gateway restart": return (await import("./gateway-service.ts")).gatewayRestart({ profile: ctx.profile, json });

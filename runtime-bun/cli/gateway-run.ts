@@ -37,6 +37,7 @@ export interface RunFlags {
   profile?: string;
   verbose?: boolean;
   force?: boolean;
+  allowUnconfigured?: boolean;
 }
 
 /** How one gateway instance ended: stopped for good, or restarting in place. */
@@ -101,7 +102,7 @@ export async function gatewayRun(flags: RunFlags, platform: Platform): Promise<n
   } catch (error) {
     return fail(`cannot read --password-file: ${(error as Error).message}`, EXIT.config);
   }
-  const runtimeFlags: RuntimeFlags = { port: flags.port, bind: flags.bind, token: flags.token, password, auth: flags.auth as AuthMode | undefined, profile: paths.profile };
+  const runtimeFlags: RuntimeFlags = { port: flags.port, bind: flags.bind, token: flags.token, password, auth: flags.auth as AuthMode | undefined, profile: paths.profile, allowUnconfigured: flags.allowUnconfigured };
   const runtimeToken = generateToken();
   // Refuse a config that cannot run before touching the lock, so a refusal never disturbs a running gateway.
   try {

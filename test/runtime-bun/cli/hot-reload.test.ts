@@ -1,13 +1,14 @@
 /**
  * Hot reload of a running `gateway run` child (spec §11): an invalid edit
- * keeps the gateway serving and the log names the path and the problem; a
+ * (a bad value, `gateway.mode: "remote"`, a file over the size limit) keeps
+ * the gateway serving and the log names the path and the problem; a
  * hot key applies without reconnecting clients; a new shared token closes
  * shared-token clients with 4001; a port change and SIGUSR2 restart in place.
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { freshHome, spawnGateway, type ChildGateway } from "../../harness/process.ts";
+import { freshHome, runCli, spawnGateway, type ChildGateway } from "../../harness/process.ts";
 import { connectClient, waitFor, type ConnectedClient } from "../../harness/reference-client.ts";
 
 const TOKEN = "reload-token-0123456789abcd";
@@ -120,5 +121,53 @@ describe("gateway.reload.mode off", () => {
     await waitFor(() => r.log().includes("gateway.reload.mode is off"), 5_000);
     const models = await r.client.client.request<any>("models.list", {});
     expect(models.models).toEqual([]);
+  }, 20_000);
+
+});
+
+describe("refused edits keep the running config", () => {
+  test("gateway.mode remote (with a new token) -> skipped and logged; the running config and its token stay (§4.1)", async () => {
+    const r = await start(base);
+    r.write({ gateway: { ...base.gateway, port: r.gw.port, mode: "remote", auth: { mode: "token", token: "a-new-token-0123456789abcdef" } } });
+    await waitFor(() => r.log().includes("current: remote"), 5_000);
+    const line = r.log().split("\n").find((l) => l.includes("current: remote"))!;
+    expect(JSON.parse(line).message).toBe(`config reload skipped (invalid config): ${r.path}: Gateway start blocked: set gateway.mode=local (current: remote) or pass --allow-unconfigured.`);
+    const again = await connectClient({ url: `ws://127.0.0.1:${r.gw.port}`, token: TOKEN });
+    expect((await again.client.request<any>("health")).ok).toBe(true);
+    again.client.stop();
+    expect(r.client.closes).toEqual([]);
+  }, 20_000);
+
+  test("a config over 2 MiB -> refused unread and logged; /health answers; the running config stays", async () => {
+    const r = await start(base);
+    r.write({ gateway: { ...base.gateway, port: r.gw.port, auth: { mode: "token", token: "a-new-token-0123456789abcdef" } }, padding: "x".repeat(3 * 1024 * 1024) });
+    await waitFor(() => r.log().includes("config is too large"), 5_000);
+    const line = r.log().split("\n").find((l) => l.includes("config is too large"))!;
+    expect(JSON.parse(line).message).toBe(`config reload skipped (invalid config): ${r.path}: <root>: config is too large (3.0 MiB); clawgate reads configs up to 2 MiB`);
+    expect((await fetch(`http://127.0.0.1:${r.gw.port}/health`)).status).toBe(200);
+    expect((await r.client.client.request<any>("health")).ok).toBe(true);
+    expect(r.client.closes).toEqual([]);
+  }, 20_000);
+});
+
+describe("start refusals (exit 78, §4.1)", () => {
+  async function runWith(config: string): Promise<{ code: number; stderr: string }> {
+    const home = freshHome();
+    cleanup.push(() => rmSync(home, { recursive: true, force: true }));
+    mkdirSync(join(home, ".openclaw"), { mode: 0o700 });
+    writeFileSync(join(home, ".openclaw", "openclaw.json"), config, { mode: 0o600 });
+    return runCli(home, ["gateway", "run", "--port", "0"]);
+  }
+
+  test("gateway.mode remote -> exit 78 with upstream's text", async () => {
+    const r = await runWith(JSON.stringify({ gateway: { ...base.gateway, mode: "remote" } }));
+    expect(r.code).toBe(78);
+    expect(r.stderr).toContain("Gateway start blocked: set gateway.mode=local (current: remote) or pass --allow-unconfigured.");
+  }, 20_000);
+
+  test("a config over 2 MiB -> exit 78 naming the size and the limit", async () => {
+    const r = await runWith(JSON.stringify({ ...base, padding: "x".repeat(3 * 1024 * 1024) }));
+    expect(r.code).toBe(78);
+    expect(r.stderr).toContain("config is too large (3.0 MiB); clawgate reads configs up to 2 MiB");
   }, 20_000);
 });

@@ -63,6 +63,16 @@ describe("writes: the baseHash guard (§6)", () => {
     expect(e).toMatchObject({ gatewayCode: "INVALID_REQUEST", message: "config changed since last load; re-run config.get and retry" });
   });
 
+  test("a raw config over 2 MiB -> refused unparsed with the size and the limit, nothing written", async () => {
+    const { gw, c } = await setup();
+    const before = readFileSync(gw.configPath, "utf8");
+    const { hash } = await c.request<any>("config.get", {});
+    const raw = JSON.stringify({ gateway: INITIAL.gateway, padding: "x".repeat(3 * 1024 * 1024) });
+    expect((await refusal(c.request("config.set", { raw, baseHash: hash }))).message).toBe("config is too large (3.0 MiB); clawgate reads configs up to 2 MiB");
+    expect((await refusal(c.request("config.apply", { raw, baseHash: hash }))).message).toBe("config is too large (3.0 MiB); clawgate reads configs up to 2 MiB");
+    expect(readFileSync(gw.configPath, "utf8")).toBe(before);
+  });
+
   test("bad JSON5 -> the parser's SyntaxError text; a non-object patch -> 'config.patch raw must be an object'", async () => {
     const { c } = await setup();
     const { hash } = await c.request<any>("config.get", {});
