@@ -1,8 +1,8 @@
 /**
  * One auth limiter for every credential check, keyed by the peer's address
  * (spec §4.5, §10), from a real non-loopback peer in a network namespace, on
- * the Bun and the Node gateway: `/v1` Bearer guesses and WebSocket connects
- * count together, rotating `Origin` changes nothing, a locked-out peer gets
+ * the Bun and the Node gateway: `/v1` Bearer guesses, bridge logins and
+ * WebSocket connects count together, rotating `Origin` changes nothing, a locked-out peer gets
  * upstream's 429 + `Retry-After` over HTTP and `AUTH_RATE_LIMITED` over the
  * WebSocket; `/readyz` shows event-loop details only to local or
  * authenticated callers.
@@ -30,6 +30,22 @@ const connectOnce = (url, token, origin) => new Promise((resolve, reject) => {
     } else if (f.id === "c") { ws.close(); resolve(f.ok ? "ok" : f.error); }
   };
   ws.onerror = () => reject(new Error("socket error"));
+});
+const bridgeOnce = (hostname, port, token) => new Promise((resolve, reject) => {
+  let buf = "";
+  Bun.connect({ hostname, port, socket: {
+    data(s, d) {
+      buf += new TextDecoder().decode(d);
+      for (let i; (i = buf.indexOf("\\n")) >= 0; ) {
+        const f = JSON.parse(buf.slice(0, i));
+        buf = buf.slice(i + 1);
+        if (f.event === "connect.challenge") {
+          s.write(JSON.stringify({ type: "bridge.hello", id: "h", nodeId: "a".repeat(64), version: "1", platform: "linux", auth: { token }, device: { publicKey: "A".repeat(43), signature: "A".repeat(86), signedAt: Date.now(), nonce: f.payload.nonce } }) + "\\n");
+        } else if (f.id === "h") { s.end(); resolve(f.ok ? "ok" : f.error); }
+      }
+    },
+    error(_s, e) { reject(e); },
+  } }).catch(reject);
 });`;
 
 describe.each(RUNTIMES)("%s gateway, non-loopback peer", (runtime) => {
@@ -58,17 +74,22 @@ describe.each(RUNTIMES)("%s gateway, non-loopback peer", (runtime) => {
     expect((await (await fetch(`http://127.0.0.1:${gw.port}/readyz`)).json()).eventLoop).toBeObject();
   }, 20_000);
 
-  netnsTest("wrong /v1 Bearers and WebSocket connects with rotating Origins share one count: the 11th guess -> 429 / AUTH_RATE_LIMITED (§4.5)", async () => {
+  netnsTest("wrong /v1 Bearers, bridge logins and WebSocket connects with rotating Origins share one count: the 11th guess -> 429 / AUTH_RATE_LIMITED (§4.5)", async () => {
+    expect(gw.bridgePort).toBe(gw.port + 1);
     const r = await inside(ns!, `${WS_CONNECT}
       const statuses = [];
-      for (let i = 0; i < 5; i++) statuses.push((await fetch("${http}/v1/models", { headers: { Authorization: "Bearer wrong-" + i } })).status);
+      for (let i = 0; i < 4; i++) statuses.push((await fetch("${http}/v1/models", { headers: { Authorization: "Bearer wrong-" + i } })).status);
+      const bridge = [];
+      for (let i = 0; i < 3; i++) bridge.push(await bridgeOnce("${ns!.hostAddress}", ${gw.bridgePort}, "wrong-" + i));
       const ws = [];
-      for (let i = 0; i < 5; i++) ws.push((await connectOnce("ws://${ns!.hostAddress}:${gw.port}", "wrong-" + i, "http://10.213.0." + (i + 1) + ":" + (5000 + i))).details.code);
+      for (let i = 0; i < 3; i++) ws.push((await connectOnce("ws://${ns!.hostAddress}:${gw.port}", "wrong-" + i, "http://10.213.0." + (i + 1) + ":" + (5000 + i))).details.code);
       const locked = await fetch("${http}/v1/models", { headers: { Authorization: "Bearer ${TEST_TOKEN}" } });
       const lockedWs = await connectOnce("ws://${ns!.hostAddress}:${gw.port}", "${TEST_TOKEN}", "http://10.213.0.99:6000");
-      return { statuses, ws, locked: { status: locked.status, retryAfter: locked.headers.get("retry-after"), body: await locked.json() }, lockedWs };`);
-    expect(r.statuses).toEqual([401, 401, 401, 401, 401]);
-    expect(r.ws).toEqual(["AUTH_TOKEN_MISMATCH", "AUTH_TOKEN_MISMATCH", "AUTH_TOKEN_MISMATCH", "AUTH_TOKEN_MISMATCH", "AUTH_TOKEN_MISMATCH"]);
+      return { statuses, bridge, ws, locked: { status: locked.status, retryAfter: locked.headers.get("retry-after"), body: await locked.json() }, lockedWs };`);
+    expect(r.statuses).toEqual([401, 401, 401, 401]);
+    // A wrong token with a device proof that does not hold: refused for the proof, the token failure still counted.
+    for (const refusal of r.bridge) expect(refusal.details.code).toStartWith("DEVICE_AUTH_");
+    expect(r.ws).toEqual(["AUTH_TOKEN_MISMATCH", "AUTH_TOKEN_MISMATCH", "AUTH_TOKEN_MISMATCH"]);
     // Even the right secret is refused while the address is locked out.
     expect(r.locked.status).toBe(429);
     expect(r.locked.body).toEqual({ error: { message: "Too many failed authentication attempts. Please try again later.", type: "rate_limited" } });
