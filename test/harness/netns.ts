@@ -17,13 +17,23 @@ export interface Netns {
   destroy(): Promise<void>;
 }
 
-async function ip(args: string[]): Promise<void> {
-  const proc = Bun.spawn(["ip", ...args], { stdout: "ignore", stderr: "pipe" });
-  const stderr = await new Response(proc.stderr).text();
-  if ((await proc.exited) !== 0) throw new Error(`ip ${args.join(" ")}: ${stderr.trim()}`);
+async function ip(args: string[]): Promise<string> {
+  const proc = Bun.spawn(["ip", ...args], { stdout: "pipe", stderr: "pipe" });
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  if (code !== 0) throw new Error(`ip ${args.join(" ")}: ${stderr.trim()}`);
+  return stdout;
 }
 
 let counter = 0;
+
+/** A 10.213.N.0/30 no interface here uses yet (parallel test processes each make their own). */
+async function freeSubnet(): Promise<string> {
+  const used = await ip(["-o", "-4", "addr", "show"]);
+  for (;;) {
+    const subnet = `10.213.${crypto.getRandomValues(new Uint8Array(1))[0]}`;
+    if (!used.includes(`${subnet}.`)) return subnet;
+  }
+}
 
 /** Creates a namespace with a veth pair, both ends up, and addresses 10.213.N.1 (host) / 10.213.N.2 (inside). */
 export async function createNetns(): Promise<Netns> {
@@ -31,8 +41,7 @@ export async function createNetns(): Promise<Netns> {
   const name = `cgns${tag}`;
   const hostIf = `cgh${tag}`;
   const peerIf = `cgp${tag}`;
-  // A /30 per namespace; pid and counter keep parallel test processes apart.
-  const subnet = `10.213.${(process.pid * 7 + counter) % 256}`;
+  const subnet = await freeSubnet();
   const hostAddress = `${subnet}.1`;
   const address = `${subnet}.2`;
   await ip(["netns", "add", name]);
@@ -45,8 +54,8 @@ export async function createNetns(): Promise<Netns> {
     await ip(["netns", "exec", name, "ip", "link", "set", peerIf, "up"]);
     await ip(["netns", "exec", name, "ip", "link", "set", "lo", "up"]);
   } catch (error) {
-    await ip(["netns", "del", name]).catch(() => undefined);
-    await ip(["link", "del", hostIf]).catch(() => undefined);
+    await ip(["netns", "del", name]).catch(() => "");
+    await ip(["link", "del", hostIf]).catch(() => "");
     throw error;
   }
   return {
