@@ -8,20 +8,29 @@
 /** An IPv4 address as four octets, or an IPv6 address as eight 16-bit groups. */
 type ParsedIp = { v: 4; octets: number[] } | { v: 6; groups: number[] };
 
-const V4_OCTET = /^(?:0|[1-9]\d{0,2})$/;
 const V6_GROUP = /^[0-9a-f]{1,4}$/;
 
+/** Dotted-quad IPv4 (no leading zeros), scanned without splitting: every connect's rate-limit key passes here. */
 function parseV4(text: string): number[] | null {
-  const parts = text.split(".");
-  if (parts.length !== 4) return null;
   const octets: number[] = [];
-  for (const part of parts) {
-    if (!V4_OCTET.test(part)) return null;
-    const n = Number(part);
-    if (n > 255) return null;
-    octets.push(n);
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (digits === 0 || value > 255 || octets.length === 4) return null;
+      octets.push(value);
+      value = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && value === 0) return null;
+      value = value * 10 + (c - 48);
+      if (++digits > 3) return null;
+    } else {
+      return null;
+    }
   }
-  return octets;
+  return octets.length === 4 ? octets : null;
 }
 
 function parseV6Groups(text: string): number[] | null {
@@ -63,6 +72,11 @@ export function parseIp(text: string): ParsedIp | null {
   let t = text.trim().toLowerCase();
   if (t.startsWith("[") && t.endsWith("]")) t = t.slice(1, -1);
   if (t.includes(":")) {
+    // The common IPv4-mapped form, without the general IPv6 parse.
+    if (t.startsWith("::ffff:") && t.includes(".")) {
+      const v4 = parseV4(t.slice(7));
+      return v4 ? { v: 6, groups: [0, 0, 0, 0, 0, 0xffff, (v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!] } : null;
+    }
     const groups = parseV6(t);
     return groups ? { v: 6, groups } : null;
   }
