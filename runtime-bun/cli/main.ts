@@ -1,117 +1,74 @@
 /**
- * The `clawgate` command line: OpenClaw's verbs and flags.
+ * The `clawgate` command line: OpenClaw's verbs and flags. Which verb runs,
+ * which flags it takes, its help and its handler all come from one table
+ * (verbs.ts); this module only parses argv against it and reports misuse.
  */
-import { parseArgs } from "node:util";
 import { profileProblem } from "../../core/config/paths.ts";
 import { adoptDotenv } from "../config-env.ts";
 import type { Platform } from "../platform.ts";
 import { currentPaths } from "../state.ts";
 import { VERSION } from "../version.ts";
-import { COMMAND_OPTIONS, commandHelp, commandUsages, dispatchCommand } from "./commands.ts";
+import { readFlags, tokenize, type FlagTable } from "./args.ts";
+import { groupHelp, topHelp, verbHelp } from "./help.ts";
 import { EXIT, fail } from "./output.ts";
+import { findVerb, GLOBAL_FLAGS, VERBS } from "./verbs.ts";
 
-const HELP = `clawgate ${VERSION}: a drop-in OpenClaw Gateway
-
-Usage:
-${commandUsages().join("\n")}
-  clawgate gateway discover [--json] [--timeout MS]
-  clawgate devices list|approve [requestId] [--latest]|reject <requestId>|remove <deviceId> [--json] [connection flags]
-  clawgate devices rename --device <id> --name <label> | rotate --device <id> --role <role> [--scope S]... [--no-scopes] | revoke --device <id> --role <role>
-  clawgate pairing list [channel] | approve [channel] <code> [--notify] | deny [channel] <code>  [--channel C] [--account A] [--json]
-
-Global flags:
-  --profile NAME   use ~/.openclaw-NAME (isolated state and port)
-  --dev            profile "dev" (port 19001)
-  --help, -h       show this help
-  --version, -V    print the version
-`;
-
-const OPTIONS = {
-  port: { type: "string" },
-  bind: { type: "string" },
-  token: { type: "string" },
-  password: { type: "string" },
-  "password-file": { type: "string" },
-  auth: { type: "string" },
-  url: { type: "string" },
-  params: { type: "string" },
-  timeout: { type: "string" },
-  "expect-final": { type: "boolean" },
-  json: { type: "boolean" },
-  profile: { type: "string" },
-  dev: { type: "boolean" },
-  verbose: { type: "boolean" },
-  latest: { type: "boolean" },
-  device: { type: "string" },
-  role: { type: "string" },
-  name: { type: "string" },
-  scope: { type: "string", multiple: true },
-  "no-scopes": { type: "boolean" },
-  channel: { type: "string" },
-  account: { type: "string" },
-  notify: { type: "boolean" },
-  "allow-unconfigured": { type: "boolean" },
-  ...COMMAND_OPTIONS,
-  help: { type: "boolean", short: "h" },
-  version: { type: "boolean", short: "V" },
-} as const;
-
-function intFlag(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got "${value}"`);
-  return n;
+/** Flags that take a value under some verb; decides how argv splits before the verb is known. */
+const VALUE_FLAGS = new Set<string>();
+const SHORTS: Record<string, string> = {};
+for (const table of [GLOBAL_FLAGS, ...VERBS.map((v) => v.flags)]) {
+  for (const [name, flag] of Object.entries(table)) {
+    if (flag.type === "string") VALUE_FLAGS.add(name);
+    if (flag.short) SHORTS[flag.short] = name;
+  }
 }
+
+/** Upstream's most positionals a verb's usage names ("[channel] <code>" -> 2). */
+const argCount = (args: string | undefined) => (args ? args.split(" ").length : 0);
 
 /** Runs one command on `platform` (the runtime that started it); resolves with the exit code. */
 export async function main(argv: string[], platform: Platform): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    return fail((error as Error).message, EXIT.usage, "Run `clawgate --help` for usage.");
-  }
-  const { values: v, positionals } = parsed;
-  if (v.version) {
+  const first = tokenize(argv, (name) => VALUE_FLAGS.has(name), SHORTS);
+  const asked = (name: string) => first.flags.some((f) => f.name === name);
+  if (asked("version")) {
     process.stdout.write(`clawgate ${VERSION}\n`);
     return EXIT.ok;
   }
-  const [group, verb, ...rest] = positionals;
-  const verbHelp = v.help ? commandHelp(positionals) : undefined;
-  if (verbHelp) {
-    process.stdout.write(verbHelp);
+  const { positionals } = first;
+  if (positionals.length === 0) {
+    process.stdout.write(topHelp(VERSION));
+    return asked("help") ? EXIT.ok : EXIT.usage;
+  }
+  const found = findVerb(positionals);
+  if (!found) {
+    const [group, sub] = positionals;
+    const help = groupHelp(group!);
+    if (help && (sub === undefined || asked("help"))) {
+      process.stdout.write(help);
+      return asked("help") ? EXIT.ok : EXIT.usage;
+    }
+    if (help) return fail(`clawgate ${group} has no command "${sub}".`, EXIT.usage, `Try: clawgate ${group} --help`);
+    return fail(`unknown command: ${positionals.join(" ")}`, EXIT.usage, "Run `clawgate --help` for usage.");
+  }
+  const { verb, words } = found;
+  const table: FlagTable = { ...GLOBAL_FLAGS, ...verb.flags };
+  // Split again with this verb's own flags: the same name may take a value under one verb only.
+  const tokens = tokenize(argv, (name) => table[name]?.type === "string", SHORTS);
+  if (tokens.flags.some((f) => f.name === "help")) {
+    process.stdout.write(verbHelp(verb));
     return EXIT.ok;
   }
-  if (v.help || !group) {
-    process.stdout.write(HELP);
-    return v.help ? EXIT.ok : EXIT.usage;
-  }
-  let port: number | undefined;
-  let timeout: number | undefined;
-  try {
-    port = intFlag(v.port, "port");
-    timeout = intFlag(v.timeout, "timeout");
-  } catch (error) {
-    return fail((error as Error).message, EXIT.usage);
-  }
-  const profile = v.profile ?? (v.dev ? "dev" : undefined);
+  const hint = `Try: clawgate ${verb.name} --help`;
+  const read = readFlags(tokens.flags, table);
+  if ("error" in read) return fail(read.unknown ? `clawgate ${read.error} for \`${verb.name}\`.` : read.error, EXIT.usage, hint);
+  const args = tokens.positionals.slice(words);
+  if (args.length > (verb.maxArgs ?? argCount(verb.args))) return fail(`Too many arguments for this command (unexpected "${args[argCount(verb.args)]}").`, EXIT.usage, hint);
+  const v = read.values;
+  const profile = (v.profile as string | undefined) ?? (v.dev ? "dev" : undefined);
   const badProfile = profile ? profileProblem(profile) : undefined;
   if (badProfile) return fail(badProfile, EXIT.usage);
-  const target = { url: v.url, token: v.token, password: v.password, port, profile, timeout };
   // §11: process env > ./.env > <stateDir>/.env, for every verb.
   adoptDotenv(currentPaths(profile).stateDir);
-  const handled = await dispatchCommand(positionals, v, { platform, profile, port, timeout });
-  if (handled !== undefined) return handled;
-
-  if (group === "gateway") {
-    switch (verb) {
-      case "discover":
-        return (await import("./gateway-discover.ts")).gatewayDiscover({ json: v.json, timeoutMs: timeout });
-    }
-  }
-  if (group === "devices") {
-    return (await import("./devices.ts")).devicesCommand(verb, rest, { ...target, json: v.json, latest: v.latest, device: v.device, role: v.role, name: v.name, scope: v.scope, noScopes: v["no-scopes"] });
-  }
-  if (group === "pairing") return (await import("./pairing.ts")).pairingCommand(verb, rest, { ...target, json: v.json, channel: v.channel, account: v.account, notify: v.notify });
-  return fail(`unknown command: ${positionals.join(" ")}`, EXIT.usage, "Run `clawgate --help` for usage.");
+  const target = { url: v.url as string | undefined, token: v.token as string | undefined, password: v.password as string | undefined, port: v.port as number | undefined, profile, timeout: v.timeout as number | undefined };
+  return verb.run({ args, v, platform, profile, target });
 }

@@ -24,11 +24,14 @@ function describe(failure: CallFailure, url: string, urlSource: string): Command
   return { ...failure, gateway: { url, urlSource } };
 }
 
-/** Calls `method`; failures come back as data so a verb can react to specific ones. */
-export async function rpc<T>(flags: CommandFlags, method: string, params: unknown, scopes?: string[]): Promise<RpcResult<T>> {
+/**
+ * Calls `method`; failures come back as data so a verb can react to specific ones.
+ * `expectFinal` waits for a two-phase method's final reply, up to `timeoutMs`.
+ */
+export async function rpc<T>(flags: CommandFlags, method: string, params: unknown, scopes?: string[], opts: { expectFinal?: boolean; timeoutMs?: number } = {}): Promise<RpcResult<T>> {
   const target = resolveTarget(flags);
   if ("error" in target) return { ok: false, failure: { type: "gateway_credentials_required", message: target.error } };
-  const result = await callMethod(target, method, params, flags.timeout ?? DEFAULT_TIMEOUT_MS, { scopes });
+  const result = await callMethod(target, method, params, opts.timeoutMs ?? flags.timeout ?? DEFAULT_TIMEOUT_MS, { scopes, expectFinal: opts.expectFinal });
   if (result.ok) return { ok: true, payload: result.payload as T };
   return { ok: false, failure: describe(result.failure, target.url, target.urlSource) };
 }
