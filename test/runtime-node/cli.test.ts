@@ -45,6 +45,16 @@ describe("clawgate-node CLI", () => {
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).toContain("AUTH_TOKEN_MISMATCH");
   });
+
+  test("the verb table on Node: cron add/list against a Node gateway; --port 99999 -> upstream's text", async () => {
+    const target = ["--url", gw.url, "--token", TEST_TOKEN];
+    const added = await nodeCli(home, ["cron", "add", "--name", "node-job", "--every", "5m", "--system-event", "tick", ...target]);
+    expect(added.code).toBe(0);
+    const { id } = JSON.parse(added.stdout);
+    const listed = await nodeCli(home, ["cron", "list", "--json", ...target]);
+    expect(JSON.parse(listed.stdout).jobs.map((j: { id: string }) => j.id)).toContain(id);
+    expect(await nodeCli(home, ["cron", "list", "--port", "99999"])).toEqual({ code: 1, stdout: "", stderr: "error Invalid --port. Use a port number from 1 to 65535, for example 18789.\nTry: clawgate cron list --help\n" });
+  });
 });
 
 test("gateway discover --json browses on Node too -> exit 0 with upstream's shape", async () => {
