@@ -9,7 +9,6 @@ import type { Platform } from "../platform.ts";
 import { currentPaths } from "../state.ts";
 import { VERSION } from "../version.ts";
 import { readFlags, tokenize, type FlagTable } from "./args.ts";
-import { groupHelp, topHelp, verbHelp } from "./help.ts";
 import { EXIT, fail } from "./output.ts";
 import { findVerb, GLOBAL_FLAGS, VERBS } from "./verbs.ts";
 
@@ -35,19 +34,21 @@ export async function main(argv: string[], platform: Platform): Promise<number> 
     return EXIT.ok;
   }
   const { positionals } = first;
+  // Help texts load only when asked for: `gateway run` never carries them.
+  const help = () => import("./help.ts");
   if (positionals.length === 0) {
-    process.stdout.write(topHelp(VERSION));
+    process.stdout.write((await help()).topHelp(VERSION));
     return asked("help") ? EXIT.ok : EXIT.usage;
   }
   const found = findVerb(positionals);
   if (!found) {
     const [group, sub] = positionals;
-    const help = groupHelp(group!);
-    if (help && (sub === undefined || asked("help"))) {
-      process.stdout.write(help);
+    const text = (await help()).groupHelp(group!);
+    if (text && (sub === undefined || asked("help"))) {
+      process.stdout.write(text);
       return asked("help") ? EXIT.ok : EXIT.usage;
     }
-    if (help) return fail(`clawgate ${group} has no command "${sub}".`, EXIT.usage, `Try: clawgate ${group} --help`);
+    if (text) return fail(`clawgate ${group} has no command "${sub}".`, EXIT.usage, `Try: clawgate ${group} --help`);
     return fail(`unknown command: ${positionals.join(" ")}`, EXIT.usage, "Run `clawgate --help` for usage.");
   }
   const { verb, words } = found;
@@ -55,7 +56,7 @@ export async function main(argv: string[], platform: Platform): Promise<number> 
   // Split again with this verb's own flags: the same name may take a value under one verb only.
   const tokens = tokenize(argv, (name) => table[name]?.type === "string", SHORTS);
   if (tokens.flags.some((f) => f.name === "help")) {
-    process.stdout.write(verbHelp(verb));
+    process.stdout.write((await help()).verbHelp(verb));
     return EXIT.ok;
   }
   const hint = `Try: clawgate ${verb.name} --help`;
