@@ -8,6 +8,7 @@
 import type { Platform } from "../platform.ts";
 import type { Flag, FlagTable, Values } from "./args.ts";
 import type { TargetFlags } from "./connection.ts";
+import { EXIT, fail } from "./output.ts";
 
 /** What a handler gets: the positionals after the verb, typed flag values, and the resolved target flags. */
 export interface Invocation {
@@ -126,9 +127,8 @@ export const VERBS: readonly Verb[] = [
     summary: "Call one gateway RPC method. Exit 0 with the payload; exit 1 with an error object.",
     flags: { params: str("<json>", "JSON object of params (default {})"), "expect-final": bool("Wait for the final reply of two-phase methods (agent)"), json, ...CONNECTION },
     run: async ({ args, v, target }) => {
-      const { gatewayCall } = await import("./gateway-call.ts");
-      if (!args[0]) return (await import("./output.ts")).fail('Missing required argument "method".', 1, "Example: clawgate gateway call health --json");
-      return gatewayCall(args[0], { ...target, params: s(v, "params"), json: b(v, "json"), expectFinal: b(v, "expect-final") });
+      if (!args[0]) return fail('Missing required argument "method".', EXIT.usage, "Example: clawgate gateway call health --json");
+      return (await import("./gateway-call.ts")).gatewayCall(args[0], { ...target, params: s(v, "params"), json: b(v, "json"), expectFinal: b(v, "expect-final") });
     },
   },
   { name: "gateway logs", summary: "Alias of `clawgate logs`.", flags: LOGS, run: logs },

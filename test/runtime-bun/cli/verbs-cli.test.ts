@@ -83,6 +83,13 @@ describe("agent --message", () => {
     expect(sessions.sessions.map((s: { key: string }) => s.key)).toContain("agent:main:cli-test");
   });
 
+  test.skipIf(!realCli)("the real `openclaw agent --message` prints the same reply for a turn on a fresh session", async () => {
+    const ours = await cli("agent", "--message", "compare", "--session-key", "agent:main:cmp-ours");
+    const theirs = await openclaw(["agent", "--message", "compare", "--session-key", "agent:main:cmp-theirs"], upstreamHome);
+    expect(theirs.code).toBe(0);
+    expect(ours.stdout).toBe(theirs.stdout.replace(/^[\s\S]*?(?=You said)/, ""));
+  }, 60_000);
+
   test("no message, a blank selector, an unknown agent -> refused with the reason, exit 1", async () => {
     expect(await cli("agent")).toEqual({ code: 1, stdout: "", stderr: 'error Missing message. Use clawgate agent --message "..." --agent <id> or clawgate agent --message-file <path> --agent <id>.\n' });
     expect(await cli("agent", "-m", "x", "--agent", " ")).toEqual({ code: 1, stdout: "", stderr: "error --agent must not be blank\n" });
@@ -176,6 +183,17 @@ describe("cron list|add|rm|run", () => {
     expect(JSON.parse(gatewaySide.stdout).error.message).toStartWith("invalid cron schedule");
     expect(await count()).toBe(before);
   });
+
+  test.skipIf(!realCli)("the real `openclaw cron add` stores the same job for the same flags", async () => {
+    const args = ["cron", "add", "--name", "same", "--every", "45m", "--message", "hi", "--agent", "main", "--thinking", "low"];
+    const stored = (out: string) => {
+      const { id: _id, createdAtMs: _c, updatedAtMs: _u, schedule: { anchorMs: _a, ...schedule }, state: _s, configRevision: _r, ...job } = JSON.parse(out);
+      return { ...job, schedule };
+    };
+    const [ours, theirs] = [await cli(...args), await openclaw(args, upstreamHome)];
+    expect(theirs.code).toBe(0);
+    expect(stored(ours.stdout)).toEqual(stored(theirs.stdout.slice(theirs.stdout.indexOf("{"))));
+  }, 60_000);
 
   test.skipIf(!realCli)("the real `openclaw cron list` lays out the same columns for the same jobs", async () => {
     const job = JSON.parse((await cli("cron", "add", "--name", "layout", "--cron", "0 7 * * *", "--system-event", "x")).stdout);
