@@ -39,6 +39,7 @@ function readMessage(v: Values): string | { error: string } {
   return inline ?? "";
 }
 
+/** Runs one turn; prints its reply (or the final response with --json). */
 export async function agentCommand(v: Values, flags: CommandFlags): Promise<number> {
   for (const flag of ["agent", "session-id", "session-key", "to"]) {
     const value = v[flag] as string | undefined;

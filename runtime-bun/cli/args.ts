@@ -20,7 +20,9 @@ export interface Flag {
   int?: IntRule;
 }
 
+/** A verb's flags by long name. */
 export type FlagTable = Readonly<Record<string, Flag>>;
+/** Parsed flag values: strings, booleans, numbers for integer flags, arrays for repeatable ones. */
 export type Values = Record<string, string | boolean | number | string[] | undefined>;
 
 /** Upstream's example port in its range hint (`formatInvalidPortOption`). */

@@ -16,6 +16,7 @@ interface ChannelsStatus {
   channelLabels: Record<string, string>;
 }
 
+/** Prints whether the gateway answers and which channels it runs. */
 export async function channelsStatus(flags: ChannelsStatusFlags): Promise<number> {
   const channel = flags.channel?.trim().toLowerCase();
   // As upstream: the label stands in for a spinner when stderr is not a terminal.

@@ -68,7 +68,7 @@ function relative(ms: number | undefined, now: number): string {
 }
 
 /** "every 10m", "at 2026-12-02 06:08Z", "cron 0 7 * * * @ Europe/Paris (exact)". */
-export function formatSchedule(s: Schedule): string {
+function formatSchedule(s: Schedule): string {
   if (s.kind === "every") return `every ${exactDuration(s.everyMs)}`;
   if (s.kind === "at") {
     const ms = Date.parse(s.at);
@@ -86,6 +86,7 @@ function status(job: Job): string {
   return last === "error" && failures > 1 ? `error (${failures > 99 ? "99+" : failures}x)` : last;
 }
 
+/** `cron list`: a fixed-width table as upstream's, or the `cron.list` page with --json. */
 export async function cronList(flags: CommandFlags & { agent?: string; all?: boolean }): Promise<number> {
   const result = await rpc<{ jobs: Job[] }>(flags, "cron.list", { ...(flags.all ? { includeDisabled: true } : {}), ...(flags.agent ? { agentId: flags.agent } : {}) });
   if (!result.ok) return refuseFailure(result.failure);
@@ -143,7 +144,7 @@ function validZone(tz: string): boolean {
 }
 
 /** `cron add` flags and positionals -> `cron.add` params, or the first problem in upstream's words. */
-export function addParams(args: readonly string[], v: Values, now: number): Record<string, unknown> | { error: string } {
+function addParams(args: readonly string[], v: Values, now: number): Record<string, unknown> | { error: string } {
   const str = (name: string) => v[name] as string | undefined;
   const tz = str("tz");
   if (tz !== undefined && !validZone(tz)) return { error: `Invalid --tz "${tz}". Use an IANA timezone such as Europe/Paris.` };
@@ -205,6 +206,7 @@ export function addParams(args: readonly string[], v: Values, now: number): Reco
   };
 }
 
+/** `cron add|create`: prints the stored job. */
 export async function cronAdd(args: string[], v: Values, flags: CommandFlags): Promise<number> {
   const params = addParams(args, v, Date.now());
   if ("error" in params) return refuse(params.error as string);
@@ -216,11 +218,13 @@ export async function cronAdd(args: string[], v: Values, flags: CommandFlags): P
 
 // ---- rm, run
 
+/** `cron rm|remove|delete <id>`. */
 export async function cronRemove(id: string | undefined, flags: CommandFlags): Promise<number> {
   if (!id?.trim()) return refuse("Missing required argument: <id>. Run `clawgate cron list` to see automation ids.");
   return call(flags, "cron.remove", { id: id.trim() }, id.trim());
 }
 
+/** `cron run <id>`: queues a run (forced unless --due) and prints its receipt. */
 export async function cronRun(id: string | undefined, flags: CommandFlags & { due?: boolean }): Promise<number> {
   if (!id?.trim()) return refuse("Missing required argument: <id>. Run `clawgate cron list` to see automation ids.");
   return call(flags, "cron.run", { id: id.trim(), mode: flags.due ? "due" : "force" }, id.trim());

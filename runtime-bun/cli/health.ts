@@ -27,7 +27,7 @@ interface Health {
 }
 
 /** Upstream's text view of a health snapshot. */
-export function healthLines(h: Health): string[] {
+function healthLines(h: Health): string[] {
   const lines: string[] = [];
   const el = h.eventLoop;
   if (el) lines.push(`Gateway event loop: ${el.degraded ? "degraded" : "ok"}${el.reasons.length > 0 ? ` reasons=${el.reasons.join(",")}` : ""} max=${Math.round(el.delayMaxMs)}ms p99=${Math.round(el.delayP99Ms)}ms util=${el.utilization} cpu=${el.cpuCoreRatio}`);
@@ -45,6 +45,7 @@ export function healthLines(h: Health): string[] {
   return lines;
 }
 
+/** Prints the health snapshot; exit 1 with the failure when the gateway cannot be asked. */
 export async function healthCommand(flags: HealthFlags): Promise<number> {
   const result = await rpc<Health>(flags, "health", {});
   if (!result.ok) return report(flags, result.failure);

@@ -43,6 +43,7 @@ function parseLimit(raw: string | undefined): number | null | { error: string } 
   return /^\d+$/.test(raw.trim()) && Number(raw) >= 1 ? Number(raw) : { error: 'Invalid --limit. --limit must be a positive integer or "all", for example --limit 25.' };
 }
 
+/** Lists sessions newest first, `--limit` (default 100) at a time. */
 export async function sessionsCommand(flags: SessionsFlags): Promise<number> {
   if (flags.agent !== undefined && !flags.agent.trim()) return fail("--agent must not be blank");
   if (flags.agent && flags.allAgents) return fail("--agent and --all-agents cannot be combined.");

@@ -19,6 +19,7 @@ export interface Invocation {
   target: TargetFlags;
 }
 
+/** One verb: what selects it, what it accepts, what runs it. */
 export interface Verb {
   /** "health", "cron list": the words that select it. */
   name: string;
@@ -93,6 +94,7 @@ const pairingFlags: FlagTable = { channel: str("<channel>", "Channel id, e.g. te
 
 const cron = async () => import("./cron.ts");
 
+/** Every verb, in the order help lists them. */
 export const VERBS: readonly Verb[] = [
   {
     name: "gateway run",
