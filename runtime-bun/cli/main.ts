@@ -22,7 +22,7 @@ for (const table of [GLOBAL_FLAGS, ...VERBS.map((v) => v.flags)]) {
   }
 }
 
-/** Upstream's most positionals a verb's usage names ("[channel] <code>" -> 2). */
+/** How many positionals a verb's usage names ("[channel] <code>" -> 2). */
 const argCount = (args: string | undefined) => (args ? args.split(" ").length : 0);
 
 /** Runs one command on `platform` (the runtime that started it); resolves with the exit code. */
