@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
+import type { Socket } from "bun";
 import { TEST_TOKEN } from "../harness/gateway.ts";
 import { connected, connectParams } from "../harness/raw-socket.ts";
 import { waitFor } from "../harness/reference-client.ts";
@@ -26,45 +27,120 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
       // Presence snapshots grow with each announced entry; ~64 MB in total passes maxBufferedBytes (50 MiB).
       const text = "z".repeat(100_000);
       for (let i = 0; i < 36; i++) await healthy.sock.request("system-event", { text, instanceId: `flood-${i}` });
+      // The log line only says when to look: the verdict is the close frame the stalled client reads once it drains.
       const log = () => (existsSync(gw.logFile) ? readFileSync(gw.logFile, "utf8") : "");
       await waitFor(() => log().includes('"message":"closing slow consumer"'), 10_000);
+      expect(await stalled.drainUntilClose(15_000)).toEqual({ code: 1008, reason: "slow consumer" });
+
       const presences = healthy.sock.events("presence").filter((e) => e.payload.presence.some((p: any) => p.instanceId === "flood-35"));
       expect(presences.length).toBeGreaterThan(0);
+      // Still served after the close: a new broadcast and a request.
+      await healthy.sock.request("system-event", { text: "after", instanceId: "after-close" });
+      await healthy.sock.until(() => healthy.sock.events("presence").some((e) => e.payload.presence.some((p: any) => p.instanceId === "after-close")));
+      expect(healthy.sock.closed).toBeUndefined();
       expect((await healthy.sock.request("health")).ok).toBe(true);
     } finally {
       healthy.sock.close();
       stalled.destroy();
     }
-  }, 30_000);
+  }, 40_000);
 });
 
+interface StalledClient {
+  /** Resumes reading; resolves with the server's close frame (code, reason), rejects if the socket ends without one or after `ms`. */
+  drainUntilClose(ms: number): Promise<{ code: number; reason: string }>;
+  destroy(): void;
+}
+
 /** A WebSocket client over raw TCP that stops reading right after hello-ok. */
-async function stalledClient(port: number): Promise<{ destroy(): void }> {
-  let received = "";
+async function stalledClient(port: number): Promise<StalledClient> {
+  const frames = new ServerFrames();
+  let upgraded = false;
+  let helloSeen = false;
+  let head = "";
   let resolveHello!: () => void;
   const hello = new Promise<void>((r) => (resolveHello = r));
+  let settle: ((close?: { code: number; reason: string }) => void) | undefined;
+  frames.onText = (text, sock) => {
+    if (helloSeen) return;
+    const frame = JSON.parse(text);
+    if (frame.event === "connect.challenge") {
+      sock.write(maskedText(JSON.stringify({ type: "req", id: "c", method: "connect", params: connectParams({ auth: { token: TEST_TOKEN }, scopes: ["operator.read"] }) })));
+    } else if (frame.payload?.type === "hello-ok") {
+      helloSeen = true;
+      resolveHello();
+      sock.pause();
+    }
+  };
+  frames.onClose = (close) => settle?.(close);
   const socket = await Bun.connect({
     hostname: "127.0.0.1",
     port,
     socket: {
       data(sock, data) {
-        received += data.toString("latin1");
-        if (received.includes("connect.challenge") && !received.includes("__sent")) {
-          received += "__sent";
-          sock.write(maskedText(JSON.stringify({ type: "req", id: "c", method: "connect", params: connectParams({ auth: { token: TEST_TOKEN }, scopes: ["operator.read"] }) })));
-        }
-        if (received.includes("hello-ok")) {
-          resolveHello();
-          sock.pause();
-        }
+        if (upgraded) return frames.push(data, sock);
+        head += data.toString("latin1");
+        const end = head.indexOf("\r\n\r\n");
+        if (end < 0) return;
+        upgraded = true;
+        frames.push(Buffer.from(head.slice(end + 4), "latin1"), sock);
       },
+      close: () => settle?.(),
     },
   });
   socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
   await hello;
-  return { destroy: () => socket.end() };
+  return {
+    drainUntilClose(ms) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no close frame within ${ms} ms`)), ms);
+        settle = (close) => {
+          clearTimeout(timer);
+          if (close) resolve(close);
+          else reject(new Error("socket ended without a close frame"));
+        };
+        if (frames.close) settle(frames.close);
+        socket.resume();
+      });
+    },
+    destroy: () => socket.end(),
+  };
 }
 
+/** Incremental parser of unmasked server frames (RFC 6455 §5.2): text frames are decoded, other payloads skipped. */
+class ServerFrames {
+  onText: (text: string, sock: Socket) => void = () => {};
+  onClose: (close: { code: number; reason: string }) => void = () => {};
+  close?: { code: number; reason: string };
+  private buf = Buffer.alloc(0);
+
+  push(chunk: Buffer, sock: Socket): void {
+    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    for (;;) {
+      if (this.buf.length < 2) return;
+      const opcode = this.buf[0]! & 0x0f;
+      let len = this.buf[1]! & 0x7f;
+      let offset = 2;
+      if (len === 126) {
+        if (this.buf.length < 4) return;
+        len = this.buf.readUInt16BE(2);
+        offset = 4;
+      } else if (len === 127) {
+        if (this.buf.length < 10) return;
+        len = Number(this.buf.readBigUInt64BE(2));
+        offset = 10;
+      }
+      if (this.buf.length < offset + len) return;
+      const payload = this.buf.subarray(offset, offset + len);
+      this.buf = this.buf.subarray(offset + len);
+      if (opcode === 0x1) this.onText(payload.toString("utf8"), sock);
+      else if (opcode === 0x8) {
+        this.close = { code: payload.length >= 2 ? payload.readUInt16BE(0) : 1005, reason: payload.subarray(2).toString("utf8") };
+        this.onClose(this.close);
+      }
+    }
+  }
+}
 /** One masked client text frame (RFC 6455 §5.3). */
 function maskedText(text: string): Uint8Array {
   const payload = new TextEncoder().encode(text);
