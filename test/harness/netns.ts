@@ -35,13 +35,16 @@ async function freeSubnet(): Promise<string> {
   }
 }
 
-/** Creates a namespace with a veth pair, both ends up, and addresses 10.213.N.1 (host) / 10.213.N.2 (inside). */
-export async function createNetns(): Promise<Netns> {
+/**
+ * Creates a namespace with a veth pair, both ends up, and addresses <subnet>.1 (host) / <subnet>.2 (inside);
+ * `subnet` (three octets) defaults to a free 10.213.N; pass one to get a peer in another range (CGNAT, public).
+ */
+export async function createNetns(subnet?: string): Promise<Netns> {
   const tag = `${process.pid % 10_000}x${counter++}`;
   const name = `cgns${tag}`;
   const hostIf = `cgh${tag}`;
   const peerIf = `cgp${tag}`;
-  const subnet = await freeSubnet();
+  subnet ??= await freeSubnet();
   const hostAddress = `${subnet}.1`;
   const address = `${subnet}.2`;
   await ip(["netns", "add", name]);

@@ -55,20 +55,22 @@ async function terminate(proc: Subprocess): Promise<void> {
 }
 
 export interface RuntimeGatewayOptions {
-  /** openclaw.json; the test token is added. */
+  /** openclaw.json; `gateway.auth` defaults to token mode with the test token. */
   config?: OpenClawConfig;
   /** Extra environment, e.g. OPENCLAW_HANDSHAKE_TIMEOUT_MS. */
   env?: Record<string, string>;
+  /** argv prefix the gateway runs under, e.g. a network namespace's `ip netns exec <name>`. */
+  wrap?: string[];
 }
 
 /** Starts the gateway on `runtime`; resolves once it listens. */
 export async function startRuntimeGateway(runtime: Runtime, opts: RuntimeGatewayOptions = {}): Promise<RuntimeGateway> {
   const config = opts.config ?? {};
-  const argv = await runtimeCommand(runtime);
+  const argv = [...(opts.wrap ?? []), ...(await runtimeCommand(runtime))];
   const dir = mkdtempSync(join(tmpdir(), `clawgate-${runtime}-`));
   const stateDir = join(dir, ".openclaw");
   mkdirSync(stateDir, { mode: 0o700 });
-  const withToken = { ...config, gateway: { ...config.gateway, auth: { mode: "token", token: TEST_TOKEN } } };
+  const withToken = { ...config, gateway: { ...config.gateway, auth: config.gateway?.auth ?? { mode: "token", token: TEST_TOKEN } } };
   writeFileSync(join(stateDir, "openclaw.json"), serializeConfig(withToken), { mode: 0o600 });
   let child: ChildGateway;
   try {
