@@ -112,7 +112,7 @@ class ServerFrames {
   onText: (text: string, sock: Socket) => void = () => {};
   onClose: (close: { code: number; reason: string }) => void = () => {};
   close?: { code: number; reason: string };
-  private buf = Buffer.alloc(0);
+  private buf: Buffer = Buffer.alloc(0);
 
   push(chunk: Buffer, sock: Socket): void {
     this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
