@@ -14,6 +14,8 @@ export interface ModelScript {
   delayMs?: number;
   /** Answer with this HTTP status and body instead of a stream. */
   error?: { status: number; body: unknown };
+  /** Hold each request before its pieces until `release(model)` lets one through (an explicit release, not a delay). */
+  gated?: boolean;
   /** After the pieces, keep the stream open until the client goes away. */
   hold?: boolean;
   /** Streamed tool calls to send after the pieces (finish_reason "tool_calls"). */
@@ -35,6 +37,8 @@ export interface FakeUpstream {
   /** Streams the client abandoned before they ended, by model. */
   disconnects: string[];
   script(model: string, script: ModelScript): void;
+  /** Lets one held request of a gated model through (or the next one, if none waits yet). */
+  release(model: string): void;
   /** Resolves once `cond` holds (polling the recorded state). */
   until(cond: () => boolean, ms?: number): Promise<void>;
   stop(): void;
@@ -47,6 +51,17 @@ export function startUpstream(scripts: Record<string, ModelScript> = {}): FakeUp
   const requests: UpstreamRequest[] = [];
   const disconnects: string[] = [];
   let seq = 0;
+  // Gated models: releases not yet used, and requests waiting for one.
+  const permits = new Map<string, number>();
+  const waiting = new Map<string, (() => void)[]>();
+  const acquire = (model: string): Promise<void> => {
+    const n = permits.get(model) ?? 0;
+    if (n > 0) {
+      permits.set(model, n - 1);
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => waiting.set(model, [...(waiting.get(model) ?? []), resolve]));
+  };
 
   const server: Server<undefined> = Bun.serve({
     port: 0,
@@ -73,6 +88,7 @@ export function startUpstream(scripts: Record<string, ModelScript> = {}): FakeUp
       const stream = new ReadableStream<Uint8Array>({
         async start(controller) {
           controller.enqueue(frame([{ index: 0, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }]));
+          if (script.gated) await acquire(model);
           for (const piece of script.pieces ?? []) {
             if (script.delayMs) await Bun.sleep(script.delayMs);
             if (cancelled) return;
@@ -108,6 +124,11 @@ export function startUpstream(scripts: Record<string, ModelScript> = {}): FakeUp
     requests,
     disconnects,
     script: (model, script) => void table.set(model, script),
+    release(model) {
+      const next = waiting.get(model)?.shift();
+      if (next) next();
+      else permits.set(model, (permits.get(model) ?? 0) + 1);
+    },
     async until(cond, ms = 5000) {
       const deadline = Date.now() + ms;
       while (!cond()) {

@@ -16,11 +16,11 @@ let writer: RawSocket;
 let reader: RawSocket;
 
 beforeAll(async () => {
-  upstream = startUpstream({ slow: { pieces: ["slow ", "reply"], delayMs: 30 } });
+  upstream = startUpstream({ slow: { pieces: ["slow ", "reply"] }, gated: { pieces: ["gated ", "reply"], gated: true } });
   gw = await startTestGateway({
     config: {
-      models: { providers: { up: { baseUrl: upstream.baseUrl, models: ["slow"] } } },
-      agents: { list: [{ id: "main", default: true }, { id: "queue", model: "up/slow" }] },
+      models: { providers: { up: { baseUrl: upstream.baseUrl, models: ["slow", "gated"] } } },
+      agents: { list: [{ id: "main", default: true }, { id: "queue", model: "up/gated" }] },
     },
   });
   ({ sock: admin } = await connected(gw.url));
@@ -48,7 +48,10 @@ describe("chat.history", () => {
     expect(newest.messages.map((m: any) => m.__openclaw.seq)).toEqual([5, 6]);
     expect(newest).toMatchObject({ totalMessages: 6, hasMore: true, nextOffset: 2 });
     const older = (await admin.request("chat.history", { sessionKey: "paging", limit: 2, offset: 2 })).payload;
-    expect(older.messages.map((m: any) => m.content[0].text)).toEqual(["message 2", older.messages[1].content[0].text]);
+    expect(older.messages.map((m: any) => m.content[0].text)).toEqual([
+      "message 2",
+      'You said: "message 2". This is message 2 in this session; before this you said: "message 1". I\'m still the embedded placeholder agent; configure a real model under models.providers and agents.defaults.model for real answers.',
+    ]);
     expect(older.offset).toBe(2);
     const oldest = (await admin.request("chat.history", { sessionKey: "paging", limit: 2, offset: 4 })).payload;
     expect(oldest).toMatchObject({ hasMore: false, totalMessages: 6 });
@@ -67,8 +70,9 @@ describe("chat.history", () => {
   });
 
   test("maxChars clips long messages; an unknown session is empty", async () => {
-    const clipped = (await admin.request("chat.history", { sessionKey: "paging", limit: 1, maxChars: 5 })).payload;
-    expect(clipped.messages[0].content[0].text).toHaveLength(6);
+    await turn(admin, "clipped", "clip me");
+    const clipped = (await admin.request("chat.history", { sessionKey: "clipped", limit: 1, maxChars: 5 })).payload;
+    expect(clipped.messages[0].content[0].text).toBe("You s…");
     const empty = (await admin.request("chat.history", { sessionKey: "never-used" })).payload;
     expect(empty).toMatchObject({ messages: [], totalMessages: 0, hasMore: false, sessionInfo: { key: "agent:main:never-used" } });
   });
@@ -78,13 +82,16 @@ describe("turns of one session run one after another", () => {
   test("a second chat.send waits (pendingInputs) and both turns land in order", async () => {
     const first = crypto.randomUUID();
     const second = crypto.randomUUID();
+    // The model holds the first turn until released, so the second one is sent while the first runs.
     await admin.request("chat.send", { sessionKey: "agent:queue:main", message: "first", idempotencyKey: first });
     await admin.request("chat.send", { sessionKey: "agent:queue:main", message: "second", idempotencyKey: second });
     const pending = (await admin.request("chat.history", { sessionKey: "agent:queue:main" })).payload.pendingInputs;
     expect(pending).toMatchObject({ total: 1, items: [{ runId: second, state: "queued", message: { content: [{ text: "second" }] } }] });
+    upstream.release("gated");
+    upstream.release("gated");
     await admin.until(() => admin.events("chat").some((f) => f.payload.runId === second && f.payload.state === "final"));
     const history = (await admin.request("chat.history", { sessionKey: "agent:queue:main" })).payload;
-    expect(history.messages.map((m: any) => `${m.role}:${m.content[0].text}`)).toEqual(["user:first", "assistant:slow reply", "user:second", "assistant:slow reply"]);
+    expect(history.messages.map((m: any) => `${m.role}:${m.content[0].text}`)).toEqual(["user:first", "assistant:gated reply", "user:second", "assistant:gated reply"]);
     // The second turn saw the first one as context.
     expect(upstream.requests.at(-1)!.body.messages.map((m: any) => m.role)).toEqual(["user", "assistant", "user"]);
   });
@@ -111,15 +118,16 @@ describe("sessions.*", () => {
   });
 
   test("sessions.patch: cosmetic and model fields with write; anything else needs admin; bad models refused", async () => {
-    const ok = (await writer.request("sessions.patch", { key: "listed", label: "Groceries", pinned: true })).payload;
-    expect(ok).toMatchObject({ ok: true, key: "agent:main:listed", entry: { label: "Groceries", pinned: true } });
-    const refused = await writer.request("sessions.patch", { key: "listed", sendPolicy: "deny" });
+    await turn(admin, "patched", "hello patch");
+    const ok = (await writer.request("sessions.patch", { key: "patched", label: "Groceries", pinned: true })).payload;
+    expect(ok).toMatchObject({ ok: true, key: "agent:main:patched", entry: { label: "Groceries", pinned: true } });
+    const refused = await writer.request("sessions.patch", { key: "patched", sendPolicy: "deny" });
     expect(refused.error.message).toBe("missing scope: operator.admin");
-    expect((await admin.request("sessions.patch", { key: "listed", sendPolicy: "deny", label: null })).payload.entry).toEqual(expect.objectContaining({ sendPolicy: "deny" }));
-    expect(gw.store.getSession("agent:main:listed")!.fields.label).toBeUndefined();
-    const badModel = await writer.request("sessions.patch", { key: "listed", model: "ghost/model" });
+    expect((await admin.request("sessions.patch", { key: "patched", sendPolicy: "deny", label: null })).payload.entry).toEqual(expect.objectContaining({ sendPolicy: "deny" }));
+    expect(gw.store.getSession("agent:main:patched")!.fields.label).toBeUndefined();
+    const badModel = await writer.request("sessions.patch", { key: "patched", model: "ghost/model" });
     expect(badModel.error.message).toBe("Model 'ghost/model' is not allowed for agent 'main'.");
-    const extra = await writer.request("sessions.patch", { key: "listed", bogus: 1 });
+    const extra = await writer.request("sessions.patch", { key: "patched", bogus: 1 });
     expect(extra.error.message).toBe("invalid sessions.patch params: at root: unexpected property 'bogus'");
   });
 
@@ -131,13 +139,15 @@ describe("sessions.*", () => {
   });
 
   test("sessions.reset: a fresh transcript; old cursors read as reset; needs admin", async () => {
-    const before = (await admin.request("chat.history", { sessionKey: "listed" })).payload;
-    expect((await writer.request("sessions.reset", { key: "listed" })).error.message).toBe("missing scope: operator.admin");
-    const reset = (await admin.request("sessions.reset", { key: "listed", reason: "new" })).payload;
-    expect(reset).toMatchObject({ ok: true, key: "agent:main:listed", resolved: { modelProvider: "clawgate", model: "embedded" } });
+    await turn(admin, "reset-me", "hello reset");
+    const before = (await admin.request("chat.history", { sessionKey: "reset-me" })).payload;
+    expect(before.messages).toHaveLength(2);
+    expect((await writer.request("sessions.reset", { key: "reset-me" })).error.message).toBe("missing scope: operator.admin");
+    const reset = (await admin.request("sessions.reset", { key: "reset-me", reason: "new" })).payload;
+    expect(reset).toMatchObject({ ok: true, key: "agent:main:reset-me", resolved: { modelProvider: "clawgate", model: "embedded" } });
     expect(reset.entry.sessionId).not.toBe(before.sessionId);
-    expect((await admin.request("chat.history", { sessionKey: "listed" })).payload.messages).toEqual([]);
-    expect((await admin.request("chat.history", { sessionKey: "listed", cursor: before.deltaCursor })).payload).toEqual({ kind: "reset" });
+    expect((await admin.request("chat.history", { sessionKey: "reset-me" })).payload.messages).toEqual([]);
+    expect((await admin.request("chat.history", { sessionKey: "reset-me", cursor: before.deltaCursor })).payload).toEqual({ kind: "reset" });
   });
 
   test("sessions.delete: main refused; archivedOnly with write deletes only archived rows; others need admin", async () => {

@@ -21,7 +21,7 @@ beforeAll(async () => {
     hold: { pieces: ["partial ", "answer"], hold: true },
     broken: { error: { status: 500, body: { error: { message: "boom", type: "server_error" } } } },
     good: { pieces: ["from ", "the ", "fallback"] },
-    slow: { pieces: ["one", "two"], delayMs: 40 },
+    slow: { pieces: ["one", "two"], gated: true },
     limited: { error: { status: 429, body: { error: { message: "Rate limit reached for requests", type: "rate_limit_error" } } } },
     longctx: { error: { status: 429, body: { type: "error", error: { type: "rate_limit_error", message: "Extra usage is required for long context requests" } } } },
     overflow: { error: { status: 400, body: { error: { message: "This model's maximum context length is 8192 tokens.", type: "invalid_request_error", code: "context_length_exceeded" } } } },
@@ -166,6 +166,7 @@ describe("idempotency (§6)", () => {
     const again = await sock.request("chat.send", { sessionKey: "agent:slow:main", message: "once", idempotencyKey: "idem-1" });
     expect(first.payload).toEqual({ runId: "idem-1", status: "started" });
     expect(again.payload).toEqual({ runId: "idem-1", status: "in_flight" });
+    upstream.release("slow");
     await untilTerminal("idem-1");
     const later = await sock.request("chat.send", { sessionKey: "agent:slow:main", message: "once", idempotencyKey: "idem-1" });
     expect(later.payload).toEqual({ runId: "idem-1", status: "ok" });

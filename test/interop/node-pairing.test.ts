@@ -29,6 +29,8 @@ interface NodeOpts {
   v3?: boolean;
   /** Answer invokes after this many ms; never when undefined. */
   answerAfterMs?: number;
+  /** Answer invokes only once this settles (instead of answerAfterMs). */
+  answerWhen?: Promise<unknown>;
 }
 
 async function startNode(o: NodeOpts): Promise<ConnectedClient & { key: NodeKey }> {
@@ -39,9 +41,11 @@ async function startNode(o: NodeOpts): Promise<ConnectedClient & { key: NodeKey 
     caps: ["system"], commands: o.commands, deviceIdentity: key.identity, hostDeps: key.hostDeps,
     ...(o.v3 ? { minProtocol: 3, maxProtocol: 3 } : {}),
     onEvent: (e) => {
-      if (e.event !== "node.invoke.request" || o.answerAfterMs === undefined) return;
+      if (e.event !== "node.invoke.request" || (o.answerAfterMs === undefined && !o.answerWhen)) return;
       const p = e.payload as any;
-      setTimeout(() => client.request("node.invoke.result", { id: p.id, nodeId: p.nodeId, ok: true, payloadJSON: p.paramsJSON }).catch(() => {}), o.answerAfterMs);
+      const answer = () => client.request("node.invoke.result", { id: p.id, nodeId: p.nodeId, ok: true, payloadJSON: p.paramsJSON }).catch(() => {});
+      if (o.answerWhen) void o.answerWhen.then(answer);
+      else setTimeout(answer, o.answerAfterMs);
     },
   });
   client = node.client;
@@ -230,12 +234,17 @@ describe("node.event (§8)", () => {
 
 describe("concurrency (§8)", () => {
   test("a slow node does not hold up a fast one; 20 nodes x 10 invokes in flight all complete", async () => {
-    const slow = await startNode({ commands: ["system.notify"], answerAfterMs: 400 });
+    // The slow node answers only once the fast node's invoke has completed: a gateway that served them in turn would hang.
+    let fastDone!: () => void;
+    const slow = await startNode({ commands: ["system.notify"], answerWhen: new Promise<void>((r) => (fastDone = r)) });
     const fast = await startNode({ commands: ["system.notify"], answerAfterMs: 0 });
     for (const n of [slow, fast]) await admin.client.request("node.pair.approve", { requestId: (await requestOf(n.key.deviceId)).requestId });
     const order: string[] = [];
     const slowCall = admin.client.request("node.invoke", { nodeId: slow.key.deviceId, command: "system.notify", params: {}, idempotencyKey: "s" }).then(() => order.push("slow"));
-    const fastCall = admin.client.request("node.invoke", { nodeId: fast.key.deviceId, command: "system.notify", params: {}, idempotencyKey: "f" }).then(() => order.push("fast"));
+    const fastCall = admin.client.request("node.invoke", { nodeId: fast.key.deviceId, command: "system.notify", params: {}, idempotencyKey: "f" }).then(() => {
+      order.push("fast");
+      fastDone();
+    });
     await Promise.all([slowCall, fastCall]);
     expect(order).toEqual(["fast", "slow"]);
 
