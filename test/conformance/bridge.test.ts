@@ -6,13 +6,16 @@
  * CLI gateway (bridge on its port + 1) under Bun and under Node.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { BRIDGE_LINE_BURST } from "../../core/bridge/connection.ts";
-import { MAX_PAYLOAD_BYTES, MAX_PREAUTH_PAYLOAD_BYTES } from "../../core/protocol/limits.ts";
 import { BridgePeer } from "../harness/bridge-peer.ts";
 import { TEST_TOKEN } from "../harness/gateway.ts";
 import { newNodeKey, type NodeKey } from "../harness/node-key.ts";
 import { connectClient, waitFor, type ConnectedClient } from "../harness/reference-client.ts";
 import { RUNTIMES, startRuntimeGateway, type RuntimeGateway } from "../harness/runtimes.ts";
+
+// The limits as documented, written out (not read from the product): spec §1.4 and docs/bridge-protocol.md.
+const MAX_PREAUTH_PAYLOAD_BYTES = 65_536;
+const MAX_PAYLOAD_BYTES = 26_214_400;
+const BRIDGE_LINE_BURST = 20_000;
 
 /**
  * A CLI gateway whose bridge started. The bridge takes the gateway's port + 1, which another

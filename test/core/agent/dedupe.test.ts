@@ -3,7 +3,11 @@
  * are kept, oldest dropped first.
  */
 import { expect, test } from "bun:test";
-import { DEDUPE_MAX_ENTRIES, DEDUPE_TTL_MS, DedupeCache } from "../../../core/agent/dedupe.ts";
+import { DedupeCache } from "../../../core/agent/dedupe.ts";
+
+// Written out, not read from the product: 5 minutes and 1,000 keys (§6).
+const DEDUPE_TTL_MS = 300_000;
+const DEDUPE_MAX_ENTRIES = 1000;
 
 test("an entry expires after 5 minutes", () => {
   let now = 0;
