@@ -5,6 +5,7 @@
  * gateway under Bun and under Node.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
 import { TEST_TOKEN } from "../harness/gateway.ts";
 import { connected, connectParams, RawSocket } from "../harness/raw-socket.ts";
 import { RUNTIMES, startRuntimeGateway, type RuntimeGateway } from "../harness/runtimes.ts";
@@ -176,7 +177,7 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
       const p = admin.hello.payload;
       expect(Object.keys(p).sort()).toEqual(["auth", "features", "policy", "protocol", "server", "snapshot", "type"]);
       expect(p.policy).toMatchObject({ maxPayload: 26_214_400, maxBufferedBytes: 52_428_800, tickIntervalMs: 30_000 });
-      expect(p.snapshot.configPath).toBeString();
+      expect(p.snapshot.configPath).toBe(join(gw.stateDir, "openclaw.json"));
       expect(p.snapshot.stateVersion).toEqual({ presence: expect.any(Number), health: expect.any(Number) });
       const reader = await connected(gw.url, connectParams({ scopes: ["operator.read"] }));
       expect(reader.hello.payload.snapshot.configPath).toBeUndefined();

@@ -28,6 +28,8 @@ export interface RuntimeGateway {
   pid: number;
   /** The TCP node bridge's port (gateway port + 1), when it started. */
   bridgePort?: number;
+  /** The state dir (OPENCLAW_STATE_DIR), which holds openclaw.json. */
+  stateDir: string;
   /** The gateway's JSONL log. */
   logFile: string;
   /** Everything the child wrote to stderr so far. */
@@ -88,6 +90,7 @@ export async function startRuntimeGateway(runtime: Runtime, opts: RuntimeGateway
     port,
     pid: proc.pid,
     bridgePort: bridge?.[1] ? Number(bridge[1]) : undefined,
+    stateDir,
     logFile: join(stateDir, "logs", "gateway.log"),
     stderr: child.stderr,
     async stop() {

@@ -29,7 +29,7 @@ describe.skipIf(!available)("openclaw CLI against clawgate", () => {
       expect(res.code).toBe(0);
       const payload = JSON.parse(res.stdout);
       if (method === "health") expect(payload.ok).toBe(true);
-      if (method === "status") expect(payload.runtimeVersion).toBeString();
+      if (method === "status") expect(payload.runtimeVersion).toBe("2026.9.6");
       if (method === "system-presence") expect(payload[0].reason).toBe("self");
     }, 30_000);
   }

@@ -34,7 +34,7 @@ describe("first run", () => {
     expect(config.gateway.auth.token).toMatch(/^[0-9a-f]{48}$/);
     const call = await runCli(home, ["gateway", "call", "status", "--port", String(child.port), "--json"]);
     expect(call.code).toBe(0);
-    expect(JSON.parse(call.stdout).runtimeVersion).toBeString();
+    expect(JSON.parse(call.stdout).runtimeVersion).toBe("2026.9.6");
     // The token itself is never printed or logged.
     const log = await Bun.file(join(home, ".openclaw", "logs", "gateway.log")).text();
     expect(log).not.toContain(config.gateway.auth.token);
