@@ -32,8 +32,17 @@ async function start(config: { gateway: object }): Promise<Running> {
   mkdirSync(join(home, ".openclaw"), { mode: 0o700 });
   const path = join(home, ".openclaw", "openclaw.json");
   const write = (c: object | string) => writeFileSync(path, typeof c === "string" ? c : JSON.stringify(c, null, 2), { mode: 0o600 });
-  write({ ...config, gateway: { port: await freePort(), ...config.gateway } });
-  const gw = await spawnGateway(home, []);
+  let gw: ChildGateway;
+  // The port goes into the config, so it cannot be held meanwhile: if someone took it first, try another.
+  for (let attempt = 1; ; attempt++) {
+    write({ ...config, gateway: { port: await freePort(), ...config.gateway } });
+    try {
+      gw = await spawnGateway(home, []);
+      break;
+    } catch (error) {
+      if (attempt === 3 || !String(error).includes("already listening")) throw error;
+    }
+  }
   const client = await connectClient({ url: `ws://127.0.0.1:${gw.port}`, token: TOKEN });
   cleanup.push(() => {
     client.client.stop();
@@ -45,11 +54,20 @@ async function start(config: { gateway: object }): Promise<Running> {
 
 const base = { gateway: { mode: "local", auth: { mode: "token", token: TOKEN } } };
 
+/**
+ * A port for a config file (the gateway binds it itself, so the test cannot hold it open): drawn below the kernel's
+ * ephemeral range (32768-60999 here), which bind(0) and outgoing connections never hand out, and checked free.
+ */
 async function freePort(): Promise<number> {
-  const s = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  const port = s.port!;
-  s.stop(true);
-  return port;
+  for (;;) {
+    const port = 20_000 + 2 * Math.floor(Math.random() * 5_000);
+    try {
+      Bun.serve({ port, hostname: "127.0.0.1", fetch: () => new Response() }).stop(true);
+      return port;
+    } catch {
+      // Taken: draw again.
+    }
+  }
 }
 
 describe("hot reload (hybrid)", () => {
