@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { TEST_TOKEN } from "../harness/gateway.ts";
 import { connected, connectParams, RawSocket } from "../harness/raw-socket.ts";
 import { RUNTIMES, startRuntimeGateway, type RuntimeGateway } from "../harness/runtimes.ts";
+import { maskedText, ServerFrames, upgradeRequest } from "../harness/ws-wire.ts";
 
 describe.each(RUNTIMES)("%s gateway", (runtime) => {
   let gw: RuntimeGateway;
@@ -111,11 +112,25 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
     });
 
     test("a 16th frame during the handshake -> close 1008 too many pending handshake frames", async () => {
-      // A wrong token keeps the handshake busy for the 250 ms loopback failure delay (§4.5).
-      const sock = await RawSocket.open(gw.url);
-      sock.send({ type: "req", id: "c1", method: "connect", params: connectParams({ auth: { token: "wrong" } }) });
-      for (let i = 0; i < 16; i++) sock.send({ type: "req", id: `q${i}`, method: "health" });
-      expect(await sock.waitClose()).toEqual({ code: 1008, reason: "too many pending handshake frames" });
+      // connect and 16 requests leave in one write, so they arrive together while the connect is still being checked
+      // (a wrong token is answered only after the loopback failure delay, §4.5).
+      const frames = new ServerFrames();
+      const closed = new Promise<{ code: number; reason: string }>((resolve) => (frames.onClose = resolve));
+      let challenged!: () => void;
+      const challenge = new Promise<void>((r) => (challenged = r));
+      frames.onText = (text) => {
+        if (JSON.parse(text).event === "connect.challenge") challenged();
+      };
+      const socket = await Bun.connect({ hostname: "127.0.0.1", port: gw.port, socket: { data: (_s, data) => frames.push(data) } });
+      try {
+        socket.write(upgradeRequest(gw.port));
+        await challenge;
+        const burst = [{ type: "req", id: "c1", method: "connect", params: connectParams({ auth: { token: "wrong" } }) }, ...Array.from({ length: 16 }, (_, i) => ({ type: "req", id: `q${i}`, method: "health" }))];
+        socket.write(Buffer.concat(burst.map((f) => maskedText(JSON.stringify(f)))));
+        expect(await closed).toEqual({ code: 1008, reason: "too many pending handshake frames" });
+      } finally {
+        socket.end();
+      }
     });
   });
 
