@@ -106,3 +106,20 @@ export async function runCliIsolated(args: string[], extraEnv: Record<string, st
     rmSync(home, { recursive: true, force: true });
   }
 }
+
+/**
+ * A port to write into a config file (the gateway binds it itself, so the test cannot hold it open): drawn below the
+ * kernel's ephemeral range (32768-60999 by default), which bind(0) and outgoing connections never hand out, and
+ * checked free.
+ */
+export async function configPort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + 2 * Math.floor(Math.random() * 5_000);
+    try {
+      Bun.serve({ port, hostname: "127.0.0.1", fetch: () => new Response() }).stop(true);
+      return port;
+    } catch {
+      // Taken: draw again.
+    }
+  }
+}

@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { freshHome, runCli, spawnGateway, type ChildGateway } from "../../harness/process.ts";
+import { configPort, freshHome, runCli, spawnGateway, type ChildGateway } from "../../harness/process.ts";
 import { connectClient, waitFor, type ConnectedClient } from "../../harness/reference-client.ts";
 
 const TOKEN = "reload-token-0123456789abcd";
@@ -35,7 +35,7 @@ async function start(config: { gateway: object }): Promise<Running> {
   let gw: ChildGateway;
   // The port goes into the config, so it cannot be held meanwhile: if someone took it first, try another.
   for (let attempt = 1; ; attempt++) {
-    write({ ...config, gateway: { port: await freePort(), ...config.gateway } });
+    write({ ...config, gateway: { port: await configPort(), ...config.gateway } });
     try {
       gw = await spawnGateway(home, []);
       break;
@@ -53,22 +53,6 @@ async function start(config: { gateway: object }): Promise<Running> {
 }
 
 const base = { gateway: { mode: "local", auth: { mode: "token", token: TOKEN } } };
-
-/**
- * A port for a config file (the gateway binds it itself, so the test cannot hold it open): drawn below the kernel's
- * ephemeral range (32768-60999 here), which bind(0) and outgoing connections never hand out, and checked free.
- */
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = 20_000 + 2 * Math.floor(Math.random() * 5_000);
-    try {
-      Bun.serve({ port, hostname: "127.0.0.1", fetch: () => new Response() }).stop(true);
-      return port;
-    } catch {
-      // Taken: draw again.
-    }
-  }
-}
 
 describe("hot reload (hybrid)", () => {
   test("an invalid edit -> skipped, logged with path and problem; the gateway keeps serving the running config", async () => {
@@ -111,7 +95,7 @@ describe("hot reload (hybrid)", () => {
 
   test("a new gateway.port -> restart in place: shutdown + 1012, same pid, listening on the new port", async () => {
     const r = await start(base);
-    const port = await freePort();
+    const port = await configPort();
     r.write({ gateway: { ...base.gateway, port } });
     await waitFor(() => r.gw.stdout().includes(`listening on port ${port}`), 10_000);
     expect(r.client.closes[0]).toEqual({ code: 1012, reason: "service restart" });
