@@ -30,7 +30,7 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
     let gw: RuntimeGateway;
     beforeAll(async () => {
       gw = await startRuntimeGateway(runtime, { config: { gateway: { auth: { mode: "password", password: PASSWORD } } } });
-    });
+    }, 30_000);
     afterAll(() => gw?.stop());
 
     test("right password -> hello-ok with auth.method password; the session works", async () => {
@@ -82,7 +82,7 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
     let gw: RuntimeGateway;
     beforeAll(async () => {
       gw = await startRuntimeGateway(runtime, { config: { gateway: { auth: { mode: "none" } } } });
-    });
+    }, 30_000);
     afterAll(() => gw?.stop());
 
     test("local backend client without any credential -> hello-ok with auth.method none, scopes kept", async () => {

@@ -12,24 +12,30 @@ import type { OpenClawConfig } from "../../core/config/schema.ts";
 import { IN_CI, testNeeding } from "../harness/capability.ts";
 import { newDevice, signedConnectParams } from "../harness/device.ts";
 import { TEST_TOKEN } from "../harness/gateway.ts";
-import { createNetns, netnsUnavailable, type Netns } from "../harness/netns.ts";
+import { createNetns, NETNS_UNAVAILABLE, type Netns } from "../harness/netns.ts";
 import { childEnv, CLI, freshHome } from "../harness/process.ts";
 import { connected, connectParams, RawSocket } from "../harness/raw-socket.ts";
 import { RUNTIMES, startRuntimeGateway, type RuntimeGateway } from "../harness/runtimes.ts";
 
-const missing = netnsUnavailable();
+const missing = NETNS_UNAVAILABLE;
 const test = testNeeding("network namespaces (root and iproute2)", missing);
 /** Skipped here: the suites' hooks make nothing (under CI they run, and fail with ip's reason). */
 const skipped = Boolean(missing) && !IN_CI;
 
-/** The gateway in a fresh namespace, listening on every address of it; `url` reaches it over the veth pair. */
-async function gatewayBehindVeth(runtime: (typeof RUNTIMES)[number], hostAddress: string, innerAddress: string, config: OpenClawConfig = {}) {
-  const ns = createNetns(hostAddress, innerAddress);
+const inside = (ns: Netns) => ["ip", "netns", "exec", ns.name];
+
+/**
+ * The gateway in a fresh namespace (a free 10.213.N/30, or `subnet`), listening on every address of it; `url`
+ * reaches it over the veth pair, so the gateway sees the test as `ns.hostAddress`.
+ */
+async function gatewayBehindVeth(runtime: (typeof RUNTIMES)[number], subnet?: string, config: (ns: Netns) => OpenClawConfig = () => ({})) {
+  const ns = await createNetns(subnet);
   try {
-    const gw = await startRuntimeGateway(runtime, { wrap: ns.exec, config: { ...config, gateway: { bind: "lan", ...config.gateway } } });
-    return { ns, gw, url: `ws://${innerAddress}:${gw.port}` };
+    const c = config(ns);
+    const gw = await startRuntimeGateway(runtime, { wrap: inside(ns), config: { ...c, gateway: { bind: "lan", ...c.gateway } } });
+    return { ns, gw, url: `ws://${ns.address}:${gw.port}` };
   } catch (error) {
-    ns.destroy();
+    await ns.destroy();
     throw error;
   }
 }
@@ -38,7 +44,7 @@ async function gatewayBehindVeth(runtime: (typeof RUNTIMES)[number], hostAddress
 async function localCli(ns: Netns, gw: RuntimeGateway, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const home = freshHome();
   try {
-    const proc = Bun.spawn([...ns.exec, process.execPath, CLI, ...args, "--url", `ws://127.0.0.1:${gw.port}`, "--token", TEST_TOKEN], { env: childEnv(home), stdout: "pipe", stderr: "pipe" });
+    const proc = Bun.spawn([...inside(ns), process.execPath, CLI, ...args, "--url", `ws://127.0.0.1:${gw.port}`, "--token", TEST_TOKEN], { env: childEnv(home), stdout: "pipe", stderr: "pipe" });
     const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
     return { code, stdout, stderr };
   } finally {
@@ -46,27 +52,25 @@ async function localCli(ns: Netns, gw: RuntimeGateway, args: string[]): Promise<
   }
 }
 
-// Third octets drawn once per run, so a parallel run's namespaces never share a subnet with these.
-const octet = () => 1 + Math.floor(Math.random() * 250);
+// A free private /30 is picked by the harness; the CGNAT and public ones are fixed (third octet drawn once per run).
 const PEERS = [
-  { kind: "private 10/8", subnet: `10.78.${octet()}`, first: 0 },
-  { kind: "CGNAT 100.64/10", subnet: `100.78.${octet()}`, first: 0 },
-  { kind: "public", subnet: "203.0.113", first: 4 * octet() % 252 },
+  { kind: "private 10/8", subnet: undefined },
+  { kind: "CGNAT 100.64/10", subnet: `100.78.${1 + Math.floor(Math.random() * 250)}` },
+  { kind: "public", subnet: "203.0.113" },
 ] as const;
 
 describe.each(RUNTIMES)("%s gateway", (runtime) => {
-  describe.each(PEERS)("peer from a $kind address", ({ subnet, first }) => {
-    const peer = `${subnet}.${first + 1}`;
+  describe.each(PEERS)("peer from a $kind address", ({ subnet }) => {
     let ns: Netns;
     let gw: RuntimeGateway;
     let url: string;
     beforeAll(async () => {
       if (skipped) return;
-      ({ ns, gw, url } = await gatewayBehindVeth(runtime, peer, `${subnet}.${first + 2}`));
-    });
+      ({ ns, gw, url } = await gatewayBehindVeth(runtime, subnet));
+    }, 30_000);
     afterAll(async () => {
       await gw?.stop();
-      ns?.destroy();
+      await ns?.destroy();
     });
 
     test("device-less backend with the right token -> accepted, but its scopes are cleared (not a local client)", async () => {
@@ -91,7 +95,7 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
 
       const listed = await localCli(ns, gw, ["devices", "list", "--json"]);
       expect(listed.code).toBe(0);
-      expect(JSON.parse(listed.stdout).pending).toEqual([expect.objectContaining({ requestId, deviceId: device.identity.deviceId, remoteIp: peer })]);
+      expect(JSON.parse(listed.stdout).pending).toEqual([expect.objectContaining({ requestId, deviceId: device.identity.deviceId, remoteIp: ns.hostAddress })]);
       expect(await localCli(ns, gw, ["devices", "approve", requestId])).toEqual({ code: 0, stdout: `Approved ${device.identity.deviceId} (${requestId})\n`, stderr: "" });
 
       const again = await RawSocket.open(url);
@@ -106,21 +110,20 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
   });
 
   describe("LAN rules from a private peer", () => {
-    const subnet = `10.79.${octet()}`;
     let ns: Netns;
     let gw: RuntimeGateway;
     let url: string;
     beforeAll(async () => {
       if (skipped) return;
-      ({ ns, gw, url } = await gatewayBehindVeth(runtime, `${subnet}.1`, `${subnet}.2`));
-    });
+      ({ ns, gw, url } = await gatewayBehindVeth(runtime));
+    }, 30_000);
     afterAll(async () => {
       await gw?.stop();
-      ns?.destroy();
+      await ns?.destroy();
     });
 
     test("Origin on the gateway's LAN address -> allowed; a public Origin -> CONTROL_UI_ORIGIN_NOT_ALLOWED, 1008", async () => {
-      const lan = await RawSocket.open(url, { Origin: `http://${subnet}.2:${gw.port}` });
+      const lan = await RawSocket.open(url, { Origin: `http://${ns.address}:${gw.port}` });
       try {
         expect((await lan.request("connect", connectParams(), "c1")).ok).toBe(true);
       } finally {
@@ -149,18 +152,16 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
   });
 
   describe("gateway.auth.mode: trusted-proxy, the proxy on the LAN", () => {
-    const subnet = `10.80.${octet()}`;
-    const proxy = `${subnet}.1`;
     let ns: Netns;
     let gw: RuntimeGateway;
     let url: string;
     beforeAll(async () => {
       if (skipped) return;
-      ({ ns, gw, url } = await gatewayBehindVeth(runtime, proxy, `${subnet}.2`, { gateway: { trustedProxies: [proxy], auth: { mode: "trusted-proxy", trustedProxy: { userHeader: "x-forwarded-user" } } } }));
-    });
+      ({ ns, gw, url } = await gatewayBehindVeth(runtime, undefined, (n) => ({ gateway: { trustedProxies: [n.hostAddress], auth: { mode: "trusted-proxy", trustedProxy: { userHeader: "x-forwarded-user" } } } })));
+    }, 30_000);
     afterAll(async () => {
       await gw?.stop();
-      ns?.destroy();
+      await ns?.destroy();
     });
 
     test("the trusted proxy with the user header -> hello-ok with auth.method trusted-proxy", async () => {

@@ -17,7 +17,7 @@ import { advertisement, BRIDGE_SERVICE, GATEWAY_SERVICE, parseTxt, type Advertis
 import { writeWideAreaZone } from "../../runtime-bun/discovery.ts";
 import { browse, decodeRecords, encodeQuery, MDNS_GROUP, MdnsResponder, type MdnsNetwork } from "../../runtime-bun/mdns.ts";
 import { testNeeding } from "../harness/capability.ts";
-import { createNetns, netnsUnavailable } from "../harness/netns.ts";
+import { createNetns, NETNS_UNAVAILABLE } from "../harness/netns.ts";
 import { childEnv, CLI, freshHome, runCli, spawnGateway } from "../harness/process.ts";
 import { startRuntimeGateway, type RuntimeGateway } from "../harness/runtimes.ts";
 import { Signal } from "../harness/signal.ts";
@@ -55,7 +55,7 @@ afterAll(async () => {
 /** Tests that need the multicast responder (skipped with the reason when it cannot start; failing under CI). */
 const multicastTest = testNeeding("multicast", multicastError);
 /** Tests that run processes inside a network namespace of their own. */
-const namespacedTest = testNeeding("multicast and network namespaces", multicastError ?? netnsUnavailable());
+const namespacedTest = testNeeding("multicast and network namespaces", multicastError ?? NETNS_UNAVAILABLE);
 
 function live(): MdnsResponder {
   if (!responder) throw new Error(multicastError);
@@ -236,19 +236,20 @@ describe("clawgate gateway discover (§9)", () => {
 
   // In a namespace of its own nothing else on this machine can answer, so the counts are exact.
   namespacedTest("nothing advertised -> count 0, exit 0; then one clawgate advertising -> count 1, its beacon", async () => {
-    const ns = createNetns("10.77.1.1", "10.77.1.2");
+    const ns = await createNetns();
+    const exec = ["ip", "netns", "exec", ns.name];
     let gw: RuntimeGateway | undefined;
     try {
-      const empty = await discoverIn(ns.exec, 300);
+      const empty = await discoverIn(exec, 300);
       expect(empty).toEqual({ code: 0, out: { timeoutMs: 300, domains: ["local."], count: 0, beacons: [] }, stderr: "" });
-      gw = await startRuntimeGateway("bun", { wrap: ns.exec, env: { OPENCLAW_DISABLE_BONJOUR: "0", CLAWGATE_MDNS_INTERFACE: LOOPBACK, OPENCLAW_MDNS_HOSTNAME: "nshost" } });
-      const one = await discoverIn(ns.exec, 800);
+      gw = await startRuntimeGateway("bun", { wrap: exec, env: { OPENCLAW_DISABLE_BONJOUR: "0", CLAWGATE_MDNS_INTERFACE: LOOPBACK, OPENCLAW_MDNS_HOSTNAME: "nshost" } });
+      const one = await discoverIn(exec, 800);
       expect(one.code).toBe(0);
       expect(one.out.count).toBe(1);
       expect(one.out.beacons).toEqual([expect.objectContaining({ instanceName: "nshost (OpenClaw)", port: gw.port, gatewayPort: gw.port })]);
     } finally {
       await gw?.stop();
-      ns.destroy();
+      await ns.destroy();
     }
   }, 30_000);
 });
@@ -268,20 +269,21 @@ describe("whether a gateway run advertises (§9)", () => {
       { host: "modeminimal", mode: "minimal", advertises: !inContainer },
       { host: "unset", advertises: false },
     ];
-    const ns = createNetns("10.77.2.1", "10.77.2.2");
+    const ns = await createNetns();
+    const exec = ["ip", "netns", "exec", ns.name];
     const gateways: RuntimeGateway[] = [];
     try {
       for (const c of cases) {
         const env = { CLAWGATE_MDNS_INTERFACE: LOOPBACK, OPENCLAW_MDNS_HOSTNAME: c.host, ...c.env };
-        gateways.push(await startRuntimeGateway("bun", { wrap: ns.exec, env, config: c.mode ? { discovery: { mdns: { mode: c.mode } } } : {} }));
+        gateways.push(await startRuntimeGateway("bun", { wrap: exec, env, config: c.mode ? { discovery: { mdns: { mode: c.mode } } } : {} }));
       }
-      const found = await discoverIn(ns.exec, 800);
+      const found = await discoverIn(exec, 800);
       expect(found.code).toBe(0);
       const names = found.out.beacons.map((b: any) => b.displayName).sort();
       expect(names).toEqual(cases.filter((c) => c.advertises).map((c) => c.host).sort());
     } finally {
       await Promise.all(gateways.map((g) => g.stop()));
-      ns.destroy();
+      await ns.destroy();
     }
   }, 60_000);
 });

@@ -26,7 +26,7 @@ beforeAll(async () => {
   mkdirSync(join(home, ".openclaw"), { mode: 0o700 });
   writeFileSync(join(home, ".openclaw", "openclaw.json"), JSON.stringify({ gateway: { mode: "local", port, auth: { mode: "token", token: TOKEN } } }), { mode: 0o600 });
   if (!missing || IN_CI) manager = await startUserManager(home);
-});
+}, 30_000);
 afterAll(async () => {
   await manager?.stop();
   rmSync(home, { recursive: true, force: true });
