@@ -98,6 +98,7 @@ describe("hot reload (hybrid)", () => {
     const port = await configPort();
     r.write({ gateway: { ...base.gateway, port } });
     await waitFor(() => r.gw.stdout().includes(`listening on port ${port}`), 10_000);
+    await waitFor(() => r.client.closes.length > 0, 5_000);
     expect(r.client.closes[0]).toEqual({ code: 1012, reason: "service restart" });
     expect(r.client.events.find((e) => e.event === "shutdown")?.payload).toMatchObject({ reason: "gateway stopping", restartExpectedMs: expect.any(Number) });
     expect(r.gw.proc.exitCode).toBeNull();
@@ -109,6 +110,7 @@ describe("hot reload (hybrid)", () => {
     const r = await start(base);
     r.gw.proc.kill("SIGUSR2");
     await waitFor(() => r.gw.stdout().split("listening on port").length === 3, 10_000);
+    await waitFor(() => r.client.closes.length > 0, 5_000);
     expect(r.client.closes[0]).toEqual({ code: 1012, reason: "service restart" });
     expect(r.gw.proc.exitCode).toBeNull();
     const again = await connectClient({ url: `ws://127.0.0.1:${r.gw.port}`, token: TOKEN });
