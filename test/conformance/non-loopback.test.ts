@@ -24,20 +24,26 @@ const skipped = Boolean(missing) && !IN_CI;
 
 const inside = (ns: Netns) => ["ip", "netns", "exec", ns.name];
 
+// Every namespace made here and not yet removed: a setup hook that gave up never handed its one back.
+const made = new Set<Netns>();
+async function dispose(ns: Netns | undefined): Promise<void> {
+  if (!ns || !made.delete(ns)) return;
+  await ns.destroy();
+}
+afterAll(async () => {
+  for (const ns of made) await dispose(ns);
+});
+
 /**
  * The gateway in a fresh namespace (a free 10.213.N/30, or `subnet`), listening on every address of it; `url`
  * reaches it over the veth pair, so the gateway sees the test as `ns.hostAddress`.
  */
 async function gatewayBehindVeth(runtime: (typeof RUNTIMES)[number], subnet?: string, config: (ns: Netns) => OpenClawConfig = () => ({})) {
   const ns = await createNetns(subnet);
-  try {
-    const c = config(ns);
-    const gw = await startRuntimeGateway(runtime, { wrap: inside(ns), config: { ...c, gateway: { bind: "lan", ...c.gateway } } });
-    return { ns, gw, url: `ws://${ns.address}:${gw.port}` };
-  } catch (error) {
-    await ns.destroy();
-    throw error;
-  }
+  made.add(ns);
+  const c = config(ns);
+  const gw = await startRuntimeGateway(runtime, { wrap: inside(ns), config: { ...c, gateway: { bind: "lan", ...c.gateway } } });
+  return { ns, gw, url: `ws://${ns.address}:${gw.port}` };
 }
 
 /** `clawgate <args>` run inside the namespace: a client on the gateway's own loopback, i.e. its owner. */
@@ -70,7 +76,7 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
     }, 30_000);
     afterAll(async () => {
       await gw?.stop();
-      await ns?.destroy();
+      await dispose(ns);
     });
 
     test("device-less backend with the right token -> accepted, but its scopes are cleared (not a local client)", async () => {
@@ -119,7 +125,7 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
     }, 30_000);
     afterAll(async () => {
       await gw?.stop();
-      await ns?.destroy();
+      await dispose(ns);
     });
 
     test("Origin on the gateway's LAN address -> allowed; a public Origin -> CONTROL_UI_ORIGIN_NOT_ALLOWED, 1008", async () => {
@@ -161,7 +167,7 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
     }, 30_000);
     afterAll(async () => {
       await gw?.stop();
-      await ns?.destroy();
+      await dispose(ns);
     });
 
     test("the trusted proxy with the user header -> hello-ok with auth.method trusted-proxy", async () => {
