@@ -5,7 +5,7 @@
  */
 import { networkInterfaces } from "node:os";
 import type { AuthMode, ResolvedAuth } from "../core/auth/secrets.ts";
-import { assertBindAllowed, ConfigRefusal, isLoopbackBind, resolveAuth } from "../core/config/auth.ts";
+import { assertBindAllowed, ConfigRefusal, isLoopbackBind, resolveAuth, secretSource, type SecretSource } from "../core/config/auth.ts";
 import { resolvePortWithSource, type Env, type PortSource } from "../core/config/paths.ts";
 import type { OpenClawConfig } from "../core/config/schema.ts";
 
@@ -29,6 +29,8 @@ export interface GatewayRuntime {
   portSource: PortSource;
   /** True when no token was configured and one was generated for this process. */
   generatedToken: boolean;
+  /** Where the secret comes from (never the secret), for `doctor` and `status` to explain a mismatch. */
+  secretSource?: SecretSource | "generated";
 }
 
 /** Listen addresses for a bind mode (§11); a string is the reason it cannot be used. */
@@ -59,8 +61,10 @@ export function resolveRuntime(config: OpenClawConfig, env: Env, flags: RuntimeF
     throw new ConfigRefusal(`Gateway start blocked: set gateway.mode=local (current: ${mode}) or pass --allow-unconfigured.`);
   }
   const bind = flags.bind ?? config.gateway?.bind ?? "loopback";
-  let auth = resolveAuth(config, env, { token: flags.token, password: flags.password, auth: flags.auth });
+  const authFlags = { token: flags.token, password: flags.password, auth: flags.auth };
+  let auth = resolveAuth(config, env, authFlags);
   assertBindAllowed(bind, auth);
+  const source = secretSource(auth, config, env, authFlags);
   let generatedToken = false;
   if (auth.mode === "token" && !auth.token) {
     if (!isLoopbackBind(bind)) throw new ConfigRefusal(`Refusing to bind gateway to ${bind} without auth.`);
@@ -69,8 +73,8 @@ export function resolveRuntime(config: OpenClawConfig, env: Env, flags: RuntimeF
   }
   const hosts = bindHosts(bind, config.gateway?.customBindHost);
   if (typeof hosts === "string") throw new ConfigRefusal(hosts);
-  const { port, source } = resolvePortWithSource(flags.port, env, config.gateway?.port, flags.profile);
-  return { auth, bind, hosts, port, portSource: source, generatedToken };
+  const { port, source: portSource } = resolvePortWithSource(flags.port, env, config.gateway?.port, flags.profile);
+  return { auth, bind, hosts, port, portSource, generatedToken, secretSource: generatedToken ? "generated" : source };
 }
 
 /** The settings a hot reload cannot apply, as one comparable string. */

@@ -63,16 +63,25 @@ export function generateToken(): string {
 }
 
 /**
- * Loads the config; on first run writes a local-mode config with a fresh
- * token, as upstream onboarding does, and says so through `created`.
+ * The secret a first-run config stores: a `--token` the user chose (as upstream's
+ * `onboard --gateway-token` stores it), none when the secret already lives in the
+ * environment or is a password (writing a token then would contradict the one the
+ * gateway accepts), else a fresh token.
  */
-export function loadOrCreateConfig(paths: Paths): { snapshot: ConfigSnapshot; config: OpenClawConfig; created: boolean } {
+export type FirstRunSecret = { token: string } | "none" | "generate";
+
+/**
+ * Loads the config; on first run writes a local-mode config with the
+ * `firstRun` secret and says so through `created`.
+ */
+export function loadOrCreateConfig(paths: Paths, firstRun: FirstRunSecret = "generate"): { snapshot: ConfigSnapshot; config: OpenClawConfig; created: boolean } {
   if (existsSync(paths.configPath)) {
     const snapshot = readSnapshot(paths.configPath);
     if (!snapshot.valid || !snapshot.config) throw new ConfigError(`Invalid config at ${paths.configPath}: ${formatConfigIssues(snapshot.issues)}`);
     return { snapshot, config: snapshot.config, created: false };
   }
-  const config = { gateway: { mode: "local", bind: "loopback", auth: { mode: "token", token: generateToken() } } } satisfies OpenClawConfig;
+  const token = firstRun === "generate" ? generateToken() : firstRun === "none" ? undefined : firstRun.token;
+  const config: OpenClawConfig = { gateway: { mode: "local", bind: "loopback", ...(token ? { auth: { mode: "token", token } } : {}) } };
   ensurePrivateDir(paths.stateDir);
   writePrivateFile(paths.configPath, serializeConfig(config));
   const snapshot = readSnapshot(paths.configPath);

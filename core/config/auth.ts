@@ -43,6 +43,19 @@ export function resolveAuth(config: OpenClawConfig, env: Env, flags: AuthFlags):
   return { mode, token: mode === "token" ? token : undefined, password: mode === "password" ? password : undefined };
 }
 
+/** Where the secret a resolved auth uses came from, in the words a user can act on. */
+export type SecretSource = "--token" | "--password" | "gateway.auth.token" | "gateway.auth.password" | "OPENCLAW_GATEWAY_TOKEN" | "OPENCLAW_GATEWAY_PASSWORD" | "gateway.remote.token" | "gateway.remote.password";
+
+/** The source of `auth`'s secret under resolveAuth's precedence; undefined when it has none (§4.1). */
+export function secretSource(auth: ResolvedAuth, config: OpenClawConfig, env: Env, flags: AuthFlags): SecretSource | undefined {
+  const a = config.gateway?.auth;
+  const r = config.gateway?.remote;
+  const first = (pairs: [string | undefined, SecretSource][]) => pairs.find(([v]) => typeof v === "string" && v.length > 0)?.[1];
+  if (auth.mode === "token" && auth.token) return first([[flags.token, "--token"], [a?.token, "gateway.auth.token"], [env.OPENCLAW_GATEWAY_TOKEN, "OPENCLAW_GATEWAY_TOKEN"], [r?.token, "gateway.remote.token"]]);
+  if (auth.mode === "password" && auth.password) return first([[flags.password, "--password"], [a?.password, "gateway.auth.password"], [env.OPENCLAW_GATEWAY_PASSWORD, "OPENCLAW_GATEWAY_PASSWORD"], [r?.password, "gateway.remote.password"]]);
+  return undefined;
+}
+
 /** Is this bind host reachable only from this machine? */
 export function isLoopbackBind(bind: string): boolean {
   return bind === "loopback" || bind === "127.0.0.1" || bind === "::1" || bind === "localhost";

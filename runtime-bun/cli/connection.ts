@@ -2,7 +2,7 @@
  * How CLI commands find the gateway and its credentials: flags, then env,
  * then the local config, the same precedence the gateway itself applies.
  */
-import { ConfigRefusal, resolveAuth } from "../../core/config/auth.ts";
+import { ConfigRefusal, resolveAuth, secretSource, type SecretSource } from "../../core/config/auth.ts";
 import { resolvePort } from "../../core/config/paths.ts";
 import type { OpenClawConfig } from "../../core/config/schema.ts";
 import { callGateway, type CallResult } from "../../core/remote/call.ts";
@@ -26,6 +26,8 @@ export interface Target {
   urlSource: "flag" | "env" | "local" | "remote";
   token?: string;
   password?: string;
+  /** Where the credential came from (a flag, config key or env var name), to explain a refusal. */
+  secretSource?: SecretSource;
 }
 
 /**
@@ -48,8 +50,12 @@ export function resolveTarget(flags: TargetFlags): Target | { error: string } {
     return { url: remote.url, urlSource: "remote", token: flags.token ?? remote.token ?? env.OPENCLAW_GATEWAY_TOKEN, password: flags.password ?? remote.password ?? env.OPENCLAW_GATEWAY_PASSWORD };
   }
   let auth: { token?: string; password?: string };
+  let source: SecretSource | undefined;
+  const authFlags = { token: flags.token, password: flags.password };
   try {
-    auth = resolveAuth(config, env, { token: flags.token, password: flags.password });
+    const resolved = resolveAuth(config, env, authFlags);
+    auth = resolved;
+    source = secretSource(resolved, config, env, authFlags);
   } catch (error) {
     if (!(error instanceof ConfigRefusal)) throw error;
     // A config the gateway would refuse still names credentials the CLI can try.
@@ -60,7 +66,7 @@ export function resolveTarget(flags: TargetFlags): Target | { error: string } {
   const lock = readLock(paths.stateDir);
   const livePort = flags.port === undefined && !env.OPENCLAW_GATEWAY_PORT && lock?.port && isLive(lock) ? lock.port : undefined;
   const url = envUrl || `ws://127.0.0.1:${livePort ?? resolvePort(flags.port, env, config.gateway?.port, paths.profile)}`;
-  return { url, urlSource: envUrl ? "env" : "local", token: auth.token, password: auth.password };
+  return { url, urlSource: envUrl ? "env" : "local", token: auth.token, password: auth.password, secretSource: source };
 }
 
 /**

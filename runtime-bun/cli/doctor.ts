@@ -3,7 +3,7 @@
  * config validity (restoring last-known-good with --fix), retired keys, port
  * in use and by whom, non-loopback bind without auth, token drift between
  * gateway.auth.token / gateway.remote.token / OPENCLAW_GATEWAY_TOKEN (and
- * service units), file permissions, stale pid file, free disk. `--fix`
+ * service units), a running gateway that refuses the CLI's secret, file permissions, stale pid file, free disk. `--fix`
  * repairs only what is safe; the rest gets a next step. JSON in upstream's
  * `doctor --json` shape.
  */
@@ -16,6 +16,8 @@ import { envFor } from "../config-env.ts";
 import { ConfigFile, lastGoodPath } from "../config-file.ts";
 import { describeHolders, portHolders } from "../service/process-info.ts";
 import { generateToken } from "../state.ts";
+import { authHint } from "./auth-hint.ts";
+import { callMethod, resolveTarget } from "./connection.ts";
 import { localGateway, type LocalGateway } from "./local-gateway.ts";
 import { color, EXIT, printJson } from "./output.ts";
 
@@ -221,6 +223,21 @@ const disk: Check = {
 
 const CHECKS: Check[] = [configValid, reloadMode, permissions, stalePid, port, bindAuth, tokenDrift, disk];
 
+/**
+ * A running gateway whose secret differs from the one the CLI would send: the
+ * drift a config-only check cannot see (a gateway started with --token or
+ * another OPENCLAW_GATEWAY_TOKEN). Asks the gateway itself with the CLI's credentials.
+ */
+async function liveAuth(lg: LocalGateway, profile: string | undefined): Promise<Finding[]> {
+  if (!lg.running) return [];
+  const target = resolveTarget({ profile, port: lg.port });
+  if ("error" in target) return [];
+  const result = await callMethod(target, "health", {}, 5_000);
+  if (result.ok) return [];
+  const hint = authHint(result.failure, target, lg.paths.configPath, lg.lock?.secretSource);
+  return hint ? [{ checkId: "gateway/auth-live", severity: "error", message: `Running gateway (pid ${lg.lock?.pid}): ${hint.cause}`, fixHint: hint.next }] : [];
+}
+
 /** `--generate-gateway-token`: token mode plus a fresh 48-hex token, written with a `.bak` (§12). */
 function generateGatewayToken(lg: LocalGateway): Finding {
   const ok = editConfig(lg, (p) => setAt(setAt(p, ["gateway", "auth", "mode"], "token") as Record<string, unknown>, ["gateway", "auth", "token"], generateToken()) as Record<string, unknown>);
@@ -229,14 +246,15 @@ function generateGatewayToken(lg: LocalGateway): Finding {
     : { checkId: "gateway/auth-token", severity: "error", message: "Could not write the token; see `clawgate config validate`." };
 }
 
-export function doctor(flags: DoctorFlags): number {
+export async function doctor(flags: DoctorFlags): Promise<number> {
   const lg = localGateway(flags.profile);
   const findings: Finding[] = [];
   for (const check of CHECKS) findings.push(...check.run(lg, flags.fix === true));
+  findings.push(...(await liveAuth(lg, flags.profile)));
   if (flags.generateGatewayToken) findings.push(generateGatewayToken(lg));
   const unresolved = findings.filter((f) => f.severity === "error" && !f.fixed);
   if (flags.json) {
-    printJson({ schemaVersion: 1, ok: findings.every((f) => f.severity === "info" || f.fixed), checksRun: CHECKS.length, checksSkipped: 0, findings });
+    printJson({ schemaVersion: 1, ok: findings.every((f) => f.severity === "info" || f.fixed), checksRun: CHECKS.length + 1, checksSkipped: lg.running ? 0 : 1, findings });
     return unresolved.length > 0 ? EXIT.failure : EXIT.ok;
   }
   const mark = (f: Finding) => (f.fixed ? color.green("fixed") : f.severity === "error" ? color.red("✗") : f.severity === "warning" ? color.yellow("!") : color.dim("·"));

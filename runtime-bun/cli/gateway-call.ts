@@ -5,7 +5,9 @@
  * (+ top-level `gateway{url,urlSource}`), `gateway_credentials_required`, `cli_error`.
  */
 import type { CallFailure } from "../../core/remote/call.ts";
+import { isLive, readLock } from "../service/lock.ts";
 import { currentPaths } from "../state.ts";
+import { authHint, type AuthHint } from "./auth-hint.ts";
 import { callMethod, resolveTarget, type Target, type TargetFlags } from "./connection.ts";
 import { color, EXIT, printJson } from "./output.ts";
 
@@ -37,9 +39,21 @@ export function failureBody(failure: CallFailure, target: Target): Body {
   };
 }
 
+/** The local gateway's recorded secret source, when the target is this machine's gateway. */
+export function localSecretSource(target: Target, profile: string | undefined): string | undefined {
+  if (target.urlSource !== "local") return undefined;
+  const lock = readLock(currentPaths(profile).stateDir);
+  return lock && isLive(lock) ? lock.secretSource : undefined;
+}
+
 /** Prints a failure for people: what failed, where, and what to do next. */
-function printFailure(body: Body, profile: string | undefined): void {
+function printFailure(body: Body, profile: string | undefined, hint?: AuthHint): void {
   const e = body.error;
+  if (hint) {
+    process.stderr.write(`${color.red(hint.cause)}\n${hint.next}\n`);
+    process.stderr.write(color.dim(`gateway said: ${String(e.message)}${e.code ? ` (${e.code})` : ""}\n`));
+    return;
+  }
   process.stderr.write(`${color.red(String(e.message))}${e.code ? color.dim(` (${e.code})`) : ""}\n`);
   const detail = (e.details as { code?: string } | undefined)?.code;
   if (detail) process.stderr.write(color.dim(`details.code: ${detail}\n`));
@@ -47,9 +61,9 @@ function printFailure(body: Body, profile: string | undefined): void {
   if (body.gateway) process.stderr.write(color.dim(`Gateway target: ${body.gateway.url}\nSource: ${body.gateway.urlSource}\nConfig: ${currentPaths(profile).configPath}\n`));
 }
 
-function report(flags: CallFlags, body: Body): number {
+function report(flags: CallFlags, body: Body, hint?: AuthHint): number {
   if (flags.json) printJson(body);
-  else printFailure(body, flags.profile);
+  else printFailure(body, flags.profile, hint);
   return EXIT.failure;
 }
 
@@ -68,7 +82,7 @@ export async function gatewayCall(method: string, flags: CallFlags): Promise<num
     return report(flags, { ok: false, error: { type, message: target.error } });
   }
   const result = await callMethod(target, method, params, flags.timeout ?? DEFAULT_TIMEOUT_MS, { expectFinal: flags.expectFinal });
-  if (!result.ok) return report(flags, failureBody(result.failure, target));
+  if (!result.ok) return report(flags, failureBody(result.failure, target), authHint(result.failure, target, currentPaths(flags.profile).configPath, localSecretSource(target, flags.profile)));
   if (flags.json) printJson(result.payload);
   else process.stdout.write(`${color.dim(`Gateway call: ${method}`)}\n${JSON.stringify(result.payload, null, 2)}\n`);
   return EXIT.ok;

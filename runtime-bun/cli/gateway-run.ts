@@ -23,7 +23,7 @@ import { startDiscovery } from "../discovery.ts";
 import type { Platform, RunningBridge, RunningGateway } from "../platform.ts";
 import { acquireLock, isLive, releaseLock, updateLock, type LockRecord } from "../service/lock.ts";
 import { describeHolders, portHolders, stopProcess } from "../service/process-info.ts";
-import { ConfigError, currentPaths, generateToken, loadOrCreateConfig, loadOrCreateConfigRevisionKey, loadOrCreateIdentity, readSnapshot } from "../state.ts";
+import { ConfigError, currentPaths, generateToken, loadOrCreateConfig, type FirstRunSecret, loadOrCreateConfigRevisionKey, loadOrCreateIdentity, readSnapshot } from "../state.ts";
 import { VERSION } from "../version.ts";
 import { color, EXIT, fail } from "./output.ts";
 
@@ -86,12 +86,28 @@ async function takeLock(paths: Paths, force: boolean | undefined): Promise<true 
   );
 }
 
+/** What a first-run config stores, so it never contradicts the secret this run accepts (§4.1). */
+function firstRunSecret(flags: RunFlags): FirstRunSecret {
+  if (flags.token) return { token: flags.token };
+  const env = envFor(null);
+  const elsewhere = flags.password || flags.passwordFile || flags.auth || env.OPENCLAW_GATEWAY_TOKEN || env.OPENCLAW_GATEWAY_PASSWORD;
+  return elsewhere ? "none" : "generate";
+}
+
+/** The first-run notice: where the config is and where the secret the gateway accepts lives. */
+function createdNotice(path: string, source: GatewayRuntime["secretSource"]): string {
+  const where = source === "gateway.auth.token" || source === "--token" ? `${source === "--token" ? "the --token value as its" : "a new"} gateway token (gateway.auth.token); the local CLI reads it from there`
+    : source === "generated" || source === undefined ? "no secret; this run uses a generated token"
+    : `no secret: the gateway uses ${source}, which the CLI reads too when it is in its environment`;
+  return `${color.green("created")} ${path} with ${where}.\n`;
+}
+
 /** Runs until SIGINT/SIGTERM; resolves with the exit code. */
 export async function gatewayRun(flags: RunFlags, platform: Platform): Promise<number> {
   const paths = currentPaths(flags.profile);
   let loaded;
   try {
-    loaded = loadOrCreateConfig(paths);
+    loaded = loadOrCreateConfig(paths, firstRunSecret(flags));
   } catch (error) {
     if (error instanceof ConfigError) return fail(error.message, EXIT.config, "Fix the file, or run `clawgate doctor --fix` to restore the last-known-good config.");
     throw error;
@@ -104,9 +120,10 @@ export async function gatewayRun(flags: RunFlags, platform: Platform): Promise<n
   }
   const runtimeFlags: RuntimeFlags = { port: flags.port, bind: flags.bind, token: flags.token, password, auth: flags.auth as AuthMode | undefined, profile: paths.profile, allowUnconfigured: flags.allowUnconfigured };
   const runtimeToken = generateToken();
+  let first: GatewayRuntime;
   // Refuse a config that cannot run before touching the lock, so a refusal never disturbs a running gateway.
   try {
-    resolveRuntime(loaded.config, envFor(loaded.snapshot.parsed), runtimeFlags, runtimeToken);
+    first = resolveRuntime(loaded.config, envFor(loaded.snapshot.parsed), runtimeFlags, runtimeToken);
   } catch (error) {
     if (error instanceof ConfigRefusal) return fail(error.message, EXIT.config);
     throw error;
@@ -122,7 +139,7 @@ export async function gatewayRun(flags: RunFlags, platform: Platform): Promise<n
   try {
     const settings = logSettings(loaded.config, paths, flags.verbose);
     logger = new FileLogger(settings.file, settings.level, undefined, settings.maxFileBytes);
-    if (loaded.created) process.stderr.write(`${color.green("created")} ${paths.configPath} with a new gateway token (gateway.auth.token); the local CLI reads it from there.\n`);
+    if (loaded.created) process.stderr.write(createdNotice(paths.configPath, first.secretSource));
     process.on("unhandledRejection", onRejection);
     process.on("uncaughtException", onException);
     store = await platform.openStore(databasePath(paths.stateDir));
@@ -233,7 +250,7 @@ async function runInstance(ctx: InstanceContext): Promise<InstanceEnd> {
     throw error;
   }
   const gatewayRunning = running;
-  updateLock(paths.stateDir, { port: gatewayRunning.port, logFile: logger.file });
+  updateLock(paths.stateDir, { port: gatewayRunning.port, logFile: logger.file, secretSource: rt.secretSource });
   if (snapshot.raw !== null) file.markGood(snapshot.raw);
   logger.info("gateway", `listening on ws://${gatewayRunning.hostnames.map((h) => (h.includes(":") ? `[${h}]` : h)).join(", ")}:${gatewayRunning.port}`, { port: gatewayRunning.port, bind: rt.bind, authMode: rt.auth.mode });
   // Nodes: the TCP bridge on port + 1, and mDNS / wide-area discovery (§8, §9).

@@ -6,7 +6,8 @@
 import { arch, release } from "node:os";
 import { VERSION } from "../version.ts";
 import { callMethod, resolveTarget, type TargetFlags } from "./connection.ts";
-import { urlSourceLabel } from "./gateway-call.ts";
+import { authHint } from "./auth-hint.ts";
+import { localSecretSource, urlSourceLabel } from "./gateway-call.ts";
 import { localGateway } from "./local-gateway.ts";
 import { color, EXIT, printJson } from "./output.ts";
 
@@ -22,6 +23,7 @@ export async function statusCommand(flags: StatusCommandFlags): Promise<number> 
   const latency = Date.now() - started;
   const payload = result?.ok ? (result.payload as Record<string, unknown>) : {};
   const error = "error" in target ? target.error : result && !result.ok ? (result.failure.type === "gateway_request_error" ? result.failure.error.message : result.failure.message) : null;
+  const hint = "error" in target || !result || result.ok ? undefined : authHint(result.failure, target, lg.paths.configPath, localSecretSource(target, flags.profile));
   const m = lg.manager;
   const installed = m?.installed() ?? false;
   const report = {
@@ -50,7 +52,7 @@ export async function statusCommand(flags: StatusCommandFlags): Promise<number> 
   }
   const rows: [string, string][] = [
     ["OS", report.os.label],
-    ["Gateway", report.gateway.reachable ? color.green(`${report.gateway.mode} · ${report.gateway.url} (${report.gateway.urlSource}) · reachable ${latency} ms`) : color.red(`${report.gateway.url ?? "no target"} · unreachable${error ? ` (${error})` : ""}`)],
+    ["Gateway", report.gateway.reachable ? color.green(`${report.gateway.mode} · ${report.gateway.url} (${report.gateway.urlSource}) · reachable ${latency} ms`) : color.red(hint ? `${report.gateway.url} · ${hint.cause}` : `${report.gateway.url ?? "no target"} · unreachable${error ? ` (${error})` : ""}`)],
     ["Service", `${report.gatewayService.label} · ${lg.running ? `running (pid ${lg.lock?.pid})` : "stopped"}`],
     ["Config", `${lg.paths.configPath}${lg.snapshot.valid ? "" : color.red(" (invalid)")}`],
     ["Log file", lg.logFile],
@@ -61,6 +63,7 @@ export async function statusCommand(flags: StatusCommandFlags): Promise<number> 
   }
   const width = Math.max(...rows.map(([k]) => k.length));
   process.stdout.write([color.bold("clawgate status"), ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)].join("\n") + "\n");
-  process.stdout.write(color.dim(report.gateway.reachable ? "Next: `clawgate logs --follow` to watch it live.\n" : "Next: `clawgate gateway start`, or `clawgate doctor` to find out why.\n"));
+  const next = report.gateway.reachable ? "`clawgate logs --follow` to watch it live." : hint ? hint.next : lg.running ? "`clawgate doctor` to find out why the running gateway does not answer." : "`clawgate gateway start`, or `clawgate doctor` to find out why.";
+  process.stdout.write(color.dim(`Next: ${next}\n`));
   return EXIT.ok;
 }

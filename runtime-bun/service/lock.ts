@@ -21,6 +21,8 @@ export interface LockRecord {
   logFile?: string;
   /** `gateway run` arguments without secret values, for `gateway restart`. */
   args?: string[];
+  /** Where the running gateway's secret comes from (a name such as `--token`, never a value). */
+  secretSource?: string;
 }
 
 export function lockPath(stateDir: string): string {
