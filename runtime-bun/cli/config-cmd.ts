@@ -9,6 +9,7 @@ import { text as readStream } from "node:stream/consumers";
 import JSON5 from "json5";
 import { formatConfigIssues, parseConfigText, reloadMode, serializeConfig, snapshotFromObject, type ConfigSnapshot } from "../../core/config/document.ts";
 import { configJsonSchema, lookupSchema } from "../../core/config/json-schema.ts";
+import { unknownKeyProblem } from "../../core/config/known-keys.ts";
 import { changedPaths, getAt, hasAt, isPlainObject, jsonEqual, parsePath, setAt, unsetAt, type PathSegment } from "../../core/config/object-path.ts";
 import { redactConfig } from "../../core/config/redact.ts";
 import { applyHint, planReload } from "../../core/config/reload-plan.ts";
@@ -148,6 +149,9 @@ export function configSet(flags: ConfigFlags, path: string | undefined, rawValue
   if (!value.ok) return cliError(flags, value.message);
   const target = editable(flags);
   if (typeof target === "number") return target;
+  // A key already in the file stays editable even if unknown: it is preserved, not typed now.
+  const problem = hasAt(target.parsed, segments) ? undefined : unknownKeyProblem(segments);
+  if (problem) return cliError(flags, problem);
   let next: Record<string, unknown>;
   try {
     next = setAt(target.parsed, segments, value.value) as Record<string, unknown>;
