@@ -61,6 +61,21 @@ export function classifyStreamError(message: string): FailureReason {
   return "server_error";
 }
 
+// Transport failures, as upstream's formatTransportErrorCopy words them; Bun names the code `ConnectionRefused`.
+const TRANSPORT_COPY: [RegExp, string][] = [
+  [/\beconnrefused\b|\bconnectionrefused\b|connection refused|actively refused/i, "LLM request failed: connection refused by the provider endpoint."],
+  [/\beconnreset\b|\beconnaborted\b|\benetreset\b|\bepipe\b|\bconnectionclosed\b|socket hang up|connection reset|connection aborted/i, "LLM request failed: network connection was interrupted."],
+  [/\benotfound\b|\beai_again\b|\bdnsfailed\b|getaddrinfo|no such host|\bdns\b/i, "LLM request failed: DNS lookup for the provider endpoint failed."],
+  [/\benetunreach\b|\behostunreach\b|\behostdown\b|network is unreachable|host is unreachable/i, "LLM request failed: the provider endpoint is unreachable from this host."],
+  [/fetch failed|connection error|network request failed|unable to connect/i, "LLM request failed: network connection error."],
+];
+
+/** Upstream's text for a transport failure (refused, reset, DNS, unreachable), or undefined. */
+export function transportCopy(raw: string): string | undefined {
+  for (const [pattern, text] of TRANSPORT_COPY) if (pattern.test(raw)) return text;
+  return undefined;
+}
+
 const RATE_LIMIT_DETAIL = /\bmin(ute)?s?\b|\bhours?\b|\bseconds?\b|\btry again in\b|\bresets?\b|\bplan\b|\bquota\b/i;
 
 /** The chat error text for a failure, as upstream words it. */
@@ -93,7 +108,8 @@ export function userMessage(error: ProviderError): string {
     case "server_error":
       return "LLM request failed: provider returned an internal error.";
     case "timeout":
-      return "LLM request timed out.";
+      // Upstream files network failures under timeout for failover but tells the user what happened.
+      return transportCopy(error.raw) ?? "LLM request timed out.";
     case "format":
       return error.raw.trim() ? `LLM request rejected: ${error.raw.trim().slice(0, 300)}` : "LLM request failed.";
     case "unknown":

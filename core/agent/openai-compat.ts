@@ -115,7 +115,10 @@ export class OpenAiCompatProvider implements ModelProvider {
   private transportError(error: unknown, timedOut: boolean, signal: AbortSignal, ref: { provider: string; model: string }): unknown {
     if (signal.aborted) return signal.reason ?? error;
     if (timedOut) return new ProviderError("timeout", `request timed out after ${this.options.timeoutMs} ms`, ref);
-    return new ProviderError("timeout", `connection error: ${error instanceof Error ? error.message : String(error)}`, ref);
+    // The code (Bun: ConnectionRefused; Node: cause.code ECONNREFUSED) is what tells refused from reset or DNS.
+    const e = error as { message?: string; code?: string; cause?: { code?: string } };
+    const code = e.code ?? e.cause?.code;
+    return new ProviderError("timeout", `connection error: ${e.message ?? String(error)}${code ? ` (${code})` : ""}`, ref);
   }
 }
 

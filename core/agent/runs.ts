@@ -277,6 +277,8 @@ export class AgentRuns {
         } catch (error) {
           if (run.controller.signal.aborted) return this.finishStopped(run, candidate);
           const failure = error instanceof ProviderError ? error : new ProviderError("unknown", String(error), { provider: candidate.providerId, model: candidate.model });
+          // Every failed attempt is logged: the chat error alone does not say which endpoint failed or how.
+          this.host.warn(`model request failed: ${userMessage(failure)}`, { runId: run.runId, provider: candidate.providerId, model: candidate.model, reason: failure.reason, status: failure.status, detail: failure.raw.slice(0, 300) });
           // Text already streamed cannot be taken back, so only a failure before the first delta falls back.
           const next = run.text === "" ? candidates[i + 1] : undefined;
           if (candidates.length > 1 && run.text === "") this.fallbackStep(run, candidate, next, failure, i + 1, next ? "next_fallback" : "chain_exhausted");

@@ -51,6 +51,11 @@ describe("userMessage", () => {
   test("the other reasons use upstream's texts", () => {
     expect(userMessage(new ProviderError("context_overflow", "", ref))).toBe("Context overflow: prompt too large for the model. Try /reset (or /new) to start a fresh session, or use a larger-context model.");
     expect(userMessage(new ProviderError("timeout", "", ref))).toBe("LLM request timed out.");
+    // Network failures are timeouts for failover, but the user is told what happened (upstream's transport copy).
+    expect(userMessage(new ProviderError("timeout", "connection error: Unable to connect. Is the computer able to access the url? (ConnectionRefused)", ref))).toBe("LLM request failed: connection refused by the provider endpoint.");
+    expect(userMessage(new ProviderError("timeout", "connection error: fetch failed (ECONNREFUSED)", ref))).toBe("LLM request failed: connection refused by the provider endpoint.");
+    expect(userMessage(new ProviderError("timeout", "connection error: getaddrinfo ENOTFOUND api.example", ref))).toBe("LLM request failed: DNS lookup for the provider endpoint failed.");
+    expect(userMessage(new ProviderError("timeout", "connection error: socket hang up (ECONNRESET)", ref))).toBe("LLM request failed: network connection was interrupted.");
     expect(userMessage(new ProviderError("server_error", "", ref))).toBe("LLM request failed: provider returned an internal error.");
     expect(userMessage(new ProviderError("model_not_found", "", ref))).toBe("The selected model was not found by the provider. Check the model id or choose a different model.");
     expect(userMessage(new ProviderError("overloaded", "model at capacity", ref))).toBe("⚠️ Selected model is at capacity. Try a different model, or wait and retry.");
