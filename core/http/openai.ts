@@ -63,8 +63,12 @@ function errorResponse(error: HttpError): Response {
 type App = Hono<{ Bindings: HttpBindings }>;
 type Ctx = Context<{ Bindings: HttpBindings }>;
 
+/** The 404 of a disabled endpoint says how to turn it on; it reveals only that the switch is off. */
+const DISABLED_MESSAGE = "The OpenAI-compatible endpoints (/v1) are disabled on this gateway. Enable them with gateway.http.endpoints.chatCompletions.enabled: true (`clawgate config set gateway.http.endpoints.chatCompletions.enabled true`).";
+
 export function mountOpenAiRoutes(app: App, gw: Gateway): void {
   const enabled = () => gw.config.gateway?.http?.endpoints?.chatCompletions?.enabled === true;
+  const disabled = () => jsonResponse({ error: { message: DISABLED_MESSAGE, type: "not_found" } }, 404);
 
   /** Shared front door: off -> 404, wrong method -> 405, bad bearer -> 401, locked out -> 429 (§4.5). */
   const guard = async (c: Ctx, allow: "GET" | "POST"): Promise<Response | undefined> => {
@@ -76,12 +80,12 @@ export function mountOpenAiRoutes(app: App, gw: Gateway): void {
   };
 
   app.all("/v1/models", async (c) => {
-    if (!enabled()) return c.notFound();
+    if (!enabled()) return disabled();
     return (await guard(c, "GET")) ?? jsonResponse({ object: "list", data: modelIds(gw).map(openAiModel) });
   });
 
   app.all("/v1/models/:id{.+}", async (c) => {
-    if (!enabled()) return c.notFound();
+    if (!enabled()) return disabled();
     const refused = await guard(c, "GET");
     if (refused) return refused;
     let id: string;
@@ -97,7 +101,7 @@ export function mountOpenAiRoutes(app: App, gw: Gateway): void {
   });
 
   app.all("/v1/chat/completions", async (c) => {
-    if (!enabled()) return c.notFound();
+    if (!enabled()) return disabled();
     const refused = await guard(c, "POST");
     if (refused) return refused;
     try {

@@ -138,11 +138,17 @@ describe("refusals over raw HTTP (§10)", () => {
   const post = (body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${base}/v1/chat/completions`, { method: "POST", headers: { Authorization: `Bearer ${TEST_TOKEN}`, "Content-Type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });
 
-  test("off by default: 404 on a gateway without gateway.http.endpoints.chatCompletions.enabled", async () => {
+  test("off by default: a JSON 404 that names the switch, on a gateway without gateway.http.endpoints.chatCompletions.enabled", async () => {
     for (const path of ["/v1/models", "/v1/models/openclaw", "/v1/chat/completions"]) {
       const res = await fetch(`http://127.0.0.1:${off.port}${path}`, { headers: { Authorization: `Bearer ${TEST_TOKEN}` } });
       expect(res.status).toBe(404);
+      expect(res.headers.get("content-type")).toStartWith("application/json");
+      const body = (await res.json()) as { error: { message: string; type: string } };
+      expect(body.error.type).toBe("not_found");
+      expect(body.error.message).toContain("clawgate config set gateway.http.endpoints.chatCompletions.enabled true");
     }
+    // Other unknown paths keep the plain JSON 404.
+    expect(await (await fetch(`http://127.0.0.1:${off.port}/v2/models`)).json()).toEqual({ error: { message: "Not Found", type: "not_found" } });
   });
 
   test("no or wrong bearer -> 401 Unauthorized; the right one passes", async () => {
