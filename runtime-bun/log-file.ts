@@ -132,18 +132,18 @@ export class FileLogger implements Logger, LogReader {
     this.open();
   }
 
-  private emit(level: Level, subsystem: string, message: string, fields: Record<string, unknown> | undefined): void {
+  private emit(level: Level, subsystem: string, message: string, fields: Record<string, unknown> | undefined, echo = true): void {
     const time = new Date(this.now()).toISOString();
     this.append({ time, level, subsystem, message, ...fields });
-    this.echo?.(`${time.slice(11, 19)} ${level.padEnd(5)} [${subsystem}] ${message}`);
+    if (echo) this.echo?.(`${time.slice(11, 19)} ${level.padEnd(5)} [${subsystem}] ${message}`);
   }
 
-  private write(level: Level, subsystem: string, message: string, fields?: Record<string, unknown>): void {
+  private write(level: Level, subsystem: string, message: string, fields?: Record<string, unknown>, echo = true): void {
     if (LEVELS.indexOf(level) < this.threshold) return;
     const safeMessage = this.mask(message);
     const safeFields = this.scrub(fields ?? {}) as Record<string, unknown>;
     if (this.coalesce(level, subsystem, safeMessage, safeFields)) return;
-    this.emit(level, subsystem, safeMessage, safeFields);
+    this.emit(level, subsystem, safeMessage, safeFields, echo);
   }
 
   /**
@@ -208,6 +208,8 @@ export class FileLogger implements Logger, LogReader {
 
   debug(s: string, m: string, f?: Record<string, unknown>): void { this.write("debug", s, m, f); }
   info(s: string, m: string, f?: Record<string, unknown>): void { this.write("info", s, m, f); }
+  /** An info record for the file only, for what the CLI already tells the terminal in its own line. */
+  fileInfo(s: string, m: string, f?: Record<string, unknown>): void { this.write("info", s, m, f, false); }
   warn(s: string, m: string, f?: Record<string, unknown>): void { this.write("warn", s, m, f); }
   error(s: string, m: string, f?: Record<string, unknown>): void { this.write("error", s, m, f); }
 

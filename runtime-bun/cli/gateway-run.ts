@@ -252,7 +252,9 @@ async function runInstance(ctx: InstanceContext): Promise<InstanceEnd> {
   const gatewayRunning = running;
   updateLock(paths.stateDir, { port: gatewayRunning.port, logFile: logger.file, secretSource: rt.secretSource });
   if (snapshot.raw !== null) file.markGood(snapshot.raw);
-  logger.info("gateway", `listening on ws://${gatewayRunning.hostnames.map((h) => (h.includes(":") ? `[${h}]` : h)).join(", ")}:${gatewayRunning.port}`, { port: gatewayRunning.port, bind: rt.bind, authMode: rt.auth.mode });
+  const addresses = gatewayRunning.hostnames.map((h) => `ws://${h.includes(":") ? `[${h}]` : h}:${gatewayRunning.port}`).join(", ");
+  // The terminal gets one announcement (the stdout line below); the log file keeps its record.
+  logger.fileInfo("gateway", `listening on ${addresses}`, { port: gatewayRunning.port, bind: rt.bind, authMode: rt.auth.mode });
   // Nodes: the TCP bridge on port + 1, and mDNS / wide-area discovery (§8, §9).
   const bridge = await startBridge(platform, gatewayRunning, logger);
   const discovery = await startDiscovery({ config, env: process.env, gatewayPort: gatewayRunning.port, bridgePort: bridge?.port, stateDir: paths.stateDir, logger });
@@ -278,7 +280,7 @@ async function runInstance(ctx: InstanceContext): Promise<InstanceEnd> {
   process.once("SIGUSR2", onSigusr2);
   // Test harnesses read this line to learn the port when started with --port 0; it comes once
   // the bridge, config watch and signal handlers are in place, so what follows it is never missed.
-  process.stdout.write(`clawgate listening on port ${gatewayRunning.port}\n`);
+  process.stdout.write(`clawgate listening on port ${gatewayRunning.port} (${addresses})\n`);
   platform.startupDone?.();
 
   const end = await ended;

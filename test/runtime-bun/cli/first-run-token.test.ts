@@ -67,9 +67,14 @@ describe("first run: one secret", () => {
     expect(real.code).toBe(0);
   }, 60_000);
 
-  test("no flag, no env -> a generated token in the config, which the CLI uses", async () => {
+  test("no flag, no env -> a generated token in the config, which the CLI uses; listening is announced once", async () => {
     const h = home();
-    await gateway(h, []);
+    const g = await gateway(h, []);
+    // One announcement on the terminal, naming every address; the log file keeps its record.
+    const terminal = `${g.stdout()}${g.stderr()}`.split("\n").filter((l) => /listening on (ws|port)/.test(l));
+    expect(terminal).toEqual([`clawgate listening on port ${g.port} (ws://127.0.0.1:${g.port}, ws://[::1]:${g.port})`]);
+    const log = readFileSync(join(h, ".openclaw", "logs", "gateway.log"), "utf8");
+    expect(log).toContain(`"message":"listening on ws://127.0.0.1:${g.port}, ws://[::1]:${g.port}"`);
     expect(configOf(h).gateway.auth.token).toMatch(/^[0-9a-f]{48}$/);
     expect(JSON.parse((await runCli(h, ["gateway", "call", "health", "--json"])).stdout).ok).toBe(true);
     // Control for doctor's live check: secrets agree -> no auth finding.
