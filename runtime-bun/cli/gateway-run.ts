@@ -245,7 +245,11 @@ async function runInstance(ctx: InstanceContext): Promise<InstanceEnd> {
     if (code === "EADDRINUSE") {
       // A stranger on the port is never killed; say who it is and stop (exit 78, no respawn loop).
       const holder = describeHolders(portHolders(rt.port));
-      return { code: fail(`another process is already listening on ws://127.0.0.1:${rt.port}: ${holder}`, EXIT.config, "Stop that process or pick another port (--port, OPENCLAW_GATEWAY_PORT or gateway.port).") };
+      // As upstream, a profile isolates state, not the port: two profiles on the default port collide.
+      const hint = paths.profile && rt.portSource === "default"
+        ? `--profile ${paths.profile} isolates state, not the port. Give this profile its own: \`clawgate --profile ${paths.profile} config set gateway.port <port>\` (or --port).`
+        : "Stop that process or pick another port (--port, OPENCLAW_GATEWAY_PORT or gateway.port).";
+      return { code: fail(`another process is already listening on ws://127.0.0.1:${rt.port}: ${holder}`, EXIT.config, hint) };
     }
     throw error;
   }

@@ -96,7 +96,7 @@ function extraServices(lg: LocalGateway): Record<string, unknown>[] {
     const stateDir = join(home, d);
     if (stateDir === lg.paths.stateDir) continue;
     const lock = readLock(stateDir);
-    if (lock && isLive(lock)) out.push({ kind: "pid-file", stateDir, pid: lock.pid, port: lock.port });
+    if (lock && isLive(lock)) out.push({ kind: "pid-file", profile: d === ".openclaw" ? "default" : d.slice(".openclaw-".length), stateDir, pid: lock.pid, port: lock.port });
   }
   return out;
 }
@@ -177,6 +177,15 @@ export async function gatewayStatus(flags: StatusFlags): Promise<number> {
       ? `  RPC:      ${color.green("ok")} · ${rpc.capability} · ${rpc.url} · ${(rpc.server as Hello["server"])?.buildId ?? ""} (OpenClaw ${rpc.version})`
       : `  RPC:      ${color.red("failed")} · ${rpc.error}`);
     if (!("error" in target)) lines.push(color.dim(`            target from ${urlSourceLabel(target.urlSource)}`));
+  }
+  if (flags.deep) {
+    const others = report.extraServices as { kind: string; path?: string; profile?: string; stateDir?: string; pid?: number; port?: number }[];
+    lines.push(`  Other gateways: ${others.length === 0 ? "none found" : ""}`);
+    for (const o of others) {
+      lines.push(o.kind === "pid-file"
+        ? `    profile ${o.profile} · ${color.green(`running (pid ${o.pid}${o.port ? `, port ${o.port}` : ""})`)} · ${o.stateDir}`
+        : `    ${o.kind} unit ${o.path}`);
+    }
   }
   if (service.pidFile.stale) lines.push(color.yellow(`  Stale pid file ${lg.lockPath} (pid ${lg.lock?.pid}); \`clawgate doctor --fix\` removes it.`));
   for (const h of report.port.hints) lines.push(color.yellow(`  ${h}`));

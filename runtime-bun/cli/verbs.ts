@@ -41,7 +41,7 @@ const count = (value: string, help: string, example: number): Flag => str(value,
 
 /** Flags every verb accepts. */
 export const GLOBAL_FLAGS: FlagTable = {
-  profile: str("<name>", "Use ~/.openclaw-<name> (isolated state and port)"),
+  profile: str("<name>", "Use ~/.openclaw-<name> (isolated state and config; the port stays 18789 unless the profile sets gateway.port or --port)"),
   dev: bool('Profile "dev" (port 19001)'),
   "no-color": bool("No ANSI colours"),
   help: { type: "boolean", short: "h", help: "Show help" },
