@@ -7,13 +7,16 @@
  * - idle RSS: VmRSS (and its anonymous / file-backed split) IDLE_MS after
  *   that first 200, in separate runs that each start with the binary dropped
  *   from the page cache (lib/memory.ts says why).
+ * - RSS with CLIENTS reference clients (`@openclaw/gateway-client`, token
+ *   auth) connected for IDLE_MS, the footprint of a gateway in use (issue 12).
  * Side by side in the same interleaved runs: lib/floor-server.ts compiled the
  * same way (a bare Bun.serve binary), the floor. Medians over RUNS.
- * Budgets: cold start < 80 ms, idle RSS < 35 MB.
+ * Budgets: cold start < 80 ms, idle RSS < 35 MB, RSS with 10 clients <= 35 MB.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { GatewayClient } from "@openclaw/gateway-client";
 import { buildRelease } from "../runtime-bun/build.ts";
 import { BENCH_TOKEN, tempStateEnv } from "./lib/gateway-process.ts";
 import { median, report, table } from "./lib/report.ts";
@@ -21,6 +24,23 @@ import { freePort, probeStart } from "./lib/start-probe.ts";
 
 const RUNS = 9;
 const IDLE_MS = 2000;
+const CLIENTS = 10;
+
+/** Connects CLIENTS reference clients with the bench token; resolves once all have hello-ok. */
+async function connectClients(port: number): Promise<() => void> {
+  const clients = await Promise.all(Array.from({ length: CLIENTS }, () => new Promise<GatewayClient>((resolve, reject) => {
+    const client: GatewayClient = new GatewayClient({
+      url: `ws://127.0.0.1:${port}`,
+      token: BENCH_TOKEN,
+      onHelloOk: () => resolve(client),
+      onConnectError: (error) => reject(error),
+    });
+    client.start();
+  })));
+  return () => {
+    for (const c of clients) c.stop();
+  };
+}
 
 /** Compiles lib/floor-server.ts with the same flags as the gateway binary. */
 async function buildFloor(outdir: string): Promise<string> {
@@ -34,7 +54,7 @@ const out = mkdtempSync(join(tmpdir(), "clawgate-binary-bench-"));
 const state = tempStateEnv();
 // mDNS stays off: this host is a container-like VM and the budget is the gateway's own.
 const env = { ...state.env, OPENCLAW_DISABLE_BONJOUR: "1" };
-const gw = { start: [] as number[], rss: [] as number[], anon: [] as number[], file: [] as number[] };
+const gw = { start: [] as number[], rss: [] as number[], anon: [] as number[], file: [] as number[], clients: [] as number[] };
 const floor = { start: [] as number[], rss: [] as number[] };
 try {
   const [bin] = await buildRelease(["x64"], out);
@@ -59,6 +79,9 @@ try {
       gw.anon.push(g.mem.anon);
       gw.file.push(g.mem.file);
       floor.rss.push(f.mem.rss);
+      port = freePort();
+      const c = await probeStart(gateway(port), env, port, { idleMs: IDLE_MS, connect: connectClients });
+      gw.clients.push(c.mem!.rss);
     }
   }
 } finally {
@@ -70,6 +93,7 @@ const fmt = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(" ");
 const mb = (xs: number[]) => xs.map((x) => x.toFixed(1)).join(" ");
 console.log(table(["binary", "median start -> /health 200", "runs (ms)", "median idle RSS", "runs (MB)", "anon / file-backed"], [
   ["clawgate-linux-x64 gateway run", `${median(gw.start).toFixed(1)} ms`, fmt(gw.start), `${median(gw.rss).toFixed(1)} MB`, mb(gw.rss), `${median(gw.anon).toFixed(1)} / ${median(gw.file).toFixed(1)} MB`],
+  [`clawgate-linux-x64, ${CLIENTS} reference clients`, "", "", `${median(gw.clients).toFixed(1)} MB`, mb(gw.clients), ""],
   ["bare Bun.serve binary (floor)", `${median(floor.start).toFixed(1)} ms`, fmt(floor.start), `${median(floor.rss).toFixed(1)} MB`, mb(floor.rss), ""],
 ]));
 report({
@@ -78,6 +102,7 @@ report({
     { name: "binary cold start -> /health 200", value: median(gw.start), unit: "ms", budget: { op: "<", limit: 80 }, note: "existing state dir" },
     { name: "binary cold start / floor binary", value: median(gw.start) / median(floor.start), unit: "x", note: `floor ${median(floor.start).toFixed(1)} ms` },
     { name: "binary idle RSS", value: median(gw.rss), unit: "MB", budget: { op: "<", limit: 35 }, note: `${IDLE_MS} ms after the first /health 200; anon ${median(gw.anon).toFixed(1)} MB, file-backed ${median(gw.file).toFixed(1)} MB` },
+    { name: `binary RSS, ${CLIENTS} reference clients`, value: median(gw.clients), unit: "MB", budget: { op: "<=", limit: 35 }, note: `${CLIENTS} GatewayClients (token) connected ${IDLE_MS} ms` },
     { name: "binary idle RSS / floor binary", value: median(gw.rss) / median(floor.rss), unit: "x", note: `floor ${median(floor.rss).toFixed(1)} MB` },
   ],
 });

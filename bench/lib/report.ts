@@ -6,9 +6,9 @@
  */
 import { appendFileSync } from "node:fs";
 
-/** `value < limit` or `value >= limit`. */
+/** `value < limit`, `value <= limit` or `value >= limit`. */
 export interface Budget {
-  op: "<" | ">=";
+  op: "<" | "<=" | ">=";
   limit: number;
 }
 
@@ -28,7 +28,8 @@ export interface ScenarioResult {
 /** PASS / MISS for a budgeted metric, "" otherwise. */
 export function verdict(m: Metric): "PASS" | "MISS" | "" {
   if (!m.budget || !Number.isFinite(m.value)) return m.budget ? "MISS" : "";
-  return (m.budget.op === "<" ? m.value < m.budget.limit : m.value >= m.budget.limit) ? "PASS" : "MISS";
+  const { op, limit } = m.budget;
+  return (op === "<" ? m.value < limit : op === "<=" ? m.value <= limit : m.value >= limit) ? "PASS" : "MISS";
 }
 
 /** A number with sensible precision for its size. */

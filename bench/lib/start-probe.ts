@@ -24,7 +24,7 @@ export interface StartProbe {
 }
 
 /** Starts `argv` (argv[0] an executable path) serving /health on `port`; stops it with SIGTERM afterwards. */
-export async function probeStart(argv: string[], env: Record<string, string>, port: number, opts: { idleMs?: number } = {}): Promise<StartProbe> {
+export async function probeStart(argv: string[], env: Record<string, string>, port: number, opts: { idleMs?: number; connect?: (port: number) => Promise<() => void> } = {}): Promise<StartProbe> {
   if (opts.idleMs !== undefined) await dropFromPageCache(argv[0]!);
   const t0 = performance.now();
   const proc = Bun.spawn(argv, { env, stdin: "ignore", stdout: "ignore", stderr: "pipe" });
@@ -41,8 +41,14 @@ export async function probeStart(argv: string[], env: Record<string, string>, po
     }
     if (Number.isNaN(startMs)) throw new Error(`no /health 200 within ${START_TIMEOUT_MS} ms:\n${stderr()}`);
     if (opts.idleMs === undefined) return { startMs };
-    await Bun.sleep(opts.idleMs);
-    return { startMs, mem: memory(proc.pid) };
+    // Clients connected before the idle wait, so the reading includes what they cost the server.
+    const disconnect = await opts.connect?.(port);
+    try {
+      await Bun.sleep(opts.idleMs);
+      return { startMs, mem: memory(proc.pid) };
+    } finally {
+      disconnect?.();
+    }
   } finally {
     proc.kill("SIGTERM");
     await proc.exited;
