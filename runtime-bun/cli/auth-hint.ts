@@ -5,6 +5,8 @@
  * JSON output keeps upstream's error objects; these lines are for people.
  */
 import type { CallFailure } from "../../core/remote/call.ts";
+import { isLive, readLock } from "../service/lock.ts";
+import { currentPaths } from "../state.ts";
 import type { Target } from "./connection.ts";
 
 export interface AuthHint {
@@ -35,7 +37,8 @@ export function authHint(failure: CallFailure, target: Target, configPath: strin
       next: "Pass --token <token>, export OPENCLAW_GATEWAY_TOKEN=<token>, or store it: `clawgate config set gateway.auth.token <token>` (the token the gateway runs with).",
     };
   }
-  if (detail === "AUTH_TOKEN_MISMATCH" || detail === "AUTH_PASSWORD_MISMATCH") {
+  // With --url and --token the user chose both; the gateway's own refusal text says enough.
+  if ((detail === "AUTH_TOKEN_MISMATCH" || detail === "AUTH_PASSWORD_MISMATCH") && target.urlSource !== "flag") {
     const what = detail === "AUTH_TOKEN_MISMATCH" ? "token" : "password";
     const from = target.secretSource ? ` (from ${target.secretSource})` : "";
     const restart = gatewaySource === "--token" || gatewaySource === "--password" || gatewaySource === "generated"
@@ -49,4 +52,11 @@ export function authHint(failure: CallFailure, target: Target, configPath: strin
     };
   }
   return undefined;
+}
+
+/** The local gateway's recorded secret source, when the target is this machine's gateway. */
+export function localSecretSource(target: Target, profile: string | undefined): string | undefined {
+  if (target.urlSource !== "local") return undefined;
+  const lock = readLock(currentPaths(profile).stateDir);
+  return lock && isLive(lock) ? lock.secretSource : undefined;
 }

@@ -161,7 +161,7 @@ const NOTES: Record<string, string> = {
 
 async function approveCommand(requestId: string | undefined, flags: DevicesFlags): Promise<number> {
   const listed = await fetchList(flags);
-  if (!listed.ok) return report(flags, listed.failure);
+  if (!listed.ok) return report(flags, listed.failure, listed.hint);
   const id = requestId?.trim();
   if (!id || flags.latest) return previewLatest(listed.payload, flags);
   const pending = listed.payload.pending.find((p) => p.requestId === id);
@@ -173,7 +173,7 @@ async function approveCommand(requestId: string | undefined, flags: DevicesFlags
   }
   if (!result.ok) {
     if (result.failure.message === "unknown requestId") return fail(`No pending device request matches ${id}. Run \`clawgate devices list\` and retry with the current request ID.`);
-    return report(flags, result.failure);
+    return report(flags, result.failure, result.hint);
   }
   if (flags.json) printJson(result.payload);
   else process.stdout.write(`${color.green("Approved")} ${result.payload.device.deviceId} ${color.dim(`(${result.payload.requestId})`)}\n`);
@@ -182,7 +182,7 @@ async function approveCommand(requestId: string | undefined, flags: DevicesFlags
 
 async function simple(flags: DevicesFlags, method: string, params: Record<string, unknown>, line: (payload: any) => string): Promise<number> {
   const result = await rpc<any>(flags, method, params);
-  if (!result.ok) return report(flags, result.failure);
+  if (!result.ok) return report(flags, result.failure, result.hint);
   if (flags.json) printJson(result.payload);
   else process.stdout.write(line(result.payload) + "\n");
   return EXIT.ok;
@@ -206,7 +206,7 @@ async function tokenCommand(verb: "rotate" | "revoke", flags: DevicesFlags): Pro
   const scopes = flags.noScopes ? [] : flags.scope;
   const params = verb === "rotate" ? { deviceId, role, ...(scopes ? { scopes } : {}) } : { deviceId, role };
   const result = await rpc(flags, `device.token.${verb}`, params, await tokenScopes(flags, deviceId, role, scopes));
-  if (!result.ok) return report(flags, result.failure);
+  if (!result.ok) return report(flags, result.failure, result.hint);
   // Upstream prints rotation and revocation metadata as JSON in both modes.
   printJson(result.payload);
   return EXIT.ok;
@@ -217,7 +217,7 @@ export async function devicesCommand(verb: string | undefined, args: string[], f
   switch (verb) {
     case "list": {
       const listed = await fetchList(flags);
-      return listed.ok ? listCommand(listed.payload, flags, Date.now()) : report(flags, listed.failure);
+      return listed.ok ? listCommand(listed.payload, flags, Date.now()) : report(flags, listed.failure, listed.hint);
     }
     case "approve":
       return approveCommand(args[0], flags);

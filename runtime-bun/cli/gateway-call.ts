@@ -5,9 +5,8 @@
  * (+ top-level `gateway{url,urlSource}`), `gateway_credentials_required`, `cli_error`.
  */
 import type { CallFailure } from "../../core/remote/call.ts";
-import { isLive, readLock } from "../service/lock.ts";
 import { currentPaths } from "../state.ts";
-import { authHint, type AuthHint } from "./auth-hint.ts";
+import { authHint, localSecretSource, type AuthHint } from "./auth-hint.ts";
 import { callMethod, resolveTarget, type Target, type TargetFlags } from "./connection.ts";
 import { color, EXIT, printJson } from "./output.ts";
 
@@ -37,13 +36,6 @@ export function failureBody(failure: CallFailure, target: Target): Body {
     error: { ...rest, ...(refused && host ? { reason: `connect ECONNREFUSED ${host}` } : reason ? { reason } : {}) },
     gateway: { url: target.url, urlSource: urlSourceLabel(target.urlSource) },
   };
-}
-
-/** The local gateway's recorded secret source, when the target is this machine's gateway. */
-export function localSecretSource(target: Target, profile: string | undefined): string | undefined {
-  if (target.urlSource !== "local") return undefined;
-  const lock = readLock(currentPaths(profile).stateDir);
-  return lock && isLive(lock) ? lock.secretSource : undefined;
 }
 
 /** Prints a failure for people: what failed, where, and what to do next. */

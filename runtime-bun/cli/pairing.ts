@@ -56,7 +56,7 @@ async function listCommand(channelArg: string | undefined, flags: PairingFlags):
   const account = parseAccount(flags.account);
   if ("error" in account) return fail(account.error);
   const result = await listRequests(flags, { ...(channel ? { channel } : {}), ...account });
-  if (!result.ok) return report(flags, result.failure);
+  if (!result.ok) return report(flags, result.failure, result.hint);
   const { requests } = result.payload;
   if (flags.json) {
     printJson({ ...(channel ? { channel } : {}), requests });
@@ -87,7 +87,7 @@ async function resolveCommand(approve: boolean, args: string[], flags: PairingFl
   if ("error" in account) return fail(account.error);
   if (channelRaw === undefined) {
     const listed = await listRequests(flags, account);
-    if (!listed.ok) return report(flags, listed.failure);
+    if (!listed.ok) return report(flags, listed.failure, listed.hint);
     const wanted = code.trim().toUpperCase().replace(/-/g, "");
     const channels = [...new Set(listed.payload.requests.map((r) => r.channel))];
     channelRaw = listed.payload.requests.find((r) => r.code === wanted)?.channel ?? (channels.length === 1 ? channels[0] : undefined);
@@ -102,7 +102,7 @@ async function resolveCommand(approve: boolean, args: string[], flags: PairingFl
     if (result.failure.message.startsWith("no pending pairing request for code")) {
       return fail(`No pending pairing request found for code "${code.trim()}". Run \`clawgate pairing list --channel ${channel}\` to list pending requests.`);
     }
-    return report(flags, result.failure);
+    return report(flags, result.failure, result.hint);
   }
   if (flags.json) {
     printJson({ channel, ...result.payload });

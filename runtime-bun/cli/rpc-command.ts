@@ -4,6 +4,8 @@
  * either way exit 1, as `openclaw devices` does.
  */
 import type { CallFailure } from "../../core/remote/call.ts";
+import { currentPaths } from "../state.ts";
+import { authHint, localSecretSource, type AuthHint } from "./auth-hint.ts";
 import { callMethod, resolveTarget, type TargetFlags } from "./connection.ts";
 import { EXIT, fail, printJson } from "./output.ts";
 
@@ -14,7 +16,8 @@ export interface CommandFlags extends TargetFlags {
 /** Why a verb's call failed, in the shape its JSON output uses. */
 export type CommandFailure = { type: string; message: string; [key: string]: unknown };
 
-export type RpcResult<T> = { ok: true; payload: T } | { ok: false; failure: CommandFailure };
+/** `hint`: the cause and next step of a credentials refusal, for people only (JSON keeps upstream's shape). */
+export type RpcResult<T> = { ok: true; payload: T } | { ok: false; failure: CommandFailure; hint?: AuthHint };
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -33,14 +36,14 @@ export async function rpc<T>(flags: CommandFlags, method: string, params: unknow
   if ("error" in target) return { ok: false, failure: { type: "gateway_credentials_required", message: target.error } };
   const result = await callMethod(target, method, params, opts.timeoutMs ?? flags.timeout ?? DEFAULT_TIMEOUT_MS, { scopes, expectFinal: opts.expectFinal });
   if (result.ok) return { ok: true, payload: result.payload as T };
-  return { ok: false, failure: describe(result.failure, target.url, target.urlSource) };
+  return { ok: false, failure: describe(result.failure, target.url, target.urlSource), hint: authHint(result.failure, target, currentPaths(flags.profile).configPath, localSecretSource(target, flags.profile)) };
 }
 
 /** Prints a failure for people or scripts and returns exit code 1. */
-export function report(flags: CommandFlags, failure: CommandFailure): number {
+export function report(flags: CommandFlags, failure: CommandFailure, hint?: AuthHint): number {
   if (flags.json) {
     printJson({ ok: false, error: failure });
     return EXIT.failure;
   }
-  return fail(failure.message);
+  return hint ? fail(hint.cause, EXIT.failure, `${hint.next}\n(gateway said: ${failure.message})`) : fail(failure.message);
 }

@@ -6,8 +6,8 @@
 import { arch, release } from "node:os";
 import { VERSION } from "../version.ts";
 import { callMethod, resolveTarget, type TargetFlags } from "./connection.ts";
-import { authHint } from "./auth-hint.ts";
-import { localSecretSource, urlSourceLabel } from "./gateway-call.ts";
+import { authHint, localSecretSource } from "./auth-hint.ts";
+import { urlSourceLabel } from "./gateway-call.ts";
 import { localGateway } from "./local-gateway.ts";
 import { color, EXIT, printJson } from "./output.ts";
 

@@ -127,6 +127,10 @@ describe("a running gateway with another secret", () => {
     expect(call.stderr.split("\n")[0]).toStartWith("gateway token missing: the CLI found no token or password");
     expect(call.stderr).toContain("OPENCLAW_GATEWAY_TOKEN");
     expect(call.stderr).toContain("clawgate config set gateway.auth.token <token>");
+    // Other verbs say the same.
+    const devices = await runCli(h, ["devices", "list"]);
+    expect(devices.code).toBe(1);
+    expect(devices.stderr).toContain("gateway token missing: the CLI found no token or password");
     // Scripts keep upstream's error object.
     const json = await runCli(h, ["gateway", "call", "health", "--json"]);
     expect(JSON.parse(json.stdout).error.message).toBe("device identity required");
