@@ -42,9 +42,34 @@ export async function buildBinary(arch: Arch, outdir: string, bytecodeOrder?: st
 }
 
 /**
+ * One operator connect, challenge to hello-ok, so the recorded profile holds the
+ * handshake's code too: the first clients then touch pages already laid out
+ * beside start-up's (bench binary-budget, RSS with 10 clients).
+ */
+function connectOnce(url: string, token: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    const timer = setTimeout(() => reject(new Error("recording connect timed out")), RECORD_TIMEOUT_MS);
+    ws.onmessage = (ev) => {
+      const frame = JSON.parse(String(ev.data)) as { type?: string; event?: string; id?: string; ok?: boolean };
+      if (frame.type === "event" && frame.event === "connect.challenge") {
+        ws.send(JSON.stringify({ type: "req", id: "c", method: "connect", params: { minProtocol: 4, maxProtocol: 4, client: { id: "cli", version: "record", platform: "linux", mode: "cli" }, auth: { token }, role: "operator", scopes: ["operator.read"] } }));
+      } else if (frame.type === "res" && frame.id === "c") {
+        clearTimeout(timer);
+        ws.close();
+        if (frame.ok) resolve();
+        else reject(new Error(`recording connect refused: ${String(ev.data)}`));
+      }
+    };
+    ws.onerror = () => reject(new Error("recording connect failed"));
+  });
+}
+
+/**
  * Records which bytecode a start of `gateway run` uses: a host build runs
  * in a throw-away state dir with BUN_BYTECODE_ORDER_OUT until it listens,
- * answers one /health probe, and stops on SIGTERM, writing the profile.
+ * answers one /health probe and one client's connect, and stops on SIGTERM,
+ * writing the profile.
  * Nothing of the caller's environment or state reaches it. One profile
  * serves every target (Bun matches functions by a hash of their syntax).
  */
@@ -53,7 +78,8 @@ export async function recordStartupOrder(workdir: string): Promise<string> {
   const order = join(workdir, "startup.order");
   await compile(binary, undefined);
   const home = join(workdir, "home");
-  const proc = Bun.spawn([binary, "gateway", "run", "--port", "0", "--token", crypto.randomUUID()], {
+  const token = crypto.randomUUID();
+  const proc = Bun.spawn([binary, "gateway", "run", "--port", "0", "--token", token], {
     env: { PATH: process.env.PATH ?? "", HOME: home, OPENCLAW_STATE_DIR: join(home, ".openclaw"), OPENCLAW_DISABLE_BONJOUR: "1", BUN_BYTECODE_ORDER_OUT: order },
     stdin: "ignore", stdout: "pipe", stderr: "pipe",
   });
@@ -67,6 +93,7 @@ export async function recordStartupOrder(workdir: string): Promise<string> {
       const port = /clawgate listening on port (\d+)/.exec(seen)?.[1];
       if (!port) continue;
       await fetch(`http://127.0.0.1:${port}/health`);
+      await connectOnce(`ws://127.0.0.1:${port}`, token);
       proc.kill("SIGTERM");
       break;
     }
