@@ -43,5 +43,5 @@ test("--profile changes state dir and config, not the default port; help says so
   expect(JSON.stringify(status)).toContain(join(home, ".openclaw-work", "openclaw.json"));
   expect(status.port.port).toBe(18789);
   const help = await runCli(home, ["--help"]);
-  expect(help.stdout).toContain("--profile NAME   use ~/.openclaw-NAME (isolated state and config; the port stays 18789 unless the profile sets gateway.port or --port)");
+  expect(help.stdout).toContain("--profile <name>  Use ~/.openclaw-<name> (isolated state and config; the port stays 18789 unless the profile sets gateway.port or --port)");
 }, 30_000);
