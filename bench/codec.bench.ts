@@ -27,7 +27,8 @@ const stateVersion = { presence: 7, health: 3 };
 /** Broadcaster with one member per view class and a publisher that only keeps the last frame. */
 function broadcasterWith(views: number[]): { b: Broadcaster; last: () => string } {
   let frame = "";
-  const b = new Broadcaster({ publish: (_topic, text) => { frame = text; } });
+  // Members without a codec speak JSON: every frame is text.
+  const b = new Broadcaster({ publish: (_topic, text) => { frame = text as string; } });
   const conn = { subscribe() {}, unsubscribe() {} } as unknown as Connection;
   for (const v of views) b.join(conn, v);
   return { b, last: () => frame };

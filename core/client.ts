@@ -5,7 +5,7 @@
  */
 import type { Admission } from "./handshake/connect.ts";
 import { GatewayError, Close, unavailable, type ErrorShape } from "./protocol/errors.ts";
-import { decodeFrame, encodeError, encodeEvent, encodeResult, exceedsBytes } from "./protocol/frames.ts";
+import { frameExceeds, jsonCodec, type FrameCodec, type WireFrame } from "./protocol/codec.ts";
 import { MAX_PENDING_HANDSHAKE_FRAMES, MAX_PREAUTH_PAYLOAD_BYTES } from "./protocol/limits.ts";
 import type { NodeLink } from "./nodes/sessions.ts";
 import { ErrorWithPayload, TwoPhaseReply } from "./rpc/reply.ts";
@@ -43,16 +43,20 @@ export class Client {
   caller?: Caller;
   admission?: Admission;
   view = 0;
-  private queue: string[] = [];
+  /** How this socket's frames are read and written (negotiated at upgrade). */
+  readonly codec: FrameCodec;
+  private queue: WireFrame[] = [];
   private timer?: ReturnType<typeof setTimeout>;
   private inFlight = 0;
   private roleErrors = 0;
 
-  constructor(readonly conn: Connection, private readonly host: ClientHost) {}
+  constructor(readonly conn: Connection, private readonly host: ClientHost) {
+    this.codec = conn.codec ?? jsonCodec;
+  }
 
   /** Sends the challenge and arms the handshake timeout (§2.1, §1.4). */
   start(): void {
-    this.conn.send(encodeEvent("connect.challenge", { nonce: this.nonce, ts: this.host.now() }));
+    this.conn.send(this.codec.encodeEvent("connect.challenge", { nonce: this.nonce, ts: this.host.now() }));
     this.timer = setTimeout(() => this.close(Close.normal, ""), this.host.handshakeTimeoutMs);
   }
 
@@ -72,43 +76,43 @@ export class Client {
     this.host.closed(this);
   }
 
-  /** One inbound text frame. */
-  onMessage(text: string): void {
+  /** One inbound frame: text, or bytes from a binary frame. */
+  onMessage(frame: WireFrame): void {
     try {
-      this.handle(text);
+      this.handle(frame);
     } catch (error) {
       this.host.logError("frame handler failed", { connId: this.connId, error: String(error) });
       this.close(Close.internal, "internal error");
     }
   }
 
-  private handle(text: string): void {
+  private handle(frame: WireFrame): void {
     switch (this.state) {
       case "closed":
         return;
       case "awaiting-connect":
       case "authenticating":
-        if (exceedsBytes(text, MAX_PREAUTH_PAYLOAD_BYTES)) return this.close(Close.tooBig, "frame too large");
+        if (frameExceeds(frame, MAX_PREAUTH_PAYLOAD_BYTES)) return this.close(Close.tooBig, "frame too large");
         if (this.state === "authenticating") {
           if (this.queue.length >= MAX_PENDING_HANDSHAKE_FRAMES) return this.close(Close.policy, "too many pending handshake frames");
-          this.queue.push(text);
+          this.queue.push(frame);
           return;
         }
-        return this.handleFirst(text);
+        return this.handleFirst(frame);
       case "ready":
-        return this.handleRequest(text);
+        return this.handleRequest(frame);
     }
   }
 
   /** The first frame must be a `connect` request (§1.7). */
-  private handleFirst(text: string): void {
-    const decoded = decodeFrame(text);
+  private handleFirst(data: WireFrame): void {
+    const decoded = this.codec.decode(data);
     if (decoded.kind === "invalid-json") return this.close(Close.normal, "");
     if (decoded.kind === "not-request") return this.close(Close.policy, "invalid request frame");
     const { frame } = decoded;
     if (frame.method !== "connect") {
       const message = "invalid handshake: first request must be connect";
-      this.conn.send(encodeError(frame.id, { code: "INVALID_REQUEST", message }));
+      this.conn.send(this.codec.encodeError(frame.id, { code: "INVALID_REQUEST", message }));
       return this.close(Close.policy, message);
     }
     this.state = "authenticating";
@@ -117,7 +121,7 @@ export class Client {
         if (this.state !== "authenticating") return;
         clearTimeout(this.timer);
         const hello = this.host.welcome(this, admission);
-        this.conn.send(encodeResult(frame.id, hello));
+        this.conn.send(this.codec.encodeResult(frame.id, hello));
         this.state = "ready";
         const queued = this.queue;
         this.queue = [];
@@ -126,26 +130,26 @@ export class Client {
       (error) => {
         if (this.state !== "authenticating") return;
         const { shape, close } = this.toError(error, { code: Close.policy });
-        this.conn.send(encodeError(frame.id, shape));
+        this.conn.send(this.codec.encodeError(frame.id, shape));
         this.close(close?.code ?? Close.policy, close?.reason ?? shape.message);
       },
     );
   }
 
-  private handleRequest(text: string): void {
-    const decoded = decodeFrame(text);
+  private handleRequest(data: WireFrame): void {
+    const decoded = this.codec.decode(data);
     if (decoded.kind === "invalid-json") return;
     if (decoded.kind === "not-request") {
-      this.send(encodeError(decoded.id, { code: "INVALID_REQUEST", message: `invalid request frame: ${decoded.problem}` }));
+      this.send(this.codec.encodeError(decoded.id, { code: "INVALID_REQUEST", message: `invalid request frame: ${decoded.problem}` }));
       return;
     }
     const { frame } = decoded;
     if (frame.method === "connect") {
-      this.send(encodeError(frame.id, { code: "INVALID_REQUEST", message: "connect is only valid as the first request" }));
+      this.send(this.codec.encodeError(frame.id, { code: "INVALID_REQUEST", message: "connect is only valid as the first request" }));
       return;
     }
     if (this.inFlight >= MAX_IN_FLIGHT) {
-      this.send(encodeError(frame.id, { code: "UNAVAILABLE", message: "The server is busy. Please try again in a moment.", retryable: true }));
+      this.send(this.codec.encodeError(frame.id, { code: "UNAVAILABLE", message: "The server is busy. Please try again in a moment.", retryable: true }));
       return;
     }
     let result: unknown;
@@ -174,22 +178,22 @@ export class Client {
   }
 
   private reply(id: string, payload: unknown): void {
-    if (this.state === "ready") this.send(encodeResult(id, payload));
+    if (this.state === "ready") this.send(this.codec.encodeResult(id, payload));
   }
 
   /** Direct sends past `maxBufferedBytes` are dropped by the transport: that client is a slow consumer (§1.4). */
-  private send(text: string): void {
-    if (this.conn.send(text) === "dropped") this.close(Close.policy, "slow consumer");
+  private send(frame: WireFrame): void {
+    if (this.conn.send(frame) === "dropped") this.close(Close.policy, "slow consumer");
   }
 
   private fail(id: string, error: unknown): void {
     if (this.state !== "ready") return;
     if (error instanceof RoleError && ++this.roleErrors > MAX_ROLE_ERRORS) {
-      this.send(encodeError(id, error.shape));
+      this.send(this.codec.encodeError(id, error.shape));
       return this.close(Close.policy, "repeated unauthorized calls");
     }
     const { shape, close } = this.toError(error);
-    this.send(encodeError(id, shape, error instanceof ErrorWithPayload ? error.payload : undefined));
+    this.send(this.codec.encodeError(id, shape, error instanceof ErrorWithPayload ? error.payload : undefined));
     if (close && this.state === "ready") this.close(close.code, close.reason);
   }
 
@@ -206,7 +210,7 @@ export class Client {
       connId: this.connId,
       sendEvent: (event, payload) => {
         if (this.state !== "ready") return false;
-        const status = this.conn.send(encodeEvent(event, payload));
+        const status = this.conn.send(this.codec.encodeEvent(event, payload));
         if (status === "dropped") this.close(Close.policy, "slow consumer");
         return status !== "dropped";
       },

@@ -3,6 +3,7 @@
  * connections, not sockets, and reaches files, processes and clocks only
  * through these interfaces. Runtime-agnostic.
  */
+import type { FrameCodec, WireFrame } from "./protocol/codec.ts";
 
 /** What the transport learned about the peer at upgrade time. */
 export interface PeerInfo {
@@ -27,7 +28,9 @@ export type SendStatus = "sent" | "queued" | "dropped";
 /** One client connection as core sees it. */
 export interface Connection {
   readonly peer: PeerInfo;
-  send(text: string): SendStatus;
+  /** The frame codec negotiated at upgrade; absent means JSON text. */
+  readonly codec?: FrameCodec;
+  send(frame: WireFrame): SendStatus;
   close(code: number, reason: string): void;
   /** Joins a broadcast topic; the shim fans published frames out natively. */
   subscribe(topic: string): void;
@@ -38,7 +41,7 @@ export interface Connection {
 
 /** Native fan-out of one frame to every connection subscribed to a topic. */
 export interface Publisher {
-  publish(topic: string, text: string): void;
+  publish(topic: string, frame: WireFrame): void;
 }
 
 /** Structured log sink; records never carry secrets. */

@@ -8,6 +8,7 @@ import type { Client } from "../core/client.ts";
 import { Gateway } from "../core/gateway.ts";
 import { createHttpApp, proxyAttributionRefusal } from "../core/http/app.ts";
 import { isLoopbackIp } from "../core/net/address.ts";
+import { negotiateCodec, offeredSubprotocols, type FrameCodec, type WireFrame } from "../core/protocol/codec.ts";
 import { MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES } from "../core/protocol/limits.ts";
 import type { Connection, PeerInfo, Publisher, SendStatus } from "../core/runtime.ts";
 import type { RunningGateway, ServeOptions } from "./platform.ts";
@@ -16,16 +17,16 @@ export type { RunningGateway, ServeOptions };
 
 interface SocketData {
   peer: PeerInfo;
+  codec: FrameCodec;
   client?: Client;
 }
-
-const decoder = new TextDecoder();
 
 function connectionFor(ws: ServerWebSocket<SocketData>): Connection {
   return {
     peer: ws.data.peer,
-    send(text: string): SendStatus {
-      const status = ws.send(text);
+    codec: ws.data.codec,
+    send(frame: WireFrame): SendStatus {
+      const status = ws.send(frame);
       return status > 0 ? "sent" : status === -1 ? "queued" : "dropped";
     },
     close: (code, reason) => ws.close(code, reason),
@@ -72,7 +73,9 @@ export function serveGateway(options: ServeOptions): RunningGateway {
       if (req.headers.get("upgrade")?.toLowerCase() === "websocket" && new URL(req.url).pathname === "/") {
         const peer = peerOf(req, server);
         if (peer.forwarded && !trusted().includes(peer.remoteAddress)) return proxyAttributionRefusal();
-        if (server.upgrade(req, { data: { peer } })) return undefined;
+        const { codec, subprotocol } = negotiateCodec(offeredSubprotocols(req.headers.get("sec-websocket-protocol")));
+        const headers = subprotocol ? { "Sec-WebSocket-Protocol": subprotocol } : undefined;
+        if (server.upgrade(req, { data: { peer, codec }, headers })) return undefined;
         return new Response("WebSocket upgrade failed", { status: 400 });
       }
       return app.fetch(req, { peer: peerOf(req, server) });
@@ -89,7 +92,7 @@ export function serveGateway(options: ServeOptions): RunningGateway {
         ws.data.client = gateway.open(connectionFor(ws));
       },
       message(ws, message) {
-        ws.data.client?.onMessage(typeof message === "string" ? message : decoder.decode(message));
+        ws.data.client?.onMessage(message);
       },
       close(ws) {
         ws.data.client?.onClosed();

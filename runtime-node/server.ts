@@ -15,6 +15,7 @@ import type { Client } from "../core/client.ts";
 import { Gateway } from "../core/gateway.ts";
 import { createHttpApp, proxyAttributionRefusal } from "../core/http/app.ts";
 import { isLoopbackIp } from "../core/net/address.ts";
+import { negotiateCodec, offeredSubprotocols, type FrameCodec, type WireFrame } from "../core/protocol/codec.ts";
 import { MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES } from "../core/protocol/limits.ts";
 import type { Connection, PeerInfo, Publisher, SendStatus } from "../core/runtime.ts";
 import type { RunningGateway, ServeOptions } from "../runtime-bun/platform.ts";
@@ -55,7 +56,7 @@ async function writeResponse(socket: Duplex, response: Response): Promise<void> 
   socket.end(Buffer.concat([Buffer.from(`${head.join("\r\n")}\r\n\r\n`), body]));
 }
 
-function connectionFor(ws: WebSocket, socket: Duplex, peer: PeerInfo, topics: TopicFanout): Connection {
+function connectionFor(ws: WebSocket, socket: Duplex, peer: PeerInfo, codec: FrameCodec, topics: TopicFanout): Connection {
   let corked = false;
   const uncork = () => {
     corked = false;
@@ -63,7 +64,8 @@ function connectionFor(ws: WebSocket, socket: Duplex, peer: PeerInfo, topics: To
   };
   const conn: Connection = {
     peer,
-    send(text: string): SendStatus {
+    codec,
+    send(frame: WireFrame): SendStatus {
       if (ws.readyState !== ws.OPEN) return "dropped";
       // Past maxBufferedBytes this peer is a slow consumer: the frame is dropped, not queued (§1.4).
       if (ws.bufferedAmount > MAX_BUFFERED_BYTES) return "dropped";
@@ -74,7 +76,7 @@ function connectionFor(ws: WebSocket, socket: Duplex, peer: PeerInfo, topics: To
         socket.cork();
         process.nextTick(uncork);
       }
-      ws.send(text);
+      ws.send(frame);
       return ws.bufferedAmount > 0 ? "queued" : "sent";
     },
     close: (code, reason) => ws.close(code, reason),
@@ -95,17 +97,24 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
   });
   const app = createHttpApp(gateway);
   const trusted = () => gateway.config.gateway?.trustedProxies ?? [];
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false, clientTracking: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_PAYLOAD_BYTES,
+    perMessageDeflate: false,
+    clientTracking: false,
+    handleProtocols: (offered) => negotiateCodec([...offered]).subprotocol ?? false,
+  });
   const sockets = new Map<WebSocket, { alive: boolean }>();
 
-  const accept = (ws: WebSocket, socket: Duplex, peer: PeerInfo) => {
-    const conn = connectionFor(ws, socket, peer, topics);
+  const accept = (ws: WebSocket, socket: Duplex, peer: PeerInfo, codec: FrameCodec) => {
+    const conn = connectionFor(ws, socket, peer, codec, topics);
     const state = { alive: true };
     sockets.set(ws, state);
     const client: Client = gateway.open(conn);
-    ws.on("message", (data) => {
+    ws.on("message", (data, isBinary) => {
       state.alive = true;
-      client.onMessage(data.toString());
+      // binaryType "nodebuffer": a binary message is one Buffer.
+      client.onMessage(isBinary ? (data as Buffer) : data.toString());
     });
     ws.on("pong", () => (state.alive = true));
     // ws reports protocol violations (oversized frame, bad UTF-8) here and then closes the socket itself.
@@ -124,7 +133,8 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
     if (headers.get("upgrade")?.toLowerCase() === "websocket" && url.pathname === "/") {
       const peer = peerOf(req, headers);
       if (peer.forwarded && !trusted().includes(peer.remoteAddress)) return writeResponse(socket, proxyAttributionRefusal());
-      wss.handleUpgrade(req, socket, head, (ws) => accept(ws, socket, peer));
+      const { codec } = negotiateCodec(offeredSubprotocols(headers.get("sec-websocket-protocol")));
+      wss.handleUpgrade(req, socket, head, (ws) => accept(ws, socket, peer, codec));
       return;
     }
     await writeResponse(socket, await app.fetch(new Request(url, { headers }), { peer: peerOf(req, headers) }));

@@ -3,6 +3,7 @@
  * the same `view:<class>` topics the WebSocket server fans out, one frame
  * text sent to each member. Runtime-agnostic.
  */
+import type { WireFrame } from "../protocol/codec.ts";
 import type { Connection, Publisher } from "../runtime.ts";
 
 export class TopicFanout implements Publisher {
@@ -26,8 +27,8 @@ export class TopicFanout implements Publisher {
     for (const topic of [...this.topics.keys()]) this.unsubscribe(topic, conn);
   }
 
-  publish(topic: string, text: string): void {
+  publish(topic: string, frame: WireFrame): void {
     const members = this.topics.get(topic);
-    if (members) for (const conn of members) conn.send(text);
+    if (members) for (const conn of members) conn.send(frame);
   }
 }

@@ -1,41 +1,64 @@
 /**
  * Broadcast fan-out with per-socket `seq` (spec §1.3, §7).
  *
- * Sockets that may see the same events share one topic per view class, and
- * each class keeps its own counter. Every socket in a class is offered every
- * event of that class, so it sees seq rise by one per event exactly as a
- * per-connection counter would (the reference client only needs
- * `seq == lastSeq + 1`), while the frame is serialized once per class and
- * fanned out natively by the shim. A frame the transport drops for a slow
- * socket still consumed a number, so that client sees the gap and re-reads
- * state. Runtime-agnostic.
+ * Sockets that may see the same events share one topic per view class and
+ * codec, and each class keeps its own counter. Every socket in a class is
+ * offered every event of that class, so it sees seq rise by one per event
+ * exactly as a per-connection counter would (the reference client only needs
+ * `seq == lastSeq + 1`), while the frame is serialized once per codec in use
+ * (only `seq` is appended per class) and fanned out natively by the shim. A
+ * frame the transport drops for a slow socket still consumed a number, so
+ * that client sees the gap and re-reads state. Runtime-agnostic.
  */
+import { CODECS, jsonCodec, type SeqFrame } from "../protocol/codec.ts";
 import type { StateVersion } from "../protocol/frames.ts";
 import type { Connection, Publisher } from "../runtime.ts";
 import { audienceOf, classSees } from "./audience.ts";
 
-function topic(view: number): string {
-  return `view:${view}`;
+/** One view class: its counter, and its members and topic per codec (indexed as CODECS). */
+interface ViewClass {
+  seq: number;
+  size: number;
+  readonly members: number[];
+  readonly topics: string[];
+}
+
+function codecIndex(conn: Connection): number {
+  return CODECS.indexOf(conn.codec ?? jsonCodec);
 }
 
 export class Broadcaster {
-  private readonly members = new Map<number, number>();
-  private readonly seq = new Map<number, number>();
+  // At most 16 classes (4 audience bits); kept once made, so a class's seq never restarts.
+  private readonly classes = new Map<number, ViewClass>();
 
   constructor(private readonly publisher: Publisher) {}
 
+  private classOf(view: number): ViewClass {
+    let cls = this.classes.get(view);
+    if (!cls) {
+      cls = { seq: 0, size: 0, members: CODECS.map(() => 0), topics: CODECS.map((c) => `view:${view}${c.topicSuffix}`) };
+      this.classes.set(view, cls);
+    }
+    return cls;
+  }
+
   /** Adds an authenticated socket to its view class. */
   join(conn: Connection, view: number): void {
-    conn.subscribe(topic(view));
-    this.members.set(view, (this.members.get(view) ?? 0) + 1);
+    const cls = this.classOf(view);
+    const c = codecIndex(conn);
+    conn.subscribe(cls.topics[c]!);
+    cls.members[c]!++;
+    cls.size++;
   }
 
   /** Removes a socket from its class (the shim also drops subscriptions on close). */
   leave(conn: Connection, view: number): void {
-    conn.unsubscribe(topic(view));
-    const left = (this.members.get(view) ?? 1) - 1;
-    if (left > 0) this.members.set(view, left);
-    else this.members.delete(view);
+    const cls = this.classOf(view);
+    const c = codecIndex(conn);
+    conn.unsubscribe(cls.topics[c]!);
+    if (cls.members[c]! === 0) return;
+    cls.members[c]!--;
+    cls.size--;
   }
 
   /**
@@ -45,15 +68,17 @@ export class Broadcaster {
   broadcast(event: string, payload: unknown, stateVersion?: StateVersion): number {
     const audience = audienceOf(event);
     if (audience === undefined) return 0;
-    // Serialize the shared part once; only `seq` differs per class.
-    const head = `{"type":"event","event":${JSON.stringify(event)},"payload":${JSON.stringify(payload ?? null)}` +
-      (stateVersion ? `,"stateVersion":${JSON.stringify(stateVersion)}` : "") + `,"seq":`;
+    // Built on first use, once per codec for this event.
+    const frames: (SeqFrame | undefined)[] = [];
     let sent = 0;
-    for (const view of this.members.keys()) {
-      if (!classSees(view, audience)) continue;
-      const seq = (this.seq.get(view) ?? 0) + 1;
-      this.seq.set(view, seq);
-      this.publisher.publish(topic(view), head + seq + "}");
+    for (const [view, cls] of this.classes) {
+      if (cls.size === 0 || !classSees(view, audience)) continue;
+      const seq = ++cls.seq;
+      for (let c = 0; c < CODECS.length; c++) {
+        if (cls.members[c] === 0) continue;
+        const frame = (frames[c] ??= CODECS[c]!.broadcastFrame(event, payload ?? null, stateVersion));
+        this.publisher.publish(cls.topics[c]!, frame(seq));
+      }
       sent++;
     }
     return sent;

@@ -20,7 +20,7 @@ export interface StateVersion {
   health: number;
 }
 
-/** Result of decoding one text frame. */
+/** Result of decoding one frame; `invalid-json` is any frame its codec cannot parse. */
 export type Decoded =
   | { kind: "request"; frame: RequestFrame }
   | { kind: "invalid-json" }
@@ -50,6 +50,11 @@ export function decodeFrame(text: string): Decoded {
   } catch {
     return { kind: "invalid-json" };
   }
+  return requestOf(value);
+}
+
+/** Checks an already parsed frame value (any codec's) against the request frame shape. */
+export function requestOf(value: unknown): Decoded {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return { kind: "not-request", id: "invalid", problem: "at root: must be object" };
   }
