@@ -2,16 +2,27 @@
  * Transport rules over real sockets (spec §1.4, §1.6, §1.7, §2, §4.7): each
  * violation gets its exact answer and close, and a control client shows the
  * gateway keeps serving everyone else. Every shim passes these: the CLI
- * gateway under Bun and under Node.
+ * gateway under Bun and under Node, each with JSON text frames and with
+ * MessagePack binary frames (the `openclaw.msgpack` subprotocol,
+ * docs/frame-codecs.md): the codec changes the bytes, not the rules.
  */
+import { decode, encode } from "@msgpack/msgpack";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
+import { MSGPACK_SUBPROTOCOL } from "../../core/protocol/codec.ts";
 import { TEST_TOKEN } from "../harness/gateway.ts";
-import { connected, connectParams, RawSocket } from "../harness/raw-socket.ts";
+import { connected as connectedWith, connectParams, RawSocket, WIRE_CODECS, type WireCodec } from "../harness/raw-socket.ts";
 import { RUNTIMES, startRuntimeGateway, type RuntimeGateway } from "../harness/runtimes.ts";
-import { maskedText, ServerFrames, upgradeRequest } from "../harness/ws-wire.ts";
+import { maskedBinary, maskedText, ServerFrames, upgradeRequest } from "../harness/ws-wire.ts";
 
-describe.each(RUNTIMES)("%s gateway", (runtime) => {
+/** A frame its codec cannot parse: broken JSON text, or 0xc1 (a byte MessagePack never uses). */
+const UNPARSABLE: Record<WireCodec, string | Uint8Array> = { json: "{not json", msgpack: new Uint8Array([0xc1]) };
+
+const CASES = RUNTIMES.flatMap((runtime) => WIRE_CODECS.map((codec) => [runtime, codec] as const));
+
+describe.each(CASES)("%s gateway, %s frames", (runtime, codec) => {
+  const open = (url: string, headers?: Record<string, string>) => RawSocket.open(url, headers, codec);
+  const connected = (url: string, params = connectParams()) => connectedWith(url, params, codec);
   let gw: RuntimeGateway;
   let control: RawSocket;
   beforeAll(async () => {
@@ -31,61 +42,61 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
 
   describe("before hello-ok", () => {
     test("challenge first: connect.challenge with a uuid nonce and integer ts, no seq", async () => {
-      const sock = await RawSocket.open(gw.url);
+      const sock = await open(gw.url);
       const challenge = sock.frames[0]!;
       expect(challenge).toEqual({ type: "event", event: "connect.challenge", payload: { nonce: expect.stringMatching(/^[0-9a-f-]{36}$/), ts: expect.any(Number) } });
       expect(Number.isInteger(challenge.payload.ts)).toBe(true);
       sock.close();
     });
 
-    test("invalid JSON -> close 1000 with empty reason", async () => {
-      const sock = await RawSocket.open(gw.url);
-      sock.send("{not json");
+    test("unparsable frame (invalid JSON, malformed MessagePack) -> close 1000 with empty reason", async () => {
+      const sock = await open(gw.url);
+      sock.send(UNPARSABLE[codec]);
       expect(await sock.waitClose()).toEqual({ code: 1000, reason: "" });
       await gatewayStillServes();
     });
 
     test("JSON that is not a request frame -> close 1008 invalid request frame", async () => {
-      const sock = await RawSocket.open(gw.url);
+      const sock = await open(gw.url);
       sock.send({ type: "event", event: "x" });
       expect(await sock.waitClose()).toEqual({ code: 1008, reason: "invalid request frame" });
     });
 
     test("first request not connect -> INVALID_REQUEST + 1008", async () => {
-      const sock = await RawSocket.open(gw.url);
+      const sock = await open(gw.url);
       const res = await sock.request("health", {}, "h1");
       expect(res.error).toEqual({ code: "INVALID_REQUEST", message: "invalid handshake: first request must be connect" });
       expect(await sock.waitClose()).toEqual({ code: 1008, reason: "invalid handshake: first request must be connect" });
     });
 
     test("connect params with an unknown key -> validator text + 1008", async () => {
-      const sock = await RawSocket.open(gw.url);
+      const sock = await open(gw.url);
       const res = await sock.request("connect", connectParams({ bogus: true }));
       expect(res.error).toEqual({ code: "INVALID_REQUEST", message: "invalid connect params: at root: unexpected property 'bogus'" });
       expect((await sock.waitClose()).code).toBe(1008);
     });
 
     test("unknown role -> invalid role + 1008", async () => {
-      const sock = await RawSocket.open(gw.url);
+      const sock = await open(gw.url);
       const res = await sock.request("connect", connectParams({ role: "root" }));
       expect(res.error).toEqual({ code: "INVALID_REQUEST", message: "invalid role" });
       expect(await sock.waitClose()).toEqual({ code: 1008, reason: "invalid role" });
     });
 
     test("frame over 64 KiB before auth -> close 1009", async () => {
-      const sock = await RawSocket.open(gw.url);
+      const sock = await open(gw.url);
       sock.send({ type: "req", id: "big", method: "connect", params: { pad: "x".repeat(70_000) } });
       expect((await sock.waitClose()).code).toBe(1009);
       await gatewayStillServes();
     });
 
     test("no connect within the handshake timeout -> close 1000", async () => {
-      const sock = await RawSocket.open(gw.url);
+      const sock = await open(gw.url);
       expect(await sock.waitClose(3000)).toEqual({ code: 1000, reason: "" });
     });
 
     test("v3-only operator -> PROTOCOL_MISMATCH + 1002; v3 probe and v3 node envelopes pass negotiation", async () => {
-      const sock = await RawSocket.open(gw.url);
+      const sock = await open(gw.url);
       const res = await sock.request("connect", connectParams({ minProtocol: 3, maxProtocol: 3 }), "c1");
       expect(res.error).toEqual({
         code: "INVALID_REQUEST",
@@ -101,7 +112,7 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
     });
 
     test("frames sent while the handshake runs are queued and answered after hello-ok", async () => {
-      const sock = await RawSocket.open(gw.url);
+      const sock = await open(gw.url);
       sock.send({ type: "req", id: "c1", method: "connect", params: connectParams() });
       for (let i = 0; i < 15; i++) sock.send({ type: "req", id: `q${i}`, method: "health" });
       await sock.until(() => sock.frames.filter((f) => f.type === "res" && f.id?.startsWith("q")).length === 15);
@@ -118,15 +129,17 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
       const closed = new Promise<{ code: number; reason: string }>((resolve) => (frames.onClose = resolve));
       let challenged!: () => void;
       const challenge = new Promise<void>((r) => (challenged = r));
-      frames.onText = (text) => {
-        if (JSON.parse(text).event === "connect.challenge") challenged();
+      const onFrame = (frame: { event?: string }) => {
+        if (frame.event === "connect.challenge") challenged();
       };
+      frames.onText = (text) => onFrame(JSON.parse(text));
+      frames.onBinary = (bytes) => onFrame(decode(bytes) as { event?: string });
       const socket = await Bun.connect({ hostname: "127.0.0.1", port: gw.port, socket: { data: (_s, data) => frames.push(data) } });
       try {
-        socket.write(upgradeRequest(gw.port));
+        socket.write(upgradeRequest(gw.port, codec === "msgpack" ? MSGPACK_SUBPROTOCOL : undefined));
         await challenge;
         const burst = [{ type: "req", id: "c1", method: "connect", params: connectParams({ auth: { token: "wrong" } }) }, ...Array.from({ length: 16 }, (_, i) => ({ type: "req", id: `q${i}`, method: "health" }))];
-        socket.write(Buffer.concat(burst.map((f) => maskedText(JSON.stringify(f)))));
+        socket.write(Buffer.concat(burst.map((f) => (codec === "msgpack" ? maskedBinary(encode(f)) : maskedText(JSON.stringify(f))))));
         expect(await closed).toEqual({ code: 1008, reason: "too many pending handshake frames" });
       } finally {
         socket.end();
@@ -135,9 +148,9 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
   });
 
   describe("after hello-ok", () => {
-    test("invalid JSON is ignored; the socket keeps working", async () => {
+    test("an unparsable frame is ignored; the socket keeps working", async () => {
       const { sock } = await connected(gw.url);
-      sock.send("{{{");
+      sock.send(UNPARSABLE[codec]);
       expect((await sock.request("health")).ok).toBe(true);
       expect(sock.closed).toBeUndefined();
       sock.close();
@@ -201,9 +214,71 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
     });
   });
 
+  describe("frame codec", () => {
+    /** Waits for the presence broadcast that announces `text` (system-event, §6) and returns it. */
+    async function presenceFor(sock: RawSocket, text: string) {
+      await sock.until(() => sock.events("presence").some((f) => JSON.stringify(f.payload).includes(text)));
+      return sock.events("presence").find((f) => JSON.stringify(f.payload).includes(text))!;
+    }
+
+    test("the subprotocol is answered and every frame, responses and broadcasts, comes in the socket's codec", async () => {
+      const { sock, hello } = await connected(gw.url);
+      expect(sock.ws.protocol).toBe(codec === "msgpack" ? "openclaw.msgpack" : "");
+      expect(hello.ok).toBe(true);
+      expect((await sock.request("system-event", { text: `codec-${codec}`, instanceId: `codec-${codec}` })).ok).toBe(true);
+      const presence = await presenceFor(sock, `codec-${codec}`);
+      expect(presence.seq).toBeNumber();
+      expect(presence.stateVersion).toEqual({ presence: expect.any(Number), health: expect.any(Number) });
+      expect(sock.binaryFrames).toBe(codec === "msgpack" ? sock.frames.length : 0);
+      sock.close();
+    });
+
+    if (codec === "msgpack") test("a text frame on a MessagePack socket is unparsable: ignored after hello-ok, close 1000 before", async () => {
+      const { sock } = await connected(gw.url);
+      sock.send(JSON.stringify({ type: "req", id: "as-text", method: "health" }));
+      expect((await sock.request("health")).ok).toBe(true);
+      expect(sock.frames.some((f) => f.id === "as-text")).toBe(false);
+      sock.close();
+      const fresh = await open(gw.url);
+      fresh.send(JSON.stringify({ type: "req", id: "c1", method: "connect", params: connectParams() }));
+      expect(await fresh.waitClose()).toEqual({ code: 1000, reason: "" });
+      await gatewayStillServes();
+    });
+
+    if (codec === "msgpack") test("MessagePack bin or ext values are outside the frame model -> unparsable, close 1000", async () => {
+      // @msgpack/msgpack writes a Uint8Array as bin.
+      const sock = await open(gw.url);
+      sock.send(encode({ type: "req", id: "c1", method: "connect", params: new Uint8Array([1, 2]) }));
+      expect(await sock.waitClose()).toEqual({ code: 1000, reason: "" });
+      // The same frame with params null is a request, refused by the connect validator.
+      const control = await open(gw.url);
+      const res = await control.request("connect", null, "c1");
+      expect(res.error.code).toBe("INVALID_REQUEST");
+    });
+
+    if (codec === "json") test("a binary frame on a JSON socket is read as UTF-8 text, as upstream reads it", async () => {
+      const { sock } = await connected(gw.url);
+      sock.send(new TextEncoder().encode(JSON.stringify({ type: "req", id: "as-bytes", method: "health" })));
+      await sock.until(() => sock.frames.some((f) => f.id === "as-bytes"));
+      expect(sock.frames.find((f) => f.id === "as-bytes")!.ok).toBe(true);
+      expect(sock.binaryFrames).toBe(0);
+      sock.close();
+    });
+
+    if (codec === "msgpack") test("a JSON and a MessagePack socket of one view class see the same event with the same seq", async () => {
+      const packed = (await connected(gw.url)).sock;
+      const text = (await connectedWith(gw.url, connectParams(), "json")).sock;
+      expect((await packed.request("system-event", { text: "codec-seq", instanceId: "codec-seq" })).ok).toBe(true);
+      const [a, b] = await Promise.all([presenceFor(packed, "codec-seq"), presenceFor(text, "codec-seq")]);
+      expect(a).toEqual(b);
+      packed.close();
+      text.close();
+    });
+  });
+
   describe("auth refusals on the wire", () => {
     test("wrong token: exact error, details and close reason", async () => {
-      const sock = await RawSocket.open(gw.url);
+      const sock = await open(gw.url);
       const res = await sock.request("connect", connectParams({ client: { id: "cli", version: "1", platform: "linux", mode: "cli" }, auth: { token: "nope" } }));
       const message = "unauthorized: gateway token mismatch (use this gateway's gateway.auth.token or pair the device)";
       expect(res.error).toEqual({ code: "INVALID_REQUEST", message, details: { code: "AUTH_TOKEN_MISMATCH", authReason: "token_mismatch", canRetryWithDeviceToken: false, recommendedNextStep: "update_auth_credentials" } });
@@ -211,7 +286,7 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
     });
 
     test("a browser Origin from a foreign site -> CONTROL_UI_ORIGIN_NOT_ALLOWED", async () => {
-      const sock = await RawSocket.open(gw.url, { Origin: "https://evil.example" });
+      const sock = await open(gw.url, { Origin: "https://evil.example" });
       const res = await sock.request("connect", connectParams());
       expect(res.error.details.code).toBe("CONTROL_UI_ORIGIN_NOT_ALLOWED");
       expect((await sock.waitClose()).code).toBe(1008);
@@ -219,13 +294,13 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
 
     test("Origin look-alikes of local hosts -> CONTROL_UI_ORIGIN_NOT_ALLOWED; real local origins pass (§4.7)", async () => {
       for (const origin of ["http://127.evil.example", "http://fcbarcelona.com", "https://fdic.gov", "http://10.evil.example:18789", "http://localhost.evil.example"]) {
-        const sock = await RawSocket.open(gw.url, { Origin: origin });
+        const sock = await open(gw.url, { Origin: origin });
         const res = await sock.request("connect", connectParams());
         expect([origin, res.error?.details?.code]).toEqual([origin, "CONTROL_UI_ORIGIN_NOT_ALLOWED"]);
         sock.close();
       }
       for (const origin of ["http://127.0.0.1:5173", "http://[::1]:5173", "http://localhost:5173", "http://192.168.1.20:18789", "http://[::ffff:127.0.0.1]"]) {
-        const sock = await RawSocket.open(gw.url, { Origin: origin });
+        const sock = await open(gw.url, { Origin: origin });
         const res = await sock.request("connect", connectParams({ auth: { token: TEST_TOKEN } }));
         expect([origin, res.ok]).toEqual([origin, true]);
         sock.close();
@@ -235,14 +310,14 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
     test("browser attempts from loopback get no lockout exemption, whatever Origin they rotate through: the 11th wrong token is rate limited (§4.5)", async () => {
       let last: any;
       for (let i = 0; i < 11; i++) {
-        const sock = await RawSocket.open(gw.url, { Origin: `http://localhost:${5173 + i}` });
+        const sock = await open(gw.url, { Origin: `http://localhost:${5173 + i}` });
         last = (await sock.request("connect", connectParams({ auth: { token: `wrong-${i}` } }))).error;
         sock.close();
       }
       expect(last).toMatchObject({ message: "unauthorized: too many failed authentication attempts (retry later)", retryable: true, details: { code: "AUTH_RATE_LIMITED", recommendedNextStep: "wait_then_retry" } });
       expect(last.retryAfterMs).toBeGreaterThan(0);
       // The right token from any origin on this address is locked out too; plain loopback clients are not.
-      const locked = await RawSocket.open(gw.url, { Origin: "http://127.0.0.1:9999" });
+      const locked = await open(gw.url, { Origin: "http://127.0.0.1:9999" });
       expect((await locked.request("connect", connectParams({ auth: { token: TEST_TOKEN } }))).error.details.code).toBe("AUTH_RATE_LIMITED");
       await gatewayStillServes();
     });

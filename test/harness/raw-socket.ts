@@ -1,7 +1,11 @@
 /**
  * A raw WebSocket peer for protocol tests: sends exact bytes, records every
- * frame and the close, and waits for conditions instead of sleeping.
+ * frame and the close, and waits for conditions instead of sleeping. It
+ * speaks JSON text, or MessagePack after offering the `openclaw.msgpack`
+ * subprotocol (its own encoder and decoder: the gateway's codec is what it tests).
  */
+import { decode, encode } from "@msgpack/msgpack";
+import { MSGPACK_SUBPROTOCOL } from "../../core/protocol/codec.ts";
 import { TEST_TOKEN } from "./gateway.ts";
 import { Signal } from "./signal.ts";
 
@@ -16,13 +20,24 @@ export interface Frame {
   stateVersion?: { presence: number; health: number };
 }
 
+/** The frame encodings a test can speak. */
+export type WireCodec = "json" | "msgpack";
+export const WIRE_CODECS: readonly WireCodec[] = ["json", "msgpack"];
+
 export class RawSocket {
   readonly frames: Frame[] = [];
+  /** Binary frames received (every frame, on a MessagePack socket; none on a JSON one). */
+  binaryFrames = 0;
   closed?: { code: number; reason: string };
   private readonly signal = new Signal();
-  private constructor(readonly ws: WebSocket) {
+  private constructor(readonly ws: WebSocket, readonly codec: WireCodec) {
+    ws.binaryType = "arraybuffer";
     ws.onmessage = (ev) => {
-      this.frames.push(JSON.parse(String(ev.data)));
+      if (typeof ev.data === "string") this.frames.push(codec === "json" ? JSON.parse(ev.data) : { type: "text-on-msgpack" });
+      else {
+        this.binaryFrames++;
+        this.frames.push(codec === "msgpack" ? decode(new Uint8Array(ev.data)) as Frame : { type: "binary-on-json" });
+      }
       this.wake();
     };
     ws.onclose = (ev) => {
@@ -31,9 +46,11 @@ export class RawSocket {
     };
   }
 
-  static async open(url: string, headers?: Record<string, string>): Promise<RawSocket> {
-    const ws = new WebSocket(url, headers ? ({ headers } as unknown as string[]) : undefined);
-    const sock = new RawSocket(ws);
+  static async open(url: string, headers?: Record<string, string>, codec: WireCodec = "json"): Promise<RawSocket> {
+    const protocols = codec === "msgpack" ? [MSGPACK_SUBPROTOCOL] : undefined;
+    // Bun's WebSocket takes headers and protocols as an options object.
+    const ws = new WebSocket(url, headers || protocols ? ({ headers, protocols } as unknown as string[]) : undefined);
+    const sock = new RawSocket(ws, codec);
     await new Promise<void>((resolve, reject) => {
       ws.onopen = () => resolve();
       ws.onerror = () => reject(new Error(`cannot open ${url}`));
@@ -55,8 +72,10 @@ export class RawSocket {
     return this.frames.find((f) => f.event === "connect.challenge")!.payload.nonce;
   }
 
+  /** Text and bytes go out as they are (raw violations); anything else in this socket's codec. */
   send(value: unknown): void {
-    this.ws.send(typeof value === "string" ? value : JSON.stringify(value));
+    if (typeof value === "string" || value instanceof Uint8Array) this.ws.send(value);
+    else this.ws.send(this.codec === "msgpack" ? encode(value) : JSON.stringify(value));
   }
 
   /** Sends a request and waits for its response frame. */
@@ -95,8 +114,8 @@ export function connectParams(overrides: Record<string, unknown> = {}): Record<s
 }
 
 /** Opens a socket and completes the handshake with `params`. */
-export async function connected(url: string, params = connectParams()): Promise<{ sock: RawSocket; hello: Frame }> {
-  const sock = await RawSocket.open(url);
+export async function connected(url: string, params = connectParams(), codec: WireCodec = "json"): Promise<{ sock: RawSocket; hello: Frame }> {
+  const sock = await RawSocket.open(url, undefined, codec);
   const hello = await sock.request("connect", params, "c1");
   return { sock, hello };
 }

@@ -1,21 +1,31 @@
 /**
  * WebSocket bytes for raw-TCP test clients (RFC 6455): the upgrade request,
- * masked client text frames, and an incremental parser of the server's
- * unmasked frames. For tests that must control exactly what goes out in one
+ * masked client text and binary frames, and an incremental parser of the
+ * server's unmasked frames. For tests that must control exactly what goes out in one
  * write, or stop reading.
  */
 
-/** The HTTP upgrade request for `ws://127.0.0.1:<port>/`. */
-export function upgradeRequest(port: number): string {
-  return `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`;
+/** The HTTP upgrade request for `ws://127.0.0.1:<port>/`, offering `subprotocol` when given. */
+export function upgradeRequest(port: number, subprotocol?: string): string {
+  const offer = subprotocol ? `Sec-WebSocket-Protocol: ${subprotocol}\r\n` : "";
+  return `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n${offer}\r\n`;
 }
 
 /** One masked client text frame (RFC 6455 §5.3). */
 export function maskedText(text: string): Uint8Array {
-  const payload = new TextEncoder().encode(text);
+  return masked(0x1, new TextEncoder().encode(text));
+}
+
+/** One masked client binary frame. */
+export function maskedBinary(bytes: Uint8Array): Uint8Array {
+  return masked(0x2, bytes);
+}
+
+function masked(opcode: number, payload: Uint8Array): Uint8Array {
   const mask = crypto.getRandomValues(new Uint8Array(4));
   const len = payload.length;
-  const header = len < 126 ? [0x81, 0x80 | len] : len < 65536 ? [0x81, 0x80 | 126, len >> 8, len & 255] : [0x81, 0x80 | 127, 0, 0, 0, 0, (len >>> 24) & 255, (len >> 16) & 255, (len >> 8) & 255, len & 255];
+  const first = 0x80 | opcode;
+  const header = len < 126 ? [first, 0x80 | len] : len < 65536 ? [first, 0x80 | 126, len >> 8, len & 255] : [first, 0x80 | 127, 0, 0, 0, 0, (len >>> 24) & 255, (len >> 16) & 255, (len >> 8) & 255, len & 255];
   const out = new Uint8Array(header.length + 4 + len);
   out.set(header, 0);
   out.set(mask, header.length);
@@ -25,11 +35,12 @@ export function maskedText(text: string): Uint8Array {
 
 /**
  * Incremental parser of what the server sends after `upgradeRequest`: skips
- * the 101 response, decodes text frames, records the close frame; other
- * payloads are skipped.
+ * the 101 response, decodes text frames, hands binary ones over, records the
+ * close frame; other payloads are skipped.
  */
 export class ServerFrames {
   onText: (text: string) => void = () => {};
+  onBinary: (bytes: Buffer) => void = () => {};
   onClose: (close: { code: number; reason: string }) => void = () => {};
   close?: { code: number; reason: string };
   private upgraded = false;
@@ -76,6 +87,7 @@ export class ServerFrames {
       const payload = this.buf.subarray(offset, offset + len);
       this.buf = this.buf.subarray(offset + len);
       if (opcode === 0x1) this.onText(payload.toString("utf8"));
+      else if (opcode === 0x2) this.onBinary(payload);
       else if (opcode === 0x8) {
         this.close = { code: payload.length >= 2 ? payload.readUInt16BE(0) : 1005, reason: payload.subarray(2).toString("utf8") };
         this.onClose(this.close);
