@@ -256,6 +256,16 @@ describe.each(CASES)("%s gateway, %s frames", (runtime, codec) => {
       expect(res.error.code).toBe("INVALID_REQUEST");
     });
 
+    if (codec === "json") test("upgrade answers openclaw.msgpack wherever it is offered, else the first offer (as upstream's ws server)", async () => {
+      const answer = async (offer: string) => {
+        const res = await fetch(`http://127.0.0.1:${gw.port}/`, { headers: { Upgrade: "websocket", Connection: "Upgrade", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Protocol": offer } });
+        expect(res.status).toBe(101);
+        return res.headers.get("sec-websocket-protocol");
+      };
+      expect(await answer("foo, openclaw.msgpack")).toBe("openclaw.msgpack");
+      expect(await answer("foo, bar")).toBe("foo");
+    });
+
     if (codec === "json") test("a binary frame on a JSON socket is read as UTF-8 text, as upstream reads it", async () => {
       const { sock } = await connected(gw.url);
       sock.send(new TextEncoder().encode(JSON.stringify({ type: "req", id: "as-bytes", method: "health" })));
@@ -271,6 +281,9 @@ describe.each(CASES)("%s gateway, %s frames", (runtime, codec) => {
       expect((await packed.request("system-event", { text: "codec-seq", instanceId: "codec-seq" })).ok).toBe(true);
       const [a, b] = await Promise.all([presenceFor(packed, "codec-seq"), presenceFor(text, "codec-seq")]);
       expect(a).toEqual(b);
+      // Each got the event once, in its own codec only.
+      expect(packed.binaryFrames).toBe(packed.frames.length);
+      expect(text.binaryFrames).toBe(0);
       packed.close();
       text.close();
     });
