@@ -5,6 +5,8 @@
  */
 import * as assert from "./assert.ts";
 import nacl from "tweetnacl";
+import { decode, encode } from "@msgpack/msgpack";
+import { msgpackCodec } from "../../core/protocol/codec.ts";
 import { decodeFrame, encodeEvent } from "../../core/protocol/frames.ts";
 import { negotiateProtocol } from "../../core/protocol/version.ts";
 import { connectParamsSchema } from "../../core/handshake/connect-params.ts";
@@ -73,7 +75,8 @@ Deno.test("device identity: the §3 test vector verifies through Web Crypto on D
 
 Deno.test("broadcaster: one serialization per view class, consecutive seq", () => {
   const published: [string, string][] = [];
-  const b = new Broadcaster({ publish: (t, text) => published.push([t, text]) });
+  // Members without a codec speak JSON: every frame is text.
+  const b = new Broadcaster({ publish: (t, text) => published.push([t, text as string]) });
   const conn = { subscribe() {}, unsubscribe() {} } as unknown as Connection;
   b.join(conn, 1);
   b.join(conn, 0);
@@ -84,4 +87,15 @@ Deno.test("broadcaster: one serialization per view class, consecutive seq", () =
   assert.equal(seqOf("view:1"), [1, 2, 3]);
   assert.equal(seqOf("view:0"), [1, 2]);
   assert.equal(b.broadcast("not.a.mapped.event", {}), 0);
+});
+
+Deno.test("MessagePack codec: a request decodes as from JSON, a broadcast is binary with seq appended", () => {
+  const request = msgpackCodec.decode(encode({ type: "req", id: "1", method: "health" }));
+  assert.equal(request, decodeFrame('{"type":"req","id":"1","method":"health"}'));
+  assert.equal(msgpackCodec.decode('{"type":"req","id":"1","method":"health"}'), { kind: "invalid-json" });
+  const published: Uint8Array[] = [];
+  const b = new Broadcaster({ publish: (_t, frame) => published.push(frame as Uint8Array) });
+  b.join({ codec: msgpackCodec, subscribe() {}, unsubscribe() {} } as unknown as Connection, 0);
+  b.broadcast("tick", { ts: 1 });
+  assert.equal(decode(published[0]!), { type: "event", event: "tick", payload: { ts: 1 }, seq: 1 });
 });
