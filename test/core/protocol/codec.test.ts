@@ -38,7 +38,7 @@ describe("both codecs", () => {
 describe("MessagePack", () => {
   test("seq past uint32 is written as a float64 and reads back exactly", () => {
     for (const seq of [1, 127, 128, 65_536, 0xffff_ffff, 0x1_0000_0000, Number.MAX_SAFE_INTEGER]) {
-      expect((decode(msgpackCodec.broadcastFrame("tick", { ts: 1 })(seq)) as { seq: number }).seq).toBe(seq);
+      expect((decode(msgpackCodec.broadcastFrame("tick", { ts: 1 })(seq) as Uint8Array) as { seq: number }).seq).toBe(seq);
     }
   });
 
