@@ -14,13 +14,17 @@ import { Broadcaster } from "./events/broadcaster.ts";
 import { knownEvents, viewClass } from "./events/audience.ts";
 import { authenticateConnect, type Admission } from "./handshake/connect.ts";
 import { buildHello } from "./handshake/hello.ts";
+import { PreauthGate, type GatedSocket } from "./handshake/preauth-gate.ts";
 import { Health } from "./health.ts";
 import { NodeHub } from "./nodes/hub.ts";
 import { senderPairingPolicy, type SenderPairingPolicy } from "./pairing/policy.ts";
 import { SenderPairing } from "./pairing/sender-pairing.ts";
 import { Presence, type PresenceEntry } from "./presence/presence.ts";
 import { Close, GatewayError } from "./protocol/errors.ts";
-import { HANDSHAKE_TIMEOUT_MS, MAX_BUFFERED_BYTES, TICK_INTERVAL_MS } from "./protocol/limits.ts";
+import {
+  HANDSHAKE_TIMEOUT_MS, MAX_BUFFERED_BYTES, MAX_PREAUTH_SOCKETS, MAX_PREAUTH_SOCKETS_PER_ADDRESS, PREAUTH_READ_SLOTS,
+  PREAUTH_READ_SLOTS_PER_ADDRESS, TICK_INTERVAL_MS,
+} from "./protocol/limits.ts";
 import { agentMethods } from "./rpc/methods/agent.ts";
 import { channelPairingMethods } from "./rpc/methods/channel-pairing.ts";
 import { chatMethods } from "./rpc/methods/chat.ts";
@@ -72,6 +76,11 @@ export interface GatewayOptions {
   now?: () => number;
 }
 
+/** The connection as the pre-auth gate sees it, when its transport can pause reads. */
+function gatedSocket(conn: Connection): GatedSocket | undefined {
+  return conn.pauseReading && conn.resumeReading ? (conn as GatedSocket) : undefined;
+}
+
 export class Gateway implements ClientHost {
   readonly bootId = crypto.randomUUID();
   readonly startedAt: number;
@@ -87,6 +96,13 @@ export class Gateway implements ClientHost {
   readonly handshakeTimeoutMs: number;
   readonly tickIntervalMs: number;
   readonly clients = new Set<Client>();
+  /** Unauthenticated sockets: read a few at a time, bounded in number (§1.4). */
+  readonly preauth = new PreauthGate({
+    readSlots: PREAUTH_READ_SLOTS,
+    readSlotsPerAddress: PREAUTH_READ_SLOTS_PER_ADDRESS,
+    maxSockets: MAX_PREAUTH_SOCKETS,
+    maxSocketsPerAddress: MAX_PREAUTH_SOCKETS_PER_ADDRESS,
+  });
   config: OpenClawConfig;
   auth: ResolvedAuth;
   private readonly timers: ReturnType<typeof setInterval>[] = [];
@@ -157,6 +173,12 @@ export class Gateway implements ClientHost {
       conn.close(Close.tryAgainLater, "gateway stopping");
       return client;
     }
+    const gated = gatedSocket(conn);
+    if (gated && !this.preauth.enter(gated)) {
+      this.options.logger.warn("gateway/ws", "too many unauthenticated connections", { remote: conn.peer.remoteAddress });
+      conn.close(Close.tryAgainLater, "too many unauthenticated connections");
+      return client;
+    }
     this.clients.add(client);
     client.start();
     return client;
@@ -184,6 +206,7 @@ export class Gateway implements ClientHost {
   }
 
   welcome(client: Client, admission: Admission): unknown {
+    this.leavePreauth(client);
     const caller = client.bind(admission);
     client.view = viewClass(caller.role, caller.effective);
     const { params } = admission;
@@ -222,6 +245,7 @@ export class Gateway implements ClientHost {
   }
 
   closed(client: Client): void {
+    this.leavePreauth(client);
     if (!this.clients.delete(client) || !client.caller) return;
     this.broadcaster.leave(client.conn, client.view);
     if (client.caller.role === "node" && client.caller.deviceId) this.nodes.detach(client.caller.deviceId, client.connId);
@@ -301,6 +325,11 @@ export class Gateway implements ClientHost {
     this.broadcast("shutdown", restartExpectedMs === undefined ? { reason: "gateway stopping" } : { reason: "gateway stopping", restartExpectedMs });
     for (const client of this.clients) client.close(Close.restart, "service restart");
     this.clients.clear();
+  }
+
+  private leavePreauth(client: Client): void {
+    const gated = gatedSocket(client.conn);
+    if (gated) this.preauth.leave(gated);
   }
 
   private selfPresence(): PresenceEntry {

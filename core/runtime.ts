@@ -37,6 +37,13 @@ export interface Connection {
   unsubscribe(topic: string): void;
   /** Bytes accepted but not yet written to the socket. */
   bufferedAmount(): number;
+  /**
+   * Stop and restart reading from the socket. Transports that may assemble
+   * frames up to maxPayload before core sees them (the WebSocket shims)
+   * provide these, so unauthenticated sockets are read a few at a time (§1.4).
+   */
+  pauseReading?(): void;
+  resumeReading?(): void;
 }
 
 /** Native fan-out of one frame to every connection subscribed to a topic. */

@@ -33,6 +33,8 @@ function connectionFor(ws: ServerWebSocket<SocketData>): Connection {
     subscribe: (topic) => ws.subscribe(topic),
     unsubscribe: (topic) => ws.unsubscribe(topic),
     bufferedAmount: () => ws.getBufferedAmount(),
+    pauseReading: () => ws.pause(),
+    resumeReading: () => ws.resume(),
   };
 }
 

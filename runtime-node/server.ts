@@ -79,10 +79,16 @@ function connectionFor(ws: WebSocket, socket: Duplex, peer: PeerInfo, codec: Fra
       ws.send(frame);
       return ws.bufferedAmount > 0 ? "queued" : "sent";
     },
-    close: (code, reason) => ws.close(code, reason),
+    close: (code, reason) => {
+      // ws waits for the peer's close frame: a socket still paused by the pre-auth gate must read it.
+      socket.resume();
+      ws.close(code, reason);
+    },
     subscribe: (topic) => topics.subscribe(topic, conn),
     unsubscribe: (topic) => topics.unsubscribe(topic, conn),
     bufferedAmount: () => ws.bufferedAmount,
+    pauseReading: () => socket.pause(),
+    resumeReading: () => socket.resume(),
   };
   return conn;
 }

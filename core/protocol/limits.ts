@@ -5,6 +5,16 @@
 
 /** A frame larger than this before hello-ok closes the socket with 1009. */
 export const MAX_PREAUTH_PAYLOAD_BYTES = 64 * 1024;
+/**
+ * Unauthenticated sockets the transport reads from at once, in total and per
+ * address (core/handshake/preauth-gate.ts): each may make the transport hold
+ * up to MAX_PAYLOAD_BYTES, so these bound pre-auth memory to ~100 MiB.
+ */
+export const PREAUTH_READ_SLOTS = 4;
+export const PREAUTH_READ_SLOTS_PER_ADDRESS = 2;
+/** Unauthenticated sockets open at once, in total and per address; past them a socket is closed 1013. */
+export const MAX_PREAUTH_SOCKETS = 4096;
+export const MAX_PREAUTH_SOCKETS_PER_ADDRESS = 1024;
 /** `policy.maxPayload`: the largest frame after hello-ok. */
 export const MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
 /** `policy.maxBufferedBytes`: past this outbound backlog a client is a slow consumer. */

@@ -1,0 +1,156 @@
+/**
+ * Unauthenticated sockets are read a few at a time (spec §1.4,
+ * core/handshake/preauth-gate.ts), on every shim: the transport's frame limit
+ * is the post-auth 25 MiB on every socket, so a socket that has not
+ * authenticated is only read from while it holds one of a bounded number of
+ * read slots (two per address); the others wait, paused, and get a slot when
+ * one frees. Peers from other loopback addresses (127.0.0.x) show what an
+ * unblocked socket does meanwhile.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { connect, type Socket } from "node:net";
+import { TEST_TOKEN } from "../harness/gateway.ts";
+import { connectParams } from "../harness/raw-socket.ts";
+import { RUNTIMES, startRuntimeGateway, type RuntimeGateway } from "../harness/runtimes.ts";
+import { Signal } from "../harness/signal.ts";
+
+describe.each(RUNTIMES)("%s gateway", (runtime) => {
+  let gw: RuntimeGateway;
+  const open: WirePeer[] = [];
+  beforeAll(async () => {
+    gw = await startRuntimeGateway(runtime);
+  });
+  afterEach(() => {
+    for (const p of open.splice(0)) p.destroy();
+  });
+  afterAll(() => gw?.stop());
+  const peer = async (localAddress: string) => {
+    const p = await WirePeer.open(gw.port, localAddress);
+    open.push(p);
+    return p;
+  };
+
+  test("sockets past an address's read slots are not read until a slot frees; then 1009 for an oversized frame", async () => {
+    // Two unfinished fragmented messages, already past the 64 KiB pre-auth limit: the transport holds
+    // them (it cannot tell pre-auth from post-auth) and core never sees a frame, so both keep their slots.
+    const holders = [await peer("127.0.0.3"), await peer("127.0.0.3")];
+    for (const h of holders) h.write(frame(0x1, false, 100 * 1024));
+    const waiting = await peer("127.0.0.3");
+    waiting.write(frame(0x1, true, 70 * 1024));
+    // Control: the same oversized frame from another address, sent after, is read and refused at once.
+    const control = await peer("127.0.0.2");
+    control.write(frame(0x1, true, 70 * 1024));
+    expect(await control.closed()).toBe(1009);
+    expect(waiting.closeCode).toBeUndefined();
+
+    holders[0]!.destroy();
+    expect(await waiting.closed()).toBe(1009);
+  }, 20_000);
+
+  test("a waiting socket completes its handshake once it gets a slot", async () => {
+    const holders = [await peer("127.0.0.4"), await peer("127.0.0.4")];
+    for (const h of holders) h.write(frame(0x1, false, 1024));
+    const waiting = await peer("127.0.0.4");
+    waiting.write(frame(0x1, true, JSON.stringify({ type: "req", id: "c1", method: "connect", params: connectParams({ auth: { token: TEST_TOKEN } }) })));
+    const control = await peer("127.0.0.5");
+    control.write(frame(0x1, true, JSON.stringify({ type: "req", id: "c1", method: "connect", params: connectParams({ auth: { token: TEST_TOKEN } }) })));
+    await control.until(() => control.text.includes("hello-ok"));
+    expect(waiting.text).not.toContain("hello-ok");
+
+    holders[1]!.destroy();
+    await waiting.until(() => waiting.text.includes("hello-ok"));
+    expect(waiting.closeCode).toBeUndefined();
+  }, 20_000);
+});
+
+/** A WebSocket client over raw TCP from a chosen local address: upgrade, challenge, then exact frames. */
+class WirePeer {
+  /** The upgrade response and every text frame received, concatenated. */
+  text = "";
+  closeCode?: number;
+  private ended = false;
+  private upgraded = false;
+  private pending = Buffer.alloc(0);
+  private readonly signal = new Signal();
+
+  private constructor(private readonly socket: Socket) {
+    socket.on("data", (chunk: Buffer) => {
+      this.pending = Buffer.concat([this.pending, chunk]);
+      this.parse();
+      this.signal.wake();
+    });
+    socket.on("error", () => undefined);
+    socket.on("close", () => {
+      this.ended = true;
+      this.signal.wake();
+    });
+  }
+
+  /** Server frames are unmasked: opcode, length (7, 16 or 64 bit), payload. */
+  private parse(): void {
+    if (!this.upgraded) {
+      const end = this.pending.indexOf("\r\n\r\n");
+      if (end === -1) return;
+      this.text += this.pending.subarray(0, end + 4).toString("latin1");
+      this.pending = this.pending.subarray(end + 4);
+      this.upgraded = true;
+    }
+    while (this.pending.length >= 2) {
+      let len = this.pending[1]! & 0x7f;
+      let at = 2;
+      if (len === 126) [len, at] = [this.pending.length >= 4 ? this.pending.readUInt16BE(2) : Infinity, 4];
+      else if (len === 127) [len, at] = [this.pending.length >= 10 ? Number(this.pending.readBigUInt64BE(2)) : Infinity, 10];
+      if (this.pending.length < at + len) return;
+      const payload = this.pending.subarray(at, at + len);
+      const opcode = this.pending[0]! & 0x0f;
+      if (opcode === 0x8) this.closeCode = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
+      else this.text += payload.toString("utf8");
+      this.pending = this.pending.subarray(at + len);
+    }
+  }
+
+  static async open(port: number, localAddress: string): Promise<WirePeer> {
+    const socket = connect({ host: "127.0.0.1", port, localAddress });
+    const peer = new WirePeer(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once("connect", resolve);
+      socket.once("error", reject);
+    });
+    socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    await peer.until(() => peer.text.includes("connect.challenge"));
+    return peer;
+  }
+
+  write(bytes: Uint8Array): void {
+    this.socket.write(bytes);
+  }
+
+  until(cond: () => boolean, ms = 10_000): Promise<void> {
+    return this.signal.until(cond, ms);
+  }
+
+  /** The close code the server sent, once the socket is gone. */
+  async closed(): Promise<number | undefined> {
+    await this.until(() => this.ended || this.closeCode !== undefined);
+    return this.closeCode;
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+}
+
+/** One masked client frame (RFC 6455 §5.2): `size` bytes of filler or the given text. */
+function frame(opcode: number, fin: boolean, body: number | string): Uint8Array {
+  const payload = typeof body === "string" ? new TextEncoder().encode(body) : new Uint8Array(body).fill(0x61);
+  const len = payload.length;
+  const header = len < 126 ? [opcode | (fin ? 0x80 : 0), 0x80 | len]
+    : len < 65536 ? [opcode | (fin ? 0x80 : 0), 0x80 | 126, len >> 8, len & 255]
+    : [opcode | (fin ? 0x80 : 0), 0x80 | 127, 0, 0, 0, 0, (len >>> 24) & 255, (len >> 16) & 255, (len >> 8) & 255, len & 255];
+  const mask = crypto.getRandomValues(new Uint8Array(4));
+  const out = new Uint8Array(header.length + 4 + len);
+  out.set(header, 0);
+  out.set(mask, header.length);
+  for (let i = 0; i < len; i++) out[header.length + 4 + i] = payload[i]! ^ mask[i % 4]!;
+  return out;
+}
