@@ -80,15 +80,18 @@ function connectionFor(ws: WebSocket, socket: Duplex, peer: PeerInfo, codec: Fra
       return ws.bufferedAmount > 0 ? "queued" : "sent";
     },
     close: (code, reason) => {
-      // ws waits for the peer's close frame: a socket still paused by the pre-auth gate must read it.
-      socket.resume();
       ws.close(code, reason);
+      // A socket the pre-auth gate still pauses is never read again (what its peer sent may be
+      // megabytes of an unfinished message): it ends once the close frame is written, as under Bun,
+      // instead of waiting for the peer's close frame.
+      if (ws.isPaused) socket.end(() => socket.destroy());
     },
     subscribe: (topic) => topics.subscribe(topic, conn),
     unsubscribe: (topic) => topics.unsubscribe(topic, conn),
     bufferedAmount: () => ws.bufferedAmount,
-    pauseReading: () => socket.pause(),
-    resumeReading: () => socket.resume(),
+    // ws's own pause, not the socket's: ws resumes a socket it did not see paused when its parser drains.
+    pauseReading: () => ws.pause(),
+    resumeReading: () => ws.resume(),
   };
   return conn;
 }
