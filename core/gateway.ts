@@ -11,6 +11,7 @@ import type { OpenClawConfig } from "./config/schema.ts";
 import type { ConfigService } from "./config/service.ts";
 import { DeviceRegistry } from "./device/registry.ts";
 import { Broadcaster } from "./events/broadcaster.ts";
+import { SnapshotPacer } from "./events/pacer.ts";
 import { knownEvents, viewClass } from "./events/audience.ts";
 import { authenticateConnect, type Admission } from "./handshake/connect.ts";
 import { buildHello } from "./handshake/hello.ts";
@@ -22,8 +23,8 @@ import { SenderPairing } from "./pairing/sender-pairing.ts";
 import { Presence, type PresenceEntry } from "./presence/presence.ts";
 import { Close, GatewayError } from "./protocol/errors.ts";
 import {
-  HANDSHAKE_TIMEOUT_MS, MAX_BUFFERED_BYTES, MAX_PREAUTH_SOCKETS, MAX_PREAUTH_SOCKETS_PER_ADDRESS, PREAUTH_READ_SLOTS,
-  PREAUTH_READ_SLOTS_PER_ADDRESS, TICK_INTERVAL_MS,
+  HANDSHAKE_TIMEOUT_MS, MAX_BUFFERED_BYTES, MAX_PREAUTH_SOCKETS, MAX_PREAUTH_SOCKETS_PER_ADDRESS, MAX_TOTAL_BUFFERED_BYTES,
+  PREAUTH_READ_SLOTS, PREAUTH_READ_SLOTS_PER_ADDRESS, TICK_INTERVAL_MS,
 } from "./protocol/limits.ts";
 import { agentMethods } from "./rpc/methods/agent.ts";
 import { channelPairingMethods } from "./rpc/methods/channel-pairing.ts";
@@ -87,6 +88,9 @@ export class Gateway implements ClientHost {
   readonly router = new Router();
   readonly broadcaster: Broadcaster;
   readonly presence: Presence;
+  /** Presence snapshots, latest state wins, at a bounded byte rate (§7). */
+  private readonly presencePacer = new SnapshotPacer(() => this.sendPresence());
+  private readonly healthPacer = new SnapshotPacer(() => this.sendHealth());
   readonly health: Health;
   readonly devices: DeviceRegistry;
   readonly senders: SenderPairing;
@@ -213,8 +217,8 @@ export class Gateway implements ClientHost {
     // CLI, backend and probe connections are short-lived tools, not presences: upstream leaves
     // them out, which also keeps presence fan-out from growing with every script that connects.
     const tracked = !EPHEMERAL_MODES.has(params.client.mode);
-    const version = tracked
-      ? this.presence.connect(client.connId, {
+    if (tracked) {
+      this.presence.connect(client.connId, {
           host: params.client.displayName ?? params.client.id,
           ip: client.conn.peer.remoteAddress,
           version: params.client.version,
@@ -227,13 +231,13 @@ export class Gateway implements ClientHost {
           roles: [admission.role],
           scopes: admission.scopes,
           ts: this.now(),
-        })
-      : null;
+        });
+    }
     const hello = buildHello(this, client, admission);
     if (admission.role === "node") this.nodes.attach(client.nodeLink(), admission, client.conn.peer.remoteAddress);
     this.broadcaster.join(client.conn, client.view);
     // Queue the presence broadcast behind hello-ok so the client sees hello first.
-    if (version !== null) queueMicrotask(() => this.broadcastPresence(version));
+    if (tracked) queueMicrotask(() => this.broadcastPresence());
     this.options.logger.info("gateway/ws", "client connected", {
       connId: client.connId, client: params.client.id, mode: params.client.mode, role: admission.role, auth: admission.method, remote: client.conn.peer.remoteAddress,
     });
@@ -249,8 +253,7 @@ export class Gateway implements ClientHost {
     if (!this.clients.delete(client) || !client.caller) return;
     this.broadcaster.leave(client.conn, client.view);
     if (client.caller.role === "node" && client.caller.deviceId) this.nodes.detach(client.caller.deviceId, client.connId);
-    const version = this.presence.disconnect(client.connId);
-    if (version !== null) this.broadcastPresence(version);
+    if (this.presence.disconnect(client.connId) !== null) this.broadcastPresence();
   }
 
   logError(message: string, fields: Record<string, unknown>): void {
@@ -262,16 +265,32 @@ export class Gateway implements ClientHost {
     if (this.broadcaster.broadcast(event, payload) > 0) this.broadcastSinceSweep = true;
   }
 
-  /** `presence` with the full snapshot and stateVersion (§7). */
-  broadcastPresence(presenceVersion = this.presence.version): void {
-    const stateVersion = { presence: presenceVersion, health: this.health.version };
-    if (this.broadcaster.broadcast("presence", { presence: this.presence.list(this.now()) }, stateVersion) > 0) this.broadcastSinceSweep = true;
+  /**
+   * Presence changed: readers get a `presence` event with the full snapshot
+   * and stateVersion (§7), paced (events/pacer.ts), so a burst of changes
+   * reaches them as its latest state.
+   */
+  broadcastPresence(): void {
+    this.presencePacer.request();
   }
 
-  /** `health` with stateVersion, when the snapshot changed (§7). */
-  broadcastHealth(snapshot: unknown): void {
+  private sendPresence(): number {
     const stateVersion = { presence: this.presence.version, health: this.health.version };
-    if (this.broadcaster.broadcast("health", snapshot, stateVersion) > 0) this.broadcastSinceSweep = true;
+    const bytes = this.broadcaster.broadcast("presence", { presence: this.presence.list(this.now()) }, stateVersion);
+    if (bytes > 0) this.broadcastSinceSweep = true;
+    return bytes;
+  }
+
+  /** The health snapshot changed: `health` with stateVersion (§7), paced like presence. */
+  broadcastHealth(): void {
+    this.healthPacer.request();
+  }
+
+  private sendHealth(): number {
+    const stateVersion = { presence: this.presence.version, health: this.health.version };
+    const bytes = this.broadcaster.broadcast("health", { ...this.health.get(), eventLoop: this.health.eventLoop.current }, stateVersion);
+    if (bytes > 0) this.broadcastSinceSweep = true;
+    return bytes;
   }
 
   /** Every connected device id, for `device.pair.list`'s `connected`. */
@@ -292,15 +311,38 @@ export class Gateway implements ClientHost {
     }
   }
 
-  /** Closes sockets whose outbound backlog passed `maxBufferedBytes` (§1.4). */
+  /**
+   * Closes sockets whose outbound backlog passed `maxBufferedBytes` (§1.4),
+   * then, while all backlogs together pass MAX_TOTAL_BUFFERED_BYTES, the
+   * largest ones first.
+   */
   sweepSlowConsumers(): void {
     if (!this.broadcastSinceSweep) return;
     this.broadcastSinceSweep = false;
+    let total = 0;
+    const backlogged: { client: Client; bytes: number }[] = [];
     for (const client of this.clients) {
-      if (client.state !== "ready" || client.conn.bufferedAmount() <= MAX_BUFFERED_BYTES) continue;
-      this.options.logger.warn("gateway/ws", "closing slow consumer", { connId: client.connId, bufferedBytes: client.conn.bufferedAmount() });
-      client.close(Close.policy, "slow consumer");
+      if (client.state !== "ready") continue;
+      const bytes = client.conn.bufferedAmount();
+      if (bytes === 0) continue;
+      if (bytes > MAX_BUFFERED_BYTES) this.closeSlowConsumer(client, bytes);
+      else {
+        total += bytes;
+        backlogged.push({ client, bytes });
+      }
     }
+    if (total <= MAX_TOTAL_BUFFERED_BYTES) return;
+    backlogged.sort((a, b) => b.bytes - a.bytes);
+    for (const { client, bytes } of backlogged) {
+      if (total <= MAX_TOTAL_BUFFERED_BYTES) break;
+      this.closeSlowConsumer(client, bytes);
+      total -= bytes;
+    }
+  }
+
+  private closeSlowConsumer(client: Client, bytes: number): void {
+    this.options.logger.warn("gateway/ws", "closing slow consumer", { connId: client.connId, bufferedBytes: bytes });
+    client.close(Close.policy, "slow consumer");
   }
 
   /** Applies new auth: shared-secret sessions whose secret changed are closed 4001 (§11). */
@@ -319,6 +361,8 @@ export class Gateway implements ClientHost {
     if (this.stopping) return;
     this.stopping = true;
     for (const t of this.timers) clearInterval(t);
+    this.presencePacer.stop();
+    this.healthPacer.stop();
     this.nodes.shutdown();
     // Runs end (and are persisted as interrupted) while clients can still see their events.
     this.agents.shutdown();

@@ -40,7 +40,7 @@ export class Health {
     this.cached = { at: this.gw.now(), snapshot, key };
     if (changed) {
       this.version++;
-      this.gw.broadcastHealth({ ...snapshot, eventLoop: this.eventLoop.current });
+      this.gw.broadcastHealth();
     }
     return snapshot;
   }

@@ -62,25 +62,26 @@ export class Broadcaster {
   }
 
   /**
-   * Offers one event to every class allowed to see it. Returns the number of
-   * classes it went to (0 for an unmapped event: fail-closed).
+   * Offers one event to every class allowed to see it. Returns the bytes
+   * offered, frame length times sockets summed over classes and codecs (0 for an
+   * unmapped event: fail-closed), which is what snapshot pacing charges.
    */
   broadcast(event: string, payload: unknown, stateVersion?: StateVersion): number {
     const audience = audienceOf(event);
     if (audience === undefined) return 0;
     // Built on first use, once per codec for this event.
     const frames: (SeqFrame | undefined)[] = [];
-    let sent = 0;
+    let bytes = 0;
     for (const [view, cls] of this.classes) {
       if (cls.size === 0 || !classSees(view, audience)) continue;
       const seq = ++cls.seq;
       for (let c = 0; c < CODECS.length; c++) {
         if (cls.members[c] === 0) continue;
-        const frame = (frames[c] ??= CODECS[c]!.broadcastFrame(event, payload ?? null, stateVersion));
-        this.publisher.publish(cls.topics[c]!, frame(seq));
+        const frame = (frames[c] ??= CODECS[c]!.broadcastFrame(event, payload ?? null, stateVersion))(seq);
+        this.publisher.publish(cls.topics[c]!, frame);
+        bytes += frame.length * cls.members[c]!;
       }
-      sent++;
     }
-    return sent;
+    return bytes;
   }
 }

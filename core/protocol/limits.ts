@@ -19,6 +19,12 @@ export const MAX_PREAUTH_SOCKETS_PER_ADDRESS = 1024;
 export const MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
 /** `policy.maxBufferedBytes`: past this outbound backlog a client is a slow consumer. */
 export const MAX_BUFFERED_BYTES = 50 * 1024 * 1024;
+/**
+ * All sockets' outbound backlogs together: past this, the largest backlogs are
+ * closed as slow consumers (1008) until the rest fit, so many slow sockets
+ * cannot hold what one is denied.
+ */
+export const MAX_TOTAL_BUFFERED_BYTES = 128 * 1024 * 1024;
 /** Frames queued while the handshake runs; one more closes with 1008. */
 export const MAX_PENDING_HANDSHAKE_FRAMES = 15;
 /** Time a socket has to complete the handshake (`OPENCLAW_HANDSHAKE_TIMEOUT_MS`). */

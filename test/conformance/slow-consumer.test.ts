@@ -26,8 +26,13 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
     const stalled = await stalledClient(gw.port);
     try {
       // Presence snapshots grow with each announced entry; ~64 MB in total passes maxBufferedBytes (50 MiB).
+      // Snapshots are paced, latest state wins (core/events/pacer.ts): each change is awaited, so each is sent.
       const text = "z".repeat(100_000);
-      for (let i = 0; i < 36; i++) await healthy.sock.request("system-event", { text, instanceId: `flood-${i}` });
+      const lists = (id: string) => healthy.sock.events("presence").some((e) => e.payload.presence.some((p: any) => p.instanceId === id));
+      for (let i = 0; i < 36; i++) {
+        await healthy.sock.request("system-event", { text, instanceId: `flood-${i}` });
+        await healthy.sock.until(() => lists(`flood-${i}`));
+      }
       // The log line only says when to look: the verdict is the close frame the stalled client reads once it drains.
       const log = () => (existsSync(gw.logFile) ? readFileSync(gw.logFile, "utf8") : "");
       await waitFor(() => log().includes('"message":"closing slow consumer"'), 20_000);

@@ -43,7 +43,8 @@ export function systemMethods(gw: Gateway) {
       })),
       (p) => {
         const { sessionKey: _s, wake: _w, ...entry } = p;
-        gw.broadcastPresence(gw.presence.announce({ ...entry, ts: gw.now() }));
+        gw.presence.announce({ ...entry, ts: gw.now() });
+        gw.broadcastPresence();
         const key = enqueue(p.text, p.sessionKey, undefined, "system-event");
         if (p.wake) void heartbeats.wake("system-event", key);
         return { ok: true };
