@@ -9,7 +9,7 @@
 import type { Client } from "../client.ts";
 import { Close } from "../protocol/errors.ts";
 import { formatIssues } from "../protocol/validation.ts";
-import { MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES, MAX_PREAUTH_PAYLOAD_BYTES } from "../protocol/limits.ts";
+import { MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES, MAX_PREAUTH_BUFFERED_BYTES, MAX_PREAUTH_PAYLOAD_BYTES } from "../protocol/limits.ts";
 import type { Connection, PeerInfo, SendStatus } from "../runtime.ts";
 import { LineBudget, LineFramer } from "./framing.ts";
 import { bridgeHelloSchema, connectRequestFor } from "./hello.ts";
@@ -104,8 +104,7 @@ export class BridgeConnection implements Connection {
     }
     if (tooLong && !this.closed) {
       const limit = this.client?.state === "ready" ? MAX_PAYLOAD_BYTES : MAX_PREAUTH_PAYLOAD_BYTES;
-      this.transport.write(errorLine(`line too long (limit ${limit} bytes)`) + "\n");
-      this.close(Close.tooBig, "frame too large");
+      if (this.sendError(`line too long (limit ${limit} bytes)`)) this.close(Close.tooBig, "frame too large");
     }
   }
 
@@ -118,6 +117,22 @@ export class BridgeConnection implements Connection {
     this.client?.onClosed();
   }
 
+  /**
+   * An error line, counted against the outbound bound like any frame: a peer
+   * that sends bad lines without reading the answers is a slow consumer
+   * (§1.4), and one that has not logged in may leave only
+   * MAX_PREAUTH_BUFFERED_BYTES unread. False when the peer was closed instead.
+   */
+  private sendError(message: string): boolean {
+    const limit = this.client?.state === "ready" ? MAX_BUFFERED_BYTES : MAX_PREAUTH_BUFFERED_BYTES;
+    if (this.transport.buffered() > limit) {
+      this.close(Close.policy, "slow consumer");
+      return false;
+    }
+    this.transport.write(errorLine(message) + "\n");
+    return true;
+  }
+
   private onLine(line: string): void {
     if (!this.budget.take()) return this.close(Close.policy, "flood: too many lines");
     if (line.trim() === "") return;
@@ -125,7 +140,7 @@ export class BridgeConnection implements Connection {
     try {
       value = JSON.parse(line);
     } catch {
-      this.transport.write(errorLine("malformed line: invalid JSON") + "\n");
+      this.sendError("malformed line: invalid JSON");
       return;
     }
     const client = this.client!;
@@ -133,8 +148,8 @@ export class BridgeConnection implements Connection {
     if (client.state === "awaiting-connect") {
       if (!isHello) {
         const message = "invalid handshake: first line must be bridge.hello";
-        this.transport.write(errorLine(message) + "\n");
-        return this.close(Close.policy, message);
+        if (this.sendError(message)) this.close(Close.policy, message);
+        return;
       }
       const parsed = bridgeHelloSchema.safeParse(value, { reportInput: true });
       if (!parsed.success) {
@@ -146,7 +161,7 @@ export class BridgeConnection implements Connection {
       return client.onMessage(JSON.stringify(connectRequestFor(parsed.data)));
     }
     if (isHello) {
-      this.transport.write(errorLine("bridge.hello is only valid as the first line") + "\n");
+      this.sendError("bridge.hello is only valid as the first line");
       return;
     }
     client.onMessage(line);

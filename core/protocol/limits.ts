@@ -17,6 +17,8 @@ export const MAX_PREAUTH_SOCKETS = 4096;
 export const MAX_PREAUTH_SOCKETS_PER_ADDRESS = 1024;
 /** `policy.maxPayload`: the largest frame after hello-ok. */
 export const MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
+/** Outbound bytes a peer that has not authenticated may leave unread (bridge error lines) before it is closed 1008. */
+export const MAX_PREAUTH_BUFFERED_BYTES = 64 * 1024;
 /** `policy.maxBufferedBytes`: past this outbound backlog a client is a slow consumer. */
 export const MAX_BUFFERED_BYTES = 50 * 1024 * 1024;
 /**

@@ -18,7 +18,7 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
   beforeAll(async () => {
     gw = await startRuntimeGateway(runtime);
   });
-  afterAll(() => gw?.stop());
+  afterAll(() => gw?.stop(), 20_000);
 
   test("a client that stops reading is closed 1008 slow consumer; others keep receiving", async () => {
     const healthy = await connected(gw.url);
@@ -50,11 +50,39 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
       stalled.destroy();
     }
   }, 60_000);
+
+  test("many slow clients under maxBufferedBytes each, past the global backlog bound together -> the largest closed 1008", async () => {
+    // A gateway of its own: the presence entries announced above would make every answer bigger.
+    const gw = await startRuntimeGateway(runtime);
+    const healthy = await connected(gw.url);
+    const stalled = await Promise.all(Array.from({ length: 4 }, () => stalledClient(gw.port)));
+    const closings = () => (existsSync(gw.logFile) ? readFileSync(gw.logFile, "utf8").split('"message":"closing slow consumer"').length - 1 : 0);
+    try {
+      // 20 announced entries of 100 KB: every system-presence answer is ~2 MB.
+      const text = "y".repeat(100_000);
+      for (let i = 0; i < 20; i++) await healthy.sock.request("system-event", { text, instanceId: `bulk-${i}` });
+      // Each stalled client asks for 22 of them (~44 MB, under the 50 MiB per-socket bound); 4 of them pass 128 MiB.
+      for (const s of stalled) for (let i = 0; i < 22; i++) s.send({ type: "req", id: `p${i}`, method: "system-presence", params: {} });
+      // A broadcast arms the next sweep.
+      healthy.sock.send({ type: "req", id: "sweep", method: "system-event", params: { text: "sweep", instanceId: "sweep" } });
+      await waitFor(() => closings() > 0, 40_000);
+      const closed = closings();
+      expect(closed).toBeGreaterThanOrEqual(1);
+      expect(closed).toBeLessThan(4);
+      await healthy.sock.until(() => healthy.sock.frames.some((f) => f.id === "sweep" && f.ok), 20_000);
+    } finally {
+      healthy.sock.close();
+      for (const s of stalled) s.destroy();
+      await gw.stop();
+    }
+  }, 90_000);
 });
 
 interface StalledClient {
   /** Resumes reading; resolves with the server's close frame (code, reason), rejects if the socket ends without one or after `ms`. */
   drainUntilClose(ms: number): Promise<{ code: number; reason: string }>;
+  /** Sends one frame (the client still writes; it only stopped reading). */
+  send(frame: unknown): void;
   destroy(): void;
 }
 
@@ -104,6 +132,7 @@ async function stalledClient(port: number): Promise<StalledClient> {
         socket.resume();
       });
     },
+    send: (frame) => void socket.write(maskedText(JSON.stringify(frame))),
     destroy: () => socket.end(),
   };
 }
