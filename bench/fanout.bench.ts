@@ -15,17 +15,15 @@
  *   device connect carrying a browser Origin, never approved silently (§4.4).
  * - the floor, side by side with it in the same rounds: a bare Bun server
  *   (lib/floor-server.ts) publishing a frame of the same size natively.
- * - `system-event` (admin RPC) -> `presence` to every operator.read client.
- *   The presence payload lists every connected client, so its size grows with
- *   the client count and every connect sends it to every reader. Before a
- *   case runs, the bytes it would push are predicted from the frame sizes
- *   measured at smaller counts; a case over STORM_BYTES_CAP is reported as a
- *   MISS instead of run.
+ * - `presence` is not a fan-out case: the gateway paces its snapshots (latest
+ *   state wins, core/events/pacer.ts), so a burst of triggers reaches each
+ *   reader as one or two frames by design; bench/reconnect-storm.ts measures
+ *   what presence costs.
  *
  * Burst: BURST triggers sent back to back, timed from the first send to the
  * last frame counted (median of rounds). Paced: one trigger, wait until every
  * client got it (p50 per event).
- * Bun against Node: device.pair.resolved and presence run on both shims side
+ * Bun against Node: device.pair.resolved runs on both shims side
  * by side in the same rounds (the Node gateway: ws, per-topic sets); the
  * figures end with Node / Bun ratios. The heartbeat path is measured on Bun
  * only, against its floor (on Node a burst of wakes coalesces, see below).
@@ -41,7 +39,6 @@ const BURST = 50; // below the gateway's 64 pending pairing requests
 const BURST_ROUNDS = 11;
 const PACED_EVENTS = 30;
 const CONNECT_BATCH = 50;
-const STORM_BYTES_CAP = 1.5e9;
 const WAIT_MS = 30_000;
 const BUDGET_AT = 1000;
 const BUDGET = { op: ">=" as const, limit: 500_000 };
@@ -159,21 +156,6 @@ function floorFor(like: Target): Target {
   };
 }
 
-let triggerSeq = 0;
-
-const presenceOn = (runtime: GatewayRuntime): Target => ({
-  name: `${runtime} gateway presence (system-event)`,
-  runtime,
-  // The announced entry (keyed by host) carries the latest trigger's text, so
-  // presence frames from connects before the first trigger are not counted.
-  marker: '"text":"fanout-trigger',
-  scopes: ["operator.read"],
-  start: () => startGatewayProcess(runtime),
-  async prepare(_server, admin, count) {
-    return Array.from({ length: count }, () => () => admin.fire("system-event", { text: `fanout-trigger ${++triggerSeq}`, host: "bench", instanceId: "bench" }));
-  },
-});
-
 /** One target with `n` receivers connected and its trigger socket. */
 class Live {
   readonly tally: Tally;
@@ -280,16 +262,6 @@ async function runCase(targets: Target[], n: number): Promise<Live[]> {
   }
 }
 
-/**
- * Bytes a presence case would push: every connect sends the list (one entry
- * longer per client) to every reader, then each trigger sends it to all.
- */
-function predictedPresenceBytes(n: number, frame: (clients: number) => number): number {
-  let storm = 0;
-  for (let k = 1; k <= n; k++) storm += k * frame(k);
-  return storm + n * frame(n) * (BURST * BURST_ROUNDS + PACED_EVENTS);
-}
-
 const rows: string[][] = [];
 const metrics: Metric[] = [];
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -335,30 +307,6 @@ for (const n of SIZES) {
   for (const live of lives) record(live);
   const [bun, node] = lives;
   ratios.push({ name: `device.pair.resolved @${n}: Node / Bun burst`, value: nodeOverBun(lives), unit: "x", note: `${fps(median(node!.bursts))} vs ${fps(median(bun!.bursts))} frames/s; paced p50 ${quantile(node!.paced, 0.5).toFixed(3)} vs ${quantile(bun!.paced, 0.5).toFixed(3)} ms` });
-}
-
-const presenceRuns: Live[] = [];
-for (const n of SIZES) {
-  if (presenceRuns.length >= 2) {
-    const a = presenceRuns[0]!;
-    const b = presenceRuns[presenceRuns.length - 1]!;
-    const perClient = (b.frameBytes - a.frameBytes) / (b.n - a.n);
-    const frame = (clients: number) => a.frameBytes + perClient * (clients - a.n);
-    // Both shims run the case, so both storms count.
-    const predicted = RUNTIMES.length * predictedPresenceBytes(n, frame);
-    if (predicted > STORM_BYTES_CAP) {
-      const note = `not run: ${kb(frame(n))} frames, ~${(predicted / 1e9).toFixed(0)} GB to connect ${n} readers and trigger on ${RUNTIMES.length} shims`;
-      rows.push(["gateway presence (system-event)", String(n), "skipped", "", "", "", `${kb(frame(n))} (predicted)`, "", "", note]);
-      metrics.push({ name: `presence @${n} burst`, value: NaN, unit: "frames/s", ...(n === BUDGET_AT ? { budget: BUDGET } : {}), note });
-      continue;
-    }
-  }
-  const lives = await runCase(RUNTIMES.map(presenceOn), n);
-  const live = lives[0]!;
-  presenceRuns.push(live);
-  for (const l of lives) record(l);
-  metrics.push({ name: `presence @${n} burst`, value: median(live.bursts), unit: "frames/s", ...(n === BUDGET_AT ? { budget: BUDGET } : {}), note: `${kb(live.frameBytes)} frame; connecting ${n} took ${live.connectMs.toFixed(0)} ms` });
-  ratios.push({ name: `presence @${n}: Node / Bun burst`, value: nodeOverBun(lives), unit: "x", note: `${kb(live.frameBytes)} frame` });
 }
 
 console.log(table(["path", "clients", "burst frames/s (median)", "min", "max", "paced p50/event", "frame", "connect all", "last hello", "note"], rows));
