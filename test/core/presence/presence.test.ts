@@ -28,3 +28,15 @@ test("announced entries fade after five minutes", () => {
   expect(p.list(1).length).toBe(2);
   expect(p.list(5 * 60_000 + 1).length).toBe(1);
 });
+
+test("past the cap after many leave: the freshest still-connected entries, newest first, announced ones merged by ts", () => {
+  const p = new Presence(self);
+  for (let i = 0; i < 1000; i++) p.connect(`c${i}`, { instanceId: `i${i}`, ts: i });
+  // The newest 700 leave (compaction runs meanwhile); 300 remain, i0..i299.
+  for (let i = 999; i >= 300; i--) p.disconnect(`c${i}`);
+  p.announce({ instanceId: "announced", ts: 250.5 });
+  const ids = p.list(1000).slice(1).map((e) => e.instanceId);
+  expect(ids.length).toBe(MAX_ENTRIES - 1);
+  const expected = [...Array.from({ length: 49 }, (_, k) => `i${299 - k}`), "announced", ...Array.from({ length: MAX_ENTRIES - 1 - 50 }, (_, k) => `i${250 - k}`)];
+  expect(ids).toEqual(expected);
+});
