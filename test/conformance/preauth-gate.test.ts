@@ -13,6 +13,7 @@ import { TEST_TOKEN } from "../harness/gateway.ts";
 import { connectParams } from "../harness/raw-socket.ts";
 import { RUNTIMES, startRuntimeGateway, type RuntimeGateway } from "../harness/runtimes.ts";
 import { Signal } from "../harness/signal.ts";
+import { maskedText, ServerFrames, upgradeRequest } from "../harness/ws-wire.ts";
 
 describe.each(RUNTIMES)("%s gateway", (runtime) => {
   let gw: RuntimeGateway;
@@ -34,12 +35,12 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
     // Two unfinished fragmented messages, already past the 64 KiB pre-auth limit: the transport holds
     // them (it cannot tell pre-auth from post-auth) and core never sees a frame, so both keep their slots.
     const holders = [await peer("127.0.0.3"), await peer("127.0.0.3")];
-    for (const h of holders) h.write(frame(0x1, false, 100 * 1024));
+    for (const h of holders) h.write(fragment(false, 100 * 1024));
     const waiting = await peer("127.0.0.3");
-    waiting.write(frame(0x1, true, 70 * 1024));
+    waiting.write(fragment(true, 70 * 1024));
     // Control: the same oversized frame from another address, sent after, is read and refused at once.
     const control = await peer("127.0.0.2");
-    control.write(frame(0x1, true, 70 * 1024));
+    control.write(fragment(true, 70 * 1024));
     expect(await control.closed()).toBe(1009);
     expect(waiting.closeCode).toBeUndefined();
 
@@ -49,11 +50,11 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
 
   test("a waiting socket completes its handshake once it gets a slot", async () => {
     const holders = [await peer("127.0.0.4"), await peer("127.0.0.4")];
-    for (const h of holders) h.write(frame(0x1, false, 1024));
+    for (const h of holders) h.write(fragment(false, 1024));
     const waiting = await peer("127.0.0.4");
-    waiting.write(frame(0x1, true, JSON.stringify({ type: "req", id: "c1", method: "connect", params: connectParams({ auth: { token: TEST_TOKEN } }) })));
+    waiting.write(maskedText(JSON.stringify({ type: "req", id: "c1", method: "connect", params: connectParams({ auth: { token: TEST_TOKEN } }) })));
     const control = await peer("127.0.0.5");
-    control.write(frame(0x1, true, JSON.stringify({ type: "req", id: "c1", method: "connect", params: connectParams({ auth: { token: TEST_TOKEN } }) })));
+    control.write(maskedText(JSON.stringify({ type: "req", id: "c1", method: "connect", params: connectParams({ auth: { token: TEST_TOKEN } }) })));
     await control.until(() => control.text.includes("hello-ok"));
     expect(waiting.text).not.toContain("hello-ok");
 
@@ -65,18 +66,18 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
 
 /** A WebSocket client over raw TCP from a chosen local address: upgrade, challenge, then exact frames. */
 class WirePeer {
-  /** The upgrade response and every text frame received, concatenated. */
+  /** Every text frame received, concatenated. */
   text = "";
   closeCode?: number;
   private ended = false;
-  private upgraded = false;
-  private pending = Buffer.alloc(0);
+  private readonly frames = new ServerFrames();
   private readonly signal = new Signal();
 
   private constructor(private readonly socket: Socket) {
+    this.frames.onText = (text) => (this.text += text);
+    this.frames.onClose = (close) => (this.closeCode = close.code);
     socket.on("data", (chunk: Buffer) => {
-      this.pending = Buffer.concat([this.pending, chunk]);
-      this.parse();
+      this.frames.push(chunk);
       this.signal.wake();
     });
     socket.on("error", () => undefined);
@@ -86,29 +87,6 @@ class WirePeer {
     });
   }
 
-  /** Server frames are unmasked: opcode, length (7, 16 or 64 bit), payload. */
-  private parse(): void {
-    if (!this.upgraded) {
-      const end = this.pending.indexOf("\r\n\r\n");
-      if (end === -1) return;
-      this.text += this.pending.subarray(0, end + 4).toString("latin1");
-      this.pending = this.pending.subarray(end + 4);
-      this.upgraded = true;
-    }
-    while (this.pending.length >= 2) {
-      let len = this.pending[1]! & 0x7f;
-      let at = 2;
-      if (len === 126) [len, at] = [this.pending.length >= 4 ? this.pending.readUInt16BE(2) : Infinity, 4];
-      else if (len === 127) [len, at] = [this.pending.length >= 10 ? Number(this.pending.readBigUInt64BE(2)) : Infinity, 10];
-      if (this.pending.length < at + len) return;
-      const payload = this.pending.subarray(at, at + len);
-      const opcode = this.pending[0]! & 0x0f;
-      if (opcode === 0x8) this.closeCode = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
-      else this.text += payload.toString("utf8");
-      this.pending = this.pending.subarray(at + len);
-    }
-  }
-
   static async open(port: number, localAddress: string): Promise<WirePeer> {
     const socket = connect({ host: "127.0.0.1", port, localAddress });
     const peer = new WirePeer(socket);
@@ -116,7 +94,7 @@ class WirePeer {
       socket.once("connect", resolve);
       socket.once("error", reject);
     });
-    socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    socket.write(upgradeRequest(port));
     await peer.until(() => peer.text.includes("connect.challenge"));
     return peer;
   }
@@ -140,17 +118,13 @@ class WirePeer {
   }
 }
 
-/** One masked client frame (RFC 6455 §5.2): `size` bytes of filler or the given text. */
-function frame(opcode: number, fin: boolean, body: number | string): Uint8Array {
-  const payload = typeof body === "string" ? new TextEncoder().encode(body) : new Uint8Array(body).fill(0x61);
-  const len = payload.length;
-  const header = len < 126 ? [opcode | (fin ? 0x80 : 0), 0x80 | len]
-    : len < 65536 ? [opcode | (fin ? 0x80 : 0), 0x80 | 126, len >> 8, len & 255]
-    : [opcode | (fin ? 0x80 : 0), 0x80 | 127, 0, 0, 0, 0, (len >>> 24) & 255, (len >> 16) & 255, (len >> 8) & 255, len & 255];
-  const mask = crypto.getRandomValues(new Uint8Array(4));
-  const out = new Uint8Array(header.length + 4 + len);
+/** A masked client text frame of `size` filler bytes, FIN set or not (an unfinished fragmented message). */
+function fragment(fin: boolean, size: number): Uint8Array {
+  const len = size;
+  const header = len < 65536 ? [0x1 | (fin ? 0x80 : 0), 0x80 | 126, len >> 8, len & 255] : [0x1 | (fin ? 0x80 : 0), 0x80 | 127, 0, 0, 0, 0, (len >>> 24) & 255, (len >> 16) & 255, (len >> 8) & 255, len & 255];
+  // Zero mask: the payload goes out as is.
+  const out = new Uint8Array(header.length + 4 + len).fill(0x61);
   out.set(header, 0);
-  out.set(mask, header.length);
-  for (let i = 0; i < len; i++) out[header.length + 4 + i] = payload[i]! ^ mask[i % 4]!;
+  out.fill(0, header.length, header.length + 4);
   return out;
 }
