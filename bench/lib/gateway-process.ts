@@ -3,13 +3,15 @@
  * (`clawgate gateway run --port 0`) with a throwaway state dir and a known
  * token, so load generators in this process never share its event loop.
  * `runtime` picks the shim: Bun (runtime-bun/bin/clawgate.ts) or the
- * machine's Node (dist/clawgate-node.mjs, bundled from the source first).
+ * Node >= 22.13 (dist/clawgate-node.mjs, bundled from the source first; the
+ * machine's Node or npm's Node 24, test/harness/node-runtime.ts).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Subprocess } from "bun";
 import { buildNodeBundle } from "../../runtime-node/build.ts";
+import { testNode } from "../../test/harness/node-runtime.ts";
 
 /** The shared secret every bench gateway is started with. */
 export const BENCH_TOKEN = "bench-token-0123456789abcdef";
@@ -25,9 +27,7 @@ let nodeBundle: Promise<string> | undefined;
 /** argv that runs the clawgate CLI on `runtime`. */
 export async function gatewayCommand(runtime: GatewayRuntime): Promise<string[]> {
   if (runtime === "bun") return [process.execPath, CLI];
-  const node = Bun.which("node");
-  if (!node) throw new Error("no `node` on PATH: the Node gateway needs Node >= 20");
-  return [node, await (nodeBundle ??= buildNodeBundle())];
+  return [testNode(), await (nodeBundle ??= buildNodeBundle())];
 }
 
 export interface GatewayProcess {

@@ -1,7 +1,7 @@
 /**
  * The few calls the SQL store needs from an embedded SQLite binding. Each
- * shim adapts its own (bun:sqlite, node:sqlite, better-sqlite3) in a handful
- * of lines; all three are synchronous, which keeps the Store interfaces
+ * shim adapts its own (bun:sqlite, node:sqlite) in a handful
+ * of lines; both are synchronous, which keeps the Store interfaces
  * synchronous. Parameters are positional (`?`) only, the one form every
  * binding binds the same way. Runtime-agnostic.
  */
@@ -32,7 +32,7 @@ export interface SqlDriver {
 }
 
 /**
- * The shape node:sqlite's DatabaseSync and better-sqlite3 share: the same
+ * The shape of node:sqlite's DatabaseSync: the same
  * calls as a driver, except that `changes` may come back as a bigint.
  */
 export interface SyncDatabase {
@@ -45,7 +45,7 @@ export interface SyncDatabase {
   close(): unknown;
 }
 
-/** Adapts a node:sqlite or better-sqlite3 database to the driver. */
+/** Adapts a node:sqlite database to the driver. */
 export function driverOf(db: SyncDatabase): SqlDriver {
   return {
     exec: (sql) => void db.exec(sql),

@@ -1,13 +1,18 @@
 #!/usr/bin/env node
 /**
- * Entry point of `clawgate-node`: the same CLI and gateway on Node >= 20.
+ * Entry point of `clawgate-node`: the same CLI and gateway on Node >= 22.13.
  * Node does not run TypeScript, so this is bundled to dist/clawgate-node.mjs
  * (runtime-node/build.ts) and that file is what `node` and the bin run.
  */
-import { main } from "../../runtime-bun/cli/main.ts";
-import { nodePlatform } from "../node-platform.ts";
+import { nodeVersionProblem } from "../node-version.ts";
 
-// Node 20 has no global WebSocket (22 has); the CLI's gateway calls (core/remote) use the global.
-if (globalThis.WebSocket === undefined) globalThis.WebSocket = (await import("ws")).WebSocket as unknown as typeof WebSocket;
-
+const problem = nodeVersionProblem(process.versions.node);
+if (problem) {
+  process.stderr.write(`clawgate-node: ${problem}\n`);
+  // Upstream's `openclaw` exits 1 on an unsupported Node too.
+  process.exit(1);
+}
+// Loaded only once the version passed, so nothing an older Node lacks is reached first.
+const { main } = await import("../../runtime-bun/cli/main.ts");
+const { nodePlatform } = await import("../node-platform.ts");
 process.exitCode = await main(process.argv.slice(2), nodePlatform);

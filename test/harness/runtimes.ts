@@ -1,8 +1,8 @@
 /**
  * One interop suite, two runtimes: the gateway as the real CLI in a child
  * process (`gateway run --port 0`), under Bun (runtime-bun/bin/clawgate.ts)
- * or under the machine's Node (dist/clawgate-node.mjs, bundled from the
- * current source first), with a throwaway HOME and state dir whose
+ * or under Node >= 22.13 (dist/clawgate-node.mjs, bundled from the current
+ * source first; the machine's Node or npm's, test/harness/node-runtime.ts), with a throwaway HOME and state dir whose
  * openclaw.json sets the test token.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -13,6 +13,7 @@ import { serializeConfig } from "../../core/config/document.ts";
 import type { OpenClawConfig } from "../../core/config/schema.ts";
 import { buildNodeBundle } from "../../runtime-node/build.ts";
 import { TEST_TOKEN } from "./gateway.ts";
+import { testNode } from "./node-runtime.ts";
 import { CLI, spawnGateway, type ChildGateway } from "./process.ts";
 
 export const RUNTIMES = ["bun", "node"] as const;
@@ -43,8 +44,7 @@ let nodeBundle: Promise<string> | undefined;
 /** argv that runs the clawgate CLI on `runtime`. */
 export async function runtimeCommand(runtime: Runtime): Promise<string[]> {
   if (runtime === "bun") return [process.execPath, CLI];
-  const node = Bun.which("node");
-  if (!node) throw new Error("no `node` on PATH: the Node runtime tests need Node >= 20");
+  const node = testNode();
   // Once per test process: every Node gateway of this run executes the source as it is now.
   return [node, await (nodeBundle ??= buildNodeBundle())];
 }

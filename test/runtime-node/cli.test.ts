@@ -1,14 +1,15 @@
 /**
- * The CLI on Node (dist/clawgate-node.mjs under the machine's `node`): verbs
- * that call a gateway use the `ws` WebSocket where Node has no global one
- * (Node 20), and `gateway start` re-runs Node with the bundle, found through
- * process.argv[1], as a pid-file background process.
+ * The CLI on Node (dist/clawgate-node.mjs under Node >= 22.13): verbs that
+ * call a gateway use Node's global WebSocket, `gateway start` re-runs Node
+ * with the bundle, found through process.argv[1], as a pid-file background
+ * process, and an older Node gets one line saying so, not a stack trace.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TEST_TOKEN } from "../harness/gateway.ts";
+import { machineNode } from "../harness/node-runtime.ts";
 import { runtimeCommand, startRuntimeGateway, type RuntimeGateway } from "../harness/runtimes.ts";
 
 /** Runs `clawgate-node ...args` with HOME in `home`; resolves with its exit code and output. */
@@ -78,3 +79,17 @@ test("gateway start -> a background Node gateway answering /health; gateway stop
     expect(JSON.parse(stopped.stdout)).toMatchObject({ ok: true, action: "stop" });
   }
 }, 30_000);
+
+// The machine's own node when it is too old for the shim (Node 20 here and on CI); a newer one has nothing to refuse.
+const oldNode = machineNode() ? undefined : Bun.which("node");
+if (!oldNode) console.warn("skipping the too-old-Node test: the machine's node can run clawgate-node");
+
+test.skipIf(!oldNode)("the bundle on a Node older than 22.13 -> exit 1 and one line naming the version and the fix", async () => {
+  const [, bundle] = await runtimeCommand("node");
+  const version = Bun.spawnSync([oldNode!, "-p", "process.versions.node"]).stdout.toString().trim();
+  const proc = Bun.spawn([oldNode!, bundle!, "gateway", "run", "--port", "0"], { env: { PATH: process.env.PATH ?? "", HOME: home }, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  expect(code).toBe(1);
+  expect(stdout).toBe("");
+  expect(stderr).toBe(`clawgate-node: Node ${version} is too old: clawgate-node needs Node >= 22.13.0 (node:sqlite). Install Node 22.13+ or 24 (e.g. \`nvm install 24\`), or run the gateway on Bun: \`npm start\` / \`npx clawgate gateway run\`.\n`);
+});
