@@ -10,11 +10,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestGateway, TEST_TOKEN, type TestGateway } from "../harness/gateway.ts";
 import { openclaw, openclawCliAvailable, SKIP_MESSAGE } from "../harness/openclaw-cli.ts";
+import { skipWithout } from "../harness/required.ts";
 
-const available = openclawCliAvailable();
-if (!available) console.warn(`skipping openclaw agent interop: ${SKIP_MESSAGE}`);
+const skip = skipWithout(openclawCliAvailable(), "openclaw agent interop", SKIP_MESSAGE);
 
-describe.skipIf(!available)("openclaw agent against clawgate", () => {
+describe.skipIf(skip)("openclaw agent against clawgate", () => {
   let gw: TestGateway;
   let home: string;
   beforeAll(async () => {

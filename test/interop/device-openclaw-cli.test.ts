@@ -11,12 +11,12 @@ import { join } from "node:path";
 import { newDevice, requestPairing, signedConnectParams } from "../harness/device.ts";
 import { startTestGateway, TEST_TOKEN, type TestGateway } from "../harness/gateway.ts";
 import { openclaw, openclawCliAvailable, SKIP_MESSAGE } from "../harness/openclaw-cli.ts";
+import { skipWithout } from "../harness/required.ts";
 import { RawSocket } from "../harness/raw-socket.ts";
 
-const available = openclawCliAvailable();
-if (!available) console.warn(`skipping openclaw devices interop: ${SKIP_MESSAGE}`);
+const skip = skipWithout(openclawCliAvailable(), "openclaw devices interop", SKIP_MESSAGE);
 
-describe.skipIf(!available)("openclaw devices against clawgate", () => {
+describe.skipIf(skip)("openclaw devices against clawgate", () => {
   let gw: TestGateway;
   let home: string;
   let conn: string[];

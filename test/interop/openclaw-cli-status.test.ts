@@ -11,11 +11,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestGateway, TEST_TOKEN, type TestGateway } from "../harness/gateway.ts";
 import { openclaw, openclawCliAvailable, SKIP_MESSAGE } from "../harness/openclaw-cli.ts";
+import { skipWithout } from "../harness/required.ts";
 
-const available = openclawCliAvailable();
-if (!available) console.warn(`skipping openclaw gateway status/probe interop: ${SKIP_MESSAGE}`);
+const skip = skipWithout(openclawCliAvailable(), "openclaw gateway status/probe interop", SKIP_MESSAGE);
 
-describe.skipIf(!available)("real openclaw gateway status/probe against clawgate", () => {
+describe.skipIf(skip)("real openclaw gateway status/probe against clawgate", () => {
   let gw: TestGateway;
   let home: string;
   beforeAll(async () => {

@@ -7,11 +7,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestGateway, TEST_TOKEN, type TestGateway } from "../harness/gateway.ts";
 import { openclaw, openclawCliAvailable, SKIP_MESSAGE } from "../harness/openclaw-cli.ts";
+import { skipWithout } from "../harness/required.ts";
 
-const available = openclawCliAvailable();
-if (!available) console.warn(`skipping openclaw CLI interop: ${SKIP_MESSAGE}`);
+const skip = skipWithout(openclawCliAvailable(), "openclaw CLI interop", SKIP_MESSAGE);
 
-describe.skipIf(!available)("openclaw CLI against clawgate", () => {
+describe.skipIf(skip)("openclaw CLI against clawgate", () => {
   let gw: TestGateway;
   let home: string;
   beforeAll(async () => {

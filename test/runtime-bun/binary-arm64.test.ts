@@ -2,8 +2,8 @@
  * Smoke test of dist/clawgate-linux-arm64 (a Raspberry Pi 5 is the target)
  * under qemu-user on this x86-64 host: it starts, answers /health, and the
  * reference client connects. Emulated timings mean nothing here. Runs where
- * `qemu-aarch64` and the arm64 libc are installed (see
- * /work/shared/notes/arm64-under-qemu.md); `npm run test:arm64` runs it alone.
+ * `qemu-aarch64` and the arm64 libc are installed (.ci/run installs them);
+ * `npm run test:arm64` runs it alone.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -12,11 +12,11 @@ import { join } from "node:path";
 import { buildRelease } from "../../runtime-bun/build.ts";
 import { childEnv } from "../harness/process.ts";
 import { connectClient } from "../harness/reference-client.ts";
+import { skipWithout } from "../harness/required.ts";
 
 const qemu = Bun.which("qemu-aarch64");
 const arm64Libc = existsSync("/usr/lib/aarch64-linux-gnu/libc.so.6") || existsSync("/lib/aarch64-linux-gnu/libc.so.6");
-const canRun = qemu !== null && arm64Libc && process.platform === "linux";
-if (!canRun) console.warn("skipping the linux-arm64 binary smoke test: qemu-aarch64 and libc6:arm64 are not installed (apt-get install qemu-user libc6:arm64 libstdc++6:arm64)");
+const canRun = !skipWithout(qemu !== null && arm64Libc && process.platform === "linux", "the linux-arm64 binary smoke test", "qemu-aarch64 and libc6:arm64 are not installed (apt-get install qemu-user libc6:arm64 libstdc++6:arm64)");
 
 let dir: string;
 let bin: string;
