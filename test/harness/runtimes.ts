@@ -11,6 +11,7 @@ import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { serializeConfig } from "../../core/config/document.ts";
 import type { OpenClawConfig } from "../../core/config/schema.ts";
+import { databasePath, SqliteStore } from "../../runtime-bun/sqlite-store.ts";
 import { buildNodeBundle } from "../../runtime-node/build.ts";
 import { TEST_TOKEN } from "./gateway.ts";
 import { testNode } from "./node-runtime.ts";
@@ -33,6 +34,8 @@ export interface RuntimeGateway {
   stateDir: string;
   /** The gateway's JSONL log. */
   logFile: string;
+  /** The child's state database through a second connection of this process (opened on first use), to check what it stored. */
+  readonly store: SqliteStore;
   /** Everything the child wrote to stderr so far. */
   stderr(): string;
   /** SIGTERM (graceful), SIGKILL after a grace period; removes the state dir. */
@@ -63,27 +66,31 @@ export interface RuntimeGatewayOptions {
   env?: Record<string, string>;
   /** argv prefix the gateway runs under, e.g. a network namespace's `ip netns exec <name>`. */
   wrap?: string[];
+  /** Run with this existing HOME (state in `<dir>/.openclaw`), to restart on the same state; it is not removed on stop. */
+  dir?: string;
 }
 
 /** Starts the gateway on `runtime`; resolves once it listens. */
 export async function startRuntimeGateway(runtime: Runtime, opts: RuntimeGatewayOptions = {}): Promise<RuntimeGateway> {
   const config = opts.config ?? {};
   const argv = [...(opts.wrap ?? []), ...(await runtimeCommand(runtime))];
-  const dir = mkdtempSync(join(tmpdir(), `clawgate-${runtime}-`));
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), `clawgate-${runtime}-`));
+  const owned = opts.dir === undefined;
   const stateDir = join(dir, ".openclaw");
-  mkdirSync(stateDir, { mode: 0o700 });
+  mkdirSync(stateDir, { mode: 0o700, recursive: true });
   const withToken = { ...config, gateway: { ...config.gateway, auth: config.gateway?.auth ?? { mode: "token", token: TEST_TOKEN } } };
   writeFileSync(join(stateDir, "openclaw.json"), serializeConfig(withToken), { mode: 0o600 });
   let child: ChildGateway;
   try {
     child = await spawnGateway(dir, ["--port", "0"], { OPENCLAW_STATE_DIR: stateDir, ...opts.env }, argv);
   } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
+    if (owned) rmSync(dir, { recursive: true, force: true });
     throw new Error(`${runtime} ${(error as Error).message}`);
   }
   const { proc, port } = child;
   // Logged before the stdout line; a taken port + 1 is logged as "not started".
   const bridge = await child.waitForStderr(/node bridge (?:listening on tcp port (\d+)|not started)/);
+  let store: SqliteStore | undefined;
   return {
     runtime,
     url: child.url,
@@ -93,9 +100,13 @@ export async function startRuntimeGateway(runtime: Runtime, opts: RuntimeGateway
     stateDir,
     logFile: join(stateDir, "logs", "gateway.log"),
     stderr: child.stderr,
+    get store() {
+      return (store ??= new SqliteStore(databasePath(stateDir)));
+    },
     async stop() {
       await terminate(proc);
-      rmSync(dir, { recursive: true, force: true });
+      store?.close();
+      if (owned) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
