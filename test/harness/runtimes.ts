@@ -22,6 +22,9 @@ export type Runtime = (typeof RUNTIMES)[number];
 
 const STOP_GRACE_MS = 5_000;
 
+/** For tests that stop and start child gateways (Node's start-up is the slower): past bun's 5 s default. */
+export const RESTART_TIMEOUT_MS = 20_000;
+
 export interface RuntimeGateway {
   runtime: Runtime;
   url: string;
@@ -38,8 +41,10 @@ export interface RuntimeGateway {
   readonly store: SqliteStore;
   /** Everything the child wrote to stderr so far. */
   stderr(): string;
-  /** SIGTERM (graceful), SIGKILL after a grace period; removes the state dir. */
+  /** SIGTERM (graceful), SIGKILL after a grace period; removes the state dir unless the caller gave it. */
   stop(): Promise<void>;
+  /** SIGKILL, no grace (a crash); resolves once the process is gone. The state dir stays until stop(). */
+  kill(): Promise<void>;
 }
 
 let nodeBundle: Promise<string> | undefined;
@@ -103,8 +108,12 @@ export async function startRuntimeGateway(runtime: Runtime, opts: RuntimeGateway
     get store() {
       return (store ??= new SqliteStore(databasePath(stateDir)));
     },
+    async kill() {
+      proc.kill("SIGKILL");
+      await proc.exited;
+    },
     async stop() {
-      await terminate(proc);
+      if (proc.exitCode === null && proc.signalCode === null) await terminate(proc);
       store?.close();
       if (owned) rmSync(dir, { recursive: true, force: true });
     },

@@ -13,10 +13,7 @@ import { join } from "node:path";
 import type { OpenClawConfig } from "../../core/config/schema.ts";
 import { connected, type RawSocket } from "../harness/raw-socket.ts";
 import { waitFor } from "../harness/reference-client.ts";
-import { RUNTIMES, startRuntimeGateway, type RuntimeGateway } from "../harness/runtimes.ts";
-
-/** Tests that stop and restart a child gateway (Node's start-up is the slower) outlive bun's 5 s default. */
-const RESTART_TIMEOUT_MS = 20_000;
+import { RESTART_TIMEOUT_MS, RUNTIMES, startRuntimeGateway, type RuntimeGateway } from "../harness/runtimes.ts";
 
 describe.each(RUNTIMES)("%s gateway", (runtime) => {
   const cleanup: (() => unknown)[] = [];
