@@ -2,20 +2,22 @@
  * Agent turns against a local server speaking OpenAI's real streaming
  * protocol (real sockets, real SSE): chat events, abort, model fallback,
  * compat flags, idempotency and upstream errors (spec §6 chat.send/abort,
- * §7 chat/agent events).
+ * §7 chat/agent events); once per runtime: the CLI gateway under Bun and
+ * under Node.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startTestGateway, type TestGateway } from "../harness/gateway.ts";
 import { startUpstream, type FakeUpstream } from "../harness/openai-upstream.ts";
 import { connected, type Frame, type RawSocket } from "../harness/raw-socket.ts";
+import { RUNTIMES, startRuntimeGateway, type RuntimeGateway } from "../harness/runtimes.ts";
 
-let upstream: FakeUpstream;
-let gw: TestGateway;
-let sock: RawSocket;
+describe.each(RUNTIMES)("%s gateway", (runtime) => {
+  let upstream: FakeUpstream;
+  let gw: RuntimeGateway;
+  let sock: RawSocket;
 
-const STORY = ["Once", " upon", " a", " time", ", the", " end", "."];
+  const STORY = ["Once", " upon", " a", " time", ", the", " end", "."];
 
-beforeAll(async () => {
+  beforeAll(async () => {
   upstream = startUpstream({
     story: { pieces: STORY, delayMs: 3 },
     hold: { pieces: ["partial ", "answer"], hold: true },
@@ -29,7 +31,7 @@ beforeAll(async () => {
     parts: { pieces: ["ok"] },
   });
   const agent = (id: string, model: string | { primary: string; fallbacks: string[] }) => ({ id, model });
-  gw = await startTestGateway({
+    gw = await startRuntimeGateway(runtime, {
     config: {
       models: {
         providers: {
@@ -53,23 +55,23 @@ beforeAll(async () => {
     },
   });
   ({ sock } = await connected(gw.url));
-});
+  });
 
-afterAll(async () => {
+  afterAll(async () => {
   sock?.close();
   await gw?.stop();
   upstream?.stop();
-});
+  });
 
-const chatEvents = (runId: string): any[] => sock.events("chat").map((f: Frame) => f.payload).filter((p: any) => p.runId === runId);
-const agentEvents = (runId: string): any[] => sock.events("agent").map((f: Frame) => f.payload).filter((p: any) => p.runId === runId);
-const terminal = (runId: string) => chatEvents(runId).find((p) => ["final", "aborted", "error"].includes(p.state));
-async function untilTerminal(runId: string): Promise<any> {
+  const chatEvents = (runId: string): any[] => sock.events("chat").map((f: Frame) => f.payload).filter((p: any) => p.runId === runId);
+  const agentEvents = (runId: string): any[] => sock.events("agent").map((f: Frame) => f.payload).filter((p: any) => p.runId === runId);
+  const terminal = (runId: string) => chatEvents(runId).find((p) => ["final", "aborted", "error"].includes(p.state));
+  async function untilTerminal(runId: string): Promise<any> {
   await sock.until(() => terminal(runId) !== undefined);
   return terminal(runId);
-}
+  }
 
-describe("chat.send streams the upstream reply", () => {
+  describe("chat.send streams the upstream reply", () => {
   test("deltas arrive as chat events in order; the final text equals the upstream text", async () => {
     const res = await sock.request("chat.send", { sessionKey: "main", message: "tell me a story", idempotencyKey: "story-1" });
     expect(res.payload).toEqual({ runId: "story-1", status: "started" });
@@ -102,9 +104,9 @@ describe("chat.send streams the upstream reply", () => {
     expect(sent.body.messages.map((m: any) => m.role)).toEqual(["user", "assistant", "user"]);
     expect(sent.body.messages[1]).toEqual({ role: "assistant", content: STORY.join("") });
   });
-});
+  });
 
-describe("chat.abort", () => {
+  describe("chat.abort", () => {
   test("cancels the upstream request: the server sees the disconnect; the partial reply is kept", async () => {
     await sock.request("chat.send", { sessionKey: "agent:hold:main", message: "go", idempotencyKey: "hold-1" });
     await sock.until(() => chatEvents("hold-1").filter((p) => p.state === "delta").length === 2);
@@ -128,9 +130,9 @@ describe("chat.abort", () => {
     expect(all.payload).toEqual({ ok: true, aborted: true, runIds: ["hold-2"] });
     await untilTerminal("hold-2");
   });
-});
+  });
 
-describe("model fallback", () => {
+  describe("model fallback", () => {
   test("a failing first model falls back to the second (agent lifecycle fallback_step)", async () => {
     await sock.request("chat.send", { sessionKey: "agent:fallback:main", message: "hi", idempotencyKey: "fb-1" });
     const final = await untilTerminal("fb-1");
@@ -145,9 +147,9 @@ describe("model fallback", () => {
     const models = agentEvents("fb-1").filter((e) => e.data.phase === "model").map((e) => e.data.model);
     expect(models).toEqual(["broken", "good"]);
   });
-});
+  });
 
-describe("compat flags", () => {
+  describe("compat flags", () => {
   test("requiresStringContent flattens content parts; without it user text goes as parts", async () => {
     await sock.request("chat.send", { sessionKey: "agent:strict:main", message: "plain please", idempotencyKey: "str-1" });
     await untilTerminal("str-1");
@@ -158,9 +160,9 @@ describe("compat flags", () => {
     const parts = upstream.requests.find((r) => r.model === "parts")!;
     expect(parts.body.messages).toEqual([{ role: "user", content: [{ type: "text", text: "parts please" }] }]);
   });
-});
+  });
 
-describe("idempotency (§6)", () => {
+  describe("idempotency (§6)", () => {
   test("a repeated key never starts a second run: in_flight while running, the cached result after", async () => {
     const first = await sock.request("chat.send", { sessionKey: "agent:slow:main", message: "once", idempotencyKey: "idem-1" });
     const again = await sock.request("chat.send", { sessionKey: "agent:slow:main", message: "once", idempotencyKey: "idem-1" });
@@ -192,9 +194,9 @@ describe("idempotency (§6)", () => {
     expect(replay.payload).toEqual({ runId: "idem-err", status: "error", summary: "⚠️ API rate limit reached. Please try again later." });
     expect(replay.error).toEqual({ code: "UNAVAILABLE", message: "⚠️ API rate limit reached. Please try again later." });
   });
-});
+  });
 
-describe("upstream errors become clear chat errors", () => {
+  describe("upstream errors become clear chat errors", () => {
   test("429 -> rate limit text, errorKind rate_limit, HTTP status in errorDetail", async () => {
     await sock.request("chat.send", { sessionKey: "agent:limited:main", message: "hi", idempotencyKey: "err-429" });
     const end = await untilTerminal("err-429");
@@ -225,5 +227,6 @@ describe("upstream errors become clear chat errors", () => {
       errorKind: "context_length",
       errorMessage: "Context overflow: prompt too large for the model. Try /reset (or /new) to start a fresh session, or use a larger-context model.",
     });
+  });
   });
 });
