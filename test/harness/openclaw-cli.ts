@@ -19,6 +19,9 @@ export function openclawCliAvailable(): boolean {
   return existsSync(join(NODE_BIN, "node")) && existsSync(OPENCLAW_BIN);
 }
 
+/** Budget per real-CLI call: one took up to 27 s in a CI run on the shared 2-core box (Node 24 loading openclaw under load). */
+export const CLI_CALL_TIMEOUT_MS = 60_000;
+
 export const SKIP_MESSAGE = `real openclaw CLI not installed in ${CACHE_DIR}; run \`npm run test:openclaw-cli\` to install it and run these tests`;
 
 /** Runs `openclaw ...args` with an isolated HOME so it never touches the user's real config. */

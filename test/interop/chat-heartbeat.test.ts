@@ -94,9 +94,10 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
       cleanup.push(() => upstream.stop());
       const { sock } = await open({
         models: { providers: { up: { baseUrl: upstream.baseUrl, models: ["hb"] } } },
-        agents: { defaults: { model: "up/hb", heartbeat: { every: "150ms", prompt: "Anything urgent? Reply HEARTBEAT_OK if not." } } },
+        // A heartbeat's turn may take as long as its interval: 1 s leaves a cold first turn (Node's first fetch on a loaded box) room.
+        agents: { defaults: { model: "up/hb", heartbeat: { every: "1s", prompt: "Anything urgent? Reply HEARTBEAT_OK if not." } } },
       });
-      await sock.until(() => heartbeats(sock).length >= 2);
+      await sock.until(() => heartbeats(sock).length >= 2, 10_000);
       expect(heartbeats(sock).slice(0, 2).map((h) => h.status)).toEqual(["ok-token", "ok-token"]);
       expect(upstream.requests[0]!.body.messages.at(-1)).toEqual({ role: "user", content: [{ type: "text", text: "Anything urgent? Reply HEARTBEAT_OK if not." }] });
       // Silent acknowledgements leave chat and the transcript alone.

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestGateway, TEST_TOKEN, type TestGateway } from "../harness/gateway.ts";
-import { openclaw, openclawCliAvailable, SKIP_MESSAGE } from "../harness/openclaw-cli.ts";
+import { CLI_CALL_TIMEOUT_MS, openclaw, openclawCliAvailable, SKIP_MESSAGE } from "../harness/openclaw-cli.ts";
 import { skipWithout } from "../harness/required.ts";
 
 const skip = skipWithout(openclawCliAvailable(), "openclaw agent interop", SKIP_MESSAGE);
@@ -41,7 +41,7 @@ describe.skipIf(skip)("openclaw agent against clawgate", () => {
     expect(second.stdout.trim()).toStartWith("Your name is Rin.");
     const history = gw.store.listSessions().find((s) => s.key === "agent:main:main")!;
     expect(gw.store.lastMessageSeq(history.sessionId)).toBe(4);
-  }, 60_000);
+  }, 2 * CLI_CALL_TIMEOUT_MS);
 
   test("openclaw cron add / list / run / runs / rm", async () => {
     const add = await openclaw(["cron", "add", "--name", "Stretch", "--every", "10m", "--session", "main", "--system-event", "Stand up", "--json"], home);
@@ -61,5 +61,5 @@ describe.skipIf(skip)("openclaw agent against clawgate", () => {
     expect(rm.code).toBe(0);
     expect(JSON.parse(rm.stdout)).toEqual({ ok: true, removed: true });
     expect(gw.running.gateway.agents.cron.list()).toEqual([]);
-  }, 60_000);
+  }, 5 * CLI_CALL_TIMEOUT_MS);
 });

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { newDevice, requestPairing, signedConnectParams } from "../harness/device.ts";
 import { startTestGateway, TEST_TOKEN, type TestGateway } from "../harness/gateway.ts";
-import { openclaw, openclawCliAvailable, SKIP_MESSAGE } from "../harness/openclaw-cli.ts";
+import { CLI_CALL_TIMEOUT_MS, openclaw, openclawCliAvailable, SKIP_MESSAGE } from "../harness/openclaw-cli.ts";
 import { skipWithout } from "../harness/required.ts";
 import { RawSocket } from "../harness/raw-socket.ts";
 
@@ -62,7 +62,7 @@ describe.skipIf(skip)("openclaw devices against clawgate", () => {
     expect(human.code).toBe(0);
     expect(human.stdout).toContain("Paired (1)");
     expect(human.stdout).toContain(device.identity.deviceId);
-  }, 60_000);
+  }, 4 * CLI_CALL_TIMEOUT_MS);
 
   test("revoke through the CLI -> the device token is refused with AUTH_DEVICE_TOKEN_MISMATCH", async () => {
     const device = newDevice();
@@ -80,5 +80,5 @@ describe.skipIf(skip)("openclaw devices against clawgate", () => {
     const res = await sock.request("connect", signedConnectParams(device, { nonce: sock.nonce, deviceToken: token, scopes: ["operator.read"] }), "c1");
     sock.close();
     expect(res.error.details.code).toBe("AUTH_DEVICE_TOKEN_MISMATCH");
-  }, 60_000);
+  }, 2 * CLI_CALL_TIMEOUT_MS);
 });

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestGateway, TEST_TOKEN, type TestGateway } from "../harness/gateway.ts";
-import { openclaw, openclawCliAvailable, SKIP_MESSAGE } from "../harness/openclaw-cli.ts";
+import { CLI_CALL_TIMEOUT_MS, openclaw, openclawCliAvailable, SKIP_MESSAGE } from "../harness/openclaw-cli.ts";
 import { skipWithout } from "../harness/required.ts";
 
 const skip = skipWithout(openclawCliAvailable(), "openclaw gateway status/probe interop", SKIP_MESSAGE);
@@ -33,13 +33,13 @@ describe.skipIf(skip)("real openclaw gateway status/probe against clawgate", () 
     const report = JSON.parse(res.stdout);
     expect(report.rpc).toMatchObject({ ok: true, url: gw.url, version: "2026.9.6", server: { version: "2026.9.6", buildId: "clawgate-test" } });
     expect(report.gateway.version).toBe("2026.9.6");
-  }, 60_000);
+  }, CLI_CALL_TIMEOUT_MS);
 
   test("openclaw gateway status --json --require-rpc -> a read probe that succeeds", async () => {
     const res = await openclaw(["gateway", "status", "--json", "--require-rpc", "--url", gw.url, "--token", TEST_TOKEN], home);
     expect(res.code).toBe(0);
     expect(JSON.parse(res.stdout).rpc).toMatchObject({ ok: true, kind: "read" });
-  }, 60_000);
+  }, CLI_CALL_TIMEOUT_MS);
 
   test("openclaw gateway probe --json -> ok, the explicit target connected", async () => {
     const res = await openclaw(["gateway", "probe", "--json", "--url", gw.url, "--token", TEST_TOKEN], home);
@@ -48,7 +48,7 @@ describe.skipIf(skip)("real openclaw gateway status/probe against clawgate", () 
     expect(report.ok).toBe(true);
     expect(report.primaryTargetId).toBe("explicit");
     expect(report.targets.find((t: any) => t.id === "explicit")).toMatchObject({ url: gw.url, connect: { ok: true }, server: { version: "2026.9.6" } });
-  }, 60_000);
+  }, CLI_CALL_TIMEOUT_MS);
 
   describe("with a CLI config that points at clawgate", () => {
     let local: string;

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestGateway, TEST_TOKEN, type TestGateway } from "../harness/gateway.ts";
-import { openclaw, openclawCliAvailable, SKIP_MESSAGE } from "../harness/openclaw-cli.ts";
+import { CLI_CALL_TIMEOUT_MS, openclaw, openclawCliAvailable, SKIP_MESSAGE } from "../harness/openclaw-cli.ts";
 import { skipWithout } from "../harness/required.ts";
 
 const skip = skipWithout(openclawCliAvailable(), "openclaw CLI interop", SKIP_MESSAGE);
@@ -31,14 +31,14 @@ describe.skipIf(skip)("openclaw CLI against clawgate", () => {
       if (method === "health") expect(payload.ok).toBe(true);
       if (method === "status") expect(payload.runtimeVersion).toBe("2026.9.6");
       if (method === "system-presence") expect(payload[0].reason).toBe("self");
-    }, 30_000);
+    }, CLI_CALL_TIMEOUT_MS);
   }
 
   test("openclaw gateway call with a wrong token -> exit 1, AUTH_TOKEN_MISMATCH", async () => {
     const res = await openclaw(["gateway", "call", "health", "--url", gw.url, "--token", "wrong-token", "--json"], home);
     expect(res.code).toBe(1);
     expect(res.stdout + res.stderr).toContain("gateway token mismatch");
-  }, 30_000);
+  }, CLI_CALL_TIMEOUT_MS);
 
   test("openclaw gateway probe --json reports clawgate reachable", async () => {
     const res = await openclaw(["gateway", "probe", "--url", gw.url, "--token", TEST_TOKEN, "--json"], home);
@@ -48,5 +48,5 @@ describe.skipIf(skip)("openclaw CLI against clawgate", () => {
     const target = report.targets.find((t: any) => t.url === gw.url);
     expect(target.connect.ok).toBe(true);
     expect(target.server.version).toBe("2026.9.6");
-  }, 30_000);
+  }, CLI_CALL_TIMEOUT_MS);
 });
