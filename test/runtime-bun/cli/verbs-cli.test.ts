@@ -9,10 +9,10 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freshHome, runCli, spawnGateway, type ChildGateway } from "../../harness/process.ts";
 import { openclaw, openclawCliAvailable, SKIP_MESSAGE } from "../../harness/openclaw-cli.ts";
+import { skipWithout } from "../../harness/required.ts";
 
 const TOKEN = "verbs-cli-token-0123456789abcdef";
-const realCli = openclawCliAvailable();
-if (!realCli) console.warn(`comparisons with the real CLI skipped: ${SKIP_MESSAGE}`);
+const realCli = !skipWithout(openclawCliAvailable(), "comparisons with the real CLI", SKIP_MESSAGE);
 
 let home: string;
 /** A HOME for the real openclaw CLI whose config points at the same gateway. */
