@@ -2,8 +2,8 @@
  * One interop suite, two runtimes: the gateway as the real CLI in a child
  * process (`gateway run --port 0`), under Bun (runtime-bun/bin/clawgate.ts)
  * or under Node >= 22.13 (dist/clawgate-node.mjs, bundled from the current
- * source first; the machine's Node or npm's, test/harness/node-runtime.ts), with a throwaway HOME and state dir whose
- * openclaw.json sets the test token.
+ * source first; the machine's Node or npm's, test/harness/node-runtime.ts),
+ * with a throwaway HOME and state dir whose openclaw.json sets the test token.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
