@@ -26,6 +26,7 @@ import {
   HANDSHAKE_TIMEOUT_MS, MAX_BUFFERED_BYTES, MAX_PREAUTH_SOCKETS, MAX_PREAUTH_SOCKETS_PER_ADDRESS, MAX_TOTAL_BUFFERED_BYTES,
   PREAUTH_READ_SLOTS, PREAUTH_READ_SLOTS_PER_ADDRESS, TICK_INTERVAL_MS,
 } from "./protocol/limits.ts";
+import { OPENCLAW_COMPAT_VERSION } from "./protocol/version.ts";
 import { agentMethods } from "./rpc/methods/agent.ts";
 import { channelPairingMethods } from "./rpc/methods/channel-pairing.ts";
 import { chatMethods } from "./rpc/methods/chat.ts";
@@ -43,9 +44,6 @@ import type { DeviceStore, NodeStore, SchedulerStore, SenderPairingStore, Sessio
 
 /** Client modes that never get a presence entry (upstream's ephemeral clients). */
 const EPHEMERAL_MODES = new Set(["cli", "backend", "probe"]);
-
-/** The OpenClaw release whose protocol clawgate speaks, reported as `server.version`. */
-export const OPENCLAW_COMPAT_VERSION = "2026.9.6";
 
 /** The gateway's own device identity (`gateway.identity.get`). */
 export interface GatewayIdentity {

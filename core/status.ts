@@ -6,9 +6,10 @@
  * channels, host desktop, task audit) are reported empty, never omitted.
  * Session rows and store paths are for admins. Runtime-agnostic.
  */
-import { OPENCLAW_COMPAT_VERSION, type Gateway } from "./gateway.ts";
+import type { Gateway } from "./gateway.ts";
 import { agentDisplayName, rosterOwnership } from "./config/agents.ts";
 import { agentIds, defaultAgentId } from "./sessions/keys.ts";
+import { OPENCLAW_COMPAT_VERSION } from "./protocol/version.ts";
 import type { SessionRecord } from "./store.ts";
 
 /** Recent session rows per agent in `health`, and in `status` for admins (upstream's limits). */

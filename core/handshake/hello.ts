@@ -4,11 +4,11 @@
  * Runtime-agnostic.
  */
 import type { Client } from "../client.ts";
-import { OPENCLAW_COMPAT_VERSION, type Gateway } from "../gateway.ts";
+import type { Gateway } from "../gateway.ts";
 import { modelConfigured, rosterOwnership } from "../config/agents.ts";
 import { defaultAgentId } from "../sessions/keys.ts";
 import { ATTACHMENT_LIMITS, MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES } from "../protocol/limits.ts";
-import { PROTOCOL_VERSION } from "../protocol/version.ts";
+import { OPENCLAW_COMPAT_VERSION, PROTOCOL_VERSION } from "../protocol/version.ts";
 import type { Admission } from "./connect.ts";
 
 export function buildHello(gw: Gateway, client: Client, admission: Admission): Record<string, unknown> {

@@ -3,6 +3,9 @@
  */
 import { Close, GatewayError } from "./errors.ts";
 
+/** The OpenClaw release whose protocol clawgate speaks, reported as `server.version`. */
+export const OPENCLAW_COMPAT_VERSION = "2026.9.6";
+
 export const PROTOCOL_VERSION = 4;
 export const MIN_NODE_PROTOCOL_VERSION = 3;
 export const MIN_PROBE_PROTOCOL_VERSION = 3;

@@ -12,8 +12,9 @@ import { applyMergePatch } from "../../config/merge-patch.ts";
 import { changedPaths, isPlainObject } from "../../config/object-path.ts";
 import { hasSecrets, redactConfig, restoreRedacted } from "../../config/redact.ts";
 import { CONFIG_CONFLICT_MESSAGE, type ConfigService } from "../../config/service.ts";
-import { OPENCLAW_COMPAT_VERSION, type Gateway } from "../../gateway.ts";
+import type { Gateway } from "../../gateway.ts";
 import { GatewayError, invalidRequest, unavailable } from "../../protocol/errors.ts";
+import { OPENCLAW_COMPAT_VERSION } from "../../protocol/version.ts";
 import { method, noParams, type Caller } from "../router.ts";
 
 const WRITE_LIMIT = 30;
