@@ -228,6 +228,7 @@ export class Client {
       effective: effectiveScopes(admission.scopes),
       clientId: admission.params.client.id,
       clientMode: admission.params.client.mode,
+      authMethod: admission.method,
       deviceId: admission.device?.deviceId,
     };
     return this.caller;

@@ -9,10 +9,11 @@ import type { ResolvedAuth } from "./auth/secrets.ts";
 import { Client, type ClientHost } from "./client.ts";
 import type { OpenClawConfig } from "./config/schema.ts";
 import type { ConfigService } from "./config/service.ts";
+import type { GatewayIdentity } from "./device/identity.ts";
 import { DeviceRegistry } from "./device/registry.ts";
 import { Broadcaster } from "./events/broadcaster.ts";
 import { SnapshotPacer } from "./events/pacer.ts";
-import { knownEvents, viewClass } from "./events/audience.ts";
+import { knownEvents, viewClass, type EventName } from "./events/audience.ts";
 import { authenticateConnect, type Admission } from "./handshake/connect.ts";
 import { buildHello } from "./handshake/hello.ts";
 import { PreauthGate, type GatedSocket } from "./handshake/preauth-gate.ts";
@@ -39,17 +40,13 @@ import { sendMethods } from "./rpc/methods/send.ts";
 import { sessionMethods } from "./rpc/methods/sessions.ts";
 import { systemMethods } from "./rpc/methods/system.ts";
 import { Router } from "./rpc/router.ts";
+import type { GatewayServices, MethodGroup } from "./rpc/services.ts";
+import { healthBody } from "./status.ts";
 import type { Connection, HostInfo, Logger, LogReader, Publisher } from "./runtime.ts";
 import type { DeviceStore, NodeStore, SchedulerStore, SenderPairingStore, SessionStore } from "./store.ts";
 
 /** Client modes that never get a presence entry (upstream's ephemeral clients). */
 const EPHEMERAL_MODES = new Set(["cli", "backend", "probe"]);
-
-/** The gateway's own device identity (`gateway.identity.get`). */
-export interface GatewayIdentity {
-  deviceId: string;
-  publicKey: string;
-}
 
 export interface GatewayOptions {
   config: OpenClawConfig;
@@ -80,6 +77,12 @@ function gatedSocket(conn: Connection): GatedSocket | undefined {
   return conn.pauseReading && conn.resumeReading ? (conn as GatedSocket) : undefined;
 }
 
+/** Every method group, in `hello-ok.features.methods` order. */
+const METHOD_GROUPS: readonly MethodGroup[] = [
+  systemMethods, infoMethods, deviceMethods, configMethods, channelPairingMethods,
+  nodeMethods, chatMethods, agentMethods, sessionMethods, cronMethods, sendMethods,
+];
+
 export class Gateway implements ClientHost {
   readonly bootId = crypto.randomUUID();
   readonly startedAt: number;
@@ -107,6 +110,7 @@ export class Gateway implements ClientHost {
   });
   config: OpenClawConfig;
   auth: ResolvedAuth;
+  private readonly services: GatewayServices;
   private readonly timers: ReturnType<typeof setInterval>[] = [];
   private broadcastSinceSweep = false;
   private stopping = false;
@@ -121,38 +125,57 @@ export class Gateway implements ClientHost {
     this.broadcaster = new Broadcaster(options.publisher);
     this.limiter = new AuthRateLimiter({ ...DEFAULT_RATE_LIMIT, ...options.config.gateway?.auth?.rateLimit }, this.now);
     this.presence = new Presence(() => this.selfPresence());
-    this.health = new Health(this);
-    this.devices = new DeviceRegistry(options.devices, (event, payload) => this.broadcast(event, payload), {
+    const now = () => this.now();
+    const config = () => this.config;
+    const broadcast = (event: EventName, payload: unknown) => this.broadcast(event, payload);
+    this.devices = new DeviceRegistry(options.devices, broadcast, {
       autoApproveLocal: () => this.config.gateway?.nodes?.pairing?.autoApproveLocal ?? true,
     });
-    this.agents = new Agents({
-      sessions: options.sessions,
-      scheduler: options.scheduler,
-      config: () => this.config,
-      now: () => this.now(),
-      broadcast: (event, payload) => this.broadcast(event, payload),
-      logger: options.logger,
-    });
-    this.router.add(systemMethods(this));
-    this.router.add(infoMethods(this));
-    this.router.add(deviceMethods(this));
-    this.router.add(configMethods(this));
-    this.senders = new SenderPairing({ store: options.senders, limiter: this.limiter, policy: () => this.senderPolicy(), now: () => this.now() });
-    this.router.add(channelPairingMethods(this));
+    this.agents = new Agents({ sessions: options.sessions, scheduler: options.scheduler, config, now, broadcast, logger: options.logger });
+    this.senders = new SenderPairing({ store: options.senders, limiter: this.limiter, policy: () => this.senderPolicy(), now });
     this.nodes = new NodeHub({
       store: options.nodes,
       devices: options.devices,
       removeDeviceRole: (deviceId, role) => this.devices.removeRole(deviceId, role),
-      broadcast: (event, payload) => this.broadcast(event, payload),
+      broadcast,
       commandConfig: () => this.config.gateway?.nodes?.commands,
-      now: () => this.now(),
+      now,
     });
-    this.router.add(nodeMethods(this));
-    this.router.add(chatMethods(this));
-    this.router.add(agentMethods(this));
-    this.router.add(sessionMethods(this));
-    this.router.add(cronMethods(this));
-    this.router.add(sendMethods());
+    const { host } = options;
+    const sources = { config, now, host, agents: this.agents };
+    this.health = new Health({
+      now,
+      cpuMicros: () => host.cpuMicros(),
+      body: () => healthBody(sources),
+      changed: () => this.broadcastHealth(),
+    });
+    // Every service exists before any method group sees them.
+    this.services = {
+      bootId: this.bootId,
+      startedAt: this.startedAt,
+      buildId: options.buildId,
+      host,
+      tickIntervalMs: this.tickIntervalMs,
+      now,
+      auth: () => this.auth,
+      config,
+      features: () => this.features(),
+      broadcast,
+      broadcastPresence: () => this.broadcastPresence(),
+      presence: this.presence,
+      health: this.health,
+      devices: this.devices,
+      isDeviceConnected: (deviceId) => this.isDeviceConnected(deviceId),
+      disconnectDevice: (deviceId, role) => this.disconnectDevice(deviceId, role),
+      senders: this.senders,
+      senderPolicy: () => this.senderPolicy(),
+      nodes: this.nodes,
+      agents: this.agents,
+      configService: options.configService,
+      logs: options.logs,
+      identity: options.identity,
+    };
+    for (const group of METHOD_GROUPS) this.router.add(group(this.services));
   }
 
   readonly now: () => number;
@@ -231,7 +254,7 @@ export class Gateway implements ClientHost {
           ts: this.now(),
         });
     }
-    const hello = buildHello(this, client, admission);
+    const hello = buildHello(this.services, client, admission);
     if (admission.role === "node") this.nodes.attach(client.nodeLink(), admission, client.conn.peer.remoteAddress);
     this.broadcaster.join(client.conn, client.view);
     // Queue the presence broadcast behind hello-ok so the client sees hello first.
@@ -259,7 +282,7 @@ export class Gateway implements ClientHost {
   }
 
   /** Broadcasts one event to everyone allowed to see it. */
-  broadcast(event: string, payload: unknown): void {
+  broadcast(event: EventName, payload: unknown): void {
     if (this.broadcaster.broadcast(event, payload) > 0) this.broadcastSinceSweep = true;
   }
 

@@ -6,45 +6,51 @@
  * channels, host desktop, task audit) are reported empty, never omitted.
  * Session rows and store paths are for admins. Runtime-agnostic.
  */
-import type { Gateway } from "./gateway.ts";
+import type { OpenClawConfig } from "./config/schema.ts";
 import { agentDisplayName, rosterOwnership } from "./config/agents.ts";
 import { agentIds, defaultAgentId } from "./sessions/keys.ts";
 import { OPENCLAW_COMPAT_VERSION } from "./protocol/version.ts";
+import type { GatewayServices } from "./rpc/services.ts";
 import type { SessionRecord } from "./store.ts";
 
 /** Recent session rows per agent in `health`, and in `status` for admins (upstream's limits). */
 const HEALTH_RECENT = 5;
 const STATUS_RECENT = 10;
 
+/** What `health`'s body reads. */
+export type HealthSources = Pick<GatewayServices, "config" | "now" | "host" | "agents">;
+/** What `status` reads. */
+export type StatusSources = HealthSources & Pick<GatewayServices, "startedAt" | "buildId" | "health" | "presence">;
+
 const byNewest = (a: SessionRecord, b: SessionRecord) => b.updatedAt - a.updatedAt;
 
-function healthSessions(gw: Gateway, sessions: SessionRecord[]) {
-  const now = gw.now();
+function healthSessions(src: HealthSources, sessions: SessionRecord[]) {
+  const now = src.now();
   return {
-    path: gw.options.host.databasePath,
+    path: src.host.databasePath,
     count: sessions.length,
     recent: sessions.toSorted(byNewest).slice(0, HEALTH_RECENT).map((s) => ({ key: s.key, updatedAt: s.updatedAt, age: now - s.updatedAt })),
   };
 }
 
 /** `{ name }` when the agent has a display name, else nothing (upstream omits the key). */
-function named(config: Gateway["config"], agentId: string): { name?: string } {
+function named(config: OpenClawConfig, agentId: string): { name?: string } {
   const name = agentDisplayName(config, agentId);
   return name ? { name } : {};
 }
 
 /** `health`'s body (ok, ts and durationMs are added by core/health.ts). */
-export function healthBody(gw: Gateway): Record<string, unknown> {
-  const config = gw.config;
+export function healthBody(src: HealthSources): Record<string, unknown> {
+  const config = src.config();
   const def = defaultAgentId(config);
-  const { heartbeats, sessions } = gw.agents;
+  const { heartbeats, sessions } = src.agents;
   const all = sessions.store.listSessions();
   const agents = agentIds(config).map((agentId) => ({
     agentId,
     ...named(config, agentId),
     isDefault: agentId === def,
     heartbeat: heartbeats.summary(agentId),
-    sessions: healthSessions(gw, all.filter((s) => s.agentId === agentId)),
+    sessions: healthSessions(src, all.filter((s) => s.agentId === agentId)),
   }));
   const beating = agents.find((a) => a.heartbeat.enabled) ?? agents.find((a) => a.isDefault);
   return {
@@ -56,13 +62,13 @@ export function healthBody(gw: Gateway): Record<string, unknown> {
     heartbeatSeconds: beating?.heartbeat.everyMs ? Math.round(beating.heartbeat.everyMs / 1000) : 0,
     defaultAgentId: def,
     agents,
-    sessions: agents.find((a) => a.isDefault)?.sessions ?? healthSessions(gw, []),
+    sessions: agents.find((a) => a.isDefault)?.sessions ?? healthSessions(src, []),
     modelRuntime: { degraded: false, pendingAgents: [] },
   };
 }
 
 /** A session row of `status` (admins): what `openclaw status` tabulates. */
-function statusRow(gw: Gateway, s: SessionRecord) {
+function statusRow(src: Pick<GatewayServices, "now">, s: SessionRecord) {
   const model = typeof s.fields.model === "string" ? s.fields.model : null;
   return {
     agentId: s.agentId,
@@ -70,7 +76,7 @@ function statusRow(gw: Gateway, s: SessionRecord) {
     kind: "direct",
     sessionId: s.sessionId,
     updatedAt: s.updatedAt,
-    age: gw.now() - s.updatedAt,
+    age: src.now() - s.updatedAt,
     totalTokens: null,
     totalTokensFresh: false,
     remainingTokens: null,
@@ -87,14 +93,14 @@ export interface StatusOptions {
 }
 
 /** `status`: upstream's summary, then clawgate's own `server`, `presence` and `uptimeMs`. */
-export function statusSummary(gw: Gateway, opts: StatusOptions): Record<string, unknown> {
-  const config = gw.config;
-  const { host } = gw.options;
+export function statusSummary(src: StatusSources, opts: StatusOptions): Record<string, unknown> {
+  const config = src.config();
+  const { host } = src;
   const def = defaultAgentId(config);
   const ids = agentIds(config);
-  const { heartbeats, events, sessions, runs } = gw.agents;
+  const { heartbeats, events, sessions, runs } = src.agents;
   const all = sessions.store.listSessions();
-  const rows = (list: SessionRecord[], limit: number) => (opts.admin ? list.toSorted(byNewest).slice(0, limit).map((s) => statusRow(gw, s)) : []);
+  const rows = (list: SessionRecord[], limit: number) => (opts.admin ? list.toSorted(byNewest).slice(0, limit).map((s) => statusRow(src, s)) : []);
   const running = runs.activeCount;
   const memory = host.memory();
   return {
@@ -141,11 +147,11 @@ export function statusSummary(gw: Gateway, opts: StatusOptions): Record<string, 
       }),
     },
     modelRuntime: { degraded: false, pendingAgents: [] },
-    eventLoop: gw.health.eventLoop.current,
+    eventLoop: src.health.eventLoop.current,
     processMemory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal, externalBytes: memory.external, arrayBuffersBytes: memory.arrayBuffers },
     pid: host.pid,
-    server: { name: "clawgate", buildId: gw.options.buildId, runtime: host.runtime },
-    presence: { count: gw.presence.list(gw.now()).length },
-    uptimeMs: gw.now() - gw.startedAt,
+    server: { name: "clawgate", buildId: src.buildId, runtime: host.runtime },
+    presence: { count: src.presence.list(src.now()).length },
+    uptimeMs: src.now() - src.startedAt,
   };
 }

@@ -10,7 +10,7 @@ import { formatConfigIssues, MAX_CONFIG_BYTES, oversizedSnapshot, parseConfigTex
 import { resolvePaths, type Paths } from "../core/config/paths.ts";
 import type { OpenClawConfig } from "../core/config/schema.ts";
 import { decodeBase64, encodeBase64Url, sha256Hex } from "../core/device/encoding.ts";
-import type { GatewayIdentity } from "../core/gateway.ts";
+import type { GatewayIdentity } from "../core/device/identity.ts";
 import { envFor } from "./config-env.ts";
 
 export function currentPaths(profile?: string): Paths {

@@ -5,6 +5,12 @@
 import { Close, GatewayError } from "../protocol/errors.ts";
 import { decodeBase64, encodeBase64Url, sha256Hex } from "./encoding.ts";
 
+/** The gateway's own device identity (`gateway.identity.get`). */
+export interface GatewayIdentity {
+  deviceId: string;
+  publicKey: string;
+}
+
 /** Accepted clock skew between `signedAt` and the gateway's clock (§3). */
 export const SIGNATURE_SKEW_MS = 120_000;
 

@@ -7,7 +7,7 @@ import type { Role, Scope } from "../scopes/scopes.ts";
 /** Audiences an event can have: every authenticated socket, or operators holding a scope. */
 export type Audience = "all" | "operator.read" | "operator.write" | "operator.pairing" | "operator.approvals";
 
-const EVENT_AUDIENCE: Record<string, Audience> = {
+const EVENT_AUDIENCE = {
   tick: "all",
   health: "all",
   heartbeat: "all",
@@ -25,11 +25,14 @@ const EVENT_AUDIENCE: Record<string, Audience> = {
   "node.hostStats": "operator.read",
   "exec.approval.requested": "operator.approvals",
   "exec.approval.resolved": "operator.approvals",
-};
+} as const satisfies Record<string, Audience>;
+
+/** A broadcast event name: one of the table's, or a plugin's own (`plugin.*`). */
+export type EventName = keyof typeof EVENT_AUDIENCE | `plugin.${string}`;
 
 /** The audience of an event name, or undefined when it must not be delivered. */
 export function audienceOf(event: string): Audience | undefined {
-  return EVENT_AUDIENCE[event] ?? (event.startsWith("plugin.") ? "operator.write" : undefined);
+  return (EVENT_AUDIENCE as Record<string, Audience>)[event] ?? (event.startsWith("plugin.") ? "operator.write" : undefined);
 }
 
 /** Names of every deliverable event, for `hello-ok.features.events`. */

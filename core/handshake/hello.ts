@@ -4,16 +4,23 @@
  * Runtime-agnostic.
  */
 import type { Client } from "../client.ts";
-import type { Gateway } from "../gateway.ts";
 import { modelConfigured, rosterOwnership } from "../config/agents.ts";
 import { defaultAgentId } from "../sessions/keys.ts";
 import { ATTACHMENT_LIMITS, MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES } from "../protocol/limits.ts";
 import { OPENCLAW_COMPAT_VERSION, PROTOCOL_VERSION } from "../protocol/version.ts";
+import type { GatewayServices } from "../rpc/services.ts";
 import type { Admission } from "./connect.ts";
 
-export function buildHello(gw: Gateway, client: Client, admission: Admission): Record<string, unknown> {
+/** What hello-ok reports on. */
+export type HelloSources = Pick<
+  GatewayServices,
+  "config" | "auth" | "now" | "bootId" | "buildId" | "startedAt" | "tickIntervalMs" | "host" | "features" | "presence" | "health"
+>;
+
+export function buildHello(src: HelloSources, client: Client, admission: Admission): Record<string, unknown> {
   const isAdmin = client.caller!.effective.has("operator.admin");
-  const agentId = defaultAgentId(gw.config);
+  const config = src.config();
+  const agentId = defaultAgentId(config);
   const auth: Record<string, unknown> = { method: admission.method, role: admission.role, scopes: admission.scopes };
   const issued = admission.device?.issued;
   if (issued) {
@@ -24,30 +31,30 @@ export function buildHello(gw: Gateway, client: Client, admission: Admission): R
   return {
     type: "hello-ok",
     protocol: PROTOCOL_VERSION,
-    server: { version: OPENCLAW_COMPAT_VERSION, buildId: gw.options.buildId, bootId: gw.bootId, connId: client.connId },
-    features: { ...gw.features(), capabilities: [] },
+    server: { version: OPENCLAW_COMPAT_VERSION, buildId: src.buildId, bootId: src.bootId, connId: client.connId },
+    features: { ...src.features(), capabilities: [] },
     snapshot: {
       suspension: { phase: "accepting" },
-      presence: gw.presence.list(gw.now()),
-      health: gw.health.get(),
-      stateVersion: { presence: gw.presence.version, health: gw.health.version },
-      uptimeMs: gw.now() - gw.startedAt,
+      presence: src.presence.list(src.now()),
+      health: src.health.get(),
+      stateVersion: { presence: src.presence.version, health: src.health.version },
+      uptimeMs: src.now() - src.startedAt,
       sessionDefaults: {
         defaultAgentId: agentId,
-        modelConfigured: modelConfigured(gw.config, agentId),
-        ownership: rosterOwnership(gw.config),
+        modelConfigured: modelConfigured(config, agentId),
+        ownership: rosterOwnership(config),
         selectionRequired: false,
         mainKey: "main",
         mainSessionKey: `agent:${agentId}:main`,
         scope: "per-sender",
       },
-      ...(isAdmin ? { configPath: gw.options.host.configPath, stateDir: gw.options.host.stateDir, authMode: gw.auth.mode } : {}),
+      ...(isAdmin ? { configPath: src.host.configPath, stateDir: src.host.stateDir, authMode: src.auth().mode } : {}),
     },
     auth,
     policy: {
       maxPayload: MAX_PAYLOAD_BYTES,
       maxBufferedBytes: MAX_BUFFERED_BYTES,
-      tickIntervalMs: gw.tickIntervalMs,
+      tickIntervalMs: src.tickIntervalMs,
       attachments: ATTACHMENT_LIMITS,
       allowedSessionVisibilities: ["shared", "read-only", "suggest", "draft"],
       hasMultipleSessionSharingIdentities: false,

@@ -6,6 +6,7 @@ import { z } from "../zod.ts";
 import { GatewayError, invalidRequest } from "../protocol/errors.ts";
 import { formatIssues } from "../protocol/validation.ts";
 import { METHOD_ACCESS, SESSION_SCOPE, type Access } from "../scopes/method-scopes.ts";
+import type { AuthMethod } from "../handshake/connect.ts";
 import type { Role, Scope } from "../scopes/scopes.ts";
 
 /** What a handler knows about its caller. */
@@ -16,6 +17,8 @@ export interface Caller {
   effective: ReadonlySet<Scope>;
   clientId: string;
   clientMode: string;
+  /** How the connect authenticated (§4): device-token sessions are limited to their own device. */
+  authMethod: AuthMethod;
   deviceId?: string;
 }
 

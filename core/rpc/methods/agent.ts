@@ -8,10 +8,10 @@ import { z } from "../../zod.ts";
 import { assistantIdentity } from "../../config/agents.ts";
 import { defaultAgentId, parseSessionKey } from "../../sessions/keys.ts";
 import { RunStop, type RunOutcome } from "../../agent/runs.ts";
-import type { Gateway } from "../../gateway.ts";
 import type { RunRecord } from "../../store.ts";
 import { ErrorWithPayload, TwoPhaseReply } from "../reply.ts";
 import { method } from "../router.ts";
+import type { GatewayServices } from "../services.ts";
 import { sanitizeMessage } from "./chat.ts";
 
 /** `agent.wait` waits this long when `timeoutMs` is absent. */
@@ -49,13 +49,16 @@ const agentParams = z.lazy(() => z.strictObject({
   idempotencyKey: z.string().check(z.minLength(1)),
 }));
 
-export function agentMethods(gw: Gateway) {
-  const { sessions, runs } = gw.agents;
+/** What the group uses. */
+export type AgentMethodsContext = Pick<GatewayServices, "agents" | "config" | "now">;
+
+export function agentMethods(ctx: AgentMethodsContext) {
+  const { sessions, runs } = ctx.agents;
 
   return [
     // The assistant's name and avatar for UIs; an agent id that is not configured gets the default identity, as upstream.
     method("agent.identity.get", z.strictObject({ agentId: z.optional(z.string()), sessionKey: z.optional(z.string()) }), (p) =>
-      assistantIdentity(gw.config, p.agentId ?? (p.sessionKey !== undefined ? parseSessionKey(p.sessionKey)?.agentId : undefined) ?? defaultAgentId(gw.config))),
+      assistantIdentity(ctx.config(), p.agentId ?? (p.sessionKey !== undefined ? parseSessionKey(p.sessionKey)?.agentId : undefined) ?? defaultAgentId(ctx.config()))),
 
     method("agent", agentParams, (p) => {
       const message = sanitizeMessage(p.message);
@@ -65,7 +68,7 @@ export function agentMethods(gw: Gateway) {
       if (runs.get(runId)) return { runId, status: "in_flight", sessionKey: target.key, agentId: target.agentId };
       const done = runs.outcome(runId);
       if (done && "text" in done) return finalReply(done);
-      const acceptedAt = gw.now();
+      const acceptedAt = ctx.now();
       const accepted = { runId, sessionKey: target.key, agentId: target.agentId, status: "accepted", acceptedAt };
       const reset = AGENT_RESET_COMMAND.exec(message.trim());
       if (reset) {

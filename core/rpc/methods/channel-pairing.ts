@@ -6,10 +6,10 @@
  * the owner can match what the sender was told. Runtime-agnostic.
  */
 import { z } from "../../zod.ts";
-import type { Gateway } from "../../gateway.ts";
 import type { Resolution } from "../../pairing/sender-pairing.ts";
 import type { SenderPairingRequest } from "../../store.ts";
 import { method, missingScope } from "../router.ts";
+import type { GatewayServices } from "../services.ts";
 
 const nonEmpty = z.string().check(z.trim(), z.minLength(1));
 /** Channel ids as upstream's CLI accepts them. */
@@ -27,8 +27,11 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-export function channelPairingMethods(gw: Gateway) {
-  const senders = gw.senders;
+/** What the group uses. */
+export type ChannelPairingMethodsContext = Pick<GatewayServices, "senders" | "senderPolicy">;
+
+export function channelPairingMethods(ctx: ChannelPairingMethodsContext) {
+  const senders = ctx.senders;
 
   const view = (r: SenderPairingRequest, ttlMs: number) => ({
     requestId: r.requestId,
@@ -52,7 +55,7 @@ export function channelPairingMethods(gw: Gateway) {
 
   return [
     method("channels.pairing.list", z.lazy(() => z.strictObject({ channel: z.optional(channel), accountId: z.optional(nonEmpty) })), (p) => {
-      const policy = gw.senderPolicy();
+      const policy = ctx.senderPolicy();
       const requests = senders.list(p);
       const accounts = new Map<string, { channel: string; channelLabel: string; accountId: string; notifySupported: boolean }>();
       for (const r of requests) accounts.set(`${r.channel}\0${r.accountId}`, { channel: r.channel, channelLabel: r.channel, accountId: r.accountId, notifySupported: false });

@@ -9,12 +9,12 @@ import type { RunOutcome } from "../../agent/runs.ts";
 import { RunStop } from "../../agent/runs.ts";
 import { primaryModel } from "../../agent/models.ts";
 import { DedupeCache } from "../../agent/dedupe.ts";
-import type { Gateway } from "../../gateway.ts";
 import { invalidRequest } from "../../protocol/errors.ts";
 import { chatMessage, sessionRow, type SessionTarget } from "../../sessions/sessions.ts";
 import type { SessionRecord, TranscriptMessage } from "../../store.ts";
 import { ErrorWithPayload } from "../reply.ts";
 import { method } from "../router.ts";
+import type { GatewayServices } from "../services.ts";
 
 /** `chat.history` page size when `limit` is absent. */
 const DEFAULT_HISTORY_LIMIT = 200;
@@ -83,10 +83,13 @@ export function cachedChatReply(o: RunOutcome): unknown {
   throw new ErrorWithPayload({ code: "UNAVAILABLE", message: summary }, { runId: o.runId, status: "error", summary });
 }
 
-export function chatMethods(gw: Gateway) {
-  const { sessions, runs } = gw.agents;
+/** What the group uses. */
+export type ChatMethodsContext = Pick<GatewayServices, "agents" | "config" | "now" | "broadcast">;
+
+export function chatMethods(ctx: ChatMethodsContext) {
+  const { sessions, runs } = ctx.agents;
   // What each key was first used for, to refuse a reused key with different input.
-  const identities = new DedupeCache<string>(gw.now);
+  const identities = new DedupeCache<string>(ctx.now);
 
   return [
     method("chat.send", chatSendParams, (p) => {
@@ -105,7 +108,7 @@ export function chatMethods(gw: Gateway) {
       const done = runs.outcome(runId);
       if (done && "text" in done) return cachedChatReply(done);
       identities.set(runId, identity);
-      if (!p.suppressCommandInterpretation && RESET_COMMAND.test(message.trim())) return resetFromChat(gw, target, runId, message.trim());
+      if (!p.suppressCommandInterpretation && RESET_COMMAND.test(message.trim())) return resetFromChat(ctx, target, runId, message.trim());
       runs.start({ runId, target, message, kind: "chat", timeoutMs: p.timeoutMs || undefined });
       return { runId, status: "started" };
     }),
@@ -114,9 +117,9 @@ export function chatMethods(gw: Gateway) {
       if (p.cursor !== undefined && p.offset !== undefined) throw invalidRequest("cursor cannot be used with offset or messageId");
       const target = sessions.resolve(p.sessionKey, p.agentId);
       const session = sessions.get(target.key);
-      const config = gw.config;
-      const info = sessionRow(session ?? virtualSession(target, gw.now()));
-      const pending = pendingInputs(gw, target.key);
+      const config = ctx.config();
+      const info = sessionRow(session ?? virtualSession(target, ctx.now()));
+      const pending = pendingInputs(ctx, target.key);
       const clip = (m: TranscriptMessage) => (p.maxChars !== undefined && m.text.length > p.maxChars ? { ...m, text: `${m.text.slice(0, p.maxChars)}…` } : m);
       if (p.cursor !== undefined) {
         // A delta cursor names a transcript and a position in it; a reset transcript invalidates it.
@@ -161,21 +164,21 @@ export function chatMethods(gw: Gateway) {
 }
 
 /** `/new` and `/reset` in chat start a fresh transcript and answer with upstream's acknowledgement. */
-function resetFromChat(gw: Gateway, target: SessionTarget, runId: string, command: string): unknown {
-  const { sessions, runs } = gw.agents;
+function resetFromChat(ctx: ChatMethodsContext, target: SessionTarget, runId: string, command: string): unknown {
+  const { sessions, runs } = ctx.agents;
   for (const run of runs.activeFor(target.key)) runs.abort(run.runId, new RunStop("rpc"));
   const session = sessions.reset(sessions.ensure(target));
   const reason = /^\/new/i.test(command) ? "new" : "reset";
   const text = reason === "new" ? "✅ New session started." : "✅ Session reset.";
   sessions.append(session, { role: "assistant", text, runId, meta: { isStatusNotice: true } });
-  const now = gw.now();
-  gw.broadcast("chat", { runId, sessionKey: target.key, seq: 1, state: "final", message: { role: "assistant", content: [{ type: "text", text }], timestamp: now } });
+  const now = ctx.now();
+  ctx.broadcast("chat", { runId, sessionKey: target.key, seq: 1, state: "final", message: { role: "assistant", content: [{ type: "text", text }], timestamp: now } });
   return { runId, status: "started" };
 }
 
 /** Turns accepted but still waiting for an earlier turn of the session. */
-function pendingInputs(gw: Gateway, sessionKey: string): { items: unknown[]; total: number } {
-  const queued = gw.agents.runs.activeFor(sessionKey).filter((r) => r.state === "queued" && r.request.kind !== "heartbeat");
+function pendingInputs(ctx: ChatMethodsContext, sessionKey: string): { items: unknown[]; total: number } {
+  const queued = ctx.agents.runs.activeFor(sessionKey).filter((r) => r.state === "queued" && r.request.kind !== "heartbeat");
   return {
     items: queued.slice(0, 20).map((r) => ({
       id: r.runId,

@@ -12,10 +12,10 @@ import { applyMergePatch } from "../../config/merge-patch.ts";
 import { changedPaths, isPlainObject } from "../../config/object-path.ts";
 import { hasSecrets, redactConfig, restoreRedacted } from "../../config/redact.ts";
 import { CONFIG_CONFLICT_MESSAGE, type ConfigService } from "../../config/service.ts";
-import type { Gateway } from "../../gateway.ts";
 import { GatewayError, invalidRequest, unavailable } from "../../protocol/errors.ts";
 import { OPENCLAW_COMPAT_VERSION } from "../../protocol/version.ts";
 import { method, noParams, type Caller } from "../router.ts";
+import type { GatewayServices } from "../services.ts";
 
 const WRITE_LIMIT = 30;
 const WRITE_WINDOW_MS = 60_000;
@@ -40,11 +40,14 @@ function redactedRaw(snapshot: ConfigSnapshot): string | null {
   return serializeConfig(redactConfig(snapshot.parsed));
 }
 
-export function configMethods(gw: Gateway) {
+/** What the group uses. */
+export type ConfigMethodsContext = Pick<GatewayServices, "configService" | "now" | "startedAt">;
+
+export function configMethods(ctx: ConfigMethodsContext) {
   const writes = new Map<string, number[]>();
 
   const service = (): ConfigService => {
-    const s = gw.options.configService;
+    const s = ctx.configService;
     if (!s) throw unavailable("config is not file-backed in this gateway");
     return s;
   };
@@ -52,7 +55,7 @@ export function configMethods(gw: Gateway) {
   /** 30 writes per 60 s per method and actor (§6). */
   const consumeBudget = (name: string, caller: Caller) => {
     const key = `${name}:${caller.deviceId ?? caller.connId}`;
-    const now = gw.now();
+    const now = ctx.now();
     const recent = (writes.get(key) ?? []).filter((t) => now - t < WRITE_WINDOW_MS);
     if (recent.length >= WRITE_LIMIT) {
       const retryAfterMs = WRITE_WINDOW_MS - (now - recent[0]!);
@@ -103,7 +106,7 @@ export function configMethods(gw: Gateway) {
       payload: {
         kind,
         status: "ok",
-        ts: gw.now(),
+        ts: ctx.now(),
         message: note ?? null,
         stats: { mode: kind.replace("-", "."), root: s.path, requiresRestart: outcome.status === "restart" || outcome.status === "deferred" },
       },
@@ -176,7 +179,7 @@ export function configMethods(gw: Gateway) {
       return { ...rest, sentinel: applyNow(s, next, "config-apply", p.note) };
     }),
 
-    method("config.schema", noParams, () => ({ schema: configJsonSchema(), uiHints: UI_HINTS, version: OPENCLAW_COMPAT_VERSION, generatedAt: new Date(gw.startedAt).toISOString() })),
+    method("config.schema", noParams, () => ({ schema: configJsonSchema(), uiHints: UI_HINTS, version: OPENCLAW_COMPAT_VERSION, generatedAt: new Date(ctx.startedAt).toISOString() })),
 
     method("config.schema.lookup", z.lazy(() => z.strictObject({ path: z.string().check(z.minLength(1)) })), (p) => {
       const found = lookupSchema(p.path);

@@ -5,13 +5,13 @@
  * Runtime-agnostic.
  */
 import { z } from "../../zod.ts";
-import type { Gateway } from "../../gateway.ts";
 import { invalidRequest } from "../../protocol/errors.ts";
 import { cronJobNotFound } from "../../scheduler/cron.ts";
 import { scheduleProblem } from "../../scheduler/schedule.ts";
 import type { CronJob, CronPayload, CronSchedule } from "../../scheduler/types.ts";
 import { normalizeAgentId } from "../../sessions/keys.ts";
 import { method, noParams } from "../router.ts";
+import type { GatewayServices } from "../services.ts";
 
 const MAX_MS = 8_640_000_000_000_000;
 /** Run-log rows `cron.runs` filters and pages over (upstream retains 2,000 per job). */
@@ -120,8 +120,11 @@ const runsParams = z.lazy(() => z.strictObject({
   sortDir: z.optional(z.enum(["asc", "desc"])),
 }));
 
-export function cronMethods(gw: Gateway) {
-  const { cron, sessions } = gw.agents;
+/** What the group uses. */
+export type CronMethodsContext = Pick<GatewayServices, "agents" | "now" | "bootId" | "host">;
+
+export function cronMethods(ctx: CronMethodsContext) {
+  const { cron, sessions } = ctx.agents;
 
   /** Changes to the definition (not state) give a new revision. */
   const revise = (job: Omit<CronJob, "configRevision">): string => {
@@ -137,7 +140,7 @@ export function cronMethods(gw: Gateway) {
   };
 
   const checkSchedule = (schedule: CronSchedule): void => {
-    const problem = scheduleProblem(schedule, gw.now());
+    const problem = scheduleProblem(schedule, ctx.now());
     if (problem) throw invalidRequest(problem.startsWith("invalid cron") || problem.startsWith("Invalid schedule") || problem.startsWith("schedule.at") ? problem : `invalid cron.add params: ${problem}`);
   };
 
@@ -180,7 +183,7 @@ export function cronMethods(gw: Gateway) {
     method("cron.status", noParams, () => ({
       enabled: cron.enabled,
       triggersEnabled: false,
-      storePath: gw.options.host.stateDir,
+      storePath: ctx.host.stateDir,
       storage: "sqlite",
       jobs: cron.list().length,
       nextWakeAtMs: cron.enabled ? cron.nextWakeAtMs() ?? null : null,
@@ -190,7 +193,7 @@ export function cronMethods(gw: Gateway) {
       checkSchedule(p.schedule);
       const agentId = checkAgent(p.agentId);
       if (p.payload.kind === "systemEvent" && p.sessionTarget !== "main") throw invalidRequest('invalid cron.add params: systemEvent payloads require sessionTarget "main"');
-      const now = gw.now();
+      const now = ctx.now();
       const base = {
         id: crypto.randomUUID(),
         ...(agentId ? { agentId } : {}),
@@ -239,7 +242,7 @@ export function cronMethods(gw: Gateway) {
       }
       if (patch.payload) next.payload = mergePayload(job.payload, patch.payload);
       if (next.payload.kind === "systemEvent" && next.sessionTarget !== "main") throw invalidRequest('invalid cron.update params: systemEvent payloads require sessionTarget "main"');
-      next.updatedAtMs = gw.now();
+      next.updatedAtMs = ctx.now();
       next.configRevision = revise(next);
       const rescheduled = patch.schedule !== undefined || (patch.enabled !== undefined && patch.enabled !== job.enabled);
       return cron.replace(next, rescheduled);
@@ -255,8 +258,8 @@ export function cronMethods(gw: Gateway) {
       const id = jobIdOf(p);
       const job = cron.get(id);
       if (!job) throw cronJobNotFound(id);
-      if (p.expectedProcessInstanceId && p.expectedProcessInstanceId !== gw.bootId) throw invalidRequest("invalid cron.run params: Gateway process changed after preflight");
-      return { ...cron.enqueue(job, p.mode ?? "force"), processInstanceId: gw.bootId };
+      if (p.expectedProcessInstanceId && p.expectedProcessInstanceId !== ctx.bootId) throw invalidRequest("invalid cron.run params: Gateway process changed after preflight");
+      return { ...cron.enqueue(job, p.mode ?? "force"), processInstanceId: ctx.bootId };
     }),
 
     method("cron.runs", runsParams, (p) => {

@@ -3,16 +3,16 @@
  * identity (spec §6). Runtime-agnostic.
  */
 import { z } from "../../zod.ts";
-import type { Gateway } from "../../gateway.ts";
 import { method, noParams } from "../router.ts";
+import type { GatewayServices } from "../services.ts";
 
 const DEFAULT_LOG_LIMIT = 200;
 const DEFAULT_LOG_BYTES = 256 * 1024;
 
 /** Models named in `models.providers.<id>.models[]`, as `models.list` reports them. */
-function configuredModels(gw: Gateway): { id: string; name: string; provider: string }[] {
+function configuredModels(ctx: InfoMethodsContext): { id: string; name: string; provider: string }[] {
   const out: { id: string; name: string; provider: string }[] = [];
-  for (const [provider, entry] of Object.entries(gw.config.models?.providers ?? {})) {
+  for (const [provider, entry] of Object.entries(ctx.config().models?.providers ?? {})) {
     for (const m of entry.models ?? []) {
       const id = typeof m === "string" ? m : m.id;
       out.push({ id: `${provider}/${id}`, name: typeof m === "string" ? m : m.name ?? m.id, provider });
@@ -21,17 +21,20 @@ function configuredModels(gw: Gateway): { id: string; name: string; provider: st
   return out;
 }
 
-export function infoMethods(gw: Gateway) {
+/** What the group uses. */
+export type InfoMethodsContext = Pick<GatewayServices, "config" | "now" | "health" | "logs" | "identity">;
+
+export function infoMethods(ctx: InfoMethodsContext) {
   return [
     method("logs.tail", z.lazy(() => z.strictObject({ cursor: z.optional(z.int().check(z.gte(0))), limit: z.optional(z.int().check(z.gte(1), z.lte(5000))), maxBytes: z.optional(z.int().check(z.gte(1))) })),
-      (p) => gw.options.logs.tail({ cursor: p.cursor, limit: p.limit ?? DEFAULT_LOG_LIMIT, maxBytes: p.maxBytes ?? DEFAULT_LOG_BYTES }),
+      (p) => ctx.logs.tail({ cursor: p.cursor, limit: p.limit ?? DEFAULT_LOG_LIMIT, maxBytes: p.maxBytes ?? DEFAULT_LOG_BYTES }),
     ),
 
-    method("models.list", z.lazy(() => z.strictObject({ agentId: z.optional(z.string()), view: z.optional(z.string()) })), () => ({ models: configuredModels(gw) })),
+    method("models.list", z.lazy(() => z.strictObject({ agentId: z.optional(z.string()), view: z.optional(z.string()) })), () => ({ models: configuredModels(ctx) })),
 
     method("channels.status", z.lazy(() => z.strictObject({ probe: z.optional(z.boolean()), timeoutMs: z.optional(z.int()), channel: z.optional(z.string()) })),
       () => ({
-        ts: gw.now(),
+        ts: ctx.now(),
         channelOrder: [],
         channelLabels: {},
         channelDetailLabels: {},
@@ -41,10 +44,10 @@ export function infoMethods(gw: Gateway) {
         channelAccounts: {},
         channelDefaultAccountId: {},
         statusIssues: [],
-        eventLoop: gw.health.eventLoop.current,
+        eventLoop: ctx.health.eventLoop.current,
       }),
     ),
 
-    method("gateway.identity.get", noParams, async () => ({ ...(await gw.options.identity()) })),
+    method("gateway.identity.get", noParams, async () => ({ ...(await ctx.identity()) })),
   ];
 }

@@ -3,10 +3,10 @@
  * routing and what nodes report back. Runtime-agnostic.
  */
 import { z } from "../../zod.ts";
-import type { Gateway } from "../../gateway.ts";
 import { invokeScopeFor, isPrivateCommand } from "../../nodes/policy.ts";
 import { invalidRequest } from "../../protocol/errors.ts";
 import { method, noParams, type Caller } from "../router.ts";
+import type { GatewayServices } from "../services.ts";
 
 const text = z.string().check(z.minLength(1));
 const nodeId = z.lazy(() => z.strictObject({ nodeId: text }));
@@ -62,15 +62,18 @@ function nodeOf(caller: Caller): string {
   return caller.deviceId;
 }
 
-export function nodeMethods(gw: Gateway) {
-  const hub = gw.nodes;
+/** What the group uses. */
+export type NodeMethodsContext = Pick<GatewayServices, "nodes" | "now">;
+
+export function nodeMethods(ctx: NodeMethodsContext) {
+  const hub = ctx.nodes;
   return [
-    method("node.list", noParams, (_p, caller) => ({ ts: gw.now(), nodes: hub.list(seesPending(caller)) })),
+    method("node.list", noParams, (_p, caller) => ({ ts: ctx.now(), nodes: hub.list(seesPending(caller)) })),
 
     method("node.describe", nodeId, (p, caller) => {
       const row = hub.describeRow(p.nodeId.trim(), seesPending(caller));
       if (!row) throw invalidRequest("unknown nodeId");
-      return { ts: gw.now(), ...row };
+      return { ts: ctx.now(), ...row };
     }),
 
     method("node.rename", z.lazy(() => z.strictObject({ nodeId: text, displayName: text })), (p) => hub.pairing.rename(p.nodeId.trim(), p.displayName)),
@@ -86,7 +89,7 @@ export function nodeMethods(gw: Gateway) {
 
     method("node.pair.approve", requestId, (p, caller) => hub.approve(p.requestId, caller.scopes)),
 
-    method("node.pair.reject", requestId, (p) => hub.pairing.reject(p.requestId, gw.now())),
+    method("node.pair.reject", requestId, (p) => hub.pairing.reject(p.requestId, ctx.now())),
 
     method("node.pair.remove", nodeId, (p) => hub.remove(p.nodeId.trim())),
 

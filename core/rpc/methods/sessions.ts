@@ -7,13 +7,13 @@
 import { z } from "../../zod.ts";
 import { modelRefs, primaryModel, resolveCandidates } from "../../agent/models.ts";
 import { RunStop } from "../../agent/runs.ts";
-import type { Gateway } from "../../gateway.ts";
 import { invalidRequest } from "../../protocol/errors.ts";
 import type { Scope } from "../../scopes/scopes.ts";
 import { normalizeAgentId } from "../../sessions/keys.ts";
 import { COSMETIC_PATCH_FIELDS, sessionEntry, sessionRow } from "../../sessions/sessions.ts";
 import type { SessionRecord } from "../../store.ts";
 import { method } from "../router.ts";
+import type { GatewayServices } from "../services.ts";
 
 const PREVIEW_DEFAULT_ITEMS = 12;
 const PREVIEW_DEFAULT_CHARS = 240;
@@ -90,9 +90,12 @@ export function deleteScope(params: Record<string, unknown>): Scope | undefined 
   return params.archivedOnly === true && Object.keys(params).every((k) => DELETE_WRITE_FIELDS.has(k)) ? undefined : "operator.admin";
 }
 
-export function sessionMethods(gw: Gateway) {
-  const { sessions, runs } = gw.agents;
-  const storePath = gw.options.host.stateDir;
+/** What the group uses. */
+export type SessionMethodsContext = Pick<GatewayServices, "agents" | "config" | "now" | "broadcast" | "host">;
+
+export function sessionMethods(ctx: SessionMethodsContext) {
+  const { sessions, runs } = ctx.agents;
+  const storePath = ctx.host.stateDir;
 
   const lastText = (s: SessionRecord, maxChars: number): string | undefined => {
     const [last] = sessions.store.readMessages(s.sessionId, { limit: 1 });
@@ -101,7 +104,7 @@ export function sessionMethods(gw: Gateway) {
 
   return [
     method("sessions.list", listParams, (p) => {
-      const now = gw.now();
+      const now = ctx.now();
       let rows = sessions.store.listSessions();
       if (p.agentId !== undefined) rows = rows.filter((s) => s.agentId === normalizeAgentId(p.agentId!));
       if (p.archived !== "all") rows = rows.filter((s) => (s.fields.archived === true) === (p.archived === true));
@@ -129,7 +132,7 @@ export function sessionMethods(gw: Gateway) {
         owners: [],
         // Upstream's picker fields; clawgate's providers declare no thinking levels, and a model choice applies per session.
         defaults: {
-          ...primaryModel(gw.config, defaultsAgent ?? gw.agents.sessions.resolve("main").agentId),
+          ...primaryModel(ctx.config(), defaultsAgent ?? ctx.agents.sessions.resolve("main").agentId),
           contextTokens: null,
           agentRuntime: { id: "clawgate", cloudPlacementSupported: false, devicePlacementSupported: false, source: "implicit" },
           thinkingLevels: [],
@@ -149,7 +152,7 @@ export function sessionMethods(gw: Gateway) {
         const items = sessions.store.readMessages(session.sessionId, { limit }).map((m) => ({ role: m.role, text: clip(m.text, maxChars) }));
         return { key, status: items.length > 0 ? "ok" : "empty", items };
       });
-      return { ts: gw.now(), previews };
+      return { ts: ctx.now(), previews };
     }),
 
     method("sessions.patch", patchParams, (p) => {
@@ -159,7 +162,7 @@ export function sessionMethods(gw: Gateway) {
         throw invalidRequest(`Session ${p.key} changed before the patch. Retry.`, { reason: "session-lifecycle-changed" });
       }
       if (typeof p.model === "string") {
-        const [candidate] = resolveCandidates(gw.config, modelRefs(gw.config, target.agentId, { model: p.model }).slice(0, 1));
+        const [candidate] = resolveCandidates(ctx.config(), modelRefs(ctx.config(), target.agentId, { model: p.model }).slice(0, 1));
         if (!candidate?.provider) throw invalidRequest(`Model '${p.model}' is not allowed for agent '${target.agentId}'.`);
       }
       const fields = { ...current.fields };
@@ -168,10 +171,10 @@ export function sessionMethods(gw: Gateway) {
         if (v === null) delete fields[k];
         else fields[k] = v;
       }
-      if (p.archived === true && current.fields.archived !== true) fields.archivedAt = gw.now();
+      if (p.archived === true && current.fields.archived !== true) fields.archivedAt = ctx.now();
       if (p.archived === false) delete fields.archivedAt;
       const saved = sessions.save({ ...current, fields });
-      gw.broadcast("sessions.changed", { sessionKey: saved.key, reason: "patch", ts: gw.now() });
+      ctx.broadcast("sessions.changed", { sessionKey: saved.key, reason: "patch", ts: ctx.now() });
       return { ok: true, path: storePath, key: saved.key, entry: sessionEntry(saved) };
     }, patchScope),
 
@@ -179,8 +182,8 @@ export function sessionMethods(gw: Gateway) {
       const target = sessions.resolve(p.key, p.agentId);
       for (const run of runs.activeFor(target.key)) runs.abort(run.runId, new RunStop("rpc"));
       const saved = sessions.reset(sessions.ensure(target));
-      gw.broadcast("sessions.changed", { sessionKey: saved.key, reason: p.reason ?? "reset", ts: gw.now() });
-      return { ok: true, key: saved.key, entry: sessionEntry(saved), resolved: primaryModel(gw.config, target.agentId) };
+      ctx.broadcast("sessions.changed", { sessionKey: saved.key, reason: p.reason ?? "reset", ts: ctx.now() });
+      return { ok: true, key: saved.key, entry: sessionEntry(saved), resolved: primaryModel(ctx.config(), target.agentId) };
     }),
 
     method("sessions.delete", deleteParams, (p) => {
@@ -193,7 +196,7 @@ export function sessionMethods(gw: Gateway) {
       const result = sessions.delete(target.key, p.deleteTranscript ?? true);
       if (result.deleted) {
         for (const run of runs.activeFor(target.key)) runs.abort(run.runId, new RunStop("rpc"));
-        gw.broadcast("sessions.changed", { sessionKey: target.key, reason: "delete", ts: gw.now() });
+        ctx.broadcast("sessions.changed", { sessionKey: target.key, reason: "delete", ts: ctx.now() });
       }
       return { ok: true, key: target.key, ...result };
     }, deleteScope),

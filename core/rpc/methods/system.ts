@@ -5,27 +5,30 @@
  * Runtime-agnostic.
  */
 import { z } from "../../zod.ts";
-import type { Gateway } from "../../gateway.ts";
-import { statusSummary } from "../../status.ts";
+import { statusSummary, type StatusSources } from "../../status.ts";
 import { method, noParams } from "../router.ts";
+import type { GatewayServices } from "../services.ts";
 
-export function systemMethods(gw: Gateway) {
-  const { heartbeats, events, sessions } = gw.agents;
+/** What the group uses: its own services and those `status` reports on. */
+export type SystemMethodsContext = Pick<GatewayServices, "agents" | "now" | "health" | "presence" | "broadcastPresence"> & StatusSources;
+
+export function systemMethods(ctx: SystemMethodsContext) {
+  const { heartbeats, events, sessions } = ctx.agents;
   /** Queues a system event for a session (default: the default agent's main session). */
   const enqueue = (text: string, sessionKey: string | undefined, agentId: string | undefined, source: string): string => {
     const { key } = sessions.resolve(sessionKey ?? "main", agentId);
-    events.enqueue(key, { text, ts: gw.now(), source });
+    events.enqueue(key, { text, ts: ctx.now(), source });
     return key;
   };
 
   return [
-    method("health", z.lazy(() => z.strictObject({ probe: z.optional(z.boolean()) })), (p) => gw.health.get(p.probe === true)),
+    method("health", z.lazy(() => z.strictObject({ probe: z.optional(z.boolean()) })), (p) => ctx.health.get(p.probe === true)),
 
     // Upstream's status takes any params; includeCliProjection adds the agent roster.
     method("status", z.lazy(() => z.looseObject({ includeChannelSummary: z.optional(z.boolean()), includeCliProjection: z.optional(z.boolean()) })), (p, caller) =>
-      statusSummary(gw, { admin: caller.effective.has("operator.admin"), cliProjection: p.includeCliProjection === true })),
+      statusSummary(ctx, { admin: caller.effective.has("operator.admin"), cliProjection: p.includeCliProjection === true })),
 
-    method("system-presence", noParams, () => gw.presence.list(gw.now())),
+    method("system-presence", noParams, () => ctx.presence.list(ctx.now())),
 
     method("system-event", z.lazy(() => z.strictObject({
         text: z.string(),
@@ -43,8 +46,8 @@ export function systemMethods(gw: Gateway) {
       })),
       (p) => {
         const { sessionKey: _s, wake: _w, ...entry } = p;
-        gw.presence.announce({ ...entry, ts: gw.now() });
-        gw.broadcastPresence();
+        ctx.presence.announce({ ...entry, ts: ctx.now() });
+        ctx.broadcastPresence();
         const key = enqueue(p.text, p.sessionKey, undefined, "system-event");
         if (p.wake) void heartbeats.wake("system-event", key);
         return { ok: true };

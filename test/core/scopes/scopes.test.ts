@@ -6,7 +6,7 @@ import { effectiveScopes, scopesWithin } from "../../../core/scopes/scopes.ts";
 import { method, Router, type Caller } from "../../../core/rpc/router.ts";
 
 const caller = (scopes: string[], role: "operator" | "node" = "operator"): Caller => ({
-  connId: "c", role, scopes, effective: effectiveScopes(scopes), clientId: "cli", clientMode: "cli",
+  connId: "c", role, scopes, effective: effectiveScopes(scopes), clientId: "cli", clientMode: "cli", authMethod: "token",
 });
 
 describe("implication (§5)", () => {
