@@ -314,7 +314,7 @@ export class Gateway implements ClientHost {
     return bytes;
   }
 
-  /** Every connected device id, for `device.pair.list`'s `connected`. */
+  /** Whether any open session belongs to the device, for `device.pair.list`'s `connected`. */
   isDeviceConnected(deviceId: string): boolean {
     for (const c of this.clients) if (c.caller?.deviceId === deviceId) return true;
     return false;

@@ -52,7 +52,11 @@ function peerOf(req: Request, server: Server<SocketData>): PeerInfo {
   };
 }
 
-/** Starts listening; resolves once every address is bound. */
+/**
+ * Binds every address (synchronously: Bun.serve throws rather than waits) and
+ * starts the gateway's timers. The first hostname must bind; a later one that
+ * cannot (no ::1 in some containers) is logged and left out of `hostnames`.
+ */
 export function serveGateway(options: ServeOptions): RunningGateway {
   const servers: Server<SocketData>[] = [];
   const publishers: Publisher[] = [];

@@ -1,7 +1,8 @@
 /**
- * Broadcast topics for transports without native publish (the TCP bridge):
- * the same `view:<class>` topics the WebSocket server fans out, one frame
- * text sent to each member. Runtime-agnostic.
+ * Broadcast topics for transports without native publish (both TCP bridges
+ * and the Node shim's `ws` server): the same `view:<class>` topics Bun's
+ * WebSocket server fans out natively, one frame text sent to each member.
+ * Runtime-agnostic.
  */
 import type { WireFrame } from "../protocol/codec.ts";
 import type { Connection, Publisher } from "../runtime.ts";

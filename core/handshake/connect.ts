@@ -2,7 +2,9 @@
  * The `connect` request, checked in the real gateway's order (spec §2.3):
  * schema -> protocol -> role -> Origin -> shared secret -> missing-device rule
  * -> device proof -> device token -> pairing. Each step either passes or
- * throws the exact refusal; none changes state before the request is admitted.
+ * throws the exact refusal. A refused connect leaves two traces only: failed
+ * credentials count in the auth rate limiter (§4.5), and the pairing step files
+ * the pending request the owner approves (§4.4, PAIRING_REQUIRED).
  * Runtime-agnostic.
  */
 import { authFailure, type AuthFailureReason, type AuthProvided, type FailureContext } from "../auth/messages.ts";
