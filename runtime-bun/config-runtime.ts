@@ -8,6 +8,7 @@ import type { AuthMode, ResolvedAuth } from "../core/auth/secrets.ts";
 import { assertBindAllowed, ConfigRefusal, isLoopbackBind, resolveAuth, secretSource, type SecretSource } from "../core/config/auth.ts";
 import { resolvePortWithSource, type Env, type PortSource } from "../core/config/paths.ts";
 import type { OpenClawConfig } from "../core/config/schema.ts";
+import { isTailnetIp } from "../core/net/address.ts";
 
 /** Flags of `gateway run` that override config. */
 export interface RuntimeFlags {
@@ -42,7 +43,7 @@ export function bindHosts(bind: string, customHost: string | undefined): string[
     case "custom": return customHost ? [customHost] : "gateway.bind is custom but gateway.customBindHost is not set";
     case "tailnet": {
       for (const addrs of Object.values(networkInterfaces())) {
-        for (const a of addrs ?? []) if (a.family === "IPv4" && /^100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\./.test(a.address)) return [a.address];
+        for (const a of addrs ?? []) if (a.family === "IPv4" && isTailnetIp(a.address)) return [a.address];
       }
       return "gateway.bind is tailnet but no Tailscale address was found on this host";
     }

@@ -102,7 +102,7 @@ function loopback(ip: ParsedIp): boolean {
 function privateRange(ip: ParsedIp): boolean {
   if (ip.v === 4) {
     const [a, b] = ip.octets as [number, number];
-    return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
+    return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || inTailnetRange(a, b);
   }
   const first = ip.groups[0]!;
   // fc00::/7 unique local, fe80::/10 link-local.
@@ -149,4 +149,17 @@ export function isLoopbackHost(host: string): boolean {
 /** Hosts of the owner's own machine or network: `localhost`, loopback and private IP literals. */
 export function isLocalNetworkHost(host: string): boolean {
   return isLoopbackHost(host) || isPrivateOrLoopbackIp(host);
+}
+
+/** Tailscale's CGNAT range, 100.64.0.0/10, by an IPv4 address's first two octets. */
+function inTailnetRange(a: number, b: number): boolean {
+  return a === 100 && b >= 64 && b <= 127;
+}
+
+/** An IPv4 address in Tailscale's range (100.64.0.0/10), the address `gateway.bind: "tailnet"` listens on. */
+export function isTailnetIp(text: string): boolean {
+  const ip = parseIp(text);
+  if (!ip) return false;
+  const plain = unmap(ip);
+  return plain.v === 4 && inTailnetRange(plain.octets[0]!, plain.octets[1]!);
 }
