@@ -7,7 +7,8 @@
 import { z } from "../../zod.ts";
 import { assistantIdentity } from "../../config/agents.ts";
 import { defaultAgentId, parseSessionKey } from "../../sessions/keys.ts";
-import { RunStop, type RunOutcome } from "../../agent/runs.ts";
+import { resetCommand, resetSession } from "../../agent/reset.ts";
+import type { RunOutcome } from "../../agent/runs.ts";
 import type { RunRecord } from "../../store.ts";
 import { ErrorWithPayload, TwoPhaseReply } from "../reply.ts";
 import { method } from "../router.ts";
@@ -16,8 +17,6 @@ import { sanitizeMessage } from "./chat.ts";
 
 /** `agent.wait` waits this long when `timeoutMs` is absent. */
 const DEFAULT_WAIT_MS = 30_000;
-/** Upstream's agent session-reset command (§5: admin). */
-export const AGENT_RESET_COMMAND = /^\/(new|reset)(?:\s+([\s\S]*))?$/i;
 
 const agentParams = z.lazy(() => z.strictObject({
   message: z.string().check(z.minLength(1)),
@@ -70,11 +69,9 @@ export function agentMethods(ctx: AgentMethodsContext) {
       if (done && "text" in done) return finalReply(done);
       const acceptedAt = ctx.now();
       const accepted = { runId, sessionKey: target.key, agentId: target.agentId, status: "accepted", acceptedAt };
-      const reset = AGENT_RESET_COMMAND.exec(message.trim());
+      const reset = resetCommand(message);
       if (reset) {
-        for (const run of runs.activeFor(target.key)) runs.abort(run.runId, new RunStop("rpc"));
-        const session = sessions.reset(sessions.ensure(target));
-        const text = reset[1]!.toLowerCase() === "new" ? "✅ New session started." : "✅ Session reset.";
+        const { session, text } = resetSession(ctx.agents, target, reset);
         const result = { payloads: [{ text, isStatusNotice: true }], meta: { durationMs: 0, agentMeta: { sessionId: session.sessionId } } };
         return new TwoPhaseReply(accepted, Promise.resolve({ runId, status: "ok", summary: "completed", result }));
       }
@@ -85,7 +82,7 @@ export function agentMethods(ctx: AgentMethodsContext) {
       const model = p.model ? { model: p.provider && !p.model.includes("/") ? `${p.provider}/${p.model}` : p.model } : undefined;
       const run = runs.start({ runId, target, message, kind: "agent", timeoutMs: p.timeout ? p.timeout * 1000 : undefined, model });
       return new TwoPhaseReply(accepted, run.done.then(finalReply));
-    }, (p) => (AGENT_RESET_COMMAND.test(p.message.trim()) ? "operator.admin" : undefined)),
+    }, (p) => (resetCommand(p.message) ? "operator.admin" : undefined)),
 
     method("agent.wait", z.lazy(() => z.strictObject({ runId: z.string().check(z.minLength(1)), timeoutMs: z.optional(z.int().check(z.gte(0))) })), async (p) => {
       const ended = await runs.wait(p.runId, p.timeoutMs ?? DEFAULT_WAIT_MS);

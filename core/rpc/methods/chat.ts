@@ -9,6 +9,7 @@ import type { RunOutcome } from "../../agent/runs.ts";
 import { RunStop } from "../../agent/runs.ts";
 import { primaryModel } from "../../agent/models.ts";
 import { DedupeCache } from "../../agent/dedupe.ts";
+import { resetCommand, resetSession } from "../../agent/reset.ts";
 import { invalidRequest } from "../../protocol/errors.ts";
 import { chatMessage, sessionRow, type SessionTarget } from "../../sessions/sessions.ts";
 import type { SessionRecord, TranscriptMessage } from "../../store.ts";
@@ -19,7 +20,6 @@ import type { GatewayServices } from "../services.ts";
 /** `chat.history` page size when `limit` is absent. */
 const DEFAULT_HISTORY_LIMIT = 200;
 const DISALLOWED_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
-const RESET_COMMAND = /^\/(new|reset)(?:\s+[\s\S]*)?$/i;
 
 const chatSendParams = z.lazy(() => z.strictObject({
   sessionKey: z.string().check(z.minLength(1), z.maxLength(512)),
@@ -108,7 +108,8 @@ export function chatMethods(ctx: ChatMethodsContext) {
       const done = runs.outcome(runId);
       if (done && "text" in done) return cachedChatReply(done);
       identities.set(runId, identity);
-      if (!p.suppressCommandInterpretation && RESET_COMMAND.test(message.trim())) return resetFromChat(ctx, target, runId, message.trim());
+      const reset = p.suppressCommandInterpretation ? undefined : resetCommand(message);
+      if (reset) return resetFromChat(ctx, target, runId, reset);
       runs.start({ runId, target, message, kind: "chat", timeoutMs: p.timeoutMs || undefined });
       return { runId, status: "started" };
     }),
@@ -164,13 +165,9 @@ export function chatMethods(ctx: ChatMethodsContext) {
 }
 
 /** `/new` and `/reset` in chat start a fresh transcript and answer with upstream's acknowledgement. */
-function resetFromChat(ctx: ChatMethodsContext, target: SessionTarget, runId: string, command: string): unknown {
-  const { sessions, runs } = ctx.agents;
-  for (const run of runs.activeFor(target.key)) runs.abort(run.runId, new RunStop("rpc"));
-  const session = sessions.reset(sessions.ensure(target));
-  const reason = /^\/new/i.test(command) ? "new" : "reset";
-  const text = reason === "new" ? "✅ New session started." : "✅ Session reset.";
-  sessions.append(session, { role: "assistant", text, runId, meta: { isStatusNotice: true } });
+function resetFromChat(ctx: ChatMethodsContext, target: SessionTarget, runId: string, kind: "new" | "reset"): unknown {
+  const { session, text } = resetSession(ctx.agents, target, kind);
+  ctx.agents.sessions.append(session, { role: "assistant", text, runId, meta: { isStatusNotice: true } });
   const now = ctx.now();
   ctx.broadcast("chat", { runId, sessionKey: target.key, seq: 1, state: "final", message: { role: "assistant", content: [{ type: "text", text }], timestamp: now } });
   return { runId, status: "started" };
