@@ -3,7 +3,7 @@
  * them: clients and users match on these (spec §4.2, §4.6).
  * Runtime-agnostic.
  */
-import { Close, GatewayError } from "../protocol/errors.ts";
+import { Close, GatewayError, type DetailCode } from "../protocol/errors.ts";
 import type { AuthMode } from "./secrets.ts";
 
 /** Why a credential was refused, in upstream's vocabulary. */
@@ -16,7 +16,7 @@ export type AuthFailureReason =
 /** Which credential the client presented. */
 export type AuthProvided = "password" | "token" | "bootstrap-token" | "device-token" | "none";
 
-const DETAIL_CODES: Record<AuthFailureReason, string> = {
+const DETAIL_CODES: Record<AuthFailureReason, DetailCode> = {
   token_missing: "AUTH_TOKEN_MISSING",
   token_mismatch: "AUTH_TOKEN_MISMATCH",
   token_missing_config: "AUTH_TOKEN_NOT_CONFIGURED",

@@ -2,7 +2,7 @@
  * Device identity proof: Ed25519 keys, device ids and the v3/v2 signed
  * payloads (spec §3). Runtime-agnostic (Web Crypto).
  */
-import { Close, GatewayError } from "../protocol/errors.ts";
+import { Close, GatewayError, type DetailCode } from "../protocol/errors.ts";
 import { decodeBase64, encodeBase64Url, sha256Hex } from "./encoding.ts";
 
 /** The gateway's own device identity (`gateway.identity.get`). */
@@ -68,7 +68,7 @@ export function payloadV2(f: SignedFields): string {
 }
 
 /** The refusal for a failed proof: INVALID_REQUEST, `details{code, reason}`, close 1008 (§3). */
-export function deviceAuthError(code: string, reason: string, message: string): GatewayError {
+export function deviceAuthError(code: DetailCode, reason: string, message: string): GatewayError {
   return new GatewayError({ code: "INVALID_REQUEST", message, details: { code, reason } }, { code: Close.policy, reason: message });
 }
 

@@ -4,7 +4,7 @@
  * pending requests are durable; one pending request per node, no expiry.
  * Runtime-agnostic.
  */
-import { GatewayError, invalidRequest } from "../protocol/errors.ts";
+import { GatewayError, invalidRequest, missingScope } from "../protocol/errors.ts";
 import { effectiveScopes } from "../scopes/scopes.ts";
 import type { NodeStore, PairedNode, PendingNodePairing } from "../store.ts";
 import { approveScopesFor, commandAllowlist, normalizeCommands, type NodeCommandConfig } from "./policy.ts";
@@ -62,11 +62,7 @@ function samePermissions(a: Record<string, boolean> | undefined, b: Record<strin
 
 /** The missing-scope refusal for an approval, with the pairing scope listed first (§5). */
 function approvalForbidden(missing: string): GatewayError {
-  return new GatewayError({
-    code: "FORBIDDEN",
-    message: `missing scope: ${missing}`,
-    details: { code: "MISSING_SCOPE", missingScope: missing, requiredScopes: missing === "operator.pairing" ? [missing] : ["operator.pairing", missing] },
-  });
+  return missingScope(missing, missing === "operator.pairing" ? [missing] : ["operator.pairing", missing]);
 }
 
 export class NodePairing {

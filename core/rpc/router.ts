@@ -3,7 +3,7 @@
  * Runtime-agnostic.
  */
 import { z } from "../zod.ts";
-import { GatewayError, invalidRequest } from "../protocol/errors.ts";
+import { GatewayError, invalidRequest, missingScope } from "../protocol/errors.ts";
 import { formatIssues } from "../protocol/validation.ts";
 import { METHOD_ACCESS, SESSION_SCOPE, type Access } from "../scopes/method-scopes.ts";
 import type { AuthMethod } from "../handshake/connect.ts";
@@ -52,15 +52,6 @@ export function method<S extends z.ZodMiniType>(
 
 /** Closed-object params, as upstream validates them. */
 export const noParams = z.strictObject({});
-
-/** The refusal for a caller lacking `scope` (§5). */
-export function missingScope(scope: Scope): GatewayError {
-  return new GatewayError({
-    code: "FORBIDDEN",
-    message: `missing scope: ${scope}`,
-    details: { code: "MISSING_SCOPE", missingScope: scope, requiredScopes: [scope] },
-  });
-}
 
 /** §5 (* and †): a session-scoped caller passes the chat/session methods that name its scope. */
 function holdsSessionScope(name: string, caller: Caller): boolean {

@@ -8,7 +8,8 @@
 import { z } from "../../zod.ts";
 import type { Resolution } from "../../pairing/sender-pairing.ts";
 import type { SenderPairingRequest } from "../../store.ts";
-import { method, missingScope } from "../router.ts";
+import { missingScope } from "../../protocol/errors.ts";
+import { method } from "../router.ts";
 import type { GatewayServices } from "../services.ts";
 
 const nonEmpty = z.string().check(z.trim(), z.minLength(1));

@@ -6,7 +6,7 @@ import { describe, expect, test } from "bun:test";
 import nacl from "tweetnacl";
 import { decodeBase64, encodeBase64Url, toHex } from "../../../core/device/encoding.ts";
 import { decodePublicKey, deviceIdFor, payloadV2, payloadV3, SIGNATURE_SKEW_MS, verifyDeviceProof, type SignedFields } from "../../../core/device/identity.ts";
-import { GatewayError } from "../../../core/protocol/errors.ts";
+import { GatewayError, type DetailCode } from "../../../core/protocol/errors.ts";
 
 // §3 test vector.
 const SEED_HEX = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
@@ -61,7 +61,7 @@ async function refusal(claim: Partial<Parameters<typeof verifyDeviceProof>[0]>, 
 }
 
 /** Every DEVICE_AUTH_* refusal: INVALID_REQUEST, details {code, reason}, close 1008 with the message (§3). */
-function expectRefusal(error: GatewayError, code: string, reason: string, message: string): void {
+function expectRefusal(error: GatewayError, code: DetailCode, reason: string, message: string): void {
   expect(error.shape).toEqual({ code: "INVALID_REQUEST", message, details: { code, reason } });
   expect(error.close).toEqual({ code: 1008, reason: message });
 }
