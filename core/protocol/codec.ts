@@ -8,6 +8,7 @@
 import { Decoder, Encoder } from "@msgpack/msgpack";
 import type { ErrorShape } from "./errors.ts";
 import {
+  broadcastFrameHead,
   decodeFrame,
   encodeError,
   encodeEvent,
@@ -51,8 +52,7 @@ export const jsonCodec: FrameCodec = {
   encodeError,
   encodeEvent: (event, payload) => encodeEvent(event, payload),
   broadcastFrame(event, payload, stateVersion) {
-    const head = `{"type":"event","event":${JSON.stringify(event)},"payload":${JSON.stringify(payload)}` +
-      (stateVersion ? `,"stateVersion":${JSON.stringify(stateVersion)}` : "") + `,"seq":`;
+    const head = broadcastFrameHead(event, payload, stateVersion);
     return (seq) => head + seq + "}";
   },
 };

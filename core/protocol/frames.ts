@@ -77,12 +77,23 @@ export function encodeError(id: string, error: ErrorShape, payload?: unknown): s
   return JSON.stringify(payload === undefined ? { type: "res", id, ok: false, error } : { type: "res", id, ok: false, payload, error });
 }
 
-/** An event frame as text; `seq` only on broadcasts (§1.3). */
+function eventFields(event: string, payload: unknown): string {
+  return `{"type":"event","event":${JSON.stringify(event)},"payload":${JSON.stringify(payload ?? null)}`;
+}
+
+/**
+ * A broadcast event frame as text up to its `seq` value, key order `type,
+ * event, payload, stateVersion?, seq` (seq last, as the MessagePack codec
+ * appends it): a broadcast serializes this once and adds only the seq per
+ * view class (§1.3).
+ */
+export function broadcastFrameHead(event: string, payload: unknown, stateVersion?: StateVersion): string {
+  return eventFields(event, payload) + (stateVersion ? `,"stateVersion":${JSON.stringify(stateVersion)}` : "") + `,"seq":`;
+}
+
+/** An event frame as text; `seq` (and `stateVersion`) only on broadcasts (§1.3). */
 export function encodeEvent(event: string, payload: unknown, seq?: number, stateVersion?: StateVersion): string {
-  const frame: Record<string, unknown> = { type: "event", event, payload };
-  if (seq !== undefined) frame.seq = seq;
-  if (stateVersion !== undefined) frame.stateVersion = stateVersion;
-  return JSON.stringify(frame);
+  return seq === undefined ? `${eventFields(event, payload)}}` : `${broadcastFrameHead(event, payload, stateVersion)}${seq}}`;
 }
 
 const encoder = new TextEncoder();
