@@ -19,8 +19,8 @@ import { buildHello } from "./handshake/hello.ts";
 import { PreauthGate, type GatedSocket } from "./handshake/preauth-gate.ts";
 import { Health } from "./health.ts";
 import { NodeHub } from "./nodes/hub.ts";
-import { senderPairingPolicy, type SenderPairingPolicy } from "./pairing/policy.ts";
-import { SenderPairing } from "./pairing/sender-pairing.ts";
+import { senderPairingPolicy, type SenderPairingPolicy } from "./sender-pairing/policy.ts";
+import { SenderPairing } from "./sender-pairing/sender-pairing.ts";
 import { Presence, type PresenceEntry } from "./presence/presence.ts";
 import { Close, GatewayError } from "./protocol/errors.ts";
 import {

@@ -111,7 +111,7 @@ export const configSchema = z.looseObject({
     mdns: z.optional(z.looseObject({ mode: z.optional(z.enum(["off", "minimal", "full"])) })),
     wideArea: z.optional(z.looseObject({ domain: z.optional(z.string()) })),
   })),
-  /** Sender (DM) pairing codes: lifetime in seconds and live codes per channel (core/pairing). */
+  /** Sender (DM) pairing codes: lifetime in seconds and live codes per channel (core/sender-pairing). */
   pairing: z.optional(z.looseObject({ codeExpiry: z.optional(z.int().check(z.gte(1))), maxPending: z.optional(z.int().check(z.gte(1))) })),
   logging: z.optional(z.looseObject({
     level: z.optional(z.enum(LOG_LEVELS)),

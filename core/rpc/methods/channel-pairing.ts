@@ -6,7 +6,7 @@
  * the owner can match what the sender was told. Runtime-agnostic.
  */
 import { z } from "../../zod.ts";
-import type { Resolution } from "../../pairing/sender-pairing.ts";
+import type { Resolution } from "../../sender-pairing/sender-pairing.ts";
 import type { SenderPairingRequest } from "../../store.ts";
 import { missingScope } from "../../protocol/errors.ts";
 import { method } from "../router.ts";
