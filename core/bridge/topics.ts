@@ -1,7 +1,8 @@
 /**
  * Broadcast topics for transports without native publish (both TCP bridges
- * and the Node shim's `ws` server): the same `view:<class>` topics Bun's
- * WebSocket server fans out natively, one frame text sent to each member.
+ * and the Node shim's `ws` server): the same topics, one per view class and
+ * codec, that Bun's WebSocket server fans out natively; each member is sent
+ * the one encoded frame.
  * Runtime-agnostic.
  */
 import type { WireFrame } from "../protocol/codec.ts";
