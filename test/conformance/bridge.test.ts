@@ -10,33 +10,18 @@ import { BridgePeer } from "../harness/bridge-peer.ts";
 import { TEST_TOKEN } from "../harness/gateway.ts";
 import { newNodeKey, type NodeKey } from "../harness/node-key.ts";
 import { connectClient, waitFor, type ConnectedClient } from "../harness/reference-client.ts";
-import { RUNTIMES, startRuntimeGateway, type RuntimeGateway } from "../harness/runtimes.ts";
+import { RUNTIMES, startRuntimeGatewayWithBridge, type RuntimeGateway } from "../harness/runtimes.ts";
 
 // The limits as documented, written out (not read from the product): spec §1.4 and docs/bridge-protocol.md.
 const MAX_PREAUTH_PAYLOAD_BYTES = 65_536;
 const MAX_PAYLOAD_BYTES = 26_214_400;
 const BRIDGE_LINE_BURST = 20_000;
 
-/**
- * A CLI gateway whose bridge started. The bridge takes the gateway's port + 1, which another
- * socket on this busy machine may hold (the gateway then runs without it), so a few tries.
- */
-async function gatewayWithBridge(runtime: (typeof RUNTIMES)[number]): Promise<RuntimeGateway> {
-  const taken: number[] = [];
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const gw = await startRuntimeGateway(runtime);
-    if (gw.bridgePort !== undefined) return gw;
-    taken.push(gw.port + 1);
-    await gw.stop();
-  }
-  throw new Error(`the ${runtime} gateway never started its bridge: ports ${taken.join(", ")} were taken`);
-}
-
 describe.each(RUNTIMES)("%s gateway", (runtime) => {
   let gw: RuntimeGateway;
   let operator: ConnectedClient;
   beforeAll(async () => {
-    gw = await gatewayWithBridge(runtime);
+    gw = await startRuntimeGatewayWithBridge(runtime);
     operator = await connectClient({ url: gw.url, token: TEST_TOKEN });
   });
   afterAll(async () => {
@@ -127,7 +112,7 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
     });
 
     test("gateway stop -> the shutdown broadcast reaches bridge nodes over TCP, then a close line 1012", async () => {
-      const own = await gatewayWithBridge(runtime);
+      const own = await startRuntimeGatewayWithBridge(runtime);
       try {
         const peer = await BridgePeer.connect(own.bridgePort!);
         expect((await peer.hello(newNodeKey())).ok).toBe(true);

@@ -119,3 +119,18 @@ export async function startRuntimeGateway(runtime: Runtime, opts: RuntimeGateway
     },
   };
 }
+
+/**
+ * A gateway whose TCP node bridge started. The bridge takes the gateway's port + 1, which another
+ * socket on this busy machine may hold (the gateway then runs without it), so a few tries.
+ */
+export async function startRuntimeGatewayWithBridge(runtime: Runtime, opts: RuntimeGatewayOptions = {}): Promise<RuntimeGateway> {
+  const taken: number[] = [];
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const gw = await startRuntimeGateway(runtime, opts);
+    if (gw.bridgePort !== undefined) return gw;
+    taken.push(gw.port + 1);
+    await gw.stop();
+  }
+  throw new Error(`the ${runtime} gateway never started its bridge: ports ${taken.join(", ")} were taken`);
+}

@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect } from "bun:test";
 import { TEST_TOKEN } from "../../harness/gateway.ts";
 import { createNetns, NETNS_UNAVAILABLE, netnsTest, type Netns } from "../../harness/netns.ts";
-import { RUNTIMES, startRuntimeGateway, type RuntimeGateway } from "../../harness/runtimes.ts";
+import { RUNTIMES, startRuntimeGatewayWithBridge, type RuntimeGateway } from "../../harness/runtimes.ts";
 
 /** Runs `body` (an async function body) under Bun inside the namespace; resolves with what it returns. */
 async function inside(ns: Netns, body: string): Promise<any> {
@@ -55,7 +55,7 @@ describe.each(RUNTIMES)("%s gateway, non-loopback peer", (runtime) => {
   beforeAll(async () => {
     if (NETNS_UNAVAILABLE) return;
     ns = await createNetns();
-    gw = await startRuntimeGateway(runtime, { config: { gateway: { bind: "lan", http: { endpoints: { chatCompletions: { enabled: true } } } } } });
+    gw = await startRuntimeGatewayWithBridge(runtime, { config: { gateway: { bind: "lan", http: { endpoints: { chatCompletions: { enabled: true } } } } } });
     http = `http://${ns.hostAddress}:${gw.port}`;
   });
   afterAll(async () => {
