@@ -16,6 +16,7 @@ import { RUNTIMES, startRuntimeGatewayWithBridge, type RuntimeGateway } from "..
 const MAX_PREAUTH_PAYLOAD_BYTES = 65_536;
 const MAX_PAYLOAD_BYTES = 26_214_400;
 const BRIDGE_LINE_BURST = 20_000;
+const BRIDGE_LINES_PER_SECOND = 10_000;
 
 describe.each(RUNTIMES)("%s gateway", (runtime) => {
   let gw: RuntimeGateway;
@@ -210,6 +211,50 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
         bystander.peer.close();
       }
     });
+
+    test("invalid lines from a peer that never reads, under the line rate -> closed once its unread answers pass the bound; a reading peer keeps working", async () => {
+      // Issue 11 item 6. A long handshake timeout, so nothing but the outbound bound can close the attacker.
+      const own = await startRuntimeGatewayWithBridge(runtime, { env: { OPENCLAW_HANDSHAKE_TIMEOUT_MS: "120000" } });
+      const attacker = await BridgePeer.connect(own.bridgePort!);
+      const control = await BridgePeer.connect(own.bridgePort!);
+      try {
+        attacker.pauseReading();
+        // Each 2-byte line earns a ~90-byte error line: CAP lines are ~8 MB of answers, more than the
+        // kernel's buffers hold on loopback (tcp_wmem max 4 MiB plus the peer's receive window).
+        const CAP = 90_000;
+        // Paced under the flood budget (a burst, then a steady rate), so the flood close cannot be what ends it.
+        const BURST = BRIDGE_LINE_BURST * 0.75;
+        const perMs = (BRIDGE_LINES_PER_SECOND * 0.8) / 1000;
+        const t0 = performance.now();
+        let sent = 0;
+        while (!attacker.ended && sent < CAP) {
+          const due = Math.min(CAP, BURST + Math.floor(perMs * (performance.now() - t0)));
+          if (due > sent) attacker.write("{\n".repeat(due - sent));
+          sent = due;
+          control.write("{\n");
+          // Ends early once the gateway cuts the socket (a write then fails); otherwise this is the pacing tick.
+          await attacker.until(() => attacker.ended, 50).catch(() => undefined);
+        }
+        // A closed socket whose last lines are still unread: reading them lets the close through.
+        attacker.resumeReading();
+        await attacker.until(() => attacker.ended, 10_000);
+        const answered = attacker.lines.filter((l) => l.type === "error").length;
+        expect(answered).toBeLessThan(sent);
+        const last = attacker.lines.at(-1);
+        // The close line arrives unless the grace period ran out first and the socket was reset.
+        if (last.type === "close") expect(last).toEqual({ type: "close", code: 1008, reason: "slow consumer" });
+
+        // The peer that read its answers got one per line and is still served.
+        expect(control.ended).toBe(false);
+        await control.until(() => control.lines.filter((l) => l.type === "error").length >= 3);
+        expect(control.lines.find((l) => l.type === "error")).toEqual({ type: "error", error: { code: "INVALID_REQUEST", message: "malformed line: invalid JSON" } });
+        expect((await control.hello(newNodeKey())).ok).toBe(true);
+      } finally {
+        attacker.close();
+        control.close();
+        await own.stop();
+      }
+    }, 60_000);
 
     test("a flood of lines -> close 1008 for the flooder; another node is invoked meanwhile", async () => {
       const flooder = await pairedBridgeNode();

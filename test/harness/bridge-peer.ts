@@ -137,6 +137,16 @@ export class BridgePeer {
     });
   }
 
+  /** Stops reading: the gateway's lines pile up in the kernel buffers, then in its own queue. */
+  pauseReading(): void {
+    this.socket.pause();
+  }
+
+  /** Reads again, starting with whatever the kernel held meanwhile. */
+  resumeReading(): void {
+    this.socket.resume();
+  }
+
   close(): void {
     this.socket.end();
   }
