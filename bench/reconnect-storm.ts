@@ -11,11 +11,14 @@
  * - Mass close: WEBCHAT `webchat`-mode clients connected, then closed at once;
  *   figure: the longest `/health` round trip while the gateway handles it,
  *   an upper bound on its event-loop stall.
+ * - The same mass close against the floor (lib/floor-server.ts, a bare Bun
+ *   WebSocket server: subscribe and one frame per socket, nothing on close),
+ *   for the share of the stall that is Bun's own close handling, not the gateway's.
  * Budgets: storm bytes < 2.5 GB, storm peak RSS < 400 MB, mass-close stall < 200 ms.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { newDeviceKey, signedDevice, type DeviceKey } from "./lib/device-key.ts";
-import { BENCH_TOKEN, startGatewayProcess, type GatewayProcess, type GatewayRuntime } from "./lib/gateway-process.ts";
+import { BENCH_TOKEN, startFloorProcess, startGatewayProcess, type GatewayProcess, type GatewayRuntime } from "./lib/gateway-process.ts";
 import { report, table, type Metric } from "./lib/report.ts";
 import { backendConnectParams } from "./lib/ws-peer.ts";
 
@@ -157,6 +160,23 @@ async function massClose(gw: GatewayProcess): Promise<{ healthMax: number; secon
   return { healthMax: rtt.max, seconds };
 }
 
+/** The mass close against the floor: every client is closed once the server echoed its close frame. */
+async function floorMassClose(): Promise<{ healthMax: number; seconds: number }> {
+  const floor = await startFloorProcess({ snapshot: { stateVersion: { presence: 0 } } });
+  try {
+    const clients = await inBatches(WEBCHAT, SETUP_BATCH, (i) => CountingClient.connect(floor.url, webchatParams(i)));
+    const health = await pollHealth(floor.port);
+    const t0 = performance.now();
+    for (const c of clients) c.close();
+    await until(() => clients.every((c) => c.closed), 60_000, "the floor to close every client");
+    const seconds = (performance.now() - t0) / 1000;
+    const rtt = await health.stop();
+    return { healthMax: rtt.max, seconds };
+  } finally {
+    await floor.stop();
+  }
+}
+
 const metrics: Metric[] = [];
 const rows: string[][] = [];
 const keys = Array.from({ length: DEVICES }, () => newDeviceKey());
@@ -176,6 +196,11 @@ for (const runtime of runtimes) {
   } finally {
     await gw.stop();
   }
+}
+if (runtimes.includes("bun")) {
+  const f = await floorMassClose();
+  rows.push(["floor (bare Bun)", "", "", "", "", `${f.healthMax.toFixed(0)} ms (${f.seconds.toFixed(1)} s)`]);
+  metrics.push({ name: `floor (bare Bun server): closing ${WEBCHAT} clients, /health max round trip`, value: f.healthMax, unit: "ms" });
 }
 console.log(table(["gateway", "storm bytes", "storm time", "peak RSS", "/health max / p99", `close ${WEBCHAT}: /health max`], rows));
 report({ scenario: "reconnect-storm", metrics });
