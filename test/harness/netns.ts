@@ -5,7 +5,7 @@
  * and `ip`; where namespaces cannot be made, `netnsTest` skips with the reason
  * (and fails under CI=true, where they must work).
  */
-import { test } from "bun:test";
+import { testNeeding } from "./capability.ts";
 
 /** One namespace: the host end of the pair is `hostAddress`, the namespace end `address`. */
 export interface Netns {
@@ -90,13 +90,5 @@ export const NETNS_UNAVAILABLE: string | undefined = await (async () => {
   }
 })();
 
-/** `test` that needs a namespace: skipped with the reason where none can be made, failing under CI=true. */
-export function netnsTest(name: string, fn: () => Promise<void>, timeoutMs?: number): void {
-  const reason = NETNS_UNAVAILABLE;
-  if (reason === undefined) return void test(name, fn, timeoutMs);
-  if (process.env.CI === "true") return void test(name, () => {
-    throw new Error(`network namespace required under CI: ${reason}`);
-  });
-  console.warn(`skipping "${name}": ${reason}`);
-  test.skip(`${name} [skipped: ${reason}]`, fn);
-}
+/** `test` that needs a namespace: skipped with the reason where none can be made, failing under CI. */
+export const netnsTest = testNeeding("network namespaces (root and iproute2)", NETNS_UNAVAILABLE);

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestGateway, TEST_TOKEN, type TestGateway } from "../harness/gateway.ts";
 import { CLI_CALL_TIMEOUT_MS, openclaw, openclawCliAvailable, SKIP_MESSAGE } from "../harness/openclaw-cli.ts";
-import { skipWithout } from "../harness/required.ts";
+import { skipWithout } from "../harness/capability.ts";
 
 const skip = skipWithout(openclawCliAvailable(), "openclaw agent interop", SKIP_MESSAGE);
 

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { newDevice, requestPairing, signedConnectParams } from "../harness/device.ts";
 import { startTestGateway, TEST_TOKEN, type TestGateway } from "../harness/gateway.ts";
 import { CLI_CALL_TIMEOUT_MS, openclaw, openclawCliAvailable, SKIP_MESSAGE } from "../harness/openclaw-cli.ts";
-import { skipWithout } from "../harness/required.ts";
+import { skipWithout } from "../harness/capability.ts";
 import { RawSocket } from "../harness/raw-socket.ts";
 
 const skip = skipWithout(openclawCliAvailable(), "openclaw devices interop", SKIP_MESSAGE);

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestGateway, TEST_TOKEN, type TestGateway } from "../harness/gateway.ts";
 import { CLI_CALL_TIMEOUT_MS, openclaw, openclawCliAvailable, SKIP_MESSAGE } from "../harness/openclaw-cli.ts";
-import { skipWithout } from "../harness/required.ts";
+import { skipWithout } from "../harness/capability.ts";
 
 const skip = skipWithout(openclawCliAvailable(), "openclaw gateway status/probe interop", SKIP_MESSAGE);
 

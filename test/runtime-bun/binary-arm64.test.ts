@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { buildRelease } from "../../runtime-bun/build.ts";
 import { childEnv } from "../harness/process.ts";
 import { connectClient } from "../harness/reference-client.ts";
-import { skipWithout } from "../harness/required.ts";
+import { skipWithout } from "../harness/capability.ts";
 
 const qemu = Bun.which("qemu-aarch64");
 const arm64Libc = existsSync("/usr/lib/aarch64-linux-gnu/libc.so.6") || existsSync("/lib/aarch64-linux-gnu/libc.so.6");

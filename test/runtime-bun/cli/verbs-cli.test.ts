@@ -9,7 +9,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freshHome, runCli, spawnGateway, type ChildGateway } from "../../harness/process.ts";
 import { openclaw, openclawCliAvailable, SKIP_MESSAGE } from "../../harness/openclaw-cli.ts";
-import { skipWithout } from "../../harness/required.ts";
+import { skipWithout } from "../../harness/capability.ts";
 
 const TOKEN = "verbs-cli-token-0123456789abcdef";
 const realCli = !skipWithout(openclawCliAvailable(), "comparisons with the real CLI", SKIP_MESSAGE);
