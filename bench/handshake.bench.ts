@@ -4,15 +4,18 @@
  * the Node one, measured in the same interleaved rounds. Four clients side by
  * side: the reference GatewayClient and a bare Bun WebSocket, each with the
  * shared token alone and with a paired device identity (§3, §4.4), plus the
- * bare socket's upgrade + challenge alone as the transport floor.
- * Budget (Bun): GatewayClient token handshake p50 < 2 ms.
+ * bare socket's upgrade + challenge alone as the transport floor. In the same
+ * rounds the reference client also connects to a bare Bun server that only
+ * does challenge/hello (lib/floor-server.ts answering with the gateway's own
+ * hello-ok bytes): the gateway's connect cost is that ratio.
+ * Budgets (Bun): GatewayClient token handshake p50 < 2 ms; <= 1.3x the bare-Bun floor.
  */
 import { GatewayClient, type GatewayClientOptions } from "@openclaw/gateway-client";
 import { newDeviceKey, signedDevice, type DeviceKey, type SignedParams } from "./lib/device-key.ts";
-import { BENCH_TOKEN, startGatewayProcess, type GatewayProcess, type GatewayRuntime } from "./lib/gateway-process.ts";
+import { BENCH_TOKEN, startFloorProcess, startGatewayProcess, type GatewayProcess, type GatewayRuntime } from "./lib/gateway-process.ts";
 import { compareLatency, ns, statsOf, type LatencyBench } from "./lib/mitata-run.ts";
 import { report } from "./lib/report.ts";
-import { backendConnectParams, Peer } from "./lib/ws-peer.ts";
+import { backendConnectParams, connectedPeer, Peer } from "./lib/ws-peer.ts";
 
 /** Connect params of a device client: the CLI identity, signed over the shared token (§3). */
 function deviceParams(): SignedParams & Record<string, unknown> {
@@ -100,17 +103,25 @@ async function casesFor(gw: GatewayProcess): Promise<LatencyBench[]> {
 }
 
 const RUNTIMES: GatewayRuntime[] = ["bun", "node"];
+const FLOOR_CASE = "bare Bun challenge/hello: GatewayClient token";
 const gateways: GatewayProcess[] = [];
+let floor: Awaited<ReturnType<typeof startFloorProcess>> | undefined;
 try {
   for (const runtime of RUNTIMES) gateways.push(await startGatewayProcess(runtime));
-  const benches: LatencyBench[] = [];
+  // The floor answers connect with the Bun gateway's own hello-ok, so both move the same bytes.
+  const { peer, hello } = await connectedPeer(gateways[0]!.url, backendConnectParams());
+  await peer.close();
+  floor = await startFloorProcess(hello);
+  const floorUrl = floor.url;
+  const benches: LatencyBench[] = [{ name: FLOOR_CASE, fn: async () => (await clientHandshake({ url: floorUrl, token: BENCH_TOKEN })).stop() }];
   for (const gw of gateways) benches.push(...(await casesFor(gw)));
   const stats = await compareLatency(benches);
   const p50 = (runtime: GatewayRuntime, name: (typeof CASES)[number]) => ns.toMs(statsOf(stats, `${runtime}: ${name}`).p50);
   const refToken = p50("bun", "GatewayClient token");
   const bareToken = p50("bun", "bare WebSocket token");
   const bareDevice = p50("bun", "bare WebSocket token+device");
-  const floor = p50("bun", "bare WebSocket open -> challenge");
+  const floorOpen = p50("bun", "bare WebSocket open -> challenge");
+  const bunFloor = ns.toMs(statsOf(stats, FLOOR_CASE).p50);
   report({
     scenario: "handshake (open -> hello-ok, gateway in a child process)",
     metrics: [
@@ -118,8 +129,9 @@ try {
       { name: "bare WebSocket token p50", value: bareToken, unit: "ms" },
       { name: "GatewayClient token+device p50", value: p50("bun", "GatewayClient token+device"), unit: "ms" },
       { name: "bare WebSocket token+device p50", value: bareDevice, unit: "ms" },
-      { name: "bare open -> challenge p50", value: floor, unit: "ms", note: "transport floor" },
-      { name: "connect -> hello-ok share (bare)", value: bareToken - floor, unit: "ms", note: "token p50 minus floor" },
+      { name: "bare open -> challenge p50", value: floorOpen, unit: "ms", note: "transport floor" },
+      { name: "connect -> hello-ok share (bare)", value: bareToken - floorOpen, unit: "ms", note: "token p50 minus floor" },
+      { name: "GatewayClient token / bare-Bun challenge/hello", value: refToken / bunFloor, unit: "x", budget: { op: "<=", limit: 1.3 }, note: `floor ${bunFloor.toFixed(3)} ms` },
       { name: "GatewayClient / bare (token)", value: refToken / bareToken, unit: "x", note: "client-side overhead of the reference client" },
       { name: "device / no device (bare)", value: bareDevice / bareToken, unit: "x", note: "cost of the device proof + pairing lookup" },
       // The same cases against the Node shim, in the same rounds: Node p50 / Bun p50 (> 1: Node is slower).
@@ -127,5 +139,6 @@ try {
     ],
   });
 } finally {
+  await floor?.stop();
   for (const gw of gateways) await gw.stop();
 }
