@@ -7,57 +7,16 @@
  */
 import nacl from "tweetnacl";
 import { TopicFanout } from "../../core/bridge/topics.ts";
-import type { Client } from "../../core/client.ts";
 import { deviceIdFor, payloadV3 } from "../../core/device/identity.ts";
 import { encodeBase64Url } from "../../core/device/encoding.ts";
 import { Gateway } from "../../core/gateway.ts";
-import type { Connection, HostInfo, PeerInfo, SendStatus } from "../../core/runtime.ts";
+import type { HostInfo } from "../../core/runtime.ts";
 import { SqlStore } from "../../core/storage/sql-store.ts";
+import { loopbackPeer, MemoryConnection } from "../harness/memory-connection.ts";
 import * as assert from "./assert.ts";
 import { memoryDriver } from "./node-sqlite.ts";
 
 const TOKEN = "deno-token-0123456789abcdef";
-
-/** A connection whose frames land in an array; close ends the client as a socket close would. */
-class MemoryConnection implements Connection {
-  readonly frames: any[] = [];
-  closed?: { code: number; reason: string };
-  client?: Client;
-  readonly peer: PeerInfo = { remoteAddress: "127.0.0.1", isLoopback: true, forwarded: false, headers: new Headers() };
-
-  constructor(private readonly topics: TopicFanout) {}
-
-  send(text: string): SendStatus {
-    if (this.closed) return "dropped";
-    this.frames.push(JSON.parse(text));
-    return "sent";
-  }
-  close(code: number, reason: string): void {
-    if (this.closed) return;
-    this.closed = { code, reason };
-    this.topics.drop(this);
-    queueMicrotask(() => this.client?.onClosed());
-  }
-  subscribe(topic: string): void {
-    this.topics.subscribe(topic, this);
-  }
-  unsubscribe(topic: string): void {
-    this.topics.unsubscribe(topic, this);
-  }
-  bufferedAmount(): number {
-    return 0;
-  }
-
-  /** Resolves with the first frame matching `pred`, waiting for it if need be. */
-  async next(pred: (f: any) => boolean): Promise<any> {
-    for (let i = 0; i < 200; i++) {
-      const found = this.frames.find(pred);
-      if (found) return found;
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    throw new Error(`no matching frame; got ${JSON.stringify(this.frames)}`);
-  }
-}
 
 function host(): HostInfo {
   return { hostname: "deno-host", platform: "deno", deviceFamily: "Linux", runtime: `deno ${Deno.version.deno}`, pid: 1, memory: () => ({ rss: 0, heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0 }), cpuMicros: () => 0, configPath: "/nonexistent/openclaw.json", stateDir: "/nonexistent", databasePath: "/nonexistent/state.db" };
@@ -85,7 +44,7 @@ function startGateway(store: SqlStore): { gateway: Gateway; connect(): Promise<M
   return {
     gateway,
     async connect() {
-      const conn = new MemoryConnection(topics);
+      const conn = new MemoryConnection(loopbackPeer(), topics);
       conn.client = gateway.open(conn);
       await conn.next((f) => f.event === "connect.challenge");
       return conn;
