@@ -11,18 +11,25 @@ import type { NodeLink } from "./nodes/sessions.ts";
 import { ErrorWithPayload, TwoPhaseReply } from "./rpc/reply.ts";
 import { RoleError, type Caller } from "./rpc/router.ts";
 import type { Connection } from "./runtime.ts";
-import { effectiveScopes } from "./scopes/scopes.ts";
 
 /** What a client needs from the gateway it belongs to. */
 export interface ClientHost {
   now(): number;
   handshakeTimeoutMs: number;
   authenticate(client: Client, rawParams: unknown): Promise<Admission>;
-  /** Builds hello-ok and registers the client; returns the payload to send. */
-  welcome(client: Client, admission: Admission): unknown;
+  /** Registers the admitted client; returns who it is, its view class and the hello-ok payload to send. */
+  welcome(client: Client, admission: Admission): Welcome;
   dispatch(name: string, params: unknown, caller: Caller): unknown;
   closed(client: Client): void;
   logError(message: string, fields: Record<string, unknown>): void;
+}
+
+/** What an admitted client keeps from the gateway's welcome. */
+export interface Welcome {
+  caller: Caller;
+  /** Its broadcast view class (§7). */
+  view: number;
+  hello: unknown;
 }
 
 /** Operator requests in flight per socket before "busy" (§1.4). */
@@ -120,7 +127,10 @@ export class Client {
       (admission) => {
         if (this.state !== "authenticating") return;
         clearTimeout(this.timer);
-        const hello = this.host.welcome(this, admission);
+        const { caller, view, hello } = this.host.welcome(this, admission);
+        this.admission = admission;
+        this.caller = caller;
+        this.view = view;
         this.conn.send(this.codec.encodeResult(frame.id, hello));
         this.state = "ready";
         const queued = this.queue;
@@ -216,21 +226,5 @@ export class Client {
       },
       close: (code, reason) => this.close(code, reason),
     };
-  }
-
-  /** Fixes who this client is after a successful handshake. */
-  bind(admission: Admission): Caller {
-    this.admission = admission;
-    this.caller = {
-      connId: this.connId,
-      role: admission.role,
-      scopes: admission.scopes,
-      effective: effectiveScopes(admission.scopes),
-      clientId: admission.params.client.id,
-      clientMode: admission.params.client.mode,
-      authMethod: admission.method,
-      deviceId: admission.device?.deviceId,
-    };
-    return this.caller;
   }
 }

@@ -6,7 +6,7 @@
 import { Agents } from "./agent/agents.ts";
 import { AuthRateLimiter, DEFAULT_RATE_LIMIT } from "./auth/rate-limit.ts";
 import type { ResolvedAuth } from "./auth/secrets.ts";
-import { Client, type ClientHost } from "./client.ts";
+import { Client, type ClientHost, type Welcome } from "./client.ts";
 import type { OpenClawConfig } from "./config/schema.ts";
 import type { ConfigService } from "./config/service.ts";
 import type { GatewayIdentity } from "./device/identity.ts";
@@ -15,7 +15,7 @@ import { Broadcaster } from "./events/broadcaster.ts";
 import { SnapshotPacer } from "./events/pacer.ts";
 import { knownEvents, viewClass, type EventName } from "./events/audience.ts";
 import { authenticateConnect, type Admission } from "./handshake/connect.ts";
-import { buildHello } from "./handshake/hello.ts";
+import { buildHello, callerOf } from "./handshake/hello.ts";
 import { PreauthGate, type GatedSocket } from "./handshake/preauth-gate.ts";
 import { Health } from "./health.ts";
 import { NodeHub } from "./nodes/hub.ts";
@@ -114,6 +114,7 @@ export class Gateway implements ClientHost {
   private readonly timers: ReturnType<typeof setInterval>[] = [];
   private broadcastSinceSweep = false;
   private stopping = false;
+  private featureList?: ReturnType<Gateway["features"]>;
 
   constructor(readonly options: GatewayOptions) {
     this.now = options.now ?? Date.now;
@@ -230,10 +231,10 @@ export class Gateway implements ClientHost {
     });
   }
 
-  welcome(client: Client, admission: Admission): unknown {
+  welcome(client: Client, admission: Admission): Welcome {
     this.leavePreauth(client);
-    const caller = client.bind(admission);
-    client.view = viewClass(caller.role, caller.effective);
+    const caller = callerOf(client.connId, admission);
+    const view = viewClass(caller.role, caller.effective);
     const { params } = admission;
     // CLI, backend and probe connections are short-lived tools, not presences: upstream leaves
     // them out, which also keeps presence fan-out from growing with every script that connects.
@@ -254,15 +255,15 @@ export class Gateway implements ClientHost {
           ts: this.now(),
         });
     }
-    const hello = buildHello(this.services, client, admission);
+    const hello = buildHello(this.services, caller, admission);
     if (admission.role === "node") this.nodes.attach(client.nodeLink(), admission, client.conn.peer.remoteAddress);
-    this.broadcaster.join(client.conn, client.view);
+    this.broadcaster.join(client.conn, view);
     // Queue the presence broadcast behind hello-ok so the client sees hello first.
     if (tracked) queueMicrotask(() => this.broadcastPresence());
     this.options.logger.info("gateway/ws", "client connected", {
       connId: client.connId, client: params.client.id, mode: params.client.mode, role: admission.role, auth: admission.method, remote: client.conn.peer.remoteAddress,
     });
-    return hello;
+    return { caller, view, hello };
   }
 
   dispatch(name: string, params: unknown, caller: Parameters<Router["prepare"]>[2]): unknown {
@@ -413,8 +414,12 @@ export class Gateway implements ClientHost {
     };
   }
 
-  /** Method and event names for `hello-ok.features`. */
-  features(): { methods: string[]; events: string[] } {
-    return { methods: this.router.names(), events: knownEvents() };
+  /**
+   * `hello-ok.features`: method and event names. Built once, on the first
+   * hello, since every method group registers in the constructor; each
+   * hello-ok then reuses it instead of copying ~100 names.
+   */
+  features(): Readonly<{ methods: readonly string[]; events: readonly string[]; capabilities: readonly string[] }> {
+    return (this.featureList ??= Object.freeze({ methods: this.router.names(), events: knownEvents(), capabilities: [] }));
   }
 }

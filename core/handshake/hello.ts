@@ -3,12 +3,13 @@
  * whole shape is sent so that nothing downstream can tell clawgate apart.
  * Runtime-agnostic.
  */
-import type { Client } from "../client.ts";
 import { modelConfigured, rosterOwnership } from "../config/agents.ts";
 import { defaultAgentId } from "../sessions/keys.ts";
 import { ATTACHMENT_LIMITS, MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES } from "../protocol/limits.ts";
 import { OPENCLAW_COMPAT_VERSION, PROTOCOL_VERSION } from "../protocol/version.ts";
+import type { Caller } from "../rpc/router.ts";
 import type { GatewayServices } from "../rpc/services.ts";
+import { effectiveScopes } from "../scopes/scopes.ts";
 import type { Admission } from "./connect.ts";
 
 /** What hello-ok reports on. */
@@ -17,8 +18,23 @@ export type HelloSources = Pick<
   "config" | "auth" | "now" | "bootId" | "buildId" | "startedAt" | "tickIntervalMs" | "host" | "features" | "presence" | "health"
 >;
 
-export function buildHello(src: HelloSources, client: Client, admission: Admission): Record<string, unknown> {
-  const isAdmin = client.caller!.effective.has("operator.admin");
+/** Who an admitted connection is, as every request's handler sees it (§5). */
+export function callerOf(connId: string, admission: Admission): Caller {
+  return {
+    connId,
+    role: admission.role,
+    scopes: admission.scopes,
+    effective: effectiveScopes(admission.scopes),
+    clientId: admission.params.client.id,
+    clientMode: admission.params.client.mode,
+    authMethod: admission.method,
+    deviceId: admission.device?.deviceId,
+  };
+}
+
+/** The hello-ok payload for `caller`. */
+export function buildHello(src: HelloSources, caller: Caller, admission: Admission): Record<string, unknown> {
+  const isAdmin = caller.effective.has("operator.admin");
   const config = src.config();
   const agentId = defaultAgentId(config);
   const auth: Record<string, unknown> = { method: admission.method, role: admission.role, scopes: admission.scopes };
@@ -31,8 +47,8 @@ export function buildHello(src: HelloSources, client: Client, admission: Admissi
   return {
     type: "hello-ok",
     protocol: PROTOCOL_VERSION,
-    server: { version: OPENCLAW_COMPAT_VERSION, buildId: src.buildId, bootId: src.bootId, connId: client.connId },
-    features: { ...src.features(), capabilities: [] },
+    server: { version: OPENCLAW_COMPAT_VERSION, buildId: src.buildId, bootId: src.bootId, connId: caller.connId },
+    features: src.features(),
     snapshot: {
       suspension: { phase: "accepting" },
       presence: src.presence.list(src.now()),

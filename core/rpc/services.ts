@@ -32,8 +32,8 @@ export interface GatewayServices {
   auth(): ResolvedAuth;
   /** The live config: reloads replace it, so it is read per call. */
   config(): OpenClawConfig;
-  /** Method and event names for `hello-ok.features`. */
-  features(): { methods: string[]; events: string[] };
+  /** `hello-ok.features`: method and event names (built once; read-only). */
+  features(): Readonly<{ methods: readonly string[]; events: readonly string[]; capabilities: readonly string[] }>;
   /** Sends one event to every socket allowed to see it (§7). */
   broadcast(event: EventName, payload: unknown): void;
   /** Presence changed: readers get the snapshot (§7). */
