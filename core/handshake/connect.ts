@@ -3,12 +3,14 @@
  * schema -> protocol -> role -> Origin -> shared secret -> missing-device rule
  * -> device proof -> device token -> pairing, as the list `connectSteps`
  * over one `ConnectState` (aedes' connect actions). Each step either passes,
- * admits early (a device-less connect), or throws the exact refusal; none
- * changes state before the request is admitted.
+ * admits (the missing-device rule for a device-less connect, else pairing),
+ * or throws the exact refusal. A refused connect leaves two traces only:
+ * failed credentials count in the auth rate limiter (§4.5), and the pairing
+ * step files the pending request the owner approves (§4.4, PAIRING_REQUIRED).
  * Runtime-agnostic.
  */
 import { authFailure, type AuthFailureReason, type AuthProvided, type FailureContext } from "../auth/messages.ts";
-import { attemptKey, type AuthRateLimiter, type CredentialKind } from "../auth/rate-limit.ts";
+import { attemptKey, type AuthRateLimiter } from "../auth/rate-limit.ts";
 import { safeEqualSecret, type ResolvedAuth } from "../auth/secrets.ts";
 import { verifyDeviceProof, publicKeyBase64Url } from "../device/identity.ts";
 import type { DeviceAdmission, DeviceRegistry } from "../device/registry.ts";
@@ -50,11 +52,11 @@ type SecretResult = { ok: true; method: AuthMethod } | { ok: false; reason: Auth
 
 /** What the steps learn, in order; each field is set by the step named beside it. */
 class ConnectState {
-  /** schema */
+  /** schema: the params and the scopes they ask for */
   params!: ConnectParams;
+  scopes: string[] = [];
   /** role */
   role!: Role;
-  scopes: string[] = [];
   /** shared secret: the verdict, which a device token may still overturn */
   secret!: SecretResult;
   /** A shared-secret mismatch not yet recorded because a device token may rescue it. */
@@ -80,9 +82,8 @@ class ConnectState {
     return Boolean(this.ctx.peer.origin?.trim());
   }
 
-  /** Throws the auth refusal for `reason`, recording the failure against `record` first. */
-  async reject(reason: AuthFailureReason, retryAfterMs?: number, record?: CredentialKind): Promise<never> {
-    if (record) await this.ctx.limiter.recordFailure(attemptKey(this.ctx.peer), record);
+  /** Throws the auth refusal for `reason`, worded for this client (core/auth/messages.ts). */
+  reject(reason: AuthFailureReason, retryAfterMs?: number): never {
     const { params, ctx } = this;
     const failure: FailureContext = {
       mode: ctx.auth.mode,
