@@ -367,6 +367,16 @@ export class Gateway implements ClientHost {
     client.close(Close.policy, "slow consumer");
   }
 
+  /**
+   * A hot config reload (§11): the new config, the auth rate limit it sets,
+   * and its resolved auth, applied as `setAuth` does.
+   */
+  applyConfig(config: OpenClawConfig, auth: ResolvedAuth): void {
+    this.config = config;
+    this.limiter.setPolicy({ ...DEFAULT_RATE_LIMIT, ...config.gateway?.auth?.rateLimit });
+    this.setAuth(auth);
+  }
+
   /** Applies new auth: shared-secret sessions whose secret changed are closed 4001 (§11). */
   setAuth(auth: ResolvedAuth): void {
     const changed = auth.mode !== this.auth.mode || auth.token !== this.auth.token || auth.password !== this.auth.password;

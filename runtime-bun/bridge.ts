@@ -8,6 +8,7 @@ import type { Socket, TCPSocketListener } from "bun";
 import { BridgeConnection, type BridgeTransport } from "../core/bridge/connection.ts";
 import { TopicFanout } from "../core/bridge/topics.ts";
 import { isLoopbackIp } from "../core/net/address.ts";
+import { listenEvery } from "../core/net/listeners.ts";
 import type { RunningBridge, RunningGateway } from "./platform.ts";
 
 /** How long a closing socket may take to flush its last lines and see the peer close before it is cut. */
@@ -82,12 +83,11 @@ class QueuedTransport implements BridgeTransport {
 }
 
 /** Starts the bridge next to a running gateway; throws when a listen address is taken. */
-export function serveBridge(running: RunningGateway, opts: { port?: number; hostnames?: string[] } = {}): RunningBridge {
+export async function serveBridge(running: RunningGateway, opts: { port?: number; hostnames?: string[] } = {}): Promise<RunningBridge> {
   const { gateway } = running;
   const topics = new TopicFanout();
   running.addPublisher(topics);
-  const listeners: TCPSocketListener<SocketData>[] = [];
-  const listen = (hostname: string, port: number) => Bun.listen<SocketData>({
+  const bind = (hostname: string, port: number): TCPSocketListener<SocketData> => Bun.listen<SocketData>({
     hostname,
     port,
     socket: {
@@ -119,10 +119,7 @@ export function serveBridge(running: RunningGateway, opts: { port?: number; host
   });
 
   const hostnames = opts.hostnames ?? running.hostnames;
-  const [first, ...rest] = hostnames;
-  listeners.push(listen(first!, opts.port ?? running.port + 1));
-  const port = listeners[0]!.port;
-  for (const hostname of rest) listeners.push(listen(hostname, port));
+  const { listeners, port } = await listenEvery(hostnames, opts.port ?? running.port + 1, bind);
   return {
     port,
     hostnames,

@@ -3,7 +3,6 @@
  * restart hooks, and the ConfigService behind `config.*` RPCs (spec §11).
  * `gateway run` and the test harness build it the same way.
  */
-import { DEFAULT_RATE_LIMIT } from "../core/auth/rate-limit.ts";
 import type { ConfigSnapshot } from "../core/config/document.ts";
 import { ConfigHasher } from "../core/config/hash.ts";
 import { ConfigReloader } from "../core/config/reloader.ts";
@@ -48,13 +47,8 @@ export function liveConfig(opts: LiveConfigOptions): { reloader: ConfigReloader;
       const rt = resolveRuntime(config, envFor(reloader.current.parsed), runtimeFlags, runtimeToken);
       maskSecrets(logger, rt, config);
       logger.configure(opts.logSettings(config));
-      const gw = opts.gateway();
-      if (gw) {
-        gw.config = config;
-        gw.limiter.setPolicy({ ...DEFAULT_RATE_LIMIT, ...config.gateway?.auth?.rateLimit });
-        // Same-mode credential changes apply live; shared-secret sessions close 4001 (§11).
-        gw.setAuth(rt.auth);
-      }
+      // Same-mode credential changes apply live; shared-secret sessions close 4001 (§11).
+      opts.gateway()?.applyConfig(config, rt.auth);
       if (reloader.current.raw !== null) file.markGood(reloader.current.raw);
     },
     restart: opts.restart,

@@ -6,9 +6,10 @@
 import type { Server, ServerWebSocket } from "bun";
 import type { Client } from "../core/client.ts";
 import { Gateway } from "../core/gateway.ts";
-import { createHttpApp, proxyAttributionRefusal } from "../core/http/app.ts";
-import { isLoopbackIp } from "../core/net/address.ts";
-import { negotiateCodec, offeredSubprotocols, type FrameCodec, type WireFrame } from "../core/protocol/codec.ts";
+import { createHttpApp } from "../core/http/app.ts";
+import { admitUpgrade } from "../core/http/upgrade.ts";
+import { listenEvery, stopGateway } from "../core/net/listeners.ts";
+import type { FrameCodec, WireFrame } from "../core/protocol/codec.ts";
 import { MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES } from "../core/protocol/limits.ts";
 import type { Connection, PeerInfo, Publisher, SendStatus } from "../core/runtime.ts";
 import type { RunningGateway, ServeOptions } from "./platform.ts";
@@ -38,26 +39,12 @@ function connectionFor(ws: ServerWebSocket<SocketData>): Connection {
   };
 }
 
-function peerOf(req: Request, server: Server<SocketData>): PeerInfo {
-  const address = server.requestIP(req)?.address ?? "";
-  const h = req.headers;
-  return {
-    remoteAddress: address,
-    isLoopback: isLoopbackIp(address),
-    origin: h.get("origin") ?? undefined,
-    host: h.get("host") ?? undefined,
-    forwarded: h.has("x-forwarded-for") || h.has("forwarded") || h.has("x-real-ip"),
-    userAgent: h.get("user-agent") ?? undefined,
-    headers: h,
-  };
-}
-
 /**
- * Binds every address (synchronously: Bun.serve throws rather than waits) and
- * starts the gateway's timers. The first hostname must bind; a later one that
- * cannot (no ::1 in some containers) is logged and left out of `hostnames`.
+ * Binds every address through core's listenEvery and starts the gateway's
+ * timers. The first hostname must bind; a later one that cannot (no ::1 in
+ * some containers) is logged and left out of `hostnames`.
  */
-export function serveGateway(options: ServeOptions): RunningGateway {
+export async function serveGateway(options: ServeOptions): Promise<RunningGateway> {
   const servers: Server<SocketData>[] = [];
   const publishers: Publisher[] = [];
   const gateway = new Gateway({
@@ -76,15 +63,13 @@ export function serveGateway(options: ServeOptions): RunningGateway {
     hostname,
     port,
     fetch(req, server) {
-      if (req.headers.get("upgrade")?.toLowerCase() === "websocket" && new URL(req.url).pathname === "/") {
-        const peer = peerOf(req, server);
-        if (peer.forwarded && !trusted().includes(peer.remoteAddress)) return proxyAttributionRefusal();
-        const { codec, subprotocol } = negotiateCodec(offeredSubprotocols(req.headers.get("sec-websocket-protocol")));
-        const headers = subprotocol ? { "Sec-WebSocket-Protocol": subprotocol } : undefined;
-        if (server.upgrade(req, { data: { peer, codec }, headers })) return undefined;
-        return new Response("WebSocket upgrade failed", { status: 400 });
-      }
-      return app.fetch(req, { peer: peerOf(req, server) });
+      const decision = admitUpgrade({ remoteAddress: server.requestIP(req)?.address ?? "", pathname: new URL(req.url).pathname, headers: req.headers }, trusted());
+      if (decision.kind === "http") return app.fetch(req, { peer: decision.peer });
+      if (decision.kind === "refuse") return decision.response;
+      const { peer, codec, subprotocol } = decision;
+      const headers = subprotocol ? { "Sec-WebSocket-Protocol": subprotocol } : undefined;
+      if (server.upgrade(req, { data: { peer, codec }, headers })) return undefined;
+      return new Response("WebSocket upgrade failed", { status: 400 });
     },
     websocket: {
       maxPayloadLength: MAX_PAYLOAD_BYTES,
@@ -106,31 +91,25 @@ export function serveGateway(options: ServeOptions): RunningGateway {
     },
   });
 
-  const [first, ...rest] = options.hostnames;
-  servers.push(listen(first!, options.port));
-  const port = servers[0]!.port!;
-  const bound = [first!];
-  for (const hostname of rest) {
-    try {
-      servers.push(listen(hostname, port));
-      bound.push(hostname);
-    } catch (error) {
-      // ::1 is missing on some hosts (containers without IPv6); IPv4 loopback still serves.
-      options.logger.warn("gateway", `not listening on ${hostname}`, { error: String(error) });
-    }
-  }
+  const listening = await listenEvery(
+    options.hostnames,
+    options.port,
+    (hostname, port) => {
+      const server = listen(hostname, port);
+      servers.push(server);
+      return { port: server.port!, stop: () => void server.stop(true) };
+    },
+    (hostname, error) => options.logger.warn("gateway", `not listening on ${hostname}`, { error: String(error) }),
+  );
   gateway.start();
 
   return {
     gateway,
-    port,
-    hostnames: bound,
+    port: listening.port,
+    hostnames: listening.hostnames,
     addPublisher: (publisher) => void publishers.push(publisher),
-    async stop(restartExpectedMs) {
-      gateway.shutdown(restartExpectedMs);
-      // Let the close frames flush before the listeners go away.
-      await Bun.sleep(20);
-      for (const s of servers) s.stop(true);
-    },
+    stop: (restartExpectedMs) => stopGateway(gateway, restartExpectedMs, () => {
+      for (const l of listening.listeners) l.stop();
+    }),
   };
 }

@@ -4,12 +4,13 @@
  * buffers writes itself, so the transport is a thin wrapper. Listens where
  * the gateway listens, on the gateway port + 1 unless told otherwise.
  */
-import { createServer, type Server, type Socket } from "node:net";
+import { createServer, type Socket } from "node:net";
 import { BridgeConnection, type BridgeTransport } from "../core/bridge/connection.ts";
 import { TopicFanout } from "../core/bridge/topics.ts";
 import { isLoopbackIp } from "../core/net/address.ts";
+import { listenEvery } from "../core/net/listeners.ts";
 import type { RunningBridge, RunningGateway } from "../runtime-bun/platform.ts";
-import { listen } from "./listen.ts";
+import { boundPort, listen } from "./listen.ts";
 
 /** How long a closing socket may take to flush its last lines and see the peer close before it is cut. */
 const CLOSE_FLUSH_GRACE_MS = 1_000;
@@ -45,9 +46,8 @@ export async function serveBridge(running: RunningGateway, opts: { port?: number
   const { gateway } = running;
   const topics = new TopicFanout();
   running.addPublisher(topics);
-  const servers: Server[] = [];
   const sockets = new Set<Socket>();
-  const open = async (hostname: string, port: number) => {
+  const bind = async (hostname: string, port: number) => {
     const server = createServer({ noDelay: true }, (socket) => {
       sockets.add(socket);
       const address = socket.remoteAddress ?? "";
@@ -67,25 +67,16 @@ export async function serveBridge(running: RunningGateway, opts: { port?: number
       conn.attach(gateway.open(conn));
     });
     await listen(server, hostname, port);
-    servers.push(server);
-    return server;
+    return { server, port: boundPort(server), stop: () => void server.close() };
   };
 
   const hostnames = opts.hostnames ?? running.hostnames;
-  const [first, ...rest] = hostnames;
-  const address = (await open(first!, opts.port ?? running.port + 1)).address();
-  const port = typeof address === "object" && address ? address.port : 0;
-  try {
-    for (const hostname of rest) await open(hostname, port);
-  } catch (error) {
-    for (const s of servers) s.close();
-    throw error;
-  }
+  const { listeners, port } = await listenEvery(hostnames, opts.port ?? running.port + 1, bind);
   return {
     port,
     hostnames,
     stop() {
-      for (const s of servers) s.close();
+      for (const l of listeners) l.stop();
       for (const socket of sockets) socket.destroy();
     },
   };

@@ -10,3 +10,9 @@ export function listen(server: Server, hostname: string, port: number): Promise<
     });
   });
 }
+
+/** The port a listening server got. */
+export function boundPort(server: Server): number {
+  const address = server.address();
+  return typeof address === "object" && address ? address.port : 0;
+}

@@ -6,20 +6,20 @@
  * frame past maxBufferedBytes is dropped, as Bun's backpressure limit does.
  */
 import { getRequestListener } from "@hono/node-server";
-import { createServer, STATUS_CODES, type IncomingMessage, type Server } from "node:http";
+import { createServer, STATUS_CODES, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { setTimeout as sleep } from "node:timers/promises";
 import { WebSocketServer, type WebSocket } from "ws";
 import { TopicFanout } from "../core/bridge/topics.ts";
 import type { Client } from "../core/client.ts";
 import { Gateway } from "../core/gateway.ts";
-import { createHttpApp, proxyAttributionRefusal } from "../core/http/app.ts";
-import { isLoopbackIp } from "../core/net/address.ts";
-import { negotiateCodec, offeredSubprotocols, type FrameCodec, type WireFrame } from "../core/protocol/codec.ts";
+import { createHttpApp } from "../core/http/app.ts";
+import { admitUpgrade, peerFrom } from "../core/http/upgrade.ts";
+import { listenEvery, stopGateway } from "../core/net/listeners.ts";
+import { negotiateCodec, type FrameCodec, type WireFrame } from "../core/protocol/codec.ts";
 import { MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES } from "../core/protocol/limits.ts";
 import type { Connection, PeerInfo, Publisher, SendStatus } from "../core/runtime.ts";
 import type { RunningGateway, ServeOptions } from "../runtime-bun/platform.ts";
-import { listen } from "./listen.ts";
+import { boundPort, listen } from "./listen.ts";
 
 /** Ping cadence; a socket that answered neither of two pings is dead (Bun: idleTimeout 120 s with pings). */
 const PING_INTERVAL_MS = 60_000;
@@ -31,19 +31,6 @@ function headersOf(req: IncomingMessage): Headers {
     for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
   }
   return headers;
-}
-
-function peerOf(req: Pick<IncomingMessage, "socket">, headers: Headers): PeerInfo {
-  const address = req.socket.remoteAddress ?? "";
-  return {
-    remoteAddress: address,
-    isLoopback: isLoopbackIp(address),
-    origin: headers.get("origin") ?? undefined,
-    host: headers.get("host") ?? undefined,
-    forwarded: headers.has("x-forwarded-for") || headers.has("forwarded") || headers.has("x-real-ip"),
-    userAgent: headers.get("user-agent") ?? undefined,
-    headers,
-  };
 }
 
 /** A Response written onto a socket that never became a WebSocket, then closed. */
@@ -139,39 +126,26 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
     socket.on("error", () => socket.destroy());
     const headers = headersOf(req);
     const url = new URL(req.url ?? "/", `http://${headers.get("host") ?? "localhost"}`);
-    if (headers.get("upgrade")?.toLowerCase() === "websocket" && url.pathname === "/") {
-      const peer = peerOf(req, headers);
-      if (peer.forwarded && !trusted().includes(peer.remoteAddress)) return writeResponse(socket, proxyAttributionRefusal());
-      const { codec } = negotiateCodec(offeredSubprotocols(headers.get("sec-websocket-protocol")));
-      wss.handleUpgrade(req, socket, head, (ws) => accept(ws, socket, peer, codec));
+    const decision = admitUpgrade({ remoteAddress: req.socket.remoteAddress ?? "", pathname: url.pathname, headers }, trusted());
+    if (decision.kind === "accept") {
+      // ws answers the negotiated subprotocol itself (handleProtocols).
+      wss.handleUpgrade(req, socket, head, (ws) => accept(ws, socket, decision.peer, decision.codec));
       return;
     }
-    await writeResponse(socket, await app.fetch(new Request(url, { headers }), { peer: peerOf(req, headers) }));
+    if (decision.kind === "refuse") return writeResponse(socket, decision.response);
+    await writeResponse(socket, await app.fetch(new Request(url, { headers }), { peer: decision.peer }));
   };
-  const onRequest = getRequestListener((req, env) => app.fetch(req, { peer: peerOf(env.incoming, req.headers) }), { overrideGlobalObjects: false });
+  const onRequest = getRequestListener((req, env) => app.fetch(req, { peer: peerFrom(env.incoming.socket.remoteAddress ?? "", req.headers) }), { overrideGlobalObjects: false });
 
-  const servers: Server[] = [];
-  const open = async (hostname: string, port: number) => {
+  const bind = async (hostname: string, port: number) => {
     const server = createServer(onRequest);
     server.on("upgrade", (req, socket, head) => void onUpgrade(req, socket, head).catch(() => socket.destroy()));
     await listen(server, hostname, port);
-    servers.push(server);
-    return server;
+    return { server, port: boundPort(server), stop: () => void server.close() };
   };
-
-  const [first, ...rest] = options.hostnames;
-  const address = (await open(first!, options.port)).address();
-  const port = typeof address === "object" && address ? address.port : options.port;
-  const bound = [first!];
-  for (const hostname of rest) {
-    try {
-      await open(hostname, port);
-      bound.push(hostname);
-    } catch (error) {
-      // ::1 is missing on some hosts (containers without IPv6); IPv4 loopback still serves.
-      options.logger.warn("gateway", `not listening on ${hostname}`, { error: String(error) });
-    }
-  }
+  const listening = await listenEvery(options.hostnames, options.port, bind, (hostname, error) => {
+    options.logger.warn("gateway", `not listening on ${hostname}`, { error: String(error) });
+  });
   const pings = setInterval(() => {
     for (const [ws, state] of sockets) {
       if (!state.alive) ws.terminate();
@@ -186,19 +160,16 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
 
   return {
     gateway,
-    port,
-    hostnames: bound,
+    port: listening.port,
+    hostnames: listening.hostnames,
     addPublisher: (publisher) => void publishers.push(publisher),
-    async stop(restartExpectedMs) {
-      gateway.shutdown(restartExpectedMs);
+    stop: (restartExpectedMs) => stopGateway(gateway, restartExpectedMs, async () => {
       clearInterval(pings);
-      // Let the close frames flush before the sockets go away.
-      await sleep(20);
       for (const ws of sockets.keys()) ws.terminate();
-      await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
-        s.close(() => resolve());
-        s.closeAllConnections();
+      await Promise.all(listening.listeners.map(({ server }) => new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
       })));
-    },
+    }),
   };
 }

@@ -70,7 +70,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
     logSettings: () => ({ level: "debug" }),
     restart: (reason) => void restarts.push(reason),
   });
-  const running = serveGateway({
+  const running = await serveGateway({
     config: opts.config ?? {},
     auth,
     configService: live.service,
@@ -90,7 +90,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
     hostnames: opts.hostnames ?? ["127.0.0.1"],
   });
   gateway = running;
-  const bridge = opts.bridge ? serveBridge(running, { port: 0 }) : undefined;
+  const bridge = opts.bridge ? await serveBridge(running, { port: 0 }) : undefined;
   return {
     running,
     url: `ws://127.0.0.1:${running.port}`,
