@@ -3,7 +3,7 @@
  * verbs that never listen do not load the transports or bun:sqlite.
  */
 import { normalJitPolicy } from "./jit-policy.ts";
-import type { Platform } from "./platform.ts";
+import type { Platform } from "./host/platform.ts";
 
 export const bunPlatform: Platform = {
   runtime: `bun ${Bun.version}`,

@@ -12,7 +12,7 @@ import { listenEvery, stopGateway } from "../core/net/listeners.ts";
 import type { FrameCodec, WireFrame } from "../core/protocol/codec.ts";
 import { MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES } from "../core/protocol/limits.ts";
 import type { Connection, PeerInfo, Publisher, SendStatus } from "../core/runtime.ts";
-import type { RunningGateway, ServeOptions } from "./platform.ts";
+import type { RunningGateway, ServeOptions } from "./host/platform.ts";
 
 export type { RunningGateway, ServeOptions };
 

@@ -5,7 +5,7 @@
 import { Database } from "bun:sqlite";
 import type { SqlDriver } from "../core/storage/driver.ts";
 import { SqlStore } from "../core/storage/sql-store.ts";
-import { databasePath, openPrivateDatabase } from "./database-file.ts";
+import { databasePath, openPrivateDatabase } from "./host/database-file.ts";
 
 export { databasePath };
 

@@ -9,7 +9,7 @@ import { BridgeConnection, type BridgeTransport } from "../core/bridge/connectio
 import { TopicFanout } from "../core/bridge/topics.ts";
 import { isLoopbackIp } from "../core/net/address.ts";
 import { listenEvery } from "../core/net/listeners.ts";
-import type { RunningBridge, RunningGateway } from "../runtime-bun/platform.ts";
+import type { RunningBridge, RunningGateway } from "../runtime-bun/host/platform.ts";
 import { boundPort, listen } from "./listen.ts";
 
 /** How long a closing socket may take to flush its last lines and see the peer close before it is cut. */

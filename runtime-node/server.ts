@@ -18,7 +18,7 @@ import { listenEvery, stopGateway } from "../core/net/listeners.ts";
 import { negotiateCodec, type FrameCodec, type WireFrame } from "../core/protocol/codec.ts";
 import { MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES } from "../core/protocol/limits.ts";
 import type { Connection, PeerInfo, Publisher, SendStatus } from "../core/runtime.ts";
-import type { RunningGateway, ServeOptions } from "../runtime-bun/platform.ts";
+import type { RunningGateway, ServeOptions } from "../runtime-bun/host/platform.ts";
 import { boundPort, listen } from "./listen.ts";
 
 /** Ping cadence; a socket that answered neither of two pings is dead (Bun: idleTimeout 120 s with pings). */

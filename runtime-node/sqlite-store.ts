@@ -4,7 +4,7 @@
  */
 import { driverOf, type SyncDatabase } from "../core/storage/driver.ts";
 import { SqlStore } from "../core/storage/sql-store.ts";
-import { openPrivateDatabase } from "../runtime-bun/database-file.ts";
+import { openPrivateDatabase } from "../runtime-bun/host/database-file.ts";
 
 /** The state database at `path`, created 0600 in a 0700 folder and migrated. */
 export async function openStore(path: string): Promise<SqlStore> {

@@ -13,6 +13,6 @@ if (problem) {
   process.exit(1);
 }
 // Loaded only once the version passed, so nothing an older Node lacks is reached first.
-const { main } = await import("../../runtime-bun/cli/main.ts");
-const { nodePlatform } = await import("../node-platform.ts");
+const { main } = await import("../../runtime-bun/host/cli/main.ts");
+const { nodePlatform } = await import("../platform.ts");
 process.exitCode = await main(process.argv.slice(2), nodePlatform);

@@ -3,33 +3,13 @@
  * packages only (design card).
  */
 import { describe, expect, test } from "bun:test";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { code, imports, sources } from "../harness/source-scan.ts";
 
 const CORE = join(import.meta.dir, "../../core");
 const ALLOWED_PACKAGES = new Set(["hono", "zod", "tweetnacl", "json5", "dns-packet", "croner", "@msgpack/msgpack"]);
 const RUNTIME_GLOBALS = /\b(Bun|Deno)\.|\bprocess\.|\bBuffer\.|\brequire\(|__dirname|__filename/;
-
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? sources(path) : path.endsWith(".ts") ? [path] : [];
-  });
-}
-
-/** Import specifiers of a module, static and dynamic. */
-function imports(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(/(?:import|export)\s[^'"]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^import\s+["']([^"']+)["']/gm)) {
-    out.push((m[1] ?? m[2] ?? m[3])!);
-  }
-  return out;
-}
-
-/** Code without comments and string contents, so prose cannot trip the global check. */
-function code(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "").replace(/`(?:\\.|[^`\\])*`|"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'/g, '""');
-}
 
 export function violations(file: string, text: string): string[] {
   const out: string[] = [];

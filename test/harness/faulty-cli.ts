@@ -4,7 +4,7 @@
  * exception thrown from a timer. Prints "faults injected" after both.
  */
 import { bunPlatform } from "../../runtime-bun/bun-platform.ts";
-import { main } from "../../runtime-bun/cli/main.ts";
+import { main } from "../../runtime-bun/host/cli/main.ts";
 
 const write = process.stdout.write.bind(process.stdout) as (text: string) => boolean;
 process.stdout.write = ((text: string) => {

@@ -8,15 +8,15 @@ import { join } from "node:path";
 import type { ResolvedAuth } from "../../core/auth/secrets.ts";
 import { serializeConfig } from "../../core/config/document.ts";
 import type { OpenClawConfig } from "../../core/config/schema.ts";
-import { ConfigFile } from "../../runtime-bun/config-file.ts";
-import { liveConfig } from "../../runtime-bun/config-live.ts";
+import { ConfigFile } from "../../runtime-bun/host/config-file.ts";
+import { liveConfig } from "../../runtime-bun/host/config-live.ts";
 import { bunPlatform } from "../../runtime-bun/bun-platform.ts";
-import { hostInfo } from "../../runtime-bun/host.ts";
-import { FileLogger } from "../../runtime-bun/log-file.ts";
+import { hostInfo } from "../../runtime-bun/host/host-info.ts";
+import { FileLogger } from "../../runtime-bun/host/log-file.ts";
 import { serveBridge } from "../../runtime-bun/bridge.ts";
 import { serveGateway, type RunningGateway } from "../../runtime-bun/server.ts";
 import { databasePath, SqliteStore } from "../../runtime-bun/sqlite-store.ts";
-import { loadOrCreateConfigRevisionKey, loadOrCreateIdentity, readSnapshot } from "../../runtime-bun/state.ts";
+import { loadOrCreateConfigRevisionKey, loadOrCreateIdentity, readSnapshot } from "../../runtime-bun/host/state.ts";
 
 export const TEST_TOKEN = "test-token-0123456789abcdef";
 

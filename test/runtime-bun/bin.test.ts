@@ -60,7 +60,7 @@ test("a current bundle is what runs; a newer source file rebuilds it first", asy
   expect((await run(["--version"])).stdout).toBe("stand-in bundle ran\n");
   // Edit a source (its mtime moves past the bundle's): the next start rebuilds.
   const future = new Date(Date.now() + 60_000);
-  utimesSync(join(root, "runtime-bun", "version.ts"), future, future);
+  utimesSync(join(root, "runtime-bun", "host", "version.ts"), future, future);
   const rebuilt = await run(["--version"]);
   expect(rebuilt.code).toBe(0);
   expect(rebuilt.stdout).toMatch(/^clawgate \d+\.\d+\.\d+/);

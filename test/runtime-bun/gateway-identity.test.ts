@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nacl from "tweetnacl";
 import { decodeBase64, encodeBase64Url, sha256Hex } from "../../core/device/encoding.ts";
-import { loadOrCreateIdentity } from "../../runtime-bun/state.ts";
+import { loadOrCreateIdentity } from "../../runtime-bun/host/state.ts";
 import { startTestGateway, TEST_TOKEN } from "../harness/gateway.ts";
 import { connectClient } from "../harness/reference-client.ts";
 

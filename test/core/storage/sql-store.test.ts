@@ -7,7 +7,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { openPrivateDatabase } from "../../../runtime-bun/database-file.ts";
+import { openPrivateDatabase } from "../../../runtime-bun/host/database-file.ts";
 import { bunDriver, databasePath, SqliteStore } from "../../../runtime-bun/sqlite-store.ts";
 import { STORE_CASES } from "./sql-store.cases.ts";
 

@@ -1,0 +1,13 @@
+/**
+ * The Node runtime for the shared CLI (runtime-bun/cli). Each part is
+ * imported when first used, so CLI verbs that never listen load neither
+ * `ws` nor a SQLite binding.
+ */
+import type { Platform } from "../runtime-bun/host/platform.ts";
+
+export const nodePlatform: Platform = {
+  runtime: `node ${process.versions.node}`,
+  serve: async (options) => (await import("./server.ts")).serveGateway(options),
+  openStore: async (path) => (await import("./sqlite-store.ts")).openStore(path),
+  serveBridge: async (running) => (await import("./bridge.ts")).serveBridge(running),
+};
