@@ -3,7 +3,7 @@
  * gateway listens: a promise rejected with nobody to catch it and an
  * exception thrown from a timer. Prints "faults injected" after both.
  */
-import { bunPlatform } from "../../runtime-bun/bun-platform.ts";
+import { bunPlatform } from "../../runtime-bun/platform.ts";
 import { main } from "../../runtime-bun/host/cli/main.ts";
 
 const write = process.stdout.write.bind(process.stdout) as (text: string) => boolean;

@@ -10,7 +10,7 @@ import { serializeConfig } from "../../core/config/document.ts";
 import type { OpenClawConfig } from "../../core/config/schema.ts";
 import { ConfigFile } from "../../runtime-bun/host/config-file.ts";
 import { liveConfig } from "../../runtime-bun/host/config-live.ts";
-import { bunPlatform } from "../../runtime-bun/bun-platform.ts";
+import { bunPlatform } from "../../runtime-bun/platform.ts";
 import { hostInfo } from "../../runtime-bun/host/host-info.ts";
 import { FileLogger } from "../../runtime-bun/host/log-file.ts";
 import { serveBridge } from "../../runtime-bun/bridge.ts";
