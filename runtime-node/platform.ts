@@ -1,5 +1,5 @@
 /**
- * The Node runtime for the shared CLI (runtime-bun/cli). Each part is
+ * The Node runtime for the shared CLI (runtime-bun/host/cli). Each part is
  * imported when first used, so CLI verbs that never listen load neither
  * `ws` nor a SQLite binding.
  */

@@ -1,8 +1,8 @@
 /**
  * What the CLI needs from a runtime, so that one CLI (./cli) runs on Bun and
  * on Node: listen, open the state database, start the node bridge, and the
- * runtime's name. Each shim hands its own to `main()`; nothing here imports
- * a runtime.
+ * runtime's name. Each shim hands its own (runtime-bun/platform.ts,
+ * runtime-node/platform.ts) to `main()`; nothing here imports a runtime.
  */
 import type { Gateway, GatewayOptions } from "../../core/gateway.ts";
 import type { Publisher } from "../../core/runtime.ts";

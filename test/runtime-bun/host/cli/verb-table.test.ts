@@ -1,5 +1,5 @@
 /**
- * The CLI's one verb table (runtime-bun/cli/verbs.ts) as a user meets it, run
+ * The CLI's one verb table (runtime-bun/host/cli/verbs.ts) as a user meets it, run
  * as child processes on a throwaway HOME: per-verb and per-group help, flags
  * refused per verb with a clear message (never a runtime parser's text), the
  * one integer parser (upstream's --port text), argument counts, unknown
