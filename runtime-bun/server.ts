@@ -63,7 +63,7 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
     hostname,
     port,
     fetch(req, server) {
-      const decision = admitUpgrade({ remoteAddress: server.requestIP(req)?.address ?? "", pathname: new URL(req.url).pathname, headers: req.headers }, trusted());
+      const decision = admitUpgrade({ remoteAddress: server.requestIP(req)?.address ?? "", url: req.url, headers: req.headers }, trusted());
       if (decision.kind === "http") return app.fetch(req, { peer: decision.peer });
       if (decision.kind === "refuse") return decision.response;
       const { peer, codec, subprotocol } = decision;

@@ -125,14 +125,14 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
   const onUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => socket.destroy());
     const headers = headersOf(req);
-    const url = new URL(req.url ?? "/", `http://${headers.get("host") ?? "localhost"}`);
-    const decision = admitUpgrade({ remoteAddress: req.socket.remoteAddress ?? "", pathname: url.pathname, headers }, trusted());
+    const decision = admitUpgrade({ remoteAddress: req.socket.remoteAddress ?? "", url: req.url ?? "/", headers }, trusted());
     if (decision.kind === "accept") {
       // ws answers the negotiated subprotocol itself (handleProtocols).
       wss.handleUpgrade(req, socket, head, (ws) => accept(ws, socket, decision.peer, decision.codec));
       return;
     }
     if (decision.kind === "refuse") return writeResponse(socket, decision.response);
+    const url = new URL(req.url ?? "/", `http://${headers.get("host") ?? "localhost"}`);
     await writeResponse(socket, await app.fetch(new Request(url, { headers }), { peer: decision.peer }));
   };
   const onRequest = getRequestListener((req, env) => app.fetch(req, { peer: peerFrom(env.incoming.socket.remoteAddress ?? "", req.headers) }), { overrideGlobalObjects: false });

@@ -14,7 +14,8 @@ import { proxyAttributionRefusal } from "./app.ts";
 export interface UpgradeRequest {
   /** The socket's remote address, never a header's claim. */
   remoteAddress: string;
-  pathname: string;
+  /** The request target, absolute or a path; parsed only for an upgrade. */
+  url: string;
   headers: Headers;
 }
 
@@ -48,7 +49,7 @@ export function peerFrom(remoteAddress: string, headers: Headers): PeerInfo {
 export function admitUpgrade(request: UpgradeRequest, trustedProxies: readonly string[]): UpgradeDecision {
   const { headers } = request;
   const peer = peerFrom(request.remoteAddress, headers);
-  if (headers.get("upgrade")?.toLowerCase() !== "websocket" || request.pathname !== "/") return { kind: "http", peer };
+  if (headers.get("upgrade")?.toLowerCase() !== "websocket" || new URL(request.url, "http://localhost").pathname !== "/") return { kind: "http", peer };
   if (peer.forwarded && !trustedProxies.includes(peer.remoteAddress)) return { kind: "refuse", response: proxyAttributionRefusal() };
   const { codec, subprotocol } = negotiateCodec(offeredSubprotocols(headers.get("sec-websocket-protocol")));
   return { kind: "accept", peer, codec, subprotocol };
