@@ -21,6 +21,8 @@ export interface ClientHost {
   welcome(client: Client, admission: Admission): Welcome;
   dispatch(name: string, params: unknown, caller: Caller): unknown;
   closed(client: Client): void;
+  /** The client is being closed before hello-ok (refused, timed out): called before the transport close. */
+  refusing(client: Client): void;
   logError(message: string, fields: Record<string, unknown>): void;
 }
 
@@ -70,8 +72,10 @@ export class Client {
   /** Closes the socket once; later frames are ignored. */
   close(code: number, reason: string): void {
     if (this.state === "closed") return;
+    const admitted = this.state === "ready";
     this.state = "closed";
     clearTimeout(this.timer);
+    if (!admitted) this.host.refusing(this);
     this.conn.close(code, closeReason(reason));
   }
 

@@ -403,6 +403,18 @@ export class Gateway implements ClientHost {
     this.clients.clear();
   }
 
+  /**
+   * A socket closed before hello-ok is never read again and gives up its pre-auth read slot now:
+   * waiting for its transport close would let a peer that never answers the close frame hold the
+   * slot (ws waits up to 30 s), and so stall every other unauthenticated socket from its address.
+   */
+  refusing(client: Client): void {
+    const gated = gatedSocket(client.conn);
+    if (!gated) return;
+    gated.pauseReading();
+    this.preauth.leave(gated);
+  }
+
   private leavePreauth(client: Client): void {
     const gated = gatedSocket(client.conn);
     if (gated) this.preauth.leave(gated);

@@ -62,6 +62,20 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
     await waiting.until(() => waiting.text.includes("hello-ok"));
     expect(waiting.closeCode).toBeUndefined();
   }, 20_000);
+
+  test("sockets refused before hello-ok give up their slots at once, though their peers never answer the close", async () => {
+    // Each holder sends a frame that is not a request: closed 1008 by the gateway. Its peer never sends
+    // the closing handshake back, so the transport alone would keep the socket (and its slot) for ws' 30 s.
+    const holders = [await peer("127.0.0.6"), await peer("127.0.0.6")];
+    for (const h of holders) {
+      h.write(maskedText(JSON.stringify({ type: "evt", event: "x" })));
+      await h.until(() => h.closeCode !== undefined);
+      expect(h.closeCode).toBe(1008);
+    }
+    const next = await peer("127.0.0.6");
+    next.write(maskedText(JSON.stringify({ type: "req", id: "c1", method: "connect", params: connectParams({ auth: { token: TEST_TOKEN } }) })));
+    await next.until(() => next.text.includes("hello-ok"));
+  }, 20_000);
 });
 
 /** A WebSocket client over raw TCP from a chosen local address: upgrade, challenge, then exact frames. */
