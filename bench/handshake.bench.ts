@@ -3,8 +3,9 @@
  * gateway in a child process (spec §2), on both shims: the Bun gateway and
  * the Node one, measured in the same interleaved rounds. Four clients side by
  * side: the reference GatewayClient and a bare Bun WebSocket, each with the
- * shared token alone and with a paired device identity (§3, §4.4), plus the
- * bare socket's upgrade + challenge alone as the transport floor. In the same
+ * shared token alone and with a paired device identity (§3, §4.4), the bare
+ * socket once more speaking MessagePack (docs/frame-codecs.md), plus the bare
+ * socket's upgrade + challenge alone as the transport floor. In the same
  * rounds the reference client also connects to a bare Bun server that only
  * does challenge/hello (lib/floor-server.ts answering with the gateway's own
  * hello-ok bytes): the gateway's connect cost is that ratio.
@@ -16,7 +17,7 @@ import { newDeviceKey, signedDevice, type DeviceKey, type SignedParams } from ".
 import { BENCH_TOKEN, startFloorProcess, startGatewayProcess, type GatewayProcess, type GatewayRuntime } from "./lib/gateway-process.ts";
 import { compareLatency, ns, statsOf, type LatencyBench } from "./lib/mitata-run.ts";
 import { report } from "./lib/report.ts";
-import { backendConnectParams, connectedPeer, Peer } from "./lib/ws-peer.ts";
+import { backendConnectParams, connectedPeer, Peer, type PeerCodec } from "./lib/ws-peer.ts";
 
 /** Connect params of a device client: the CLI identity, signed over the shared token (§3). */
 function deviceParams(): SignedParams & Record<string, unknown> {
@@ -32,8 +33,8 @@ function deviceParams(): SignedParams & Record<string, unknown> {
 }
 
 /** Bare socket: open, challenge, connect, hello-ok. */
-async function bareHandshake(url: string, key?: DeviceKey): Promise<Peer> {
-  const peer = await Peer.open(url);
+async function bareHandshake(url: string, key?: DeviceKey, codec?: PeerCodec): Promise<Peer> {
+  const peer = await Peer.open(url, { codec });
   if (key) {
     const params = deviceParams();
     await peer.connect({ ...params, device: signedDevice(key, params, peer.challenge!) });
@@ -78,7 +79,7 @@ function clientHandshake(opts: GatewayClientOptions): Promise<GatewayClient> {
   });
 }
 
-const CASES = ["GatewayClient token", "bare WebSocket token", "GatewayClient token+device", "bare WebSocket token+device", "bare WebSocket open -> challenge"] as const;
+const CASES = ["GatewayClient token", "bare WebSocket token", "bare WebSocket token, MessagePack", "GatewayClient token+device", "bare WebSocket token+device", "bare WebSocket open -> challenge"] as const;
 
 /** The five cases against one gateway, named `<runtime>: <case>`, after pairing their devices once. */
 async function casesFor(gw: GatewayProcess): Promise<LatencyBench[]> {
@@ -95,6 +96,7 @@ async function casesFor(gw: GatewayProcess): Promise<LatencyBench[]> {
   const fns: Record<(typeof CASES)[number], () => Promise<unknown>> = {
     "GatewayClient token": async () => (await clientHandshake({ url, token: BENCH_TOKEN })).stop(),
     "bare WebSocket token": async () => (await bareHandshake(url)).ws.close(1000),
+    "bare WebSocket token, MessagePack": async () => (await bareHandshake(url, undefined, "msgpack")).ws.close(1000),
     "GatewayClient token+device": async () => (await clientHandshake(clientDeviceOpts)).stop(),
     "bare WebSocket token+device": async () => (await bareHandshake(url, key)).ws.close(1000),
     // Transport floor: upgrade and challenge only, no connect request.
@@ -153,6 +155,7 @@ try {
       { name: "GatewayClient token p50", value: refToken, unit: "ms", budget: { op: "<", limit: 2 } },
       { name: "bare WebSocket token p50", value: bareToken, unit: "ms" },
       { name: "GatewayClient token+device p50", value: p50("bun", "GatewayClient token+device"), unit: "ms" },
+      { name: "bare WebSocket token, MessagePack / JSON", value: p50("bun", "bare WebSocket token, MessagePack") / bareToken, unit: "x", note: `MessagePack p50 ${p50("bun", "bare WebSocket token, MessagePack").toFixed(3)} ms` },
       { name: "bare WebSocket token+device p50", value: bareDevice, unit: "ms" },
       { name: "bare open -> challenge p50", value: floorOpen, unit: "ms", note: "transport floor" },
       { name: "connect -> hello-ok share (bare)", value: bareToken - floorOpen, unit: "ms", note: "token p50 minus floor" },

@@ -3,8 +3,15 @@
  * challenge, sends requests and resolves them by id. No retries and no
  * timers, so what is measured is the socket and the gateway; a request that
  * never gets its response is caught by the runner's per-scenario time limit.
+ * JSON text frames by default; MessagePack binary frames when opened with
+ * `codec: "msgpack"` (the `openclaw.msgpack` subprotocol, docs/frame-codecs.md).
  */
+import { decode, encode } from "@msgpack/msgpack";
+import { MSGPACK_SUBPROTOCOL } from "../../core/protocol/codec.ts";
 import { BENCH_TOKEN } from "./gateway-process.ts";
+
+/** The frame encoding a peer speaks. */
+export type PeerCodec = "json" | "msgpack";
 
 export interface Frame {
   type: string;
@@ -38,9 +45,10 @@ export class Peer {
   private challengeWaiter?: () => void;
   private closeWaiter?: () => void;
 
-  private constructor(readonly ws: WebSocket, private readonly onEvent?: (f: Frame) => void) {
+  private constructor(readonly ws: WebSocket, private readonly codec: PeerCodec, private readonly onEvent?: (f: Frame) => void) {
+    ws.binaryType = "arraybuffer";
     ws.onmessage = (ev) => {
-      const frame = JSON.parse(ev.data as string) as Frame;
+      const frame = (typeof ev.data === "string" ? JSON.parse(ev.data) : decode(new Uint8Array(ev.data as ArrayBuffer))) as Frame;
       if (frame.type === "res") {
         const resolve = this.pending.get(frame.id!);
         this.pending.delete(frame.id!);
@@ -62,9 +70,12 @@ export class Peer {
   }
 
   /** Opens a socket and resolves once the challenge arrived. */
-  static open(url: string, opts: { headers?: Record<string, string>; onEvent?: (f: Frame) => void } = {}): Promise<Peer> {
-    const ws = new WebSocket(url, opts.headers ? ({ headers: opts.headers } as unknown as string[]) : undefined);
-    const peer = new Peer(ws, opts.onEvent);
+  static open(url: string, opts: { headers?: Record<string, string>; codec?: PeerCodec; onEvent?: (f: Frame) => void } = {}): Promise<Peer> {
+    const codec = opts.codec ?? "json";
+    const protocols = codec === "msgpack" ? [MSGPACK_SUBPROTOCOL] : undefined;
+    // Bun's WebSocket takes headers (and then protocols) in an options object.
+    const ws = new WebSocket(url, opts.headers ? ({ headers: opts.headers, protocols } as unknown as string[]) : protocols);
+    const peer = new Peer(ws, codec, opts.onEvent);
     return new Promise((resolve, reject) => {
       peer.challengeWaiter = () => (peer.challenge ? resolve(peer) : reject(new Error(`socket to ${url} closed before the challenge`)));
       ws.onerror = () => reject(new Error(`cannot open ${url}`));
@@ -76,13 +87,17 @@ export class Peer {
     const id = String(++this.nextId);
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
-      this.ws.send(JSON.stringify({ type: "req", id, method, ...(params === undefined ? {} : { params }) }));
+      this.send({ type: "req", id, method, ...(params === undefined ? {} : { params }) });
     });
   }
 
   /** Sends a request whose response nobody waits for (burst triggers). */
   fire(method: string, params?: unknown): void {
-    this.ws.send(JSON.stringify({ type: "req", id: `f${++this.nextId}`, method, ...(params === undefined ? {} : { params }) }));
+    this.send({ type: "req", id: `f${++this.nextId}`, method, ...(params === undefined ? {} : { params }) });
+  }
+
+  private send(frame: Frame & { method: string; params?: unknown }): void {
+    this.ws.send(this.codec === "msgpack" ? encode(frame) : JSON.stringify(frame));
   }
 
   /** `connect`; throws with the gateway's error when it is refused. */
