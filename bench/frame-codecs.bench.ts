@@ -18,7 +18,7 @@
 import { bench, do_not_optimize, summary } from "mitata";
 import { decode, encode } from "@msgpack/msgpack";
 import { Broadcaster } from "../core/events/broadcaster.ts";
-import { jsonCodec, msgpackCodec, MSGPACK_SUBPROTOCOL, type FrameCodec } from "../core/protocol/codec.ts";
+import { jsonCodec, loadMsgpack, msgpackCodec, MSGPACK_SUBPROTOCOL, type FrameCodec } from "../core/protocol/codec.ts";
 import { decodeFrame, encodeResult } from "../core/protocol/frames.ts";
 import type { Connection } from "../core/runtime.ts";
 import { startGatewayProcess, type GatewayProcess } from "./lib/gateway-process.ts";
@@ -28,6 +28,7 @@ import { backendConnectParams, connectedPeer, type Peer } from "./lib/ws-peer.ts
 
 const healthReq = { type: "req", id: "2:6c1f0a52-9d43-4d0e-8a53-3f1c3c7b1a10", method: "health" };
 const systemEventReq = { type: "req", id: "2:6c1f0a52-9d43-4d0e-8a53-3f1c3c7b1a11", method: "system-event", params: { text: "Node: bench · mode backend", host: "bench", instanceId: "bench", mode: "backend", tags: ["a", "b"] } };
+await loadMsgpack();
 const wire = { json: { health: JSON.stringify(healthReq), systemEvent: JSON.stringify(systemEventReq) }, msgpack: { health: encode(healthReq), systemEvent: encode(systemEventReq) } };
 
 /** A health payload shaped like the gateway's (§6 `health`). */

@@ -66,10 +66,10 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
       const decision = admitUpgrade({ remoteAddress: server.requestIP(req)?.address ?? "", url: req.url, headers: req.headers }, trusted());
       if (decision.kind === "http") return app.fetch(req, { peer: decision.peer });
       if (decision.kind === "refuse") return decision.response;
-      const { peer, codec, subprotocol } = decision;
+      const { peer, codec, subprotocol, ready } = decision;
       const headers = subprotocol ? { "Sec-WebSocket-Protocol": subprotocol } : undefined;
-      if (server.upgrade(req, { data: { peer, codec }, headers })) return undefined;
-      return new Response("WebSocket upgrade failed", { status: 400 });
+      const upgrade = () => (server.upgrade(req, { data: { peer, codec }, headers }) ? undefined : new Response("WebSocket upgrade failed", { status: 400 }));
+      return ready ? ready.then(upgrade) : upgrade();
     },
     websocket: {
       maxPayloadLength: MAX_PAYLOAD_BYTES,

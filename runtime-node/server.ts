@@ -127,6 +127,7 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
     const headers = headersOf(req);
     const decision = admitUpgrade({ remoteAddress: req.socket.remoteAddress ?? "", url: req.url ?? "/", headers }, trusted());
     if (decision.kind === "accept") {
+      await decision.ready;
       // ws answers the negotiated subprotocol itself (handleProtocols).
       wss.handleUpgrade(req, socket, head, (ws) => accept(ws, socket, decision.peer, decision.codec));
       return;

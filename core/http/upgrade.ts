@@ -21,8 +21,8 @@ export interface UpgradeRequest {
 
 /** The decision on one request. */
 export type UpgradeDecision =
-  /** Upgrade; answer with `subprotocol` when one was negotiated. */
-  | { kind: "accept"; peer: PeerInfo; codec: FrameCodec; subprotocol?: string }
+  /** Upgrade once `ready` (the codec's library loading) resolved; answer with `subprotocol` when one was negotiated. */
+  | { kind: "accept"; peer: PeerInfo; codec: FrameCodec; subprotocol?: string; ready?: Promise<void> }
   /** Write this response and do not upgrade. */
   | { kind: "refuse"; response: Response }
   /** Not a WebSocket upgrade to `/`: the HTTP app answers (§10). */
@@ -51,6 +51,5 @@ export function admitUpgrade(request: UpgradeRequest, trustedProxies: readonly s
   const peer = peerFrom(request.remoteAddress, headers);
   if (headers.get("upgrade")?.toLowerCase() !== "websocket" || new URL(request.url, "http://localhost").pathname !== "/") return { kind: "http", peer };
   if (peer.forwarded && !trustedProxies.includes(peer.remoteAddress)) return { kind: "refuse", response: proxyAttributionRefusal() };
-  const { codec, subprotocol } = negotiateCodec(offeredSubprotocols(headers.get("sec-websocket-protocol")));
-  return { kind: "accept", peer, codec, subprotocol };
+  return { kind: "accept", peer, ...negotiateCodec(offeredSubprotocols(headers.get("sec-websocket-protocol"))) };
 }

@@ -6,7 +6,7 @@
 import * as assert from "./assert.ts";
 import nacl from "tweetnacl";
 import { decode, encode } from "@msgpack/msgpack";
-import { msgpackCodec } from "../../core/protocol/codec.ts";
+import { loadMsgpack, msgpackCodec } from "../../core/protocol/codec.ts";
 import { decodeFrame, encodeEvent } from "../../core/protocol/frames.ts";
 import { negotiateProtocol } from "../../core/protocol/version.ts";
 import { connectParamsSchema } from "../../core/handshake/connect-params.ts";
@@ -89,7 +89,8 @@ Deno.test("broadcaster: one serialization per view class, consecutive seq", () =
   assert.equal(b.broadcast("not.a.mapped.event", {}), 0);
 });
 
-Deno.test("MessagePack codec: a request decodes as from JSON, a broadcast is binary with seq appended", () => {
+Deno.test("MessagePack codec: a request decodes as from JSON, a broadcast is binary with seq appended", async () => {
+  await loadMsgpack();
   const request = msgpackCodec.decode(encode({ type: "req", id: "1", method: "health" }));
   assert.equal(request, decodeFrame('{"type":"req","id":"1","method":"health"}'));
   assert.equal(msgpackCodec.decode('{"type":"req","id":"1","method":"health"}'), { kind: "invalid-json" });

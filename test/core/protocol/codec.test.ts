@@ -2,10 +2,13 @@
 import { decode, encode } from "@msgpack/msgpack";
 import { describe, expect, test } from "bun:test";
 import { Broadcaster } from "../../../core/events/broadcaster.ts";
-import { frameExceeds, jsonCodec, msgpackCodec, negotiateCodec, offeredSubprotocols, type WireFrame } from "../../../core/protocol/codec.ts";
+import { frameExceeds, jsonCodec, loadMsgpack, msgpackCodec, negotiateCodec, offeredSubprotocols, type WireFrame } from "../../../core/protocol/codec.ts";
 import type { Connection } from "../../../core/runtime.ts";
 
 const parse = (frame: WireFrame) => (typeof frame === "string" ? JSON.parse(frame) : decode(frame));
+
+// The library loads on the first MessagePack upgrade; these call the codec directly.
+await loadMsgpack();
 
 describe("both codecs", () => {
   for (const codec of [jsonCodec, msgpackCodec]) {
