@@ -8,6 +8,7 @@
  */
 import { decode, encode } from "@msgpack/msgpack";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { connect as connectTcp } from "node:net";
 import { join } from "node:path";
 import { MSGPACK_SUBPROTOCOL } from "../../core/protocol/codec.ts";
 import { TEST_TOKEN } from "../harness/gateway.ts";
@@ -257,10 +258,22 @@ describe.each(CASES)("%s gateway, %s frames", (runtime, codec) => {
     });
 
     if (codec === "json") test("upgrade answers openclaw.msgpack wherever it is offered, else the first offer (as upstream's ws server)", async () => {
+      // Over raw TCP, destroyed once the answer is read: an upgraded socket left open would hold one of
+      // the address's two pre-auth read slots until the handshake timeout and stall the next test.
       const answer = async (offer: string) => {
-        const res = await fetch(`http://127.0.0.1:${gw.port}/`, { headers: { Upgrade: "websocket", Connection: "Upgrade", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Protocol": offer } });
-        expect(res.status).toBe(101);
-        return res.headers.get("sec-websocket-protocol");
+        const socket = connectTcp({ host: "127.0.0.1", port: gw.port });
+        let head = "";
+        try {
+          socket.write(upgradeRequest(gw.port, offer));
+          for await (const chunk of socket) {
+            head += chunk.toString("latin1");
+            if (head.includes("\r\n\r\n")) break;
+          }
+        } finally {
+          socket.destroy();
+        }
+        expect(head.split("\r\n")[0]).toBe("HTTP/1.1 101 Switching Protocols");
+        return /^sec-websocket-protocol: (.*)$/im.exec(head)?.[1]?.trim() ?? null;
       };
       expect(await answer("foo, openclaw.msgpack")).toBe("openclaw.msgpack");
       expect(await answer("foo, bar")).toBe("foo");
