@@ -1,6 +1,6 @@
 /**
  * Scenario: process budgets of the gateway `npm start` and the `clawgate` bin
- * run: runtime-bun/bin/run-bundle.ts, which runs the bundled CLI
+ * run: runtime-bun/bin/clawgate-bundle.ts, which runs the bundled CLI
  * (dist/bun/clawgate.js, runtime-bun/bundle.ts; rebuilt when stale), measured
  * as the bin itself and as the bare bundle (bundled here into a temp dir so
  * the figures match the code), with the TypeScript entry
@@ -24,7 +24,7 @@ import { bundleCli } from "../runtime-bun/bundle.ts";
 import { CLI, BENCH_TOKEN, tempStateEnv } from "./lib/gateway-process.ts";
 
 /** The `clawgate` bin (package.json "bin"), which `npm start` runs too. */
-const BIN = join(import.meta.dir, "..", "runtime-bun", "bin", "run-bundle.ts");
+const BIN = join(import.meta.dir, "..", "runtime-bun", "bin", "clawgate-bundle.ts");
 import { median, report, table } from "./lib/report.ts";
 import { freePort, probeStart } from "./lib/start-probe.ts";
 
@@ -95,7 +95,7 @@ console.log(table(["process", "median start -> /health 200", "runs (ms)", "media
   ["bare Bun.serve (floor)", `${median(floor.start).toFixed(1)} ms`, fmt(floor.start), `${median(floor.rss).toFixed(1)} MB`, mb(floor.rss)],
 ]));
 report({
-  scenario: `process budgets (clawgate bin and npm start: runtime-bun/bin/run-bundle.ts gateway run; medians of ${START_RUNS} starts, ${RSS_RUNS} RSS readings)`,
+  scenario: `process budgets (clawgate bin and npm start: runtime-bun/bin/clawgate-bundle.ts gateway run; medians of ${START_RUNS} starts, ${RSS_RUNS} RSS readings)`,
   metrics: [
     { name: "bin cold start -> /health 200", value: median(runs.bin.start), unit: "ms", note: "clawgate gateway run, existing state dir" },
     { name: "bin cold start / bare Bun.serve", value: median(runs.bin.start) / median(floor.start), unit: "x", budget: { op: "<=", limit: 3 }, note: `floor ${median(floor.start).toFixed(1)} ms, same run` },

@@ -19,7 +19,7 @@ beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), "clawgate-bin-"));
   for (const part of ["core", "runtime-bun", "package.json", "package-lock.json"]) cpSync(join(REPO, part), join(root, part), { recursive: true });
   symlinkSync(join(REPO, "node_modules"), join(root, "node_modules"));
-  bin = join(root, "runtime-bun", "bin", "run-bundle.ts");
+  bin = join(root, "runtime-bun", "bin", "clawgate-bundle.ts");
   home = freshHome();
 });
 
@@ -29,28 +29,31 @@ afterAll(() => {
 });
 
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const proc = Bun.spawn([process.execPath, bin, ...args], { env: { ...process.env, HOME: home, NO_COLOR: "1" }, stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn([process.execPath, bin, ...args], { env: { ...process.env, HOME: home, NO_COLOR: "1", CLAWGATE_SERVICE_MANAGER: "none" }, stdout: "pipe", stderr: "pipe" });
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   return { code, stdout, stderr };
 }
 
-test("package.json: the bin and npm start both run runtime-bun/bin/run-bundle.ts", () => {
+test("package.json: the bin and npm start both run runtime-bun/bin/clawgate-bundle.ts", () => {
   const pkg = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8"));
-  expect(pkg.bin.clawgate).toBe("runtime-bun/bin/run-bundle.ts");
-  expect(pkg.scripts.start).toBe("bun runtime-bun/bin/run-bundle.ts gateway run");
+  expect(pkg.bin.clawgate).toBe("runtime-bun/bin/clawgate-bundle.ts");
+  expect(pkg.scripts.start).toBe("bun runtime-bun/bin/clawgate-bundle.ts gateway run");
 });
 
-test("fresh checkout: no dist/bun -> the bin builds the bundle and serves from it", async () => {
+test("fresh checkout: no dist/bun -> the bin builds the bundle and serves from it; `gateway stop` knows it as clawgate", async () => {
   const entry = join(root, "dist", "bun", "clawgate.js");
   expect(existsSync(entry)).toBe(false);
   const gw = await spawnGateway(home, ["--port", "0"], {}, [process.execPath, bin]);
   try {
     expect(existsSync(entry)).toBe(true);
     expect((await fetch(`http://127.0.0.1:${gw.port}/health`)).status).toBe(200);
+    // The pid file names this process; stop must recognise it as a clawgate gateway, not a stale entry.
+    const stop = await run(["gateway", "stop"]);
+    expect(stop.code).toBe(0);
+    expect(await gw.proc.exited).toBe(0);
   } finally {
     gw.proc.kill("SIGTERM");
   }
-  expect(await gw.proc.exited).toBe(0);
 }, 60_000);
 
 test("a current bundle is what runs; a newer source file rebuilds it first", async () => {
