@@ -25,8 +25,10 @@ export interface AdmitRequest {
   scopes: string[];
   client: { id: string; mode: string; platform: string; deviceFamily?: string; displayName?: string };
   method: string;
-  /** Direct loopback, no proxy headers, no browser Origin. */
+  /** Direct loopback, no proxy headers, and no browser Origin unless the client is an operator UI or WebChat. */
   silentAllowed: boolean;
+  /** The client is an operator UI (Control UI, TUI) or WebChat, whose changed metadata is never approved silently. */
+  uiClient?: boolean;
   remoteIp?: string;
   now: number;
 }
@@ -131,9 +133,10 @@ export class DeviceRegistry {
     return null;
   }
 
-  /** Silent local approval never grants a non-operator role to an existing device, nor unproven scopes (§4.4). */
+  /** Silent local approval never grants a non-operator role to an existing device, nor unproven scopes, nor a UI's new metadata (§4.4). */
   private silentFor(reason: PendingPairing["reason"], req: AdmitRequest): boolean {
     if (reason === "role-upgrade") return req.role === "operator";
+    if (reason === "metadata-upgrade") return !req.uiClient;
     if (reason === "scope-upgrade") return req.method === "none" || req.method === "token" || req.method === "password";
     return true;
   }

@@ -266,10 +266,21 @@ async function checkDeviceToken(state: ConnectState): Promise<void> {
   state.method = state.secret.method;
 }
 
-/** Pairing (§4.4): known devices pass, local ones pair silently, others are filed for approval. Admits here. */
+/** Operator UIs (Control UI, TUI; not the browser copilot) and WebChat, as upstream's isOperatorUiClient / isWebchatClient. */
+function isUiClient(client: ConnectParams["client"]): boolean {
+  return client.id === "openclaw-control-ui" || client.id === "openclaw-tui" || client.id === "webchat-ui" || client.mode === "webchat";
+}
+
+/**
+ * Pairing (§4.4): known devices pass, local ones pair silently, others are
+ * filed for approval. A browser Origin blocks silent approval unless the
+ * client is an operator UI or WebChat (upstream's shouldAllowSilentLocalPairing):
+ * the Origin check already admitted that page. Admits here.
+ */
 async function checkPairing(state: ConnectState): Promise<void> {
   const { ctx, params, role, scopes, isLocalClient } = state;
   const method = state.method!;
+  const uiClient = isUiClient(params.client);
   const device = await ctx.devices.admit({
     deviceId: params.device!.id,
     publicKey: publicKeyBase64Url(state.publicKey!),
@@ -277,7 +288,8 @@ async function checkPairing(state: ConnectState): Promise<void> {
     scopes,
     client: params.client,
     method,
-    silentAllowed: isLocalClient && !state.hasBrowserOrigin,
+    silentAllowed: isLocalClient && (!state.hasBrowserOrigin || uiClient),
+    uiClient,
     remoteIp: ctx.peer.remoteAddress || undefined,
     now: ctx.now,
   });

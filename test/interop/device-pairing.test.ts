@@ -126,7 +126,7 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
     });
   });
 
-  describe("browser Origin: never silent, even on loopback (§4.4)", () => {
+  describe("browser Origin on a client that is no UI: never silent, even on loopback (§4.4)", () => {
     let gw: RuntimeGateway;
     let operator: ConnectedClient;
     beforeAll(async () => {

@@ -168,4 +168,41 @@ describe("connect steps admit (control cases)", () => {
     const again = await h.connect(deviceParams(device, { token: undefined, deviceToken: token }), REMOTE);
     expect([again.method, again.device?.deviceId]).toEqual(["device-token", device.identity.deviceId]);
   });
+
+  // §4.4, upstream's shouldAllowSilentLocalPairing: a browser Origin blocks silence unless the client is an operator UI or WebChat.
+  const controlUi = { id: "openclaw-control-ui", version: "2026.9.6", platform: "Linux x86_64", mode: "webchat" };
+  const loopbackBrowser = loopbackPeer({ origin: "http://127.0.0.1:5173" });
+
+  test("Control UI with a loopback browser Origin -> paired silently, token issued, no pending request", async () => {
+    const h = harness();
+    const device = newDevice();
+    const admission = await h.connect(deviceParams(device, { client: controlUi }), loopbackBrowser);
+    expect(typeof admission.device?.issued?.token).toBe("string");
+    expect(h.store.getPaired(device.identity.deviceId)?.approvedVia).toBe("silent");
+    expect(h.events).toEqual(["device.pair.resolved"]);
+  });
+
+  test("a backend client with the same loopback browser Origin -> PAIRING_REQUIRED (only UIs and WebChat pair silently)", async () => {
+    const h = harness();
+    const r = await refusal(h.connect(deviceParams(newDevice()), loopbackBrowser));
+    expect([r.code, r.detail]).toEqual(["NOT_PAIRED", "PAIRING_REQUIRED"]);
+    expect(h.events).toEqual(["device.pair.requested"]);
+  });
+
+  test("Control UI from a non-loopback address with an allowed Origin -> PAIRING_REQUIRED, filed for the owner", async () => {
+    const h = harness();
+    const device = newDevice();
+    const r = await refusal(h.connect(deviceParams(device, { client: controlUi }), { ...REMOTE, origin: "http://10.0.0.5:5173" }));
+    expect([r.code, r.detail]).toEqual(["NOT_PAIRED", "PAIRING_REQUIRED"]);
+    expect(h.store.listPending().map((p) => p.deviceId)).toEqual([device.identity.deviceId]);
+  });
+
+  test("a silently paired Control UI reporting a new platform -> metadata-upgrade waits for the owner", async () => {
+    const h = harness();
+    const device = newDevice();
+    await h.connect(deviceParams(device, { client: controlUi }), loopbackBrowser);
+    const r = await refusal(h.connect(deviceParams(device, { client: { ...controlUi, platform: "MacIntel" } }), loopbackBrowser));
+    expect([r.code, r.detail]).toEqual(["NOT_PAIRED", "PAIRING_REQUIRED"]);
+    expect(h.store.listPending()[0]?.reason).toBe("metadata-upgrade");
+  });
 });
