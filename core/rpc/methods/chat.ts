@@ -50,7 +50,7 @@ const chatSendParams = z.lazy(() => z.strictObject({
   idempotencyKey: z.string().check(z.minLength(1)),
 }));
 
-const chatHistoryParams = z.lazy(() => z.strictObject({
+export const chatHistoryParams = z.lazy(() => z.strictObject({
   sessionKey: z.string().check(z.minLength(1)),
   agentId: z.optional(z.string().check(z.minLength(1))),
   cursor: z.optional(z.string()),
@@ -114,41 +114,7 @@ export function chatMethods(ctx: ChatMethodsContext) {
       return { runId, status: "started" };
     }),
 
-    method("chat.history", chatHistoryParams, (p) => {
-      if (p.cursor !== undefined && p.offset !== undefined) throw invalidRequest("cursor cannot be used with offset or messageId");
-      const target = sessions.resolve(p.sessionKey, p.agentId);
-      const session = sessions.get(target.key);
-      const config = ctx.config();
-      const info = sessionRow(session ?? virtualSession(target, ctx.now()));
-      const pending = pendingInputs(ctx, target.key);
-      const clip = (m: TranscriptMessage) => (p.maxChars !== undefined && m.text.length > p.maxChars ? { ...m, text: `${m.text.slice(0, p.maxChars)}…` } : m);
-      if (p.cursor !== undefined) {
-        // A delta cursor names a transcript and a position in it; a reset transcript invalidates it.
-        const at = parseCursor(p.cursor);
-        if (!session || !at || at.sessionId !== session.sessionId) return { kind: "reset" };
-        const messages = sessions.store.readMessages(session.sessionId, { afterSeq: at.seq, limit: p.limit ?? DEFAULT_HISTORY_LIMIT });
-        const last = messages.at(-1)?.seq ?? at.seq;
-        return { kind: "delta", messages: messages.map((m) => chatMessage(clip(m))), deltaCursor: cursorFor(session, last), pendingInputs: pending, sessionInfo: info };
-      }
-      const total = session ? sessions.store.lastMessageSeq(session.sessionId) : 0;
-      const offset = p.offset ?? 0;
-      const page = session ? sessions.store.readMessages(session.sessionId, { beforeSeq: total - offset + 1, limit: p.limit ?? DEFAULT_HISTORY_LIMIT }) : [];
-      const nextOffset = offset + page.length;
-      const hasMore = nextOffset < total;
-      return {
-        sessionKey: p.sessionKey,
-        ...(session ? { sessionId: session.sessionId } : {}),
-        messages: page.map((m) => chatMessage(clip(m))),
-        pendingInputs: pending,
-        ...(session ? { deltaCursor: cursorFor(session, total) } : {}),
-        ...(offset > 0 ? { offset } : {}),
-        ...(hasMore ? { nextOffset } : {}),
-        hasMore,
-        totalMessages: total,
-        defaults: primaryModel(config, target.agentId),
-        sessionInfo: info,
-      };
-    }),
+    method("chat.history", chatHistoryParams, (p) => readChatHistory(ctx, p)),
 
     method("chat.abort", chatAbortParams, (p) => {
       const target = sessions.resolve(p.sessionKey, p.agentId);
@@ -164,6 +130,47 @@ export function chatMethods(ctx: ChatMethodsContext) {
   ];
 }
 
+/** `chat.history` params, also the session form of `chat.startup`'s. */
+export type ChatHistoryParams = z.output<typeof chatHistoryParams>;
+
+/** `chat.history` (§6): a page of the transcript, or a delta after `cursor`; `chat.startup` answers with it too. */
+export function readChatHistory(ctx: Pick<ChatMethodsContext, "agents" | "config" | "now">, p: ChatHistoryParams): Record<string, unknown> {
+  const { sessions } = ctx.agents;
+  if (p.cursor !== undefined && p.offset !== undefined) throw invalidRequest("cursor cannot be used with offset or messageId");
+  const target = sessions.resolve(p.sessionKey, p.agentId);
+  const session = sessions.get(target.key);
+  const config = ctx.config();
+  const info = sessionRow(session ?? virtualSession(target, ctx.now()));
+  const pending = pendingInputs(ctx, target.key);
+  const clip = (m: TranscriptMessage) => (p.maxChars !== undefined && m.text.length > p.maxChars ? { ...m, text: `${m.text.slice(0, p.maxChars)}…` } : m);
+  if (p.cursor !== undefined) {
+    // A delta cursor names a transcript and a position in it; a reset transcript invalidates it.
+    const at = parseCursor(p.cursor);
+    if (!session || !at || at.sessionId !== session.sessionId) return { kind: "reset" };
+    const messages = sessions.store.readMessages(session.sessionId, { afterSeq: at.seq, limit: p.limit ?? DEFAULT_HISTORY_LIMIT });
+    const last = messages.at(-1)?.seq ?? at.seq;
+    return { kind: "delta", messages: messages.map((m) => chatMessage(clip(m))), deltaCursor: cursorFor(session, last), pendingInputs: pending, sessionInfo: info };
+  }
+  const total = session ? sessions.store.lastMessageSeq(session.sessionId) : 0;
+  const offset = p.offset ?? 0;
+  const page = session ? sessions.store.readMessages(session.sessionId, { beforeSeq: total - offset + 1, limit: p.limit ?? DEFAULT_HISTORY_LIMIT }) : [];
+  const nextOffset = offset + page.length;
+  const hasMore = nextOffset < total;
+  return {
+    sessionKey: p.sessionKey,
+    ...(session ? { sessionId: session.sessionId } : {}),
+    messages: page.map((m) => chatMessage(clip(m))),
+    pendingInputs: pending,
+    ...(session ? { deltaCursor: cursorFor(session, total) } : {}),
+    ...(offset > 0 ? { offset } : {}),
+    ...(hasMore ? { nextOffset } : {}),
+    hasMore,
+    totalMessages: total,
+    defaults: primaryModel(config, target.agentId),
+    sessionInfo: info,
+  };
+}
+
 /** `/new` and `/reset` in chat start a fresh transcript and answer with upstream's acknowledgement. */
 function resetFromChat(ctx: ChatMethodsContext, target: SessionTarget, runId: string, kind: "new" | "reset"): unknown {
   const { session, text } = resetSession(ctx.agents, target, kind);
@@ -174,7 +181,7 @@ function resetFromChat(ctx: ChatMethodsContext, target: SessionTarget, runId: st
 }
 
 /** Turns accepted but still waiting for an earlier turn of the session. */
-function pendingInputs(ctx: ChatMethodsContext, sessionKey: string): { items: unknown[]; total: number } {
+function pendingInputs(ctx: Pick<ChatMethodsContext, "agents">, sessionKey: string): { items: unknown[]; total: number } {
   const queued = ctx.agents.runs.activeFor(sessionKey).filter((r) => r.state === "queued" && r.request.kind !== "heartbeat");
   return {
     items: queued.slice(0, 20).map((r) => ({

@@ -24,7 +24,7 @@ const DELETE_WRITE_FIELDS = new Set(["key", "agentId", "deleteTranscript", "expe
 
 const nullableString = z.nullable(z.string().check(z.minLength(1)));
 
-const listParams = z.lazy(() => z.strictObject({
+export const listParams = z.lazy(() => z.strictObject({
   limit: z.optional(z.int().check(z.gte(1))),
   offset: z.optional(z.int().check(z.gte(0))),
   activeMinutes: z.optional(z.int().check(z.gte(1))),
@@ -97,51 +97,8 @@ export function sessionMethods(ctx: SessionMethodsContext) {
   const { sessions, runs } = ctx.agents;
   const storePath = ctx.host.stateDir;
 
-  const lastText = (s: SessionRecord, maxChars: number): string | undefined => {
-    const [last] = sessions.store.readMessages(s.sessionId, { limit: 1 });
-    return last ? clip(last.text, maxChars) : undefined;
-  };
-
   return [
-    method("sessions.list", listParams, (p) => {
-      const now = ctx.now();
-      let rows = sessions.store.listSessions();
-      if (p.agentId !== undefined) rows = rows.filter((s) => s.agentId === normalizeAgentId(p.agentId!));
-      if (p.archived !== "all") rows = rows.filter((s) => (s.fields.archived === true) === (p.archived === true));
-      if (p.label !== undefined) rows = rows.filter((s) => s.fields.label === p.label);
-      if (p.activeMinutes !== undefined) rows = rows.filter((s) => now - s.updatedAt <= p.activeMinutes! * 60_000);
-      if (p.search) {
-        const q = p.search.toLowerCase();
-        rows = rows.filter((s) => s.key.includes(q) || String(s.fields.label ?? "").toLowerCase().includes(q));
-      }
-      rows.sort((a, b) => b.updatedAt - a.updatedAt || a.key.localeCompare(b.key));
-      const offset = p.offset ?? 0;
-      const page = rows.slice(offset, p.limit === undefined ? undefined : offset + p.limit);
-      const nextOffset = offset + page.length;
-      const hasMore = nextOffset < rows.length;
-      const defaultsAgent = p.agentId ? normalizeAgentId(p.agentId) : undefined;
-      return {
-        ts: now,
-        path: storePath,
-        count: page.length,
-        totalCount: rows.length,
-        ...(p.limit !== undefined ? { limitApplied: p.limit } : {}),
-        ...(offset > 0 ? { offset } : {}),
-        nextOffset: hasMore ? nextOffset : null,
-        hasMore,
-        owners: [],
-        // Upstream's picker fields; clawgate's providers declare no thinking levels, and a model choice applies per session.
-        defaults: {
-          ...primaryModel(ctx.config(), defaultsAgent ?? ctx.agents.sessions.resolve("main").agentId),
-          contextTokens: null,
-          agentRuntime: { id: "clawgate", cloudPlacementSupported: false, devicePlacementSupported: false, source: "implicit" },
-          thinkingLevels: [],
-          thinkingOptions: [],
-          modelSelectionTarget: "session",
-        },
-        sessions: page.map((s) => sessionRow(s, p.includeLastMessage ? lastText(s, PREVIEW_DEFAULT_CHARS) : undefined)),
-      };
-    }),
+    method("sessions.list", listParams, (p) => listSessions(ctx, p)),
 
     method("sessions.preview", z.lazy(() => z.strictObject({ keys: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)), limit: z.optional(z.int().check(z.gte(1))), maxChars: z.optional(z.int().check(z.gte(20))) })), (p) => {
       const limit = p.limit ?? PREVIEW_DEFAULT_ITEMS;
@@ -201,6 +158,57 @@ export function sessionMethods(ctx: SessionMethodsContext) {
       return { ok: true, key: target.key, ...result };
     }, deleteScope),
   ];
+}
+
+/** `sessions.list` params, also `sessions.subscribe`'s. */
+export type SessionsListParams = z.output<typeof listParams>;
+
+/** `sessions.list` (§6): the session rows, newest first, filtered and paged; `sessions.subscribe` answers with it too. */
+export function listSessions(ctx: SessionMethodsContext, p: SessionsListParams): Record<string, unknown> {
+  const { sessions } = ctx.agents;
+  const storePath = ctx.host.stateDir;
+  const now = ctx.now();
+  let rows = sessions.store.listSessions();
+  if (p.agentId !== undefined) rows = rows.filter((s) => s.agentId === normalizeAgentId(p.agentId!));
+  if (p.archived !== "all") rows = rows.filter((s) => (s.fields.archived === true) === (p.archived === true));
+  if (p.label !== undefined) rows = rows.filter((s) => s.fields.label === p.label);
+  if (p.activeMinutes !== undefined) rows = rows.filter((s) => now - s.updatedAt <= p.activeMinutes! * 60_000);
+  if (p.search) {
+    const q = p.search.toLowerCase();
+    rows = rows.filter((s) => s.key.includes(q) || String(s.fields.label ?? "").toLowerCase().includes(q));
+  }
+  rows.sort((a, b) => b.updatedAt - a.updatedAt || a.key.localeCompare(b.key));
+  const offset = p.offset ?? 0;
+  const page = rows.slice(offset, p.limit === undefined ? undefined : offset + p.limit);
+  const nextOffset = offset + page.length;
+  const hasMore = nextOffset < rows.length;
+  const defaultsAgent = p.agentId ? normalizeAgentId(p.agentId) : undefined;
+  return {
+    ts: now,
+    path: storePath,
+    count: page.length,
+    totalCount: rows.length,
+    ...(p.limit !== undefined ? { limitApplied: p.limit } : {}),
+    ...(offset > 0 ? { offset } : {}),
+    nextOffset: hasMore ? nextOffset : null,
+    hasMore,
+    owners: [],
+    // Upstream's picker fields; clawgate's providers declare no thinking levels, and a model choice applies per session.
+    defaults: {
+      ...primaryModel(ctx.config(), defaultsAgent ?? ctx.agents.sessions.resolve("main").agentId),
+      contextTokens: null,
+      agentRuntime: { id: "clawgate", cloudPlacementSupported: false, devicePlacementSupported: false, source: "implicit" },
+      thinkingLevels: [],
+      thinkingOptions: [],
+      modelSelectionTarget: "session",
+    },
+    sessions: page.map((s) => sessionRow(s, p.includeLastMessage ? lastText(ctx, s, PREVIEW_DEFAULT_CHARS) : undefined)),
+  };
+}
+
+function lastText(ctx: SessionMethodsContext, s: SessionRecord, maxChars: number): string | undefined {
+  const [last] = ctx.agents.sessions.store.readMessages(s.sessionId, { limit: 1 });
+  return last ? clip(last.text, maxChars) : undefined;
 }
 
 function clip(text: string, max: number): string {
