@@ -39,6 +39,8 @@ import { nodeMethods } from "./rpc/methods/nodes.ts";
 import { sendMethods } from "./rpc/methods/send.ts";
 import { sessionMethods } from "./rpc/methods/sessions.ts";
 import { systemMethods } from "./rpc/methods/system.ts";
+import { uiStartupMethods } from "./rpc/methods/ui-startup.ts";
+import { execApprovalListMethods } from "./rpc/methods/exec-approval-list.ts";
 import { Router } from "./rpc/router.ts";
 import type { GatewayServices, MethodGroup } from "./rpc/services.ts";
 import { healthBody } from "./status.ts";
@@ -81,6 +83,8 @@ function gatedSocket(conn: Connection): GatedSocket | undefined {
 const METHOD_GROUPS: readonly MethodGroup[] = [
   systemMethods, infoMethods, deviceMethods, configMethods, channelPairingMethods,
   nodeMethods, chatMethods, agentMethods, sessionMethods, cronMethods, sendMethods,
+  uiStartupMethods,
+  execApprovalListMethods,
 ];
 
 export class Gateway implements ClientHost {

@@ -44,11 +44,6 @@ export function rosterOwnership(config: OpenClawConfig): "sole" | "explicit" {
   return agentRoster(config).length > 1 ? "explicit" : "sole";
 }
 
-/** Whether a model is configured for `agentId` (its entry's or the defaults'); otherwise the embedded agent answers. */
-export function modelConfigured(config: OpenClawConfig, agentId: string): boolean {
-  return (agentEntry(config, agentId)?.model ?? config.agents?.defaults?.model) !== undefined;
-}
-
 /** What people call an agent: its `name`, else its identity's name. */
 export function agentDisplayName(config: OpenClawConfig, agentId: string): string | undefined {
   const entry = agentEntry(config, agentId);

@@ -3,7 +3,7 @@
  * whole shape is sent so that nothing downstream can tell clawgate apart.
  * Runtime-agnostic.
  */
-import { modelConfigured, rosterOwnership } from "../config/agents.ts";
+import { rosterOwnership } from "../config/agents.ts";
 import { defaultAgentId } from "../sessions/keys.ts";
 import { ATTACHMENT_LIMITS, MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES } from "../protocol/limits.ts";
 import { OPENCLAW_COMPAT_VERSION, PROTOCOL_VERSION } from "../protocol/version.ts";
@@ -47,7 +47,9 @@ export function buildHello(src: HelloSources, caller: Caller, admission: Admissi
   return {
     type: "hello-ok",
     protocol: PROTOCOL_VERSION,
-    server: { version: OPENCLAW_COMPAT_VERSION, buildId: src.buildId, bootId: src.bootId, connId: caller.connId },
+    // "configured": clawgate bundles no upstream UI build, so an upstream Control UI is always another build and must not
+    // ask for a reload because its buildId differs from clawgate's.
+    server: { version: OPENCLAW_COMPAT_VERSION, buildId: src.buildId, bootId: src.bootId, controlUiBuildSource: "configured", connId: caller.connId },
     features: src.features(),
     snapshot: {
       suspension: { phase: "accepting" },
@@ -57,7 +59,9 @@ export function buildHello(src: HelloSources, caller: Caller, admission: Admissi
       uptimeMs: src.now() - src.startedAt,
       sessionDefaults: {
         defaultAgentId: agentId,
-        modelConfigured: modelConfigured(config, agentId),
+        // Every agent has a working model: its configured one, or the embedded agent. A false here sends the
+        // upstream Control UI to its Model Setup page instead of the chat.
+        modelConfigured: true,
         ownership: rosterOwnership(config),
         selectionRequired: false,
         mainKey: "main",

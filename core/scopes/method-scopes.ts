@@ -77,6 +77,27 @@ export const METHOD_ACCESS: Readonly<Record<string, Access>> = {
   "cron.update": "operator.admin",
   "cron.remove": "operator.admin",
   "cron.run": "operator.admin",
+  "sessions.subscribe": "operator.read",
+  "sessions.messages.subscribe": "operator.read",
+  "sessions.messages.unsubscribe": "operator.read",
+  "sessions.describe": "operator.read",
+  "sessions.observer.visibility": "operator.read",
+  "sessions.branches.list": "operator.read",
+  "sessions.companion.state": "operator.read",
+  "chat.startup": "operator.read",
+  "chat.metadata": "operator.read",
+  "agents.list": "operator.read",
+  "models.authStatus": "operator.read",
+  "update.status": "operator.admin",
+  "exec.approval.list": "operator.approvals",
+  "plugin.approval.list": "operator.approvals",
+  "openclaw.approval.list": "operator.approvals",
+  "question.list": "operator.questions",
+  "tasks.list": "operator.read",
+  "progressCard.get": "operator.read",
+  "users.prefs.get": "operator.read",
+  "talk.catalog": "operator.read",
+  "openclaw.setup.detect": "operator.admin",
 };
 
 /**
@@ -91,6 +112,14 @@ export const SESSION_SCOPE: Readonly<Record<string, Scope>> = {
   "chat.abort": "operator.sessions.write",
   "sessions.patch": "operator.sessions.write",
   "sessions.delete": "operator.sessions.write",
+  "sessions.subscribe": "operator.sessions.read",
+  "sessions.messages.subscribe": "operator.sessions.read",
+  "sessions.messages.unsubscribe": "operator.sessions.read",
+  "sessions.describe": "operator.sessions.read",
+  "sessions.branches.list": "operator.sessions.read",
+  "chat.startup": "operator.sessions.read",
+  "chat.metadata": "operator.sessions.read",
+  "question.list": "operator.sessions.write",
 };
 
 /** The access rule of a method; unlisted methods need admin (§5). */

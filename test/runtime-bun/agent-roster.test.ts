@@ -22,7 +22,7 @@ afterAll(async () => {
 
 describe("agents.entries", () => {
   test("hello-ok and status name the default agent from the entries", async () => {
-    expect(c.hello.snapshot.sessionDefaults).toEqual({ defaultAgentId: "dev", modelConfigured: false, ownership: "explicit", selectionRequired: false, mainKey: "main", mainSessionKey: "agent:dev:main", scope: "per-sender" });
+    expect(c.hello.snapshot.sessionDefaults).toEqual({ defaultAgentId: "dev", modelConfigured: true, ownership: "explicit", selectionRequired: false, mainKey: "main", mainSessionKey: "agent:dev:main", scope: "per-sender" });
     const status = await c.client.request<any>("status", { includeCliProjection: true });
     expect(status.heartbeat.defaultAgentId).toBe("dev");
     expect(status.heartbeat.agents.map((a: any) => [a.agentId, a.enabled])).toEqual([["ops", false], ["dev", true]]);

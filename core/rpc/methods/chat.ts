@@ -50,7 +50,8 @@ const chatSendParams = z.lazy(() => z.strictObject({
   idempotencyKey: z.string().check(z.minLength(1)),
 }));
 
-export const chatHistoryParams = z.lazy(() => z.strictObject({
+/** `chat.history`'s params object, built on first use (`chat.startup` extends it). */
+export const chatHistoryObject = () => z.strictObject({
   sessionKey: z.string().check(z.minLength(1)),
   agentId: z.optional(z.string().check(z.minLength(1))),
   cursor: z.optional(z.string()),
@@ -59,7 +60,9 @@ export const chatHistoryParams = z.lazy(() => z.strictObject({
   pendingBefore: z.optional(z.int().check(z.gte(1))),
   inputRunIds: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(256))).check(z.minLength(1), z.maxLength(50))),
   maxChars: z.optional(z.int().check(z.gte(1), z.lte(500_000))),
-}));
+});
+
+const chatHistoryParams = z.lazy(chatHistoryObject);
 
 const chatAbortParams = z.lazy(() => z.strictObject({
   sessionKey: z.string().check(z.minLength(1)),

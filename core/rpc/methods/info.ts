@@ -10,7 +10,7 @@ const DEFAULT_LOG_LIMIT = 200;
 const DEFAULT_LOG_BYTES = 256 * 1024;
 
 /** Models named in `models.providers.<id>.models[]`, as `models.list` reports them. */
-function configuredModels(ctx: InfoMethodsContext): { id: string; name: string; provider: string }[] {
+export function configuredModels(ctx: Pick<InfoMethodsContext, "config">): { id: string; name: string; provider: string }[] {
   const out: { id: string; name: string; provider: string }[] = [];
   for (const [provider, entry] of Object.entries(ctx.config().models?.providers ?? {})) {
     for (const m of entry.models ?? []) {
@@ -30,7 +30,19 @@ export function infoMethods(ctx: InfoMethodsContext) {
       (p) => ctx.logs.tail({ cursor: p.cursor, limit: p.limit ?? DEFAULT_LOG_LIMIT, maxBytes: p.maxBytes ?? DEFAULT_LOG_BYTES }),
     ),
 
-    method("models.list", z.lazy(() => z.strictObject({ agentId: z.optional(z.string()), view: z.optional(z.string()) })), () => ({ models: configuredModels(ctx) })),
+    // Upstream's ModelsListParams; the catalog is the configured providers' models whatever the view, session or profile.
+    method("models.list", z.lazy(() => z.strictObject({
+      agentId: z.optional(z.string()),
+      sessionKey: z.optional(z.string().check(z.minLength(1))),
+      authProfileId: z.optional(z.string().check(z.minLength(1))),
+      provider: z.optional(z.string().check(z.minLength(1))),
+      includeDetails: z.optional(z.boolean()),
+      includeProviderCapabilities: z.optional(z.boolean()),
+      includeDefaultModels: z.optional(z.boolean()),
+      preparedOnly: z.optional(z.boolean()),
+      refresh: z.optional(z.boolean()),
+      view: z.optional(z.string()),
+    })), () => ({ models: configuredModels(ctx) })),
 
     method("channels.status", z.lazy(() => z.strictObject({ probe: z.optional(z.boolean()), timeoutMs: z.optional(z.int()), channel: z.optional(z.string()) })),
       () => ({

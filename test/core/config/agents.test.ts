@@ -1,6 +1,6 @@
 /** The agent roster (core/config/agents.ts): keyed entries, the legacy list, and the assistant identity. */
 import { describe, expect, test } from "bun:test";
-import { agentRoster, assistantIdentity, modelConfigured, rosterOwnership } from "../../../core/config/agents.ts";
+import { agentRoster, assistantIdentity, rosterOwnership } from "../../../core/config/agents.ts";
 import type { OpenClawConfig } from "../../../core/config/schema.ts";
 import { agentIds, defaultAgentId } from "../../../core/sessions/keys.ts";
 
@@ -27,12 +27,9 @@ describe("roster", () => {
 });
 
 describe("hello-ok session defaults", () => {
-  test("ownership: one agent is sole, several are explicit; a model counts when the agent or the defaults name one", () => {
+  test("ownership: one agent is sole, several are explicit", () => {
     expect(rosterOwnership({})).toBe("sole");
     expect(rosterOwnership(entries)).toBe("explicit");
-    expect(modelConfigured(entries, "dev")).toBe(false);
-    expect(modelConfigured({ agents: { defaults: { model: "openai/gpt-x" } } }, "main")).toBe(true);
-    expect(modelConfigured({ agents: { entries: { dev: { model: { primary: "local/llama" } } } } }, "dev")).toBe(true);
   });
 });
 
