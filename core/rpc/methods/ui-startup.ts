@@ -30,23 +30,43 @@ const optionalKey = z.optional(key);
 /** The runtime every clawgate agent runs on, as `sessions.list` defaults name it. */
 const AGENT_RUNTIME = { id: "clawgate", cloudPlacementSupported: false, devicePlacementSupported: false, source: "implicit" } as const;
 
-/** Upstream's task ledger states (`tasks.list` filters by them). */
-const TASK_STATUS = z.enum(["queued", "running", "completed", "failed", "cancelled", "timed_out"]);
+// Params schemas are built on their method's first call (see `method` in router.ts).
 
-const chatStartupByShortId = z.strictObject({
-  shortId: key,
-  slugHint: optionalKey,
-  agentId: key,
-  limit: z.optional(z.int().check(z.gte(1), z.lte(1000))),
-  maxBytes: z.optional(z.int().check(z.gte(1))),
-});
+/** Upstream's task ledger states (`tasks.list` filters by them). */
+const taskStatus = () => z.enum(["queued", "running", "completed", "failed", "cancelled", "timed_out"]);
 
 /** `chat.startup` takes `chat.history`'s params plus `maxBytes`, or a short id (upstream's ChatStartupParams). */
-const chatStartupParams = z.lazy(() => z.union([z.extend(chatHistoryObject(), { maxBytes: z.optional(z.int().check(z.gte(1))) }), chatStartupByShortId]));
+const chatStartupParams = z.lazy(() => {
+  const maxBytes = z.optional(z.int().check(z.gte(1)));
+  const byShortId = z.strictObject({ shortId: key, slugHint: optionalKey, agentId: key, limit: z.optional(z.int().check(z.gte(1), z.lte(1000))), maxBytes });
+  return z.union([z.extend(chatHistoryObject(), { maxBytes }), byShortId]);
+});
+
+/** One session of one agent: `sessions.branches.list`, `sessions.companion.state`, `progressCard.get`. */
+const sessionRefParams = z.lazy(() => z.strictObject({ sessionKey: key, agentId: optionalKey }));
 
 /** The session-independent part of `chat.metadata`: the models a chat can pick; clawgate has no text-command or swarm registry. */
 function chatMetadata(ctx: UiStartupMethodsContext): Record<string, unknown> {
   return { models: configuredModels(ctx), swarmEnabled: false };
+}
+
+/**
+ * Drops the oldest messages of a history page until the messages' JSON fits
+ * in `maxBytes`, as upstream caps the startup page; what was dropped stays
+ * reachable with `chat.history`'s `offset` (`hasMore`, `nextOffset`). A delta
+ * page is left whole: its cursor promises every message after it.
+ */
+function capPage(page: Record<string, unknown>, maxBytes: number): Record<string, unknown> {
+  const messages = page.messages;
+  if (page.kind === "delta" || !Array.isArray(messages)) return page;
+  const encoder = new TextEncoder();
+  let bytes = encoder.encode(JSON.stringify(messages)).length;
+  let drop = 0;
+  // Each message costs its own JSON plus one separator.
+  while (bytes > maxBytes && drop < messages.length) bytes -= encoder.encode(JSON.stringify(messages[drop++])).length + 1;
+  if (drop === 0) return page;
+  const kept = messages.slice(drop);
+  return { ...page, messages: kept, hasMore: true, nextOffset: ((page.offset as number | undefined) ?? 0) + kept.length };
 }
 
 /** `includeApprovals` needs a paired device holding operator.approvals (upstream's canReviewOperatorApproval). */
@@ -76,15 +96,15 @@ export function uiStartupMethods(ctx: UiStartupMethodsContext) {
       return { session: session ? sessionRow(session) : null };
     }),
 
-    method("sessions.observer.visibility", z.strictObject({ visible: z.boolean() }), () => ({ ok: true })),
+    method("sessions.observer.visibility", z.lazy(() => z.strictObject({ visible: z.boolean() })), () => ({ ok: true })),
 
     // Transcripts are linear here: no rewind branches, no companion thread.
-    method("sessions.branches.list", z.strictObject({ sessionKey: key, agentId: optionalKey }), (p) => {
+    method("sessions.branches.list", sessionRefParams, (p) => {
       sessions.resolve(p.sessionKey, p.agentId);
       return { branches: [] };
     }),
 
-    method("sessions.companion.state", z.strictObject({ sessionKey: key, agentId: optionalKey }), (p) => {
+    method("sessions.companion.state", sessionRefParams, (p) => {
       sessions.resolve(p.sessionKey, p.agentId);
       return { exchanges: [] };
     }),
@@ -95,8 +115,9 @@ export function uiStartupMethods(ctx: UiStartupMethodsContext) {
         sessions.assertAgent(p.agentId.trim().toLowerCase());
         return { resolution: { ok: false } };
       }
-      const { maxBytes: _maxBytes, ...history } = p;
-      return { ...readChatHistory(ctx, history), metadata: { ...chatMetadata(ctx), runtimeSelectionLocked: false } };
+      const { maxBytes, ...history } = p;
+      const page = readChatHistory(ctx, history);
+      return { ...(maxBytes === undefined ? page : capPage(page, maxBytes)), metadata: { ...chatMetadata(ctx), runtimeSelectionLocked: false } };
     }),
 
     method("chat.metadata", z.lazy(() => z.strictObject({ agentId: optionalKey, authProfileId: z.optional(z.string().check(z.minLength(1), z.maxLength(256))), sessionKey: optionalKey })), (p) => {
@@ -130,13 +151,13 @@ export function uiStartupMethods(ctx: UiStartupMethodsContext) {
     }),
 
     // Provider keys live in openclaw.json (models.providers.<id>.apiKey); there are no auth profiles to report.
-    method("models.authStatus", z.strictObject({ refresh: z.optional(z.boolean()), agentId: z.optional(z.string()) }), (p) => {
+    method("models.authStatus", z.lazy(() => z.strictObject({ refresh: z.optional(z.boolean()), agentId: z.optional(z.string()) })), (p) => {
       if (p.agentId) sessions.assertAgent(p.agentId.trim().toLowerCase());
       return { ts: ctx.now(), providers: [] };
     }),
 
     // clawgate does not update itself: no sentinel, nothing available.
-    method("update.status", z.strictObject({ refreshCheckout: z.optional(z.boolean()) }), () => ({ sentinel: null, updateAvailable: null })),
+    method("update.status", z.lazy(() => z.strictObject({ refreshCheckout: z.optional(z.boolean()) })), () => ({ sentinel: null, updateAvailable: null })),
 
     // No plugins and no system agent, so no approvals of theirs are ever pending.
     method("plugin.approval.list", noParams, () => []),
@@ -145,7 +166,7 @@ export function uiStartupMethods(ctx: UiStartupMethodsContext) {
     method("question.list", noParams, () => ({ questions: [] })),
 
     method("tasks.list", z.lazy(() => z.strictObject({
-      status: z.optional(z.union([TASK_STATUS, z.array(TASK_STATUS)])),
+      status: z.optional(z.union([taskStatus(), z.array(taskStatus())])),
       agentId: optionalKey,
       sessionKey: optionalKey,
       limit: z.optional(z.int().check(z.gte(1), z.lte(500))),
@@ -153,20 +174,20 @@ export function uiStartupMethods(ctx: UiStartupMethodsContext) {
       sortBy: z.optional(z.enum(["updatedAt", "endedAt"])),
     })), () => ({ tasks: [] })),
 
-    method("progressCard.get", z.strictObject({ sessionKey: key, agentId: optionalKey }), (p) => {
+    method("progressCard.get", sessionRefParams, (p) => {
       sessions.resolve(p.sessionKey, p.agentId);
       return { card: null };
     }),
 
     // Preferences are stored per durable user profile, which clawgate does not have.
-    method("users.prefs.get", z.strictObject({ keys: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(256))).check(z.maxLength(32))) }), () => ({ status: "no_durable_identity" })),
+    method("users.prefs.get", z.lazy(() => z.strictObject({ keys: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(256))).check(z.maxLength(32))) })), () => ({ status: "no_durable_identity" })),
 
-    method("talk.catalog", z.strictObject({ provider: optionalKey, model: optionalKey }), () => {
+    method("talk.catalog", z.lazy(() => z.strictObject({ provider: optionalKey, model: optionalKey })), () => {
       const none = { ready: false, providers: [] };
       return { modes: [], transports: [], brains: [], speech: none, transcription: none, realtime: none };
     }),
 
     // Setup detection looks for reusable AI credentials on the host; clawgate reads providers from openclaw.json only.
-    method("openclaw.setup.detect", z.strictObject({ agentId: optionalKey }), () => ({ candidates: [], manualProviders: [] })),
+    method("openclaw.setup.detect", z.lazy(() => z.strictObject({ agentId: optionalKey })), () => ({ candidates: [], manualProviders: [] })),
   ];
 }

@@ -111,6 +111,23 @@ describe("on load, with the UI's own params", () => {
   });
 });
 
+describe("chat.startup maxBytes", () => {
+  test("three 1 KB messages, maxBytes 2500 -> the newest two, hasMore, nextOffset 2; the third is chat.history offset 2; a roomy cap keeps the page whole", async () => {
+    const { call, mem } = await operator();
+    const sessions = mem.gateway.agents.sessions;
+    const session = sessions.ensure(sessions.resolve("main"));
+    for (const text of ["a", "b", "c"]) sessions.append(session, { role: "user", text: text.repeat(1000) });
+    const capped = (await call("chat.startup", { sessionKey: "agent:main:main", maxBytes: 2500 })).payload;
+    expect(capped.messages.map((m: any) => m.content[0].text[0])).toEqual(["b", "c"]);
+    expect(capped).toMatchObject({ hasMore: true, nextOffset: 2, totalMessages: 3 });
+    const rest = (await call("chat.history", { sessionKey: "agent:main:main", offset: 2 })).payload;
+    expect(rest.messages.map((m: any) => m.content[0].text[0])).toEqual(["a"]);
+    const whole = (await call("chat.startup", { sessionKey: "agent:main:main", maxBytes: 262144 })).payload;
+    expect(whole.messages).toHaveLength(3);
+    expect(whole.hasMore).toBe(false);
+  });
+});
+
 describe("bad input changes nothing and says why", () => {
   test("an unknown agent -> UNKNOWN_AGENT_ID; an unknown param -> invalid params; sessionKey with authProfileId -> refused", async () => {
     const { call, mem } = await operator();
