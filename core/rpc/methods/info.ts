@@ -3,16 +3,25 @@
  * identity (spec §6). Runtime-agnostic.
  */
 import { z } from "../../zod.ts";
+import { EMBEDDED_MODEL_REF } from "../../agent/embedded.ts";
+import { modelRefs } from "../../agent/models.ts";
+import { agentIds } from "../../sessions/keys.ts";
 import { method, noParams } from "../router.ts";
 import type { GatewayServices } from "../services.ts";
 
 const DEFAULT_LOG_LIMIT = 200;
 const DEFAULT_LOG_BYTES = 256 * 1024;
 
-/** Models named in `models.providers.<id>.models[]`, as `models.list` reports them. */
+/**
+ * Models named in `models.providers.<id>.models[]`, as `models.list` reports
+ * them, and the embedded agent's while some agent runs it (no model of its
+ * own): it is that agent's working model, which a model picker must show.
+ */
 export function configuredModels(ctx: Pick<InfoMethodsContext, "config">): { id: string; name: string; provider: string }[] {
+  const config = ctx.config();
   const out: { id: string; name: string; provider: string }[] = [];
-  for (const [provider, entry] of Object.entries(ctx.config().models?.providers ?? {})) {
+  if (agentIds(config).some((id) => modelRefs(config, id)[0] === EMBEDDED_MODEL_REF)) out.push({ id: EMBEDDED_MODEL_REF, name: "Embedded agent", provider: "clawgate" });
+  for (const [provider, entry] of Object.entries(config.models?.providers ?? {})) {
     for (const m of entry.models ?? []) {
       const id = typeof m === "string" ? m : m.id;
       out.push({ id: `${provider}/${id}`, name: typeof m === "string" ? m : m.name ?? m.id, provider });

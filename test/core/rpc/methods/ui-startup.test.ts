@@ -11,6 +11,7 @@ import type { MemoryConnection } from "../../../harness/memory-connection.ts";
 
 const ALL_OPERATOR = ["operator.admin", "operator.read", "operator.write", "operator.approvals", "operator.questions", "operator.pairing"];
 const NOW = 1_796_000_000_000;
+const EMBEDDED = { id: "clawgate/embedded", name: "Embedded agent", provider: "clawgate" };
 const RUNTIME = { id: "clawgate", cloudPlacementSupported: false, devicePlacementSupported: false, source: "implicit" };
 
 let gw: MemoryGateway | undefined;
@@ -93,21 +94,32 @@ describe("on load, with the UI's own params", () => {
     expect(auth).toEqual({ ts: NOW, providers: [] });
   });
 
-  test("sessions.describe: no such session -> {session: null}; models.list takes the UI's sessionKey and view", async () => {
+  test("sessions.describe: no such session -> {session: null}; models.list takes the UI's sessionKey and view and lists the embedded agent main runs", async () => {
     const { call } = await operator();
     expect((await call("sessions.describe", { key: "agent:main:main" })).payload).toEqual({ session: null });
-    expect((await call("models.list", { view: "configured", sessionKey: "agent:main:main", agentId: "main" })).payload).toEqual({ models: [] });
+    expect((await call("models.list", { view: "configured", sessionKey: "agent:main:main", agentId: "main" })).payload).toEqual({ models: [EMBEDDED] });
   });
 
   test("chat.startup {sessionKey} -> the chat.history page plus metadata; by short id -> resolution not ok; chat.metadata -> the models", async () => {
     const { call } = await operator(ALL_OPERATOR, { models: { providers: { up: { baseUrl: "http://127.0.0.1:9/v1", models: ["m1"] } } } });
     const startup = (await call("chat.startup", { sessionKey: "agent:main:main", limit: 80, maxBytes: 262144 })).payload;
     const history = (await call("chat.history", { sessionKey: "agent:main:main", limit: 80 })).payload;
-    const models = [{ id: "up/m1", name: "m1", provider: "up" }];
+    const models = [EMBEDDED, { id: "up/m1", name: "m1", provider: "up" }];
     expect(startup).toEqual({ ...history, metadata: { models, swarmEnabled: false, runtimeSelectionLocked: false } });
     expect((await call("chat.startup", { shortId: "abc", agentId: "main" })).payload).toEqual({ resolution: { ok: false } });
     expect((await call("chat.metadata", { agentId: "main" })).payload).toEqual({ models, swarmEnabled: false });
     expect((await call("chat.metadata", { agentId: "main", sessionKey: "agent:main:main" })).payload).toEqual({ models, swarmEnabled: false, runtimeSelectionLocked: false });
+  });
+});
+
+describe("models.list", () => {
+  test("every agent has a model of its own -> the embedded agent is not listed; one without -> it is", async () => {
+    const providers = { up: { baseUrl: "http://127.0.0.1:9/v1", models: ["m1"] } };
+    const own = await operator(ALL_OPERATOR, { models: { providers }, agents: { defaults: { model: "up/m1" } } });
+    expect((await own.call("models.list")).payload).toEqual({ models: [{ id: "up/m1", name: "m1", provider: "up" }] });
+    gw!.stop();
+    const mixed = await operator(ALL_OPERATOR, { models: { providers }, agents: { entries: { a: { model: "up/m1" }, b: {} } } });
+    expect((await mixed.call("models.list")).payload).toEqual({ models: [EMBEDDED, { id: "up/m1", name: "m1", provider: "up" }] });
   });
 });
 
