@@ -6,6 +6,7 @@
  */
 import { method, noParams } from "../router.ts";
 
+/** `exec.approval.list` alone; it needs no services. */
 export function execApprovalListMethods() {
   return [method("exec.approval.list", noParams, () => [])];
 }

@@ -75,6 +75,7 @@ function assertCanReviewApprovals(caller: Caller): void {
   throw invalidRequest("sessions.messages.subscribe includeApprovals requires a paired device and gateway scope: operator.approvals");
 }
 
+/** The Control UI startup group, over the sessions and agents of `ctx`. */
 export function uiStartupMethods(ctx: UiStartupMethodsContext) {
   const { sessions } = ctx.agents;
 
