@@ -76,7 +76,7 @@ describe.skipIf(skipped)("upstream Control UI (openclaw 2026.9.6) against clawga
       await gw?.stop();
     });
 
-    test("allowed Origin -> paired silently on the first connect; no RPC fails on load; a typed message gets the agent's streamed reply", async () => {
+    test("allowed Origin -> paired silently on the first connect; no RPC fails on load; a typed message gets the agent's streamed reply, shown once after a reload", async () => {
       const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
       try {
         const page = await context.newPage();
@@ -111,6 +111,14 @@ describe.skipIf(skipped)("upstream Control UI (openclaw 2026.9.6) against clawga
         await page.setViewportSize(VIEWPORTS.phone);
         await reply(page).waitFor({ timeout: UI_WAIT_MS });
         await screenshot(page, "control-ui-upstream-chat-phone");
+
+        // Reloaded, the page shows the turn once, from chat.startup: the sent message was confirmed by its receipt.
+        await page.reload();
+        await chatSettled(page, rpc);
+        await reply(page).waitFor({ timeout: UI_WAIT_MS });
+        expect(await page.getByText("hello from the browser", { exact: true }).count()).toBe(1);
+        expect(await page.getByText("Delivery unconfirmed").count()).toBe(0);
+        expect(describeFailures(rpc)).toEqual([]);
       } finally {
         await context.close();
       }

@@ -19,6 +19,8 @@ import type { GatewayServices } from "../services.ts";
 
 /** `chat.history` page size when `limit` is absent. */
 const DEFAULT_HISTORY_LIMIT = 200;
+/** How far back `inputRunIds` are looked for: a client asks about the turns it just sent. */
+const RECEIPT_WINDOW = 200;
 const DISALLOWED_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 
 const chatSendParams = z.lazy(() => z.strictObject({
@@ -56,6 +58,7 @@ export const chatHistoryObject = () => z.strictObject({
   agentId: z.optional(z.string().check(z.minLength(1))),
   cursor: z.optional(z.string()),
   limit: z.optional(z.int().check(z.gte(1), z.lte(1000))),
+  maxBytes: z.optional(z.int().check(z.gte(1024))),
   offset: z.optional(z.int().check(z.gte(0))),
   pendingBefore: z.optional(z.int().check(z.gte(1))),
   inputRunIds: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(256))).check(z.minLength(1), z.maxLength(50))),
@@ -145,6 +148,7 @@ export function readChatHistory(ctx: Pick<ChatMethodsContext, "agents" | "config
   const config = ctx.config();
   const info = sessionRow(session ?? virtualSession(target, ctx.now()));
   const pending = pendingInputs(ctx, target.key);
+  const receipts = p.inputRunIds ? inputReceipts(ctx, session, target.key, p.inputRunIds) : {};
   const clip = (m: TranscriptMessage) => (p.maxChars !== undefined && m.text.length > p.maxChars ? { ...m, text: `${m.text.slice(0, p.maxChars)}…` } : m);
   if (p.cursor !== undefined) {
     // A delta cursor names a transcript and a position in it; a reset transcript invalidates it.
@@ -152,18 +156,19 @@ export function readChatHistory(ctx: Pick<ChatMethodsContext, "agents" | "config
     if (!session || !at || at.sessionId !== session.sessionId) return { kind: "reset" };
     const messages = sessions.store.readMessages(session.sessionId, { afterSeq: at.seq, limit: p.limit ?? DEFAULT_HISTORY_LIMIT });
     const last = messages.at(-1)?.seq ?? at.seq;
-    return { kind: "delta", messages: messages.map((m) => chatMessage(clip(m))), deltaCursor: cursorFor(session, last), pendingInputs: pending, sessionInfo: info };
+    return { kind: "delta", messages: messages.map((m) => chatMessage(clip(m))), deltaCursor: cursorFor(session, last), pendingInputs: pending, ...receipts, sessionInfo: info };
   }
   const total = session ? sessions.store.lastMessageSeq(session.sessionId) : 0;
   const offset = p.offset ?? 0;
   const page = session ? sessions.store.readMessages(session.sessionId, { beforeSeq: total - offset + 1, limit: p.limit ?? DEFAULT_HISTORY_LIMIT }) : [];
   const nextOffset = offset + page.length;
   const hasMore = nextOffset < total;
-  return {
+  const result = {
     sessionKey: p.sessionKey,
     ...(session ? { sessionId: session.sessionId } : {}),
     messages: page.map((m) => chatMessage(clip(m))),
     pendingInputs: pending,
+    ...receipts,
     ...(session ? { deltaCursor: cursorFor(session, total) } : {}),
     ...(offset > 0 ? { offset } : {}),
     ...(hasMore ? { nextOffset } : {}),
@@ -172,6 +177,26 @@ export function readChatHistory(ctx: Pick<ChatMethodsContext, "agents" | "config
     defaults: primaryModel(config, target.agentId),
     sessionInfo: info,
   };
+  return p.maxBytes === undefined ? result : capPage(result, p.maxBytes);
+}
+
+/**
+ * Drops the oldest messages of a history page until the messages' JSON fits
+ * in `maxBytes`, as upstream caps a history page; what was dropped stays
+ * reachable with `offset` (`hasMore`, `nextOffset`). A delta page is never
+ * capped: its cursor promises every message after it.
+ */
+function capPage(page: Record<string, unknown>, maxBytes: number): Record<string, unknown> {
+  const messages = page.messages;
+  if (!Array.isArray(messages)) return page;
+  const encoder = new TextEncoder();
+  let bytes = encoder.encode(JSON.stringify(messages)).length;
+  let drop = 0;
+  // Each message costs its own JSON plus one separator.
+  while (bytes > maxBytes && drop < messages.length) bytes -= encoder.encode(JSON.stringify(messages[drop++])).length + 1;
+  if (drop === 0) return page;
+  const kept = messages.slice(drop);
+  return { ...page, messages: kept, hasMore: true, nextOffset: ((page.offset as number | undefined) ?? 0) + kept.length };
 }
 
 /** `/new` and `/reset` in chat start a fresh transcript and answer with upstream's acknowledgement. */
@@ -181,6 +206,24 @@ function resetFromChat(ctx: ChatMethodsContext, target: SessionTarget, runId: st
   const now = ctx.now();
   ctx.broadcast("chat", { runId, sessionKey: target.key, seq: 1, state: "final", message: { role: "assistant", content: [{ type: "text", text }], timestamp: now } });
   return { runId, status: "started" };
+}
+
+/**
+ * Upstream's receipts for the turns a client sent (`inputRunIds`): consumed
+ * once the turn's user message is in the transcript (the message id), pending
+ * while the turn waits; a run id the session does not know gets none. Without
+ * them the Control UI marks its own sent messages "Delivery unconfirmed".
+ */
+function inputReceipts(ctx: Pick<ChatMethodsContext, "agents">, session: SessionRecord | undefined, sessionKey: string, runIds: string[]) {
+  const recent = session ? ctx.agents.sessions.store.readMessages(session.sessionId, { limit: RECEIPT_WINDOW }) : [];
+  const receipts: ({ runId: string; state: "pending" } | { runId: string; state: "consumed"; consumedByEventId: string })[] = [];
+  for (const runId of runIds) {
+    const message = recent.find((m) => m.role === "user" && m.runId === runId);
+    if (message) receipts.push({ runId, state: "consumed", consumedByEventId: message.id });
+    else if (ctx.agents.runs.get(runId)?.sessionKey === sessionKey) receipts.push({ runId, state: "pending" });
+  }
+  const inputConsumptions = receipts.flatMap((r) => (r.state === "consumed" ? [{ runId: r.runId, consumedByEventId: r.consumedByEventId }] : []));
+  return { inputReceipts: receipts, inputConsumptions };
 }
 
 /** Turns accepted but still waiting for an earlier turn of the session. */

@@ -35,11 +35,11 @@ const AGENT_RUNTIME = { id: "clawgate", cloudPlacementSupported: false, devicePl
 /** Upstream's task ledger states (`tasks.list` filters by them). */
 const taskStatus = () => z.enum(["queued", "running", "completed", "failed", "cancelled", "timed_out"]);
 
-/** `chat.startup` takes `chat.history`'s params plus `maxBytes`, or a short id (upstream's ChatStartupParams). */
+/** `chat.startup` takes `chat.history`'s params, or a short id (upstream's ChatStartupParams). */
 const chatStartupParams = z.lazy(() => {
-  const maxBytes = z.optional(z.int().check(z.gte(1)));
-  const byShortId = z.strictObject({ shortId: key, slugHint: optionalKey, agentId: key, limit: z.optional(z.int().check(z.gte(1), z.lte(1000))), maxBytes });
-  return z.union([z.extend(chatHistoryObject(), { maxBytes }), byShortId]);
+  const history = chatHistoryObject();
+  const byShortId = z.strictObject({ shortId: key, slugHint: optionalKey, agentId: key, limit: history.shape.limit, maxBytes: history.shape.maxBytes });
+  return z.union([history, byShortId]);
 });
 
 /** One session of one agent: `sessions.branches.list`, `sessions.companion.state`, `progressCard.get`. */
@@ -48,25 +48,6 @@ const sessionRefParams = z.lazy(() => z.strictObject({ sessionKey: key, agentId:
 /** The session-independent part of `chat.metadata`: the models a chat can pick; clawgate has no text-command or swarm registry. */
 function chatMetadata(ctx: UiStartupMethodsContext): Record<string, unknown> {
   return { models: configuredModels(ctx), swarmEnabled: false };
-}
-
-/**
- * Drops the oldest messages of a history page until the messages' JSON fits
- * in `maxBytes`, as upstream caps the startup page; what was dropped stays
- * reachable with `chat.history`'s `offset` (`hasMore`, `nextOffset`). A delta
- * page is left whole: its cursor promises every message after it.
- */
-function capPage(page: Record<string, unknown>, maxBytes: number): Record<string, unknown> {
-  const messages = page.messages;
-  if (page.kind === "delta" || !Array.isArray(messages)) return page;
-  const encoder = new TextEncoder();
-  let bytes = encoder.encode(JSON.stringify(messages)).length;
-  let drop = 0;
-  // Each message costs its own JSON plus one separator.
-  while (bytes > maxBytes && drop < messages.length) bytes -= encoder.encode(JSON.stringify(messages[drop++])).length + 1;
-  if (drop === 0) return page;
-  const kept = messages.slice(drop);
-  return { ...page, messages: kept, hasMore: true, nextOffset: ((page.offset as number | undefined) ?? 0) + kept.length };
 }
 
 /** `includeApprovals` needs a paired device holding operator.approvals (upstream's canReviewOperatorApproval). */
@@ -116,9 +97,7 @@ export function uiStartupMethods(ctx: UiStartupMethodsContext) {
         sessions.assertAgent(p.agentId.trim().toLowerCase());
         return { resolution: { ok: false } };
       }
-      const { maxBytes, ...history } = p;
-      const page = readChatHistory(ctx, history);
-      return { ...(maxBytes === undefined ? page : capPage(page, maxBytes)), metadata: { ...chatMetadata(ctx), runtimeSelectionLocked: false } };
+      return { ...readChatHistory(ctx, p), metadata: { ...chatMetadata(ctx), runtimeSelectionLocked: false } };
     }),
 
     method("chat.metadata", z.lazy(() => z.strictObject({ agentId: optionalKey, authProfileId: z.optional(z.string().check(z.minLength(1), z.maxLength(256))), sessionKey: optionalKey })), (p) => {

@@ -123,13 +123,15 @@ describe("models.list", () => {
   });
 });
 
-describe("chat.startup maxBytes", () => {
-  test("three 1 KB messages, maxBytes 2500 -> the newest two, hasMore, nextOffset 2; the third is chat.history offset 2; a roomy cap keeps the page whole", async () => {
+describe("maxBytes (chat.history, chat.startup)", () => {
+  test("three 1 KB messages, maxBytes 2500 -> the newest two (chat.history alike), hasMore, nextOffset 2; the third is chat.history offset 2; a roomy cap keeps the page whole", async () => {
     const { call, mem } = await operator();
     const sessions = mem.gateway.agents.sessions;
     const session = sessions.ensure(sessions.resolve("main"));
     for (const text of ["a", "b", "c"]) sessions.append(session, { role: "user", text: text.repeat(1000) });
     const capped = (await call("chat.startup", { sessionKey: "agent:main:main", maxBytes: 2500 })).payload;
+    const { metadata: _metadata, ...cappedHistory } = capped;
+    expect((await call("chat.history", { sessionKey: "agent:main:main", maxBytes: 2500 })).payload).toEqual(cappedHistory);
     expect(capped.messages.map((m: any) => m.content[0].text[0])).toEqual(["b", "c"]);
     expect(capped).toMatchObject({ hasMore: true, nextOffset: 2, totalMessages: 3 });
     const rest = (await call("chat.history", { sessionKey: "agent:main:main", offset: 2 })).payload;
@@ -140,12 +142,28 @@ describe("chat.startup maxBytes", () => {
   });
 });
 
+describe("inputRunIds: receipts for the turns the UI sent", () => {
+  test("a turn whose user message is in the transcript -> consumed by that message's id; an unknown run id -> no receipt; no inputRunIds -> no receipt fields", async () => {
+    const { call, mem } = await operator();
+    const sessions = mem.gateway.agents.sessions;
+    const session = sessions.ensure(sessions.resolve("main"));
+    const sent = sessions.append(session, { role: "user", text: "hi", runId: "run-1" });
+    sessions.append(session, { role: "assistant", text: "hello", runId: "run-1" });
+    const receipts = { inputReceipts: [{ runId: "run-1", state: "consumed", consumedByEventId: sent.id }], inputConsumptions: [{ runId: "run-1", consumedByEventId: sent.id }] };
+    expect((await call("chat.history", { sessionKey: "agent:main:main", inputRunIds: ["run-1", "run-unknown"] })).payload).toMatchObject(receipts);
+    expect((await call("chat.startup", { sessionKey: "agent:main:main", inputRunIds: ["run-1"], maxBytes: 262144 })).payload).toMatchObject(receipts);
+    const plain = (await call("chat.history", { sessionKey: "agent:main:main" })).payload;
+    expect("inputReceipts" in plain || "inputConsumptions" in plain).toBe(false);
+  });
+});
+
 describe("bad input changes nothing and says why", () => {
   test("an unknown agent -> UNKNOWN_AGENT_ID; an unknown param -> invalid params; sessionKey with authProfileId -> refused", async () => {
     const { call, mem } = await operator();
     expect((await call("sessions.describe", { key: "agent:ghost:main" })).error).toMatchObject({ code: "INVALID_REQUEST", message: 'unknown agent id "ghost"', details: { code: "UNKNOWN_AGENT_ID" } });
     expect((await call("chat.startup", { shortId: "abc", agentId: "ghost" })).error).toMatchObject({ details: { code: "UNKNOWN_AGENT_ID" } });
     expect((await call("tasks.list", { status: "lost" })).error.message).toStartWith("invalid tasks.list params: ");
+    expect((await call("chat.startup", { sessionKey: "agent:main:main", maxBytes: 1000 })).error.message).toStartWith("invalid chat.startup params: ");
     expect((await call("sessions.observer.visibility", { visible: true, extra: 1 })).error.message).toStartWith("invalid sessions.observer.visibility params: ");
     expect((await call("chat.metadata", { sessionKey: "agent:main:main", authProfileId: "p" })).error.message).toBe("invalid chat.metadata params: sessionKey and authProfileId cannot be combined");
     expect(mem.store.listSessions()).toEqual([]);
