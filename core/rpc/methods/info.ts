@@ -39,7 +39,7 @@ export function infoMethods(ctx: InfoMethodsContext) {
       (p) => ctx.logs.tail({ cursor: p.cursor, limit: p.limit ?? DEFAULT_LOG_LIMIT, maxBytes: p.maxBytes ?? DEFAULT_LOG_BYTES }),
     ),
 
-    // Upstream's ModelsListParams; the catalog is the configured providers' models whatever the view, session or profile.
+    // Upstream's ModelsListParams; one catalog (configuredModels) whatever the view, session or profile.
     method("models.list", z.lazy(() => z.strictObject({
       agentId: z.optional(z.string()),
       sessionKey: z.optional(z.string().check(z.minLength(1))),
