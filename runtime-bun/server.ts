@@ -7,6 +7,7 @@ import type { Server, ServerWebSocket } from "bun";
 import type { Client } from "../core/client.ts";
 import { Gateway } from "../core/gateway.ts";
 import { createHttpApp } from "../core/http/app.ts";
+import { controlUiHost } from "./host/control-ui.ts";
 import { admitUpgrade } from "../core/http/upgrade.ts";
 import { listenEvery, stopGateway } from "../core/net/listeners.ts";
 import type { FrameCodec, WireFrame } from "../core/protocol/codec.ts";
@@ -56,7 +57,7 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
       },
     },
   });
-  const app = createHttpApp(gateway);
+  const app = createHttpApp(gateway, controlUiHost);
   const trusted = () => gateway.config.gateway?.trustedProxies ?? [];
 
   const listen = (hostname: string, port: number) => Bun.serve<SocketData>({

@@ -13,6 +13,7 @@ import { TopicFanout } from "../core/bridge/topics.ts";
 import type { Client } from "../core/client.ts";
 import { Gateway } from "../core/gateway.ts";
 import { createHttpApp } from "../core/http/app.ts";
+import { controlUiHost } from "../runtime-bun/host/control-ui.ts";
 import { admitUpgrade, peerFrom } from "../core/http/upgrade.ts";
 import { listenEvery, stopGateway } from "../core/net/listeners.ts";
 import { negotiateCodec, type FrameCodec, type WireFrame } from "../core/protocol/codec.ts";
@@ -91,7 +92,7 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
     ...options,
     publisher: { publish: (topic, text) => publishers.forEach((p) => p.publish(topic, text)) },
   });
-  const app = createHttpApp(gateway);
+  const app = createHttpApp(gateway, controlUiHost);
   const trusted = () => gateway.config.gateway?.trustedProxies ?? [];
   const wss = new WebSocketServer({
     noServer: true,

@@ -16,6 +16,7 @@ const RULES: Readonly<Record<string, ReloadKind>> = {
   "gateway.auth.trustedProxy": "hot",
   "gateway.trustedProxies": "hot",
   "gateway.controlUi.allowedOrigins": "hot",
+  "gateway.controlUi.enabled": "hot",
   "gateway.nodes": "hot",
   "gateway.http.endpoints": "hot",
   "gateway.tools": "hot",

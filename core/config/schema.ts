@@ -34,7 +34,12 @@ export const gatewaySchema = z.looseObject({
     })),
   })),
   remote: z.optional(z.looseObject({ url: z.optional(z.string()), token: z.optional(z.string()), password: z.optional(z.string()), tlsFingerprint: z.optional(z.string()) })),
-  controlUi: z.optional(z.looseObject({ allowedOrigins: z.optional(z.array(z.string())) })),
+  controlUi: z.optional(z.looseObject({
+    allowedOrigins: z.optional(z.array(z.string())),
+    enabled: z.optional(z.boolean()),
+    basePath: z.optional(z.string()),
+    root: z.optional(z.string()),
+  })),
   reload: z.optional(z.looseObject({ mode: z.optional(z.enum(RELOAD_MODES)) })),
   trustedProxies: z.optional(z.array(z.string())),
   http: z.optional(z.looseObject({

@@ -7,6 +7,7 @@ import { Hono, type Context } from "hono";
 import type { Gateway } from "../gateway.ts";
 import { checkGatewayBearer, type HttpBindings } from "./credentials.ts";
 import { mountOpenAiRoutes } from "./openai.ts";
+import { createControlUi, type ControlUiHost } from "./control-ui.ts";
 
 const SECURITY_HEADERS: Record<string, string> = {
   "X-Content-Type-Options": "nosniff",
@@ -35,9 +36,9 @@ export function proxyAttributionRefusal(): Response {
 
 /**
  * The HTTP app; the shim passes the peer with each request
- * (`app.fetch(req, { peer })`).
+ * (`app.fetch(req, { peer })`) and, where it serves pages, the Control UI's files.
  */
-export function createHttpApp(gw: Gateway): Hono<{ Bindings: HttpBindings }> {
+export function createHttpApp(gw: Gateway, ui?: ControlUiHost): Hono<{ Bindings: HttpBindings }> {
   const app = new Hono<{ Bindings: HttpBindings }>();
   app.use(async (c, next) => {
     await next();
@@ -58,6 +59,9 @@ export function createHttpApp(gw: Gateway): Hono<{ Bindings: HttpBindings }> {
   app.get("/readyz", ready);
   app.get("/ready", ready);
   mountOpenAiRoutes(app, gw);
-  app.notFound(() => json({ error: { message: "Not Found", type: "not_found" } }, 404));
+  const notFound = () => json({ error: { message: "Not Found", type: "not_found" } }, 404);
+  // The UI claims what no route above did (upstream serves it after its other HTTP handlers).
+  const controlUi = ui && createControlUi(ui, () => gw.config);
+  app.notFound(async (c) => (controlUi && (await controlUi(c.req.raw))) || notFound());
   return app;
 }

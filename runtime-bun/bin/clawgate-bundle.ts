@@ -19,7 +19,8 @@ function newestSource(): number {
   let newest = statSync(join(ROOT, "package-lock.json"), { throwIfNoEntry: false })?.mtimeMs ?? 0;
   for (const dir of ["core", "runtime-bun"]) {
     for (const f of readdirSync(join(ROOT, dir), { recursive: true }) as string[]) {
-      if (!f.endsWith(".ts")) continue;
+      // The Control UI (core/ui) is bundled in too: its .tsx, .css and .html count.
+      if (!/\.(ts|tsx|css|html)$/.test(f)) continue;
       const m = statSync(join(ROOT, dir, f)).mtimeMs;
       if (m > newest) newest = m;
     }
