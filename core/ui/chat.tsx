@@ -1,0 +1,141 @@
+/** @jsxImportSource hono/jsx/dom */
+/**
+ * WebChat: the agent's sessions, a session's history, replies streaming in
+ * from `chat` events, abort, and new sessions (`chat.*`, `sessions.list`).
+ */
+import { useEffect, useRef, useState } from "hono/jsx/dom";
+import { randomId, type GatewayClient } from "./client.ts";
+
+interface Message {
+  role: string;
+  text: string;
+}
+
+interface SessionRow {
+  key: string;
+  displayName?: string;
+  updatedAt?: number;
+}
+
+function textOf(m: { content?: unknown; text?: string }): string {
+  if (typeof m.text === "string") return m.text;
+  if (Array.isArray(m.content)) return m.content.map((c: any) => (typeof c?.text === "string" ? c.text : "")).join("");
+  return typeof m.content === "string" ? m.content : "";
+}
+
+function shortKey(key: string): string {
+  const parts = key.split(":");
+  return parts.length > 2 ? parts.slice(2).join(":") : key;
+}
+
+export function ChatPane({ client, agentId }: { client: GatewayClient; agentId: string }) {
+  const mainKey = `agent:${agentId}:main`;
+  const [sessions, setSessions] = useState<SessionRow[]>([]);
+  const [sessionKey, setSessionKey] = useState(mainKey);
+  const [messages, setMessages] = useState<Message[]>([]);
+  const [stream, setStream] = useState<{ runId: string; text: string } | undefined>();
+  const [draft, setDraft] = useState("");
+  const [error, setError] = useState<string | undefined>();
+  const [notice, setNotice] = useState<string | undefined>();
+  const keyRef = useRef(sessionKey);
+  keyRef.current = sessionKey;
+  const listRef = useRef<HTMLDivElement>(null);
+
+  const loadSessions = () =>
+    client.request("sessions.list", { agentId, limit: 50 }).then((r) => setSessions(r.sessions ?? []), (e: Error) => setError(e.message));
+  const loadHistory = (key: string) =>
+    client.request("chat.history", { sessionKey: key, limit: 200 }).then(
+      (r) => setMessages((r.messages ?? []).map((m: any) => ({ role: m.role, text: textOf(m) }))),
+      (e: Error) => setError(e.message),
+    );
+
+  useEffect(() => {
+    loadSessions();
+  }, [agentId]);
+  useEffect(() => {
+    setStream(undefined);
+    setNotice(undefined);
+    loadHistory(sessionKey);
+  }, [sessionKey]);
+  useEffect(() => client.onEvent((event, p) => {
+    if (event !== "chat" || p?.sessionKey !== keyRef.current) return;
+    if (p.state === "delta") {
+      setStream((s) => ({ runId: p.runId, text: (s && s.runId === p.runId ? s.text : "") + (p.deltaText ?? "") }));
+    } else if (p.state === "final" || p.state === "aborted" || p.state === "error") {
+      setStream(undefined);
+      if (p.state === "aborted") setNotice("Stopped.");
+      if (p.state === "error") setError(p.errorMessage ?? "the run failed");
+      loadHistory(keyRef.current);
+      loadSessions();
+    }
+  }), []);
+  useEffect(() => {
+    const el = listRef.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [messages, stream]);
+
+  const send = async () => {
+    const message = draft.trim();
+    if (!message || stream) return;
+    setError(undefined);
+    setNotice(undefined);
+    const runId = randomId();
+    setDraft("");
+    setMessages((m) => [...m, { role: "user", text: message }]);
+    setStream({ runId, text: "" });
+    try {
+      await client.request("chat.send", { sessionKey, message, idempotencyKey: runId });
+    } catch (e) {
+      setStream(undefined);
+      setError((e as Error).message);
+    }
+  };
+  const abort = () => {
+    if (stream) client.request("chat.abort", { sessionKey, runId: stream.runId }).catch((e: Error) => setError(e.message));
+  };
+  const newSession = () => {
+    const key = `agent:${agentId}:dashboard:${randomId(6)}`;
+    setSessions((s) => [{ key, displayName: "New session" }, ...s]);
+    setSessionKey(key);
+  };
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      send();
+    }
+  };
+
+  const rows = sessions.some((s) => s.key === mainKey) ? sessions : [{ key: mainKey, displayName: "main" }, ...sessions];
+  return (
+    <div class="chat">
+      <aside class="sessions" aria-label="Sessions">
+        <button type="button" onClick={newSession}>New session</button>
+        <ul>
+          {rows.map((s) => (
+            <li>
+              <button type="button" class="session" aria-current={s.key === sessionKey ? "true" : undefined} onClick={() => setSessionKey(s.key)} title={s.key}>
+                {s.displayName ?? shortKey(s.key)}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </aside>
+      <section class="conversation" aria-label="Conversation">
+        <div class="messages" ref={listRef} aria-live="polite">
+          {messages.map((m) => <div class={`msg ${m.role}`}>{m.text}</div>)}
+          {stream ? <div class="msg assistant streaming" data-run={stream.runId}>{stream.text || "…"}</div> : null}
+          {notice ? <p class="muted" role="status">{notice}</p> : null}
+          {error ? <p class="error" role="alert">{error}</p> : null}
+        </div>
+        <form class="composer" onSubmit={(e: Event) => { e.preventDefault(); send(); }}>
+          <label class="sr" for="draft">Message</label>
+          <textarea id="draft" rows={2} placeholder="Message (Enter sends, Shift+Enter for a new line)" value={draft}
+            onInput={(e: Event) => setDraft((e.target as HTMLTextAreaElement).value)} onKeyDown={onKey} />
+          {stream
+            ? <button type="button" class="danger" onClick={abort}>Stop</button>
+            : <button type="submit" disabled={!draft.trim()}>Send</button>}
+        </form>
+      </section>
+    </div>
+  );
+}
