@@ -9,16 +9,23 @@ import type { GatewayClient } from "./client.ts";
 
 type Loader<T> = () => Promise<T>;
 
-/** Data from `load`, reloaded when one of `events` arrives; errors are shown, not thrown. */
-function useGateway<T>(client: GatewayClient, load: Loader<T>, events: readonly string[] = []) {
+const SENDER_POLL_MS = 3000;
+
+/** Data from `load`, reloaded when one of `events` arrives (or every `pollMs`); errors are shown, not thrown. */
+function useGateway<T>(client: GatewayClient, load: Loader<T>, events: readonly string[] = [], pollMs?: number) {
   const [data, setData] = useState<T | undefined>();
   const [error, setError] = useState<string | undefined>();
   const reload = () => load().then((d) => { setData(d); setError(undefined); }, (e: Error) => setError(e.message));
   useEffect(() => {
     reload();
-    return client.onEvent((event) => {
+    const timer = pollMs ? setInterval(reload, pollMs) : undefined;
+    const off = client.onEvent((event) => {
       if (events.includes(event)) reload();
     });
+    return () => {
+      clearInterval(timer);
+      off();
+    };
   }, []);
   return { data, error, reload, setError };
 }
@@ -37,7 +44,8 @@ function Empty({ children }: { children: any }) {
 
 export function PairingPane({ client }: { client: GatewayClient }) {
   const devices = useGateway(client, () => client.request("device.pair.list"), ["device.pair.requested", "device.pair.resolved"]);
-  const senders = useGateway(client, () => client.request("channels.pairing.list"), ["channels.pairing.requested", "channels.pairing.resolved"]);
+  // Sender requests come with no event (upstream has none either), so the list is polled while open.
+  const senders = useGateway(client, () => client.request("channels.pairing.list"), [], SENDER_POLL_MS);
   const act = (p: Promise<unknown>, then: () => void, fail: (m: string) => void) => p.then(then, (e: Error) => fail(e.message));
   const pending: any[] = devices.data?.pending ?? [];
   const requests: any[] = senders.data?.requests ?? [];
