@@ -8,9 +8,10 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
-const INDEX = resolve(import.meta.dir, "..", "..", "core", "ui", "index.html");
+const INDEX = fileURLToPath(new URL("../../core/ui/index.html", import.meta.url));
 
 /** The built UI's files, path relative to its root -> text. */
 export function buildControlUi(): Record<string, string> {

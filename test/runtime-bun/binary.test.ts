@@ -66,6 +66,11 @@ describe.skipIf(!canRun)("dist/clawgate-linux-x64", () => {
       const health = await fetch(`http://127.0.0.1:${port}/health`);
       expect(health.status).toBe(200);
       expect(await health.json()).toEqual({ ok: true, status: "live" });
+      // The Control UI is built into the binary: its page and the script it links.
+      const page = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+      const script = /<script[^>]+src="([^"]+)"/.exec(page)?.[1];
+      expect(script).toMatch(/^\/assets\/index-[a-z0-9]+\.js$/);
+      expect(await (await fetch(`http://127.0.0.1:${port}${script}`)).text()).toContain("openclaw-control-ui");
       const { client, hello } = await connectClient({ url: `ws://127.0.0.1:${port}`, token: TOKEN });
       expect(hello.server.version).toBe("2026.9.6");
       const status = await client.request<any>("status", {});
