@@ -103,7 +103,7 @@ describe("a remote browser", () => {
     }
   }
 
-  netnsBrowserTest("right token from a LAN address -> waits for approval; `clawgate devices approve` -> the page connects on its own", async () => {
+  netnsBrowserTest("right token from a LAN address -> waits for approval; `clawgate devices approve` -> the page connects on its own; it then approves the next one in its Pairing pane", async () => {
     const context = await browser.newContext({ viewport: VIEWPORTS.phone, isMobile: true });
     const page = await context.newPage();
     // Plain HTTP on a private address: no secure context, so the identity must not need Web Crypto.
@@ -126,6 +126,21 @@ describe("a remote browser", () => {
     const stored = await page.evaluate(() => JSON.parse(localStorage.getItem("clawgate.deviceToken.v1") ?? "{}"));
     expect(gw!.store.listPaired().map((d) => d.deviceId)).toEqual([stored.deviceId]);
     expect(stored.token).toBeString();
+
+    // A second remote browser waits too; the first one, now signed in, sees its request and approves it.
+    const second = await browser.newContext({ viewport: VIEWPORTS.desktop });
+    const other = await second.newPage();
+    await logIn(other, `http://${ns!.address}:${gw!.port}`);
+    await other.getByText("Waiting for approval").waitFor();
+    const otherId = /devices approve (\S+)/.exec((await other.locator("pre").textContent())!)![1]!;
+    await page.getByRole("link", { name: "Pairing" }).click();
+    const row = page.locator(`li[data-request="${otherId}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain(ns!.hostAddress);
+    await row.getByRole("button", { name: "Approve" }).click();
+    await other.locator("#draft").waitFor();
+    expect(gw!.store.listPaired()).toHaveLength(2);
+    await second.close();
     await context.close();
   });
 });
