@@ -61,7 +61,10 @@ export function createHttpApp(gw: Gateway, ui?: ControlUiHost): Hono<{ Bindings:
   mountOpenAiRoutes(app, gw);
   const notFound = () => json({ error: { message: "Not Found", type: "not_found" } }, 404);
   // The UI claims what no route above did (upstream serves it after its other HTTP handlers).
-  const controlUi = ui && createControlUi(ui, () => gw.config);
-  app.notFound(async (c) => (controlUi && (await controlUi(c.req.raw))) || notFound());
+  const controlUi = ui && createControlUi(ui, () => gw.config, () => gw.auth.mode !== "none");
+  app.notFound(async (c) => {
+    const authorize = (req: Request) => checkGatewayBearer(gw.limiter, gw.auth, c.env.peer, req.headers.get("authorization"));
+    return (controlUi && (await controlUi(c.req.raw, authorize))) || notFound();
+  });
   return app;
 }

@@ -10,6 +10,7 @@
  * request, so it hot-applies. Runtime-agnostic.
  */
 import type { OpenClawConfig } from "../config/schema.ts";
+import { bootstrapConfig, isBootstrapPath } from "./control-ui-config.ts";
 
 /** A UI build: file bodies keyed by path relative to its root (`index.html`, `assets/app-1a2b.js`). */
 export type UiFiles = ReadonlyMap<string, string | Uint8Array>;
@@ -167,11 +168,14 @@ function requestedFile(uiPath: string): string {
   return rel && !rel.endsWith("/") ? rel : `${rel}index.html`;
 }
 
+/** Checks the request's Bearer secret: undefined when it may read, else the refusal (401, 429) to send. */
+export type ReadAuthorizer = (req: Request) => Promise<Response | undefined>;
+
 /**
  * Serves the Control UI, or returns undefined when the request is not the
  * UI's (then the caller answers its 404).
  */
-export function createControlUi(host: ControlUiHost, config: () => OpenClawConfig): (req: Request) => Promise<Response | undefined> {
+export function createControlUi(host: ControlUiHost, config: () => OpenClawConfig, authRequired: () => boolean): (req: Request, authorize: ReadAuthorizer) => Promise<Response | undefined> {
   let builtIn: Promise<UiFiles> | undefined;
   const gzipped = new Map<string, Uint8Array>();
 
@@ -199,7 +203,7 @@ export function createControlUi(host: ControlUiHost, config: () => OpenClawConfi
     return packed as Uint8Array<ArrayBuffer>;
   };
 
-  return async (req) => {
+  return async (req, authorize) => {
     const ui = config().gateway?.controlUi;
     if (ui?.enabled === false) return undefined;
     const basePath = normalizeBasePath(ui?.basePath);
@@ -208,6 +212,12 @@ export function createControlUi(host: ControlUiHost, config: () => OpenClawConfi
     if (route.kind === "none") return undefined;
     if (route.kind === "not-found") return withUiHeaders(plain(404, "Not Found"));
     if (route.kind === "redirect") return withUiHeaders(new Response(null, { status: 302, headers: { Location: route.location } }));
+    if (isBootstrapPath(url.pathname, basePath)) {
+      const refused = await authorize(req);
+      if (refused) return withUiHeaders(refused);
+      const body = JSON.stringify(bootstrapConfig(config(), basePath, authRequired()));
+      return withUiHeaders(new Response(req.method === "HEAD" ? null : body, { headers: { "Content-Type": CONTENT_TYPES.json!, "Cache-Control": "no-cache" } }));
+    }
 
     const root = ui?.root?.trim() || undefined;
     let rel: string;

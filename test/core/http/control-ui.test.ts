@@ -11,7 +11,7 @@ import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, sym
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { testNeeding } from "../../harness/capability.ts";
-import { startTestGateway, type TestGateway } from "../../harness/gateway.ts";
+import { startTestGateway, TEST_TOKEN, type TestGateway } from "../../harness/gateway.ts";
 import { CACHE_DIR } from "../../harness/openclaw-cli.ts";
 import { RUNTIMES, startRuntimeGateway, type RuntimeGateway } from "../../harness/runtimes.ts";
 
@@ -103,6 +103,16 @@ describe.each(RUNTIMES)("built-in UI on the %s gateway", (runtime) => {
     const post = await fetch(`${base}/`, { method: "POST", headers: HTML });
     expect(post.status).toBe(404);
     expect(await post.json()).toEqual({ error: { message: "Not Found", type: "not_found" } });
+  });
+
+  test("control-ui-config.json (upstream's bootstrap) -> 401 without the Bearer secret; with it, upstream's fields", async () => {
+    const none = await fetch(`${base}/control-ui-config.json`, { headers: { Accept: "application/json" } });
+    expect([none.status, await none.json()]).toEqual([401, { error: { message: "Unauthorized", type: "unauthorized" } }]);
+    for (const path of ["/control-ui-config.json", "/__openclaw/control-ui-config.json"]) {
+      const res = await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${TEST_TOKEN}` } });
+      expect([res.status, res.headers.get("cache-control")]).toEqual([200, "no-cache"]);
+      expect(await res.json()).toMatchObject({ basePath: "", assistantName: "Assistant", assistantAgentId: "main", serverVersion: "2026.9.6", terminalEnabled: false, pluginAssetsRequireAuth: true, pluginFrameGrants: [] });
+    }
   });
 
   test("traversal in the raw request path -> 404 (encoded) or the app shell (dot segments the URL parser folds), never a file", async () => {

@@ -1,0 +1,43 @@
+/**
+ * The Control UI's bootstrap document, `<basePath>/control-ui-config.json`
+ * (and upstream's legacy `/__openclaw/control-ui-config.json` at the root):
+ * what upstream's compiled UI fetches first, with the gateway's Bearer
+ * secret, to learn its base path, assistant identity and feature flags.
+ * Served in upstream's shape with what clawgate has (no terminal, no plugin
+ * frames). Runtime-agnostic.
+ */
+import { assistantIdentity } from "../config/agents.ts";
+import type { OpenClawConfig } from "../config/schema.ts";
+import { OPENCLAW_COMPAT_VERSION } from "../protocol/version.ts";
+import { defaultAgentId } from "../sessions/keys.ts";
+
+/** Whether `pathname` is the bootstrap document under `basePath`. */
+export function isBootstrapPath(pathname: string, basePath: string): boolean {
+  return pathname === `${basePath}/control-ui-config.json` || pathname === `${basePath}/__openclaw/control-ui-config.json`;
+}
+
+/** The document's body for an authorized caller (upstream's control-ui HTTP handler fields). */
+export function bootstrapConfig(config: OpenClawConfig, basePath: string, authRequired: boolean): Record<string, unknown> {
+  const agentId = defaultAgentId(config);
+  const identity = assistantIdentity(config, agentId);
+  const ui = config.gateway?.controlUi as Record<string, unknown> | undefined;
+  const embedSandbox = ui?.embedSandbox === "trusted" || ui?.embedSandbox === "strict" ? ui.embedSandbox : "scripts";
+  return {
+    basePath,
+    assistantName: identity.name,
+    assistantAvatar: identity.avatar,
+    assistantAvatarSource: null,
+    assistantAvatarStatus: "none",
+    assistantAvatarReason: null,
+    assistantAgentId: identity.agentId,
+    serverVersion: OPENCLAW_COMPAT_VERSION,
+    embedSandbox,
+    allowExternalEmbedUrls: ui?.allowExternalEmbedUrls === true,
+    automaticallyFetchFavicons: ui?.automaticallyFetchFavicons !== false,
+    communityInvite: ui?.communityInvite !== false,
+    terminalEnabled: false,
+    cliAgentsEnabled: false,
+    pluginAssetsRequireAuth: authRequired,
+    pluginFrameGrants: [],
+  };
+}
