@@ -99,7 +99,10 @@ export function ChatPane({ client, agentId }: { client: GatewayClient; agentId: 
     setSessionKey(key);
   };
   const onKey = (e: KeyboardEvent) => {
-    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+    if (e.key === "Escape" && stream) {
+      e.preventDefault();
+      abort();
+    } else if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
       send();
     }
@@ -129,7 +132,7 @@ export function ChatPane({ client, agentId }: { client: GatewayClient; agentId: 
         </div>
         <form class="composer" onSubmit={(e: Event) => { e.preventDefault(); send(); }}>
           <label class="sr" for="draft">Message</label>
-          <textarea id="draft" rows={2} placeholder="Message (Enter sends, Shift+Enter for a new line)" value={draft}
+          <textarea id="draft" rows={2} placeholder="Message (Enter sends, Shift+Enter: new line, Esc stops a reply)" value={draft}
             onInput={(e: Event) => setDraft((e.target as HTMLTextAreaElement).value)} onKeyDown={onKey} />
           {stream
             ? <button type="button" class="danger" onClick={abort}>Stop</button>

@@ -24,8 +24,8 @@ function Login({ error }: { error?: string }) {
   const [isPassword, setIsPassword] = useState(false);
   const submit = (e: Event) => {
     e.preventDefault();
-    if (!secret) return;
-    client.start(isPassword ? { password: secret } : { token: secret });
+    // An empty secret is for `gateway.auth.mode: "none"`; any other mode refuses it with its own message.
+    client.start(!secret ? {} : isPassword ? { password: secret } : { token: secret });
   };
   return (
     <main class="login">

@@ -225,8 +225,11 @@ export function StatusPane({ client }: { client: GatewayClient }) {
         <Problem error={health.error} />
         <dl>
           <dt>OK</dt><dd data-health-ok={String(h.ok)}>{h.ok === undefined ? "…" : h.ok ? "yes" : "no"}</dd>
-          <dt>Uptime</dt><dd>{typeof h.durationMs === "number" ? `${Math.round(h.durationMs)} ms probe` : ""}</dd>
-          <dt>Agents</dt><dd>{(h.agents ?? []).map((a: any) => a.agentId).join(", ")}</dd>
+          <dt>Checked</dt><dd>{when(h.ts)}</dd>
+          <dt>Agents</dt><dd>{(h.agents ?? []).map((a: any) => `${a.agentId}${a.isDefault ? " (default)" : ""}`).join(", ")}</dd>
+          <dt>Sessions</dt><dd>{h.sessions?.count ?? ""}</dd>
+          <dt>Heartbeat</dt><dd>{h.heartbeatSeconds ? `every ${h.heartbeatSeconds} s` : "off"}</dd>
+          <dt>Event loop</dt><dd>{h.eventLoop ? `${Math.round(h.eventLoop.delayP99Ms)} ms p99 timer delay` : ""}</dd>
         </dl>
       </section>
       <section class="card" aria-labelledby="st">

@@ -3,7 +3,7 @@
  * gateway process: log in with the token, chat with a streamed reply and an
  * abort (the model is a local OpenAI-compatible server over real sockets),
  * a config edit refused by the baseHash guard, the device token reused on
- * the next visit; screenshots at phone and desktop size for review.
+ * the next visit. Panes, themes and phone size: control-ui-panes.browser.test.ts.
  */
 import { afterAll, beforeAll, describe, expect } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -11,24 +11,20 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { BROWSER_UNAVAILABLE, browserTest as test, launchBrowser, screenshot, VIEWPORTS } from "../../harness/browser.ts";
 import { IN_CI } from "../../harness/capability.ts";
-import { TEST_TOKEN } from "../../harness/gateway.ts";
-import { startUpstream, type FakeUpstream } from "../../harness/openai-upstream.ts";
-import { startRuntimeGateway, type RuntimeGateway } from "../../harness/runtimes.ts";
+import { logIn as logInAt, startUiGateway, type UiGateway } from "../../harness/control-ui.ts";
+import type { FakeUpstream } from "../../harness/openai-upstream.ts";
+import type { RuntimeGateway } from "../../harness/runtimes.ts";
 
 const skipped = Boolean(BROWSER_UNAVAILABLE) && !IN_CI;
 
+let ui: UiGateway;
 let upstream: FakeUpstream;
 let gw: RuntimeGateway;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 
-/** Logs in through the form; resolves once the chat pane is there. */
-async function logIn(p: Page, token = TEST_TOKEN): Promise<void> {
-  await p.goto(`http://127.0.0.1:${gw.port}/`);
-  await p.getByLabel("Gateway token").fill(token);
-  await p.getByRole("button", { name: "Connect" }).click();
-}
+const logIn = (p: Page, token?: string) => logInAt(p, ui.origin, token);
 
 /** Keeps every text the streaming bubble showed in `window.__streamed`. */
 function recordStreaming(p: Page): Promise<void> {
@@ -43,17 +39,8 @@ function recordStreaming(p: Page): Promise<void> {
 
 beforeAll(async () => {
   if (skipped) return;
-  upstream = startUpstream({
-    story: { pieces: ["Once ", "upon ", "a ", "time."], delayMs: 30 },
-    // Streams its first words, then holds the stream open until the client goes away.
-    endless: { pieces: ["Counting: ", "one, ", "two, "], hold: true },
-  });
-  gw = await startRuntimeGateway("bun", {
-    config: {
-      models: { providers: { up: { baseUrl: upstream.baseUrl, apiKey: "sk-test", models: ["story", "endless"] } } },
-      agents: { list: [{ id: "main", default: true, model: "up/story" }, { id: "hold", model: "up/endless" }] },
-    },
-  });
+  ui = await startUiGateway();
+  ({ gw, upstream } = ui);
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: VIEWPORTS.desktop });
   page = await context.newPage();
@@ -61,8 +48,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await gw?.stop();
-  upstream?.stop();
+  await ui?.stop();
 });
 
 describe("Control UI in a browser", () => {
@@ -167,24 +153,4 @@ describe("Control UI in a browser", () => {
     expect(readFileSync(file, "utf8")).toBe(before);
   });
 
-  test("phone size: login, chat and the other panes render in one column (screenshots)", async () => {
-    const phone = await browser.newContext({ viewport: VIEWPORTS.phone, isMobile: true, hasTouch: true });
-    const p = await phone.newPage();
-    await logIn(p);
-    await p.locator("#draft").waitFor();
-    await p.locator("#draft").fill("Hello from a phone");
-    await p.getByRole("button", { name: "Send" }).click();
-    await p.locator(".msg.assistant:not(.streaming)", { hasText: "Once upon a time." }).last().waitFor();
-    // Nothing is wider than the screen.
-    expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(VIEWPORTS.phone.width);
-    await screenshot(p, "control-ui-chat-phone");
-    for (const pane of ["pairing", "status", "logs", "config"]) {
-      await p.getByRole("link", { name: pane[0]!.toUpperCase() + pane.slice(1) }).click();
-      await p.locator(`main[data-pane="${pane}"]`).waitFor();
-      // The log pane tails the gateway's own log file.
-      if (pane === "logs") await p.locator(".log", { hasText: "listening" }).waitFor();
-      await screenshot(p, `control-ui-${pane}-phone`);
-    }
-    await phone.close();
-  });
 });
