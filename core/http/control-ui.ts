@@ -239,7 +239,9 @@ export function createControlUi(host: ControlUiHost, config: () => OpenClawConfi
       const key = root === undefined ? rel : undefined;
       return withUiHeaders(new Response(await encode(req, key, body, headers), { headers }));
     }
-    if (!isIndex && ((ext && ext !== "html" && ext in CONTENT_TYPES) || !route.spaFallback)) return withUiHeaders(plain(404, "Not Found"));
+    if (!isIndex && ext && ext !== "html" && ext in CONTENT_TYPES) return withUiHeaders(plain(404, "Not Found"));
+    // A caller that refuses HTML gets the gateway's own 404, as upstream falls through to its next handler.
+    if (!isIndex && !route.spaFallback) return undefined;
     const index = await read(root, "index.html");
     if (index === undefined) {
       const message = root !== undefined

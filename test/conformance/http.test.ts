@@ -41,8 +41,8 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
     }
   });
 
-  test("unknown path -> JSON 404 with security headers", async () => {
-    const res = await fetch(`${base}/nope`);
+  test("unknown path, HTML not accepted -> JSON 404 with security headers (a browser gets the Control UI's shell)", async () => {
+    const res = await fetch(`${base}/nope`, { headers: { Accept: "application/json" } });
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: { message: "Not Found", type: "not_found" } });
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");

@@ -151,7 +151,7 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
       expect(body.error.message).toContain("clawgate config set gateway.http.endpoints.chatCompletions.enabled true");
     }
     // Other unknown paths keep the plain JSON 404.
-    expect(await (await fetch(`http://127.0.0.1:${off.port}/v2/models`)).json()).toEqual({ error: { message: "Not Found", type: "not_found" } });
+    expect(await (await fetch(`http://127.0.0.1:${off.port}/v2/models`, { headers: { Accept: "application/json" } })).json()).toEqual({ error: { message: "Not Found", type: "not_found" } });
   });
 
   test("no or wrong bearer -> 401 Unauthorized; the right one passes", async () => {
