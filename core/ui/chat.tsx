@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef, useState } from "hono/jsx/dom";
 import { randomId, type GatewayClient } from "./client.ts";
+import { chatRouteOf, hrefOf, sessionKeyOf } from "./route.ts";
 
 interface Message {
   role: string;
@@ -28,10 +29,15 @@ function shortKey(key: string): string {
   return parts.length > 2 ? parts.slice(2).join(":") : key;
 }
 
-export function ChatPane({ client, agentId }: { client: GatewayClient; agentId: string }) {
-  const mainKey = `agent:${agentId}:main`;
+export function ChatPane({ client, agentId, session }: { client: GatewayClient; agentId: string; session?: string }) {
+  const mainKey = sessionKeyOf(agentId, undefined);
   const [sessions, setSessions] = useState<SessionRow[]>([]);
-  const [sessionKey, setSessionKey] = useState(mainKey);
+  const [sessionKey, setKey] = useState(sessionKeyOf(agentId, session));
+  // The address names the open session, so a link or a reload opens it again.
+  const setSessionKey = (key: string) => {
+    history.replaceState(null, "", hrefOf(chatRouteOf(key)));
+    setKey(key);
+  };
   const [messages, setMessages] = useState<Message[]>([]);
   const [stream, setStream] = useState<{ runId: string; text: string } | undefined>();
   const [draft, setDraft] = useState("");

@@ -74,7 +74,7 @@ function Shell({ hello }: { hello: Record<string, any> }) {
   const agentId = route.agentId ?? defaults.defaultAgentId ?? "main";
   let pane;
   switch (route.pane) {
-    case "chat": pane = <ChatPane client={client} agentId={agentId} />; break;
+    case "chat": pane = <ChatPane key={agentId} client={client} agentId={agentId} session={route.session} />; break;
     case "pairing": pane = <PairingPane client={client} />; break;
     case "devices": pane = <DevicesPane client={client} />; break;
     case "nodes": pane = <NodesPane client={client} />; break;

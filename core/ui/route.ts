@@ -1,6 +1,8 @@
 /**
  * Page routes under the gateway's Control UI base path, named as upstream's
- * (`/chat/<agentId>`, `/nodes`, `/logs`, ...), driven by the History API.
+ * (docs/web/urls.md): `/chat/<agentId>` is the agent's main session and
+ * `/chat/<agentId>/<a>/<b>` the session `agent:<agentId>:<a>:<b>`; `/nodes`,
+ * `/logs`, ... the other panes. Driven by the History API.
  */
 
 /** The base path the gateway wrote into `<html>` (core/http/control-ui.ts). */
@@ -13,15 +15,32 @@ export interface Route {
   pane: Pane;
   /** `/chat/<agentId>`'s agent. */
   agentId?: string;
+  /** The session key's part after `agent:<agentId>:` when it is not the main session. */
+  session?: string;
 }
 
 export function parseRoute(pathname = location.pathname): Route {
   const rest = pathname.startsWith(BASE_PATH) ? pathname.slice(BASE_PATH.length) : pathname;
-  const [first, second] = rest.split("/").filter(Boolean);
+  const [first, agentId, ...session] = rest.split("/").filter(Boolean).map(decodeURIComponent);
   const pane = (PANES as readonly string[]).includes(first ?? "") ? (first as Pane) : "chat";
-  return pane === "chat" && second ? { pane, agentId: decodeURIComponent(second) } : { pane };
+  if (pane !== "chat" || !agentId) return { pane };
+  return session.length > 0 && session.join(":") !== "main" ? { pane, agentId, session: session.join(":") } : { pane, agentId };
 }
 
 export function hrefOf(route: Route): string {
-  return `${BASE_PATH}/${route.pane}${route.agentId ? `/${encodeURIComponent(route.agentId)}` : ""}`;
+  const parts: string[] = [route.pane];
+  if (route.agentId) parts.push(route.agentId, ...(route.session ? route.session.split(":") : []));
+  return `${BASE_PATH}/${parts.map(encodeURIComponent).join("/")}`;
+}
+
+/** The session key a chat route names. */
+export function sessionKeyOf(agentId: string, session: string | undefined): string {
+  return `agent:${agentId}:${session ?? "main"}`;
+}
+
+/** The chat route of a session key of `agentId` (another agent's key keeps its own agent). */
+export function chatRouteOf(key: string): Route {
+  const [, agentId, ...rest] = key.split(":");
+  const session = rest.join(":");
+  return { pane: "chat", agentId, ...(session && session !== "main" ? { session } : {}) };
 }

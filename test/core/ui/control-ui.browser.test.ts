@@ -118,8 +118,13 @@ describe("Control UI in a browser", () => {
     await page.locator("#draft").fill("A fresh start");
     await page.keyboard.press("Enter");
     await page.locator(".msg.assistant:not(.streaming)", { hasText: "Once upon a time." }).waitFor();
-    const keys = gw.store.listSessions().map((r) => r.key);
-    expect(keys.some((k) => k.startsWith("agent:main:dashboard:"))).toBe(true);
+    const key = gw.store.listSessions().map((r) => r.key).find((k) => k.startsWith("agent:main:dashboard:"));
+    expect(key).toBeString();
+    // The address names the session (upstream's /chat/<agentId>/<rest of the key>), so a reload opens it again.
+    expect(new URL(page.url()).pathname).toBe(`/chat/main/dashboard/${key!.split(":")[3]}`);
+    await page.reload();
+    await page.locator(".msg.user", { hasText: "A fresh start" }).waitFor();
+    expect(await page.locator(".msg.user").count()).toBe(1);
   });
 
   test("config edited on disk meanwhile -> Save is refused with the baseHash conflict, the file keeps the other edit", async () => {
