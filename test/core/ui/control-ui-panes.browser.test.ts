@@ -1,10 +1,12 @@
 /**
  * clawgate's own Control UI in a real headless Chromium against a real
  * gateway process: every pane loads without a failing call, the keyboard
- * stops a reply, the system's dark theme applies, and the phone layout keeps
+ * stops a reply, the log pane tails live, the system's dark theme applies, and the phone layout keeps
  * to one column; screenshots at phone and desktop size for review.
  */
 import { afterAll, beforeAll, describe, expect } from "bun:test";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { BROWSER_UNAVAILABLE, browserTest as test, launchBrowser, screenshot, VIEWPORTS } from "../../harness/browser.ts";
 import { IN_CI } from "../../harness/capability.ts";
@@ -54,6 +56,17 @@ describe("Control UI panes", () => {
     await page.locator(".msg.streaming", { hasText: "two," }).waitFor();
     await page.keyboard.press("Escape");
     await page.getByText("Stopped.").waitFor();
+  });
+
+  test("logs pane: a line the gateway writes while it is open shows up (live tail)", async () => {
+    await page.getByRole("link", { name: "Logs" }).click();
+    await page.locator(".log", { hasText: "listening" }).waitFor();
+    const file = join(ui.gw.stateDir, "openclaw.json");
+    const config = JSON.parse(readFileSync(file, "utf8"));
+    config.models.providers.up.apiKey = "sk-rotated";
+    writeFileSync(file, JSON.stringify(config));
+    await page.locator(".log", { hasText: "config hot reload applied (models.providers.up.apiKey)" }).waitFor();
+    expect(await page.locator(".log").textContent()).not.toContain("sk-rotated");
   });
 
   test("dark system theme -> dark page", async () => {
