@@ -138,7 +138,7 @@ export function ChatPane({ client, agentId, session }: { client: GatewayClient; 
         </div>
         <form class="composer" onSubmit={(e: Event) => { e.preventDefault(); send(); }}>
           <label class="sr" for="draft">Message</label>
-          <textarea id="draft" rows={2} placeholder="Message" title="Enter sends, Shift+Enter starts a new line, Esc stops a reply" value={draft}
+          <textarea id="draft" rows={2} autofocus placeholder="Message" title="Enter sends, Shift+Enter starts a new line, Esc stops a reply" value={draft}
             onInput={(e: Event) => setDraft((e.target as HTMLTextAreaElement).value)} onKeyDown={onKey} />
           {stream
             ? <button type="button" class="danger" onClick={abort}>Stop</button>
