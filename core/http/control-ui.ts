@@ -109,6 +109,13 @@ function extensionOf(rel: string): string {
   return dot > 0 ? name.slice(dot + 1).toLowerCase() : "";
 }
 
+/** What is worth gzip (upstream's compressible extensions). */
+const COMPRESSIBLE = new Set(["css", "html", "js", "json", "svg", "txt", "wasm", "webmanifest"]);
+
+function acceptsGzip(req: Request): boolean {
+  return /\bgzip\b/.test(req.headers.get("accept-encoding") ?? "");
+}
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -188,10 +195,10 @@ export function createControlUi(host: ControlUiHost, config: () => OpenClawConfi
     return files.get(rel);
   };
 
-  /** Built-in bodies are compressed once and kept: they never change while the process runs. */
+  /** Built-in bodies are compressed once and kept (they never change while the process runs); the document per request. */
   const encode = async (req: Request, key: string | undefined, body: string | Uint8Array, headers: Record<string, string>): Promise<BodyInit> => {
     const bytes = typeof body === "string" ? encoder.encode(body) : body;
-    if (bytes.length < 1024 || !/\bgzip\b/.test(req.headers.get("accept-encoding") ?? "")) return bytes as Uint8Array<ArrayBuffer>;
+    if (bytes.length < 1024 || !acceptsGzip(req)) return bytes as Uint8Array<ArrayBuffer>;
     let packed = key ? gzipped.get(key) : undefined;
     if (!packed) {
       const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream("gzip"));
@@ -236,8 +243,11 @@ export function createControlUi(host: ControlUiHost, config: () => OpenClawConfi
         // Only the built-in build's names carry content hashes; another root's files may change in place.
         "Cache-Control": root === undefined && rel.startsWith("assets/") ? IMMUTABLE : "no-cache",
       };
-      const key = root === undefined ? rel : undefined;
-      return withUiHeaders(new Response(await encode(req, key, body, headers), { headers }));
+      if (root === undefined) return withUiHeaders(new Response(await encode(req, rel, body, headers), { headers }));
+      // Another root's files are sent as they are, or as the `.gz` beside them (upstream's builds ship those): never compressed per request.
+      const packed = acceptsGzip(req) && COMPRESSIBLE.has(ext) ? await host.readFile(root, `${rel}.gz`) : undefined;
+      if (packed) Object.assign(headers, { "Content-Encoding": "gzip", Vary: "Accept-Encoding" });
+      return withUiHeaders(new Response((packed ?? body) as Uint8Array<ArrayBuffer>, { headers }));
     }
     if (!isIndex && ext && ext !== "html" && ext in CONTENT_TYPES) return withUiHeaders(plain(404, "Not Found"));
     // A caller that refuses HTML gets the gateway's own 404, as upstream falls through to its next handler.

@@ -174,6 +174,7 @@ describe("gateway.controlUi.root", () => {
     mkdirSync(join(root, "assets"), { recursive: true });
     writeFileSync(join(root, "index.html"), '<!doctype html><html><head><script type="module" src="./assets/app.js"></script><script>window.boot=1</script></head><body>other build</body></html>');
     writeFileSync(join(root, "assets", "app.js"), "console.log('app')");
+    writeFileSync(join(root, "assets", "app.js.gz"), Bun.gzipSync("console.log('app from .gz')"));
     writeFileSync(join(dir, "secret.txt"), "outside the root");
     symlinkSync(join(dir, "secret.txt"), join(root, "assets", "link.js"));
     linkSync(join(dir, "secret.txt"), join(root, "assets", "hard.js"));
@@ -192,8 +193,13 @@ describe("gateway.controlUi.root", () => {
     expect(html).toContain('src="/assets/app.js"');
     const hash = new Bun.CryptoHasher("sha256").update("window.boot=1").digest("base64");
     expect(index.headers.get("content-security-policy")).toContain(`script-src 'self' 'sha256-${hash}';`);
-    const asset = await fetch(`${base}/chat/main/assets/app.js`);
+    const asset = await fetch(`${base}/chat/main/assets/app.js`, { headers: { "Accept-Encoding": "identity" } });
     expect([asset.status, asset.headers.get("cache-control"), await asset.text()]).toEqual([200, "no-cache", "console.log('app')"]);
+  });
+
+  test("a .gz beside a file -> sent for a gzip-accepting caller, as it is", async () => {
+    const res = await fetch(`http://127.0.0.1:${gw.port}/assets/app.js`, { headers: { "Accept-Encoding": "gzip" } });
+    expect([res.headers.get("content-encoding"), res.headers.get("content-type"), await res.text()]).toEqual(["gzip", "application/javascript; charset=utf-8", "console.log('app from .gz')"]);
   });
 
   test("a symlink or hard link leading out of the root -> 404", async () => {
