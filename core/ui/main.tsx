@@ -58,8 +58,33 @@ function Waiting({ state }: { state: ConnState & { kind: "pairing" } }) {
   );
 }
 
+const PENDING_POLL_MS = 10_000;
+
+/** Pending device and sender pairings, for the badge on Pairing: device requests come as events, sender ones only by asking. */
+function usePendingCount(): number {
+  const [count, setCount] = useState(0);
+  useEffect(() => {
+    const load = () =>
+      Promise.all([client.request("device.pair.list"), client.request("channels.pairing.list")]).then(
+        ([devices, senders]) => setCount((devices.pending?.length ?? 0) + (senders.requests?.length ?? 0)),
+        () => undefined,
+      );
+    load();
+    const timer = setInterval(load, PENDING_POLL_MS);
+    const off = client.onEvent((event) => {
+      if (event === "device.pair.requested" || event === "device.pair.resolved") load();
+    });
+    return () => {
+      clearInterval(timer);
+      off();
+    };
+  }, []);
+  return count;
+}
+
 function Shell({ hello }: { hello: Record<string, any> }) {
   const [route, setRoute] = useState<Route>(parseRoute());
+  const pending = usePendingCount();
   useEffect(() => {
     const onPop = () => setRoute(parseRoute());
     addEventListener("popstate", onPop);
@@ -90,7 +115,10 @@ function Shell({ hello }: { hello: Record<string, any> }) {
         <span class="brand">clawgate</span>
         <nav aria-label="Sections">
           {PANES.map((p) => (
-            <a href={hrefOf({ pane: p })} aria-current={route.pane === p ? "page" : undefined} onClick={(e: Event) => go(e, { pane: p })}>{LABELS[p]}</a>
+            <a href={hrefOf({ pane: p })} aria-current={route.pane === p ? "page" : undefined} onClick={(e: Event) => go(e, { pane: p })}>
+              {LABELS[p]}
+              {p === "pairing" && pending > 0 ? <span class="badge" aria-label={`${pending} pending`}>{pending}</span> : null}
+            </a>
           ))}
         </nav>
         <button type="button" class="secondary" onClick={() => client.stop(true)}>Log out</button>

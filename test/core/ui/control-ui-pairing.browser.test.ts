@@ -48,7 +48,7 @@ describe("sender pairing in the UI", () => {
     const page = await context.newPage();
     await logIn(page, `http://127.0.0.1:${gw.port}`);
     await page.locator("#draft").waitFor();
-    await page.getByRole("link", { name: "Pairing" }).click();
+    await page.getByRole("link", { name: /^Pairing/ }).click();
     const row = (senderId: string) => page.locator("li", { hasText: senderId });
     await row("1001").waitFor();
     expect(await row("1001").textContent()).toContain(first.code);
@@ -67,7 +67,7 @@ describe("sender pairing in the UI", () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await logIn(page, `http://127.0.0.1:${gw.port}`);
-    await page.getByRole("link", { name: "Pairing" }).click();
+    await page.getByRole("link", { name: /^Pairing/ }).click();
     await page.getByText("No pending sender pairings.").waitFor();
     const filed = gw.running.gateway.senders.request({ channel: "signal", senderId: "+15550100" });
     if (filed.status !== "pending") throw new Error(filed.status);
@@ -79,6 +79,8 @@ describe("sender pairing in the UI", () => {
 describe("a remote browser", () => {
   let ns: Netns | undefined;
   let gw: RuntimeGateway | undefined;
+  /** The first remote browser, signed in once the owner approved it. */
+  let approvedPage: Page | undefined;
   const inside = (n: Netns) => ["ip", "netns", "exec", n.name];
 
   beforeAll(async () => {
@@ -103,7 +105,7 @@ describe("a remote browser", () => {
     }
   }
 
-  netnsBrowserTest("right token from a LAN address -> waits for approval; `clawgate devices approve` -> the page connects on its own; it then approves the next one in its Pairing pane", async () => {
+  netnsBrowserTest("right token from a LAN address -> waits for approval; `clawgate devices approve` -> the page connects on its own", async () => {
     const context = await browser.newContext({ viewport: VIEWPORTS.phone, isMobile: true });
     const page = await context.newPage();
     // Plain HTTP on a private address: no secure context, so the identity must not need Web Crypto.
@@ -126,14 +128,19 @@ describe("a remote browser", () => {
     const stored = await page.evaluate(() => JSON.parse(localStorage.getItem("clawgate.deviceToken.v1") ?? "{}"));
     expect(gw!.store.listPaired().map((d) => d.deviceId)).toEqual([stored.deviceId]);
     expect(stored.token).toBeString();
+    approvedPage = page;
+  });
 
-    // A second remote browser waits too; the first one, now signed in, sees its request and approves it.
+  netnsBrowserTest("a second remote browser waits too; the first, now signed in, sees its request (badge, Pairing) and approves it", async () => {
+    const page = approvedPage!;
     const second = await browser.newContext({ viewport: VIEWPORTS.desktop });
     const other = await second.newPage();
     await logIn(other, `http://${ns!.address}:${gw!.port}`);
     await other.getByText("Waiting for approval").waitFor();
     const otherId = /devices approve (\S+)/.exec((await other.locator("pre").textContent())!)![1]!;
-    await page.getByRole("link", { name: "Pairing" }).click();
+    // The request shows as a badge on Pairing without a reload (device.pair.requested).
+    await page.locator("nav .badge", { hasText: "1" }).waitFor();
+    await page.getByRole("link", { name: /^Pairing/ }).click();
     const row = page.locator(`li[data-request="${otherId}"]`);
     await row.waitFor();
     expect(await row.textContent()).toContain(ns!.hostAddress);
@@ -141,6 +148,5 @@ describe("a remote browser", () => {
     await other.locator("#draft").waitFor();
     expect(gw!.store.listPaired()).toHaveLength(2);
     await second.close();
-    await context.close();
   });
 });
