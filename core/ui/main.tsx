@@ -135,10 +135,6 @@ function App() {
     setState(s);
     if (s.kind === "open") setLastHello(s.hello);
   }), []);
-  useEffect(() => {
-    // A device token from an earlier visit logs in without the secret.
-    if (client.hasDeviceToken) client.start();
-  }, []);
   if (state.kind === "pairing") return <Waiting state={state} />;
   // While reconnecting, the shell stays up so a draft or a scrolled log is not lost.
   if (state.kind === "open" || (state.kind === "connecting" && lastHello)) {
@@ -153,4 +149,6 @@ function App() {
   return <Login error={state.kind === "refused" ? state.message : undefined} />;
 }
 
+// A device token from an earlier visit logs in without the secret; connecting before the first render saves a frame or more.
+if (client.hasDeviceToken) client.start();
 render(<App />, document.getElementById("app")!);
