@@ -174,11 +174,19 @@ export function ChannelsPane({ client }: { client: GatewayClient }) {
   );
 }
 
+/** `cron 0 7 * * *`, `every 60 min`, or the `at` time of a cron schedule. */
+function schedule(s: { kind?: string; expr?: string; tz?: string; everyMs?: number; at?: string }): string {
+  if (s.expr) return `cron ${s.expr}${s.tz ? ` (${s.tz})` : ""}`;
+  if (typeof s.everyMs === "number") return s.everyMs % 60_000 === 0 ? `every ${s.everyMs / 60_000} min` : `every ${s.everyMs / 1000} s`;
+  return s.at ? `at ${when(s.at)}` : s.kind ?? "";
+}
+
 export function CronPane({ client }: { client: GatewayClient }) {
   const jobs = useGateway(client, () => client.request("cron.list", { includeDisabled: true }), ["cron"]);
   const runs = useGateway(client, () => client.request("cron.runs", { scope: "all", limit: 50 }), ["cron"]);
   const list: any[] = jobs.data?.jobs ?? [];
   const entries: any[] = runs.data?.entries ?? [];
+  const names = new Map(list.map((j) => [j.id as string, j.name as string]));
   return (
     <div class="cards">
       <section class="card" aria-labelledby="cj">
@@ -191,7 +199,7 @@ export function CronPane({ client }: { client: GatewayClient }) {
               {list.map((j) => (
                 <tr>
                   <td>{j.name}{j.enabled ? "" : " (disabled)"}</td>
-                  <td class="mono">{j.schedule?.expr ?? j.schedule?.everyMs ?? j.schedule?.at ?? j.schedule?.kind}</td>
+                  <td class="mono">{schedule(j.schedule ?? {})}</td>
                   <td>{when(j.state?.nextRunAtMs)}</td>
                   <td>{j.state?.lastRunStatus ?? ""}</td>
                   <td><button type="button" class="secondary" onClick={() => client.request("cron.run", { id: j.id, mode: "force" }).then(runs.reload, (e: Error) => jobs.setError(e.message))}>Run now</button></td>
@@ -206,7 +214,7 @@ export function CronPane({ client }: { client: GatewayClient }) {
         <Problem error={runs.error} />
         {entries.length === 0 ? <Empty>No runs yet.</Empty> : (
           <ul class="rows">
-            {entries.map((e) => <li><span>{when(e.ts ?? e.runAtMs)}</span> <b>{e.jobId}</b> <span class="muted">{e.status}{e.error ? `: ${e.error}` : ""}</span></li>)}
+            {entries.map((e) => <li><span>{when(e.ts ?? e.runAtMs)}</span> <b>{names.get(e.jobId) ?? e.jobId}</b> <span class="muted">{e.status}{e.error ? `: ${e.error}` : ""}</span></li>)}
           </ul>
         )}
       </section>

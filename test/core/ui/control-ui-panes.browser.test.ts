@@ -1,7 +1,7 @@
 /**
  * clawgate's own Control UI in a real headless Chromium against a real
  * gateway process: every pane loads without a failing call, the keyboard
- * stops a reply, the log pane tails live, the system's dark theme applies, and the phone layout keeps
+ * stops a reply, cron jobs and runs show up live, the log pane tails live, the system's dark theme applies, and the phone layout keeps
  * to one column; screenshots at phone and desktop size for review.
  */
 import { afterAll, beforeAll, describe, expect } from "bun:test";
@@ -11,6 +11,7 @@ import type { Browser, Page } from "playwright-core";
 import { BROWSER_UNAVAILABLE, browserTest as test, launchBrowser, screenshot, VIEWPORTS } from "../../harness/browser.ts";
 import { IN_CI } from "../../harness/capability.ts";
 import { logIn as logInAt, startUiGateway, type UiGateway } from "../../harness/control-ui.ts";
+import { connected } from "../../harness/raw-socket.ts";
 
 const skipped = Boolean(BROWSER_UNAVAILABLE) && !IN_CI;
 
@@ -56,6 +57,24 @@ describe("Control UI panes", () => {
     await page.locator(".msg.streaming", { hasText: "two," }).waitFor();
     await page.keyboard.press("Escape");
     await page.getByText("Stopped.").waitFor();
+  });
+
+  test("cron pane: a job added by another client appears; Run now -> a run in Recent runs", async () => {
+    await page.getByRole("link", { name: "Cron" }).click();
+    await page.getByText("No cron jobs.").waitFor();
+    const { sock } = await connected(ui.gw.url);
+    try {
+      const job = { name: "nightly-digest", schedule: { kind: "every", everyMs: 3_600_000 }, sessionTarget: "main", wakeMode: "next-heartbeat", payload: { kind: "systemEvent", text: "digest" } };
+      expect((await sock.request("cron.add", job)).ok).toBe(true);
+    } finally {
+      sock.close();
+    }
+    const row = page.locator("tr", { hasText: "nightly-digest" });
+    await row.waitFor();
+    expect(await row.textContent()).toContain("every 60 min");
+    await row.getByRole("button", { name: "Run now" }).click();
+    await page.locator("section[aria-labelledby=cr] li", { hasText: "nightly-digest" }).first().waitFor();
+    await screenshot(page, "control-ui-cron-desktop");
   });
 
   test("logs pane: a line the gateway writes while it is open shows up (live tail)", async () => {
