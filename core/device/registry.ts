@@ -81,6 +81,21 @@ export class DeviceRegistry {
     private readonly options: { autoApproveLocal: () => boolean },
   ) {}
 
+  /**
+   * The paired device whose `role` token is `token`, if any: an HTTP caller
+   * presents the token alone (the Control UI's `Authorization: Bearer`), so
+   * every paired device's token is compared, in constant time each.
+   */
+  holderOfToken(token: string, role: string): string | undefined {
+    const digest = hashToken(token);
+    let holder: string | undefined;
+    for (const d of this.store.listPaired()) {
+      const record = this.store.getToken(d.deviceId, role);
+      if (record && sameDigest(digest, record.tokenHash)) holder = d.deviceId;
+    }
+    return holder;
+  }
+
   /** Checks a presented device token against the stored hash and its grant (§4.3). */
   verifyToken(deviceId: string, role: string, token: string, scopes: readonly string[]): TokenCheck {
     const record = this.store.getToken(deviceId, role);

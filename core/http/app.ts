@@ -8,6 +8,7 @@ import type { Gateway } from "../gateway.ts";
 import { checkGatewayBearer, type HttpBindings } from "./credentials.ts";
 import { mountOpenAiRoutes } from "./openai.ts";
 import { createControlUi, type ControlUiHost } from "./control-ui.ts";
+import { authorizeUiRead } from "./control-ui-config.ts";
 
 const SECURITY_HEADERS: Record<string, string> = {
   "X-Content-Type-Options": "nosniff",
@@ -63,7 +64,7 @@ export function createHttpApp(gw: Gateway, ui?: ControlUiHost): Hono<{ Bindings:
   // The UI claims what no route above did (upstream serves it after its other HTTP handlers).
   const controlUi = ui && createControlUi(ui, () => gw.config, () => gw.auth.mode !== "none");
   app.notFound(async (c) => {
-    const authorize = (req: Request) => checkGatewayBearer(gw.limiter, gw.auth, c.env.peer, req.headers.get("authorization"));
+    const authorize = (req: Request) => authorizeUiRead(gw, c.env.peer, req.headers.get("authorization"));
     return (controlUi && (await controlUi(c.req.raw, authorize))) || notFound();
   });
   return app;

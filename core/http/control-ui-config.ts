@@ -6,10 +6,14 @@
  * Served in upstream's shape with what clawgate has (no terminal, no plugin
  * frames). Runtime-agnostic.
  */
+import { attemptKey } from "../auth/rate-limit.ts";
 import { assistantIdentity } from "../config/agents.ts";
 import type { OpenClawConfig } from "../config/schema.ts";
 import { OPENCLAW_COMPAT_VERSION } from "../protocol/version.ts";
+import type { Gateway } from "../gateway.ts";
+import type { PeerInfo } from "../runtime.ts";
 import { defaultAgentId } from "../sessions/keys.ts";
+import { bearerToken, checkGatewayBearer } from "./credentials.ts";
 
 /** Whether `pathname` is the bootstrap document under `basePath`. */
 export function isBootstrapPath(pathname: string, basePath: string): boolean {
@@ -40,4 +44,19 @@ export function bootstrapConfig(config: OpenClawConfig, basePath: string, authRe
     pluginAssetsRequireAuth: authRequired,
     pluginFrameGrants: [],
   };
+}
+
+/**
+ * Who may read it, as upstream: the gateway's shared secret, or the operator
+ * device token a signed-in page holds (upstream's UI re-fetches with that one
+ * once connected). A device token is looked up first, so a page that holds
+ * one never counts as a failed secret; anything else goes through the shared
+ * check and the one auth limiter. Undefined admits.
+ */
+export function authorizeUiRead(gw: Pick<Gateway, "limiter" | "auth" | "devices">, peer: PeerInfo, header: string | null): Promise<Response | undefined> {
+  const token = bearerToken(header);
+  if (token && gw.auth.mode !== "none" && gw.limiter.check(attemptKey(peer), "device-token").allowed && gw.devices.holderOfToken(token, "operator") !== undefined) {
+    return Promise.resolve(undefined);
+  }
+  return checkGatewayBearer(gw.limiter, gw.auth, peer, header);
 }

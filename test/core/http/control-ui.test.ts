@@ -11,8 +11,10 @@ import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, sym
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { testNeeding } from "../../harness/capability.ts";
+import { newDevice, signedConnectParams } from "../../harness/device.ts";
 import { startTestGateway, TEST_TOKEN, type TestGateway } from "../../harness/gateway.ts";
 import { CACHE_DIR } from "../../harness/openclaw-cli.ts";
+import { RawSocket } from "../../harness/raw-socket.ts";
 import { RUNTIMES, startRuntimeGateway, type RuntimeGateway } from "../../harness/runtimes.ts";
 
 const HTML = { Accept: "text/html,application/xhtml+xml,*/*;q=0.8" };
@@ -112,6 +114,22 @@ describe.each(RUNTIMES)("built-in UI on the %s gateway", (runtime) => {
       const res = await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${TEST_TOKEN}` } });
       expect([res.status, res.headers.get("cache-control")]).toEqual([200, "no-cache"]);
       expect(await res.json()).toMatchObject({ basePath: "", assistantName: "Assistant", assistantAgentId: "main", serverVersion: "2026.9.6", terminalEnabled: false, pluginAssetsRequireAuth: true, pluginFrameGrants: [] });
+    }
+  });
+
+  test("control-ui-config.json with a paired device's operator token as Bearer -> 200; a made-up token -> 401", async () => {
+    const device = newDevice();
+    const sock = await RawSocket.open(gw.url);
+    try {
+      const hello = await sock.request("connect", signedConnectParams(device, { nonce: sock.nonce, token: TEST_TOKEN }), "c1");
+      const deviceToken = hello.payload.auth.deviceToken as string;
+      expect(deviceToken).toBeString();
+      const ok = await fetch(`${base}/control-ui-config.json`, { headers: { Authorization: `Bearer ${deviceToken}` } });
+      expect(ok.status).toBe(200);
+      const made = await fetch(`${base}/control-ui-config.json`, { headers: { Authorization: `Bearer ${deviceToken.slice(0, -2)}xx` } });
+      expect(made.status).toBe(401);
+    } finally {
+      sock.close();
     }
   });
 
