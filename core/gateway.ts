@@ -12,6 +12,8 @@ import type { ConfigService } from "./config/service.ts";
 import type { GatewayIdentity } from "./device/identity.ts";
 import { DeviceRegistry } from "./device/registry.ts";
 import { Broadcaster } from "./events/broadcaster.ts";
+import type { ChannelPlugin } from "./channels/contract.ts";
+import { ChannelManager } from "./channels/manager.ts";
 import { SnapshotPacer } from "./events/pacer.ts";
 import { knownEvents, viewClass, type EventName } from "./events/audience.ts";
 import { authenticateConnect, type Admission } from "./handshake/connect.ts";
@@ -30,6 +32,7 @@ import {
 import { OPENCLAW_COMPAT_VERSION } from "./protocol/version.ts";
 import { agentMethods } from "./rpc/methods/agent.ts";
 import { channelPairingMethods } from "./rpc/methods/channel-pairing.ts";
+import { channelMethods } from "./rpc/methods/channels.ts";
 import { chatMethods } from "./rpc/methods/chat.ts";
 import { configMethods } from "./rpc/methods/config.ts";
 import { cronMethods } from "./rpc/methods/cron.ts";
@@ -45,7 +48,7 @@ import { Router } from "./rpc/router.ts";
 import type { GatewayServices, MethodGroup } from "./rpc/services.ts";
 import { healthBody } from "./status.ts";
 import type { Connection, HostInfo, Logger, LogReader, Publisher } from "./runtime.ts";
-import type { DeviceStore, NodeStore, SchedulerStore, SenderPairingStore, SessionStore } from "./store.ts";
+import type { ChannelStore, DeviceStore, NodeStore, SchedulerStore, SenderPairingStore, SessionStore } from "./store.ts";
 
 /** Client modes that never get a presence entry (upstream's ephemeral clients). */
 const EPHEMERAL_MODES = new Set(["cli", "backend", "probe"]);
@@ -72,6 +75,9 @@ export interface GatewayOptions {
   handshakeTimeoutMs?: number;
   tickIntervalMs?: number;
   now?: () => number;
+  /** Chat channels the gateway can run (their code loads only when configured) and where their messages are stored. */
+  channelPlugins?: readonly ChannelPlugin[];
+  channels?: ChannelStore;
 }
 
 /** The connection as the pre-auth gate sees it, when its transport can pause reads. */
@@ -85,6 +91,7 @@ const METHOD_GROUPS: readonly MethodGroup[] = [
   nodeMethods, chatMethods, agentMethods, sessionMethods, cronMethods, sendMethods,
   uiStartupMethods,
   execApprovalListMethods,
+  channelMethods,
 ];
 
 export class Gateway implements ClientHost {
@@ -101,6 +108,7 @@ export class Gateway implements ClientHost {
   readonly senders: SenderPairing;
   readonly nodes: NodeHub;
   readonly agents: Agents;
+  readonly channels: ChannelManager;
   readonly limiter: AuthRateLimiter;
   readonly handshakeTimeoutMs: number;
   readonly tickIntervalMs: number;
@@ -146,6 +154,12 @@ export class Gateway implements ClientHost {
       commandConfig: () => this.config.gateway?.nodes?.commands,
       now,
     });
+    const plugins = options.channelPlugins ?? [];
+    if (plugins.length > 0 && !options.channels) throw new Error("channel plugins need a channel store");
+    this.channels = new ChannelManager({
+      plugins, store: options.channels!, agents: this.agents, senders: this.senders, config, now, logger: options.logger,
+      configService: () => options.configService,
+    });
     const { host } = options;
     const sources = { config, now, host, agents: this.agents };
     this.health = new Health({
@@ -179,6 +193,7 @@ export class Gateway implements ClientHost {
       configService: options.configService,
       logs: options.logs,
       identity: options.identity,
+      channels: this.channels,
     };
     for (const group of METHOD_GROUPS) this.router.add(group(this.services));
   }
@@ -188,6 +203,8 @@ export class Gateway implements ClientHost {
   /** Starts the global timers: tick (§1.5), health refresh and the slow-consumer sweep (§1.4); then the agent scheduler. */
   start(): void {
     this.agents.start();
+    // Configured channel accounts connect in the background; each reports its own failures in status.
+    void this.channels.start();
     this.timers.push(setInterval(() => this.broadcast("tick", { ts: this.now() }), this.tickIntervalMs));
     this.timers.push(setInterval(() => this.health.refresh(), 60_000));
     this.timers.push(setInterval(() => {
@@ -400,6 +417,7 @@ export class Gateway implements ClientHost {
     this.presencePacer.stop();
     this.healthPacer.stop();
     this.nodes.shutdown();
+    void this.channels.stop();
     // Runs end (and are persisted as interrupted) while clients can still see their events.
     this.agents.shutdown();
     this.broadcast("shutdown", restartExpectedMs === undefined ? { reason: "gateway stopping" } : { reason: "gateway stopping", restartExpectedMs });

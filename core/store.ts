@@ -239,3 +239,59 @@ export interface SchedulerStore {
   getSchedulerState(key: string): string | undefined;
   putSchedulerState(key: string, value: string): void;
 }
+
+/** A stored inbound chat message and where it is in the pipeline. */
+export interface ChannelInboundRecord {
+  channel: string;
+  accountId: string;
+  /** The adapter's stable id (InboundMessage.id). */
+  id: string;
+  /** queued: not yet answered; done: answered (its replies are in the outbox) or refused by policy. */
+  state: "queued" | "done";
+  receivedAtMs: number;
+  /** The normalized message (channels/contract.ts InboundMessage). */
+  message: Record<string, unknown> & { senderId: string; chatId: string };
+  /** Why it was not handed to the agent (policy, pairing, flood). */
+  outcome?: string;
+}
+
+/** One outbound chunk waiting for (or done with) delivery. */
+export interface ChannelOutboxRecord {
+  /** Assigned by the store, in insertion order. */
+  seq: number;
+  channel: string;
+  accountId: string;
+  /** Unique per channel: a repeated `send` idempotencyKey, or `<inbound id>:<chunk>` for replies. */
+  key: string;
+  state: "pending" | "sent" | "failed";
+  to: string;
+  text: string;
+  replyToId?: string;
+  threadId?: string;
+  createdAtMs: number;
+  sentAtMs?: number;
+  messageId?: string;
+  error?: string;
+}
+
+/** What channels need from storage: inbound messages, the outbox, and each account's receive cursor. */
+export interface ChannelStore {
+  /** Inserts unless (channel, accountId, id) is stored already; true when new. */
+  insertInbound(record: ChannelInboundRecord): boolean;
+  getInbound(channel: string, accountId: string, id: string): ChannelInboundRecord | undefined;
+  /** Queued messages of every account, oldest first. */
+  listQueuedInbound(): ChannelInboundRecord[];
+  /** Queued messages from one sender of one account. */
+  countQueuedFrom(channel: string, accountId: string, senderId: string): number;
+  finishInbound(channel: string, accountId: string, id: string, outcome: string): void;
+  getCursor(channel: string, accountId: string): string | undefined;
+  putCursor(channel: string, accountId: string, cursor: string): void;
+  /** Inserts unless `key` is taken in the channel; returns the stored row either way. */
+  enqueueOutbox(record: Omit<ChannelOutboxRecord, "seq">): ChannelOutboxRecord;
+  getOutbox(channel: string, key: string): ChannelOutboxRecord | undefined;
+  /** Pending chunks of every account, oldest first. */
+  listPendingOutbox(): ChannelOutboxRecord[];
+  settleOutbox(seq: number, result: { state: "sent" | "failed"; atMs: number; messageId?: string; error?: string }): void;
+  /** Runs `fn` atomically: all of its writes land, or none. */
+  transaction<T>(fn: () => T): T;
+}

@@ -6,6 +6,7 @@
  * Runtime-agnostic.
  */
 import type { Agents } from "../agent/agents.ts";
+import type { ChannelManager } from "../channels/manager.ts";
 import type { ResolvedAuth } from "../auth/secrets.ts";
 import type { OpenClawConfig } from "../config/schema.ts";
 import type { ConfigService } from "../config/service.ts";
@@ -54,6 +55,8 @@ export interface GatewayServices {
   logs: LogReader;
   /** The gateway's own device identity, derived on first call. */
   identity(): Promise<GatewayIdentity>;
+  /** Chat channels: status, start/stop, and `send` for every feature that delivers a message. */
+  channels: ChannelManager;
 }
 
 /** A method group: the services it uses in, its method definitions out. */

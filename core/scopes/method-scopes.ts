@@ -98,6 +98,9 @@ export const METHOD_ACCESS: Readonly<Record<string, Access>> = {
   "users.prefs.get": "operator.read",
   "talk.catalog": "operator.read",
   "openclaw.setup.detect": "operator.admin",
+  "channels.start": "operator.admin",
+  "channels.stop": "operator.admin",
+  "channels.logout": "operator.admin",
 };
 
 /**

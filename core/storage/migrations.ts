@@ -28,4 +28,10 @@ export const MIGRATIONS = [
   `CREATE TABLE sender_pairing_requests (channel TEXT NOT NULL, account_id TEXT NOT NULL, sender_id TEXT NOT NULL, code TEXT NOT NULL, request_id TEXT NOT NULL UNIQUE, created_at_ms INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY (channel, account_id, sender_id));
    CREATE UNIQUE INDEX sender_pairing_code ON sender_pairing_requests(channel, code);
    CREATE TABLE sender_allow_from (channel TEXT NOT NULL, account_id TEXT NOT NULL, sender_id TEXT NOT NULL, approved_at_ms INTEGER NOT NULL, PRIMARY KEY (channel, account_id, sender_id));`,
+  // Channels: inbound messages stored before their service is acknowledged, the outbox replies are sent from, receive cursors.
+  `CREATE TABLE channel_inbound (channel TEXT NOT NULL, account_id TEXT NOT NULL, id TEXT NOT NULL, state TEXT NOT NULL, sender_id TEXT NOT NULL, received_at_ms INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY (channel, account_id, id));
+   CREATE INDEX channel_inbound_queued ON channel_inbound(state, received_at_ms);
+   CREATE TABLE channel_outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, key TEXT NOT NULL, state TEXT NOT NULL, record TEXT NOT NULL, UNIQUE (channel, key));
+   CREATE INDEX channel_outbox_pending ON channel_outbox(state, seq);
+   CREATE TABLE channel_cursors (channel TEXT NOT NULL, account_id TEXT NOT NULL, cursor TEXT NOT NULL, PRIMARY KEY (channel, account_id));`,
 ];

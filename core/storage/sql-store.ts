@@ -8,7 +8,7 @@
  */
 import type { CronJob, CronRunEntry } from "../scheduler/types.ts";
 import type {
-  DeviceStore, DeviceTokenRecord, NodeStore, PairedDevice, PairedNode, PendingNodePairing, PendingPairing, RunRecord, RunStatus, SchedulerStore, SenderPairingRequest, SenderPairingStore, SessionRecord, SessionStore, TranscriptMessage,
+  ChannelInboundRecord, ChannelOutboxRecord, ChannelStore, DeviceStore, DeviceTokenRecord, NodeStore, PairedDevice, PairedNode, PendingNodePairing, PendingPairing, RunRecord, RunStatus, SchedulerStore, SenderPairingRequest, SenderPairingStore, SessionRecord, SessionStore, TranscriptMessage,
 } from "../store.ts";
 import type { SqlDriver, SqlStatement } from "./driver.ts";
 import { MIGRATIONS } from "./migrations.ts";
@@ -21,7 +21,7 @@ import { MIGRATIONS } from "./migrations.ts";
 export const CONNECTION_PRAGMAS = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
 
 /** Every store interface over one SQLite connection. */
-export class SqlStore implements DeviceStore, NodeStore, SessionStore, SchedulerStore, SenderPairingStore {
+export class SqlStore implements DeviceStore, NodeStore, SessionStore, SchedulerStore, SenderPairingStore, ChannelStore {
   private readonly statements = new Map<string, SqlStatement>();
   /** Open transactions: 0 outside, 1 in BEGIN, n > 1 in savepoint n - 1. */
   private depth = 0;
@@ -292,6 +292,65 @@ export class SqlStore implements DeviceStore, NodeStore, SessionStore, Scheduler
   deleteNodePending(nodeId: string): boolean {
     return this.sql("DELETE FROM pending_node_pairings WHERE node_id = ?").run(nodeId).changes > 0;
   }
+
+  insertInbound(r: ChannelInboundRecord): boolean {
+    return this.sql("INSERT OR IGNORE INTO channel_inbound (channel, account_id, id, state, sender_id, received_at_ms, record) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .run(r.channel, r.accountId, r.id, r.state, r.message.senderId, r.receivedAtMs, JSON.stringify(r)).changes > 0;
+  }
+
+  getInbound(channel: string, accountId: string, id: string): ChannelInboundRecord | undefined {
+    return parseRow(this.sql("SELECT record FROM channel_inbound WHERE channel = ? AND account_id = ? AND id = ?").get(channel, accountId, id));
+  }
+
+  listQueuedInbound(): ChannelInboundRecord[] {
+    return parseRows(this.sql("SELECT record FROM channel_inbound WHERE state = 'queued' ORDER BY received_at_ms, rowid").all());
+  }
+
+  countQueuedFrom(channel: string, accountId: string, senderId: string): number {
+    return (this.sql("SELECT count(*) AS n FROM channel_inbound WHERE state = 'queued' AND channel = ? AND account_id = ? AND sender_id = ?").get(channel, accountId, senderId) as { n: number }).n;
+  }
+
+  finishInbound(channel: string, accountId: string, id: string, outcome: string): void {
+    const stored = this.getInbound(channel, accountId, id);
+    if (!stored) return;
+    this.sql("UPDATE channel_inbound SET state = 'done', record = ? WHERE channel = ? AND account_id = ? AND id = ?")
+      .run(JSON.stringify({ ...stored, state: "done", outcome }), channel, accountId, id);
+  }
+
+  getCursor(channel: string, accountId: string): string | undefined {
+    return (this.sql("SELECT cursor FROM channel_cursors WHERE channel = ? AND account_id = ?").get(channel, accountId) as { cursor: string } | null)?.cursor;
+  }
+
+  putCursor(channel: string, accountId: string, cursor: string): void {
+    this.sql("INSERT OR REPLACE INTO channel_cursors (channel, account_id, cursor) VALUES (?, ?, ?)").run(channel, accountId, cursor);
+  }
+
+  enqueueOutbox(r: Omit<ChannelOutboxRecord, "seq">): ChannelOutboxRecord {
+    this.sql("INSERT OR IGNORE INTO channel_outbox (channel, key, state, record) VALUES (?, ?, ?, ?)").run(r.channel, r.key, r.state, JSON.stringify(r));
+    return this.getOutbox(r.channel, r.key)!;
+  }
+
+  getOutbox(channel: string, key: string): ChannelOutboxRecord | undefined {
+    return outboxRow(this.sql("SELECT seq, record FROM channel_outbox WHERE channel = ? AND key = ?").get(channel, key));
+  }
+
+  listPendingOutbox(): ChannelOutboxRecord[] {
+    return this.sql("SELECT seq, record FROM channel_outbox WHERE state = 'pending' ORDER BY seq").all().map((row) => outboxRow(row)!);
+  }
+
+  settleOutbox(seq: number, result: { state: "sent" | "failed"; atMs: number; messageId?: string; error?: string }): void {
+    const row = outboxRow(this.sql("SELECT seq, record FROM channel_outbox WHERE seq = ?").get(seq));
+    if (!row) return;
+    const { seq: _seq, ...stored } = row;
+    const settled = { ...stored, state: result.state, ...(result.state === "sent" ? { sentAtMs: result.atMs, messageId: result.messageId } : { error: result.error }) };
+    this.sql("UPDATE channel_outbox SET state = ?, record = ? WHERE seq = ?").run(result.state, JSON.stringify(settled), seq);
+  }
+}
+
+function outboxRow(row: unknown): ChannelOutboxRecord | undefined {
+  if (!row) return undefined;
+  const { seq, record } = row as { seq: number; record: string };
+  return { ...JSON.parse(record), seq };
 }
 
 interface TokenRow {

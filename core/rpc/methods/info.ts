@@ -1,5 +1,5 @@
 /**
- * Read-only information methods: logs, models, channels and the gateway's
+ * Read-only information methods: logs, models, channel status (core/channels) and the gateway's
  * identity (spec §6). Runtime-agnostic.
  */
 import { z } from "../../zod.ts";
@@ -31,7 +31,7 @@ export function configuredModels(ctx: Pick<InfoMethodsContext, "config">): { id:
 }
 
 /** What the group uses. */
-export type InfoMethodsContext = Pick<GatewayServices, "config" | "now" | "health" | "logs" | "identity">;
+export type InfoMethodsContext = Pick<GatewayServices, "config" | "now" | "health" | "logs" | "identity" | "channels">;
 
 export function infoMethods(ctx: InfoMethodsContext) {
   return [
@@ -53,20 +53,8 @@ export function infoMethods(ctx: InfoMethodsContext) {
       view: z.optional(z.string()),
     })), () => ({ models: configuredModels(ctx) })),
 
-    method("channels.status", z.lazy(() => z.strictObject({ probe: z.optional(z.boolean()), timeoutMs: z.optional(z.int()), channel: z.optional(z.string()) })),
-      () => ({
-        ts: ctx.now(),
-        channelOrder: [],
-        channelLabels: {},
-        channelDetailLabels: {},
-        channelSystemImages: {},
-        channelMeta: [],
-        channels: {},
-        channelAccounts: {},
-        channelDefaultAccountId: {},
-        statusIssues: [],
-        eventLoop: ctx.health.eventLoop.current,
-      }),
+    method("channels.status", z.lazy(() => z.strictObject({ probe: z.optional(z.boolean()), timeoutMs: z.optional(z.int().check(z.gte(0))), channel: z.optional(z.string().check(z.minLength(1))) })),
+      async (p) => ({ ...(await ctx.channels.status(p)), eventLoop: ctx.health.eventLoop.current }),
     ),
 
     method("gateway.identity.get", noParams, async () => ({ ...(await ctx.identity()) })),

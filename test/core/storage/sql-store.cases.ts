@@ -41,7 +41,7 @@ export const STORE_CASES: StoreCase[] = [
       const driver = open();
       new SqlStore(driver);
       assert.equal(userVersion(driver), MIGRATIONS.length);
-      assert.equal(tables(driver), ["agent_runs", "cron_jobs", "cron_runs", "device_tokens", "paired_devices", "paired_nodes", "pending_node_pairings", "pending_pairings", "scheduler_state", "sender_allow_from", "sender_pairing_requests", "sessions", "transcript_messages"]);
+      assert.equal(tables(driver), ["agent_runs", "channel_cursors", "channel_inbound", "channel_outbox", "cron_jobs", "cron_runs", "device_tokens", "paired_devices", "paired_nodes", "pending_node_pairings", "pending_pairings", "scheduler_state", "sender_allow_from", "sender_pairing_requests", "sessions", "transcript_messages"]);
     },
   },
   {
@@ -146,6 +146,36 @@ export const STORE_CASES: StoreCase[] = [
       store.putSchedulerState("heartbeat", "y");
       assert.equal(store.getSchedulerState("heartbeat"), "y");
       assert.equal(store.getSchedulerState("other"), undefined);
+    },
+  },
+  {
+    name: "channel inbound: a redelivered id is ignored; queued counts per sender; the outbox keeps one row per key in order",
+    run(open) {
+      const store = new SqlStore(open());
+      const inbound = (id: string, senderId: string) => ({ channel: "telegram", accountId: "default", id, state: "queued" as const, receivedAtMs: Number(id), message: { senderId, chatId: senderId, text: id } });
+      assert.equal(store.insertInbound(inbound("1", "a")), true);
+      assert.equal(store.insertInbound({ ...inbound("1", "a"), message: { senderId: "a", chatId: "a", text: "changed" } }), false);
+      store.insertInbound(inbound("2", "a"));
+      store.insertInbound(inbound("3", "b"));
+      assert.equal(store.countQueuedFrom("telegram", "default", "a"), 2);
+      store.finishInbound("telegram", "default", "1", "replied");
+      assert.equal(store.countQueuedFrom("telegram", "default", "a"), 1);
+      assert.equal(store.listQueuedInbound().map((r) => r.id), ["2", "3"]);
+      assert.equal(store.getInbound("telegram", "default", "1")?.outcome, "replied");
+      assert.equal(store.getInbound("telegram", "default", "1")?.message.text, "1");
+      store.putCursor("telegram", "default", "10");
+      store.putCursor("telegram", "default", "11");
+      assert.equal(store.getCursor("telegram", "default"), "11");
+      const row = (key: string, text: string) => ({ channel: "telegram", accountId: "default", key, state: "pending" as const, to: "a", text, createdAtMs: 1 });
+      const first = store.enqueueOutbox(row("k1", "one"));
+      assert.equal(store.enqueueOutbox(row("k1", "again")), first);
+      const second = store.enqueueOutbox(row("k2", "two"));
+      assert.equal(store.listPendingOutbox().map((r) => r.text), ["one", "two"]);
+      store.settleOutbox(first.seq, { state: "sent", atMs: 5, messageId: "m1" });
+      store.settleOutbox(second.seq, { state: "failed", atMs: 6, error: "chat not found" });
+      assert.equal(store.listPendingOutbox(), []);
+      assert.equal(store.getOutbox("telegram", "k1")?.messageId, "m1");
+      assert.equal(store.getOutbox("telegram", "k2")?.error, "chat not found");
     },
   },
 ];
