@@ -1,6 +1,6 @@
 /**
  * Sender pairing limits from `openclaw.json`: `pairing.codeExpiry` (seconds)
- * and `pairing.maxPending` (per channel). Runtime-agnostic.
+ * and `pairing.maxPending` (per channel account). Runtime-agnostic.
  */
 import { z } from "../zod.ts";
 
@@ -9,8 +9,8 @@ export interface SenderPairingPolicy {
   maxPending: number;
 }
 
-/** A code lives five minutes; a channel holds at most ten unanswered senders. */
-export const DEFAULT_SENDER_PAIRING: SenderPairingPolicy = { codeExpiryMs: 300_000, maxPending: 10 };
+/** Upstream's defaults (docs/channels/pairing.md): a code lives one hour; a channel account holds at most three unanswered senders. */
+export const DEFAULT_SENDER_PAIRING: SenderPairingPolicy = { codeExpiryMs: 3_600_000, maxPending: 3 };
 
 const positiveInt = z.int().check(z.gte(1));
 

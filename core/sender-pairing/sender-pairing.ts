@@ -2,7 +2,7 @@
  * Sender (DM) pairing for chat channels: an unknown sender gets a short code,
  * the owner approves it and the sender joins the channel account's allowlist
  * (`allowFrom`), or denies it and the request is dropped. Codes expire, each
- * channel holds a bounded number, and wrong codes are rate-limited per
+ * channel account holds a bounded number, and wrong codes are rate-limited per
  * channel so they cannot be guessed. Channels call `request` and `isAllowed`;
  * the owner reaches the rest through `channels.pairing.*` and the CLI.
  * Runtime-agnostic.
@@ -75,7 +75,8 @@ export class SenderPairing {
         this.deps.store.putSenderRequest({ ...existing, lastSeenAtMs: now, meta: input.meta ?? existing.meta });
         return { status: "pending", code: existing.code, requestId: existing.requestId, created: false, expiresAtMs: existing.createdAtMs + codeExpiryMs };
       }
-      if (live.length >= maxPending) return { status: "full" };
+      // As upstream, the bound is per channel account (docs/channels/pairing.md).
+      if (live.filter((r) => r.accountId === accountId).length >= maxPending) return { status: "full" };
       const request: SenderPairingRequest = {
         channel,
         accountId,

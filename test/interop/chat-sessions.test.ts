@@ -198,7 +198,7 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
       const none = await writer.request("send", { to: "+15550001", message: "hi", idempotencyKey: "s1" });
       expect(none.error.message).toBe("Error: Channel is required (no configured channels detected). Run openclaw channels add to configure one, or pass --channel <channel> after enabling a channel. Use openclaw channels list --all to see available channel ids.");
       expect((await writer.request("send", { to: "x", channel: "webchat", message: "hi", idempotencyKey: "s2" })).error.message).toStartWith("unsupported channel: webchat (internal-only).");
-      expect((await writer.request("send", { to: "x", channel: "telegram", message: "hi", idempotencyKey: "s3" })).error.message).toBe("unsupported channel: telegram");
+      expect((await writer.request("send", { to: "x", channel: "telegram", message: "hi", idempotencyKey: "s3" })).error.message).toBe("Error: Channel is unavailable: telegram");
       expect((await writer.request("send", { to: "x", idempotencyKey: "s4" })).error.message).toBe("invalid send params: text or media is required");
     });
 

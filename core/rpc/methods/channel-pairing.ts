@@ -29,7 +29,7 @@ function iso(ms: number): string {
 }
 
 /** What the group uses. */
-export type ChannelPairingMethodsContext = Pick<GatewayServices, "senders" | "senderPolicy">;
+export type ChannelPairingMethodsContext = Pick<GatewayServices, "senders" | "senderPolicy" | "channels">;
 
 export function channelPairingMethods(ctx: ChannelPairingMethodsContext) {
   const senders = ctx.senders;
@@ -44,7 +44,7 @@ export function channelPairingMethods(ctx: ChannelPairingMethodsContext) {
     createdAt: iso(r.createdAtMs),
     lastSeenAt: iso(r.lastSeenAtMs),
     expiresAt: iso(r.createdAtMs + ttlMs),
-    notifySupported: false,
+    notifySupported: ctx.channels.isRunning(r.channel, r.accountId),
     code: r.code,
   });
 
@@ -59,7 +59,7 @@ export function channelPairingMethods(ctx: ChannelPairingMethodsContext) {
       const policy = ctx.senderPolicy();
       const requests = senders.list(p);
       const accounts = new Map<string, { channel: string; channelLabel: string; accountId: string; notifySupported: boolean }>();
-      for (const r of requests) accounts.set(`${r.channel}\0${r.accountId}`, { channel: r.channel, channelLabel: r.channel, accountId: r.accountId, notifySupported: false });
+      for (const r of requests) accounts.set(`${r.channel}\0${r.accountId}`, { channel: r.channel, channelLabel: r.channel, accountId: r.accountId, notifySupported: ctx.channels.isRunning(r.channel, r.accountId) });
       return {
         accounts: [...accounts.values()],
         requests: requests.map((r) => view(r, policy.codeExpiryMs)),
@@ -72,11 +72,14 @@ export function channelPairingMethods(ctx: ChannelPairingMethodsContext) {
       // Making the sender a command owner is admin business, as upstream (§5 dynamic scopes).
       if (p.bootstrapCommandOwner && !caller.effective.has("operator.admin")) throw missingScope("operator.admin");
       const { request } = await resolve(p, true);
+      // The approval text goes out through the sender's channel when that account runs (upstream's --notify).
+      const notification = !p.notify ? "not-requested"
+        : !ctx.channels.isRunning(request.channel, request.accountId) ? "unsupported"
+        : (await ctx.channels.notifyApproved(request.channel, request.accountId, request.senderId, request.requestId)) ? "sent" : "failed";
       return {
         requestId: request.requestId,
         senderId: request.senderId,
-        // No channel can deliver messages yet, so neither extra can be carried out.
-        notification: p.notify ? "unsupported" : "not-requested",
+        notification,
         commandOwnerBootstrap: p.bootstrapCommandOwner ? "unavailable" : "not-requested",
       };
     }),

@@ -12,6 +12,7 @@ import { defaultLogFile, type Paths } from "../../../core/config/paths.ts";
 import type { OpenClawConfig } from "../../../core/config/schema.ts";
 import type { SqlStore } from "../../../core/storage/sql-store.ts";
 import { envFor } from "../config-env.ts";
+import { telegramPlugin } from "../channels/telegram/plugin.ts";
 import { databasePath } from "../database-file.ts";
 import { ConfigFile, removeStaleWriteFiles } from "../config-file.ts";
 import { liveConfig, maskSecrets } from "../config-live.ts";
@@ -234,6 +235,8 @@ async function runInstance(ctx: InstanceContext): Promise<InstanceEnd> {
       nodes: store,
       sessions: store,
       scheduler: store,
+      channels: store,
+      channelPlugins: [telegramPlugin(envFor(snapshot.parsed))],
       configService,
       buildId: `clawgate-${VERSION}`,
       handshakeTimeoutMs: Number(process.env.OPENCLAW_HANDSHAKE_TIMEOUT_MS) || undefined,

@@ -109,7 +109,8 @@ async function resolveCommand(approve: boolean, args: string[], flags: PairingFl
     return EXIT.ok;
   }
   process.stdout.write(`${approve ? color.green("Approved") : color.yellow("Denied")} ${color.dim(channel)} sender ${result.payload.senderId}.\n`);
-  if (result.payload.notification === "unsupported") process.stdout.write(color.yellow("Failed to notify requester: this channel cannot send messages yet.") + "\n");
+  if (result.payload.notification === "unsupported") process.stdout.write(color.yellow(`Failed to notify requester: ${channel} is not running on this gateway.`) + "\n");
+  if (result.payload.notification === "failed") process.stdout.write(color.yellow(`Failed to notify requester: ${channel} did not accept the message (see the gateway log).`) + "\n");
   return EXIT.ok;
 }
 

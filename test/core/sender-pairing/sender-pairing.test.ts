@@ -68,7 +68,7 @@ describe("codes", () => {
 describe("requests", () => {
   test("an unknown sender gets a code; asking again returns the same code until it expires", () => {
     const first = pairing.request({ channel: "telegram", senderId: "42", meta: { username: "ada" } });
-    expect(first).toMatchObject({ status: "pending", created: true, expiresAtMs: now + 300_000 });
+    expect(first).toMatchObject({ status: "pending", created: true, expiresAtMs: now + 3_600_000 });
     now += 60_000;
     const again = pairing.request({ channel: "telegram", senderId: "42" });
     expect(again).toMatchObject({ status: "pending", created: false, code: (first as { code: string }).code });
@@ -77,9 +77,9 @@ describe("requests", () => {
     ]);
   });
 
-  test("codes expire after pairing.codeExpiry (300 s): hidden, unusable, and a fresh code is issued", async () => {
+  test("codes expire after pairing.codeExpiry (upstream's 1 hour): hidden, unusable, and a fresh code is issued", async () => {
     const code = pendingCode("telegram", "42");
-    now += 300_000;
+    now += 3_600_000;
     expect(pairing.list()).toHaveLength(1);
     now += 1;
     expect(pairing.list()).toEqual([]);
@@ -88,17 +88,19 @@ describe("requests", () => {
     expect(fresh).toMatchObject({ status: "pending", created: true });
   });
 
-  test("at most pairing.maxPending (10) pending per channel; other channels are separate", () => {
-    for (let i = 0; i < 10; i++) pendingCode("telegram", `s${i}`);
+  test("at most pairing.maxPending (upstream's 3) pending per channel account; other accounts and channels are separate", () => {
+    for (let i = 0; i < 3; i++) pendingCode("telegram", `s${i}`);
     expect(pairing.request({ channel: "telegram", senderId: "s10" })).toEqual({ status: "full" });
-    expect(pairing.request({ channel: "telegram", senderId: "s3" })).toMatchObject({ status: "pending", created: false });
+    expect(pairing.request({ channel: "telegram", senderId: "s2" })).toMatchObject({ status: "pending", created: false });
+    expect(pairing.request({ channel: "telegram", accountId: "work", senderId: "s10" })).toMatchObject({ status: "pending", created: true });
     expect(pairing.request({ channel: "signal", senderId: "s10" })).toMatchObject({ status: "pending", created: true });
-    now += 300_001;
+    now += 3_600_001;
     expect(pairing.request({ channel: "telegram", senderId: "s10" })).toMatchObject({ status: "pending", created: true });
     expect(pairing.list({ channel: "telegram" })).toHaveLength(1);
   });
 
   test("codes are unique within a channel", () => {
+    policy = { ...policy, maxPending: 10 };
     const codes = new Set<string>();
     for (let i = 0; i < 10; i++) codes.add(pendingCode("telegram", `s${i}`));
     expect(codes.size).toBe(10);
@@ -107,7 +109,7 @@ describe("requests", () => {
   test("config: pairing.codeExpiry / pairing.maxPending apply; bad values fall back to the defaults", () => {
     expect(senderPairingPolicy({ pairing: { codeExpiry: 60, maxPending: 2 } })).toEqual({ codeExpiryMs: 60_000, maxPending: 2 });
     expect(senderPairingPolicy({ pairing: { codeExpiry: -5, maxPending: "many" } })).toEqual(DEFAULT_SENDER_PAIRING);
-    expect(senderPairingPolicy({})).toEqual({ codeExpiryMs: 300_000, maxPending: 10 });
+    expect(senderPairingPolicy({})).toEqual({ codeExpiryMs: 3_600_000, maxPending: 3 });
     // The config loader refuses such values with a clear message before they get here.
     const bad = configSchema.safeParse({ pairing: { codeExpiry: -5 } });
     expect(bad.success ? "" : formatIssues(bad.error.issues)).toBe("at /pairing/codeExpiry: must be >= 1");

@@ -82,7 +82,7 @@ describe("pairing approve / deny", () => {
 
   test("--notify is passed on; no channel can deliver yet, which the CLI says", async () => {
     const code = senderWritesIn("telegram", "5001");
-    expect((await pairing("approve", "telegram", code, "--notify")).stdout).toBe("Approved telegram sender 5001.\nFailed to notify requester: this channel cannot send messages yet.\n");
+    expect((await pairing("approve", "telegram", code, "--notify")).stdout).toBe("Approved telegram sender 5001.\nFailed to notify requester: telegram is not running on this gateway.\n");
   });
 
   test("usage errors", async () => {

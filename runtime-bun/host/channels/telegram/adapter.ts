@@ -1,0 +1,203 @@
+/**
+ * One Telegram bot account on grammY's Bot API client (loaded only when a
+ * Telegram account is enabled): `getMe` for the bot's identity, the update
+ * source (long polling, ./polling.ts) feeding the framework's durable inbound
+ * path, `send` in HTML with a plain-text retry when Telegram refuses the
+ * entities, replies threaded to the message they answer, 429 `retry_after`
+ * honoured, typing, and `probe` = getMe + getWebhookInfo.
+ */
+import { Api } from "grammy";
+import { PermanentDeliveryError, type ChannelAccountContext, type ChannelAccountSnapshot, type ChannelAdapter, type ChannelProbe, type OutboundMessage, type SentMessage } from "../../../../core/channels/contract.ts";
+import { telegramAccounts, type TelegramAccount } from "./config.ts";
+import { apiFailure, pause } from "./errors.ts";
+import { toTelegramHtml } from "./format.ts";
+import { normalizeUpdate } from "./normalize.ts";
+import { TelegramPolling, type PollingTuning } from "./polling.ts";
+
+/** grammY types its signals with the abort-controller polyfill's AbortSignal; the Web one is what it receives at run time. */
+type GrammySignal = Parameters<Api["getMe"]>[0];
+const signalOf = (signal: AbortSignal): GrammySignal => signal as unknown as GrammySignal;
+
+/** How many times one send waits out a 429 before the outbox retries it later. */
+const MAX_RATE_LIMIT_WAITS = 3;
+/** Client-side ceiling of a single Bot API request other than getUpdates (s). */
+const REQUEST_TIMEOUT_S = 30;
+
+export interface TelegramAdapterOptions {
+  env: Record<string, string | undefined>;
+  tuning?: Partial<PollingTuning>;
+}
+
+export class TelegramAdapter implements ChannelAdapter {
+  private readonly api: Api;
+  private readonly account: TelegramAccount;
+  private bot?: { id: number; username: string; first_name: string };
+  private polling?: TelegramPolling;
+  private identity?: Promise<void>;
+  private readonly stopper = new AbortController();
+  private startError: string | null = null;
+
+  constructor(private readonly ctx: ChannelAccountContext, private readonly options: TelegramAdapterOptions) {
+    const account = telegramAccounts(ctx.config(), options.env).find((a) => a.accountId === ctx.accountId);
+    if (!account?.token) throw new Error(`telegram account ${ctx.accountId} has no bot token`);
+    this.account = account;
+    // getUpdates holds its request open for the long-poll window: the client timeout must outlast it.
+    const pollTimeoutS = options.tuning?.pollTimeoutS ?? 30;
+    this.api = new Api(account.token, { apiRoot: account.apiRoot, timeoutSeconds: Math.max(REQUEST_TIMEOUT_S, pollTimeoutS + 10) });
+  }
+
+  async start(): Promise<void> {
+    this.identity = this.resolveIdentity();
+    await this.identity;
+  }
+
+  /** getMe until it answers; a refused token ends the attempt (status shows why). */
+  private async resolveIdentity(): Promise<void> {
+    let attempt = 0;
+    while (!this.stopper.signal.aborted) {
+      try {
+        const me = await this.api.getMe(signalOf(this.stopper.signal));
+        this.bot = { id: me.id, username: me.username, first_name: me.first_name };
+        this.startError = null;
+        this.ctx.logger.info("channels/telegram", `Telegram bot @${me.username} connected; long polling`, { accountId: this.ctx.accountId });
+        this.startPolling();
+        return;
+      } catch (error) {
+        if (this.stopper.signal.aborted) return;
+        const failure = apiFailure(error);
+        if (failure.code === 401 || failure.code === 404) {
+          this.startError = `Telegram rejected the bot token (${failure.code} ${failure.description}). Check channels.telegram.botToken / tokenFile / TELEGRAM_BOT_TOKEN.`;
+          this.ctx.logger.error("channels/telegram", this.startError, { accountId: this.ctx.accountId });
+          return;
+        }
+        this.startError = `Telegram getMe failed: ${failure.code ? `${failure.code} ${failure.description}` : `network error (${failure.description}) reaching ${this.account.apiRoot}`}; retrying`;
+        if (attempt === 0) this.ctx.logger.warn("channels/telegram", this.startError, { accountId: this.ctx.accountId });
+        await pause(Math.min(30_000, 2_000 * 1.8 ** attempt++), this.stopper.signal);
+      }
+    }
+  }
+
+  private startPolling(): void {
+    const bot = this.bot!;
+    const { inbound } = this.ctx;
+    this.polling = new TelegramPolling({
+      api: {
+        deleteWebhook: (other, signal) => this.api.deleteWebhook(other, signal && signalOf(signal)),
+        getUpdates: (other, signal) => this.api.getUpdates(other as Parameters<Api["getUpdates"]>[0], signal && signalOf(signal)),
+      },
+      accountId: this.ctx.accountId,
+      logger: this.ctx.logger,
+      now: this.ctx.now,
+      tuning: this.options.tuning,
+      initialOffset: () => {
+        const stored = Number(inbound.cursor());
+        return Number.isSafeInteger(stored) && stored > 0 ? stored : undefined;
+      },
+      deliver: (updates) => {
+        let next = 0;
+        const messages = [];
+        for (const update of updates) {
+          const normalized = normalizeUpdate(update, bot);
+          const id = (update as { update_id?: unknown }).update_id;
+          if (typeof id === "number" && Number.isSafeInteger(id)) next = Math.max(next, id + 1);
+          if (normalized.kind === "message") messages.push(normalized.message);
+          else if (normalized.kind === "malformed") inbound.malformed(normalized.reason, { updateId: id });
+        }
+        // Stored (with the offset) before the next getUpdates confirms them to Telegram.
+        inbound.accept(messages, String(next));
+        return next;
+      },
+    });
+    this.polling.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopper.abort();
+    await this.identity;
+    await this.polling?.stop();
+  }
+
+  status(): ChannelAccountSnapshot {
+    const polling = this.polling?.state;
+    return {
+      accountId: this.ctx.accountId,
+      mode: "polling",
+      connected: polling?.connected ?? false,
+      reconnectAttempts: polling?.reconnectAttempts ?? 0,
+      lastConnectedAt: polling?.lastConnectedAt ?? null,
+      lastTransportActivityAt: polling?.lastTransportActivityAt ?? null,
+      lastError: polling?.lastError ?? this.startError,
+      healthState: polling?.healthState ?? (this.startError?.includes("rejected the bot token") ? "unauthorized" : "starting"),
+      ...(this.bot ? { bot: { id: this.bot.id, username: this.bot.username } } : {}),
+    };
+  }
+
+  async probe(timeoutMs: number): Promise<ChannelProbe> {
+    const started = Date.now();
+    const signal = AbortSignal.timeout(Math.max(1, timeoutMs));
+    try {
+      const me = await this.api.getMe(signalOf(signal));
+      const hook = await this.api.getWebhookInfo(signalOf(signal));
+      return {
+        ok: true, elapsedMs: Date.now() - started,
+        bot: { id: me.id, username: me.username, canJoinGroups: me.can_join_groups, canReadAllGroupMessages: me.can_read_all_group_messages },
+        webhook: { url: hook.url, hasCustomCert: hook.has_custom_certificate, pendingUpdateCount: hook.pending_update_count },
+      };
+    } catch (error) {
+      const failure = apiFailure(error);
+      return { ok: false, status: failure.code ?? null, error: failure.code ? `${failure.code} ${failure.description}` : failure.description, elapsedMs: Date.now() - started };
+    }
+  }
+
+  async send(message: OutboundMessage): Promise<SentMessage> {
+    const html = toTelegramHtml(message.text);
+    const base = {
+      ...(message.replyToId ? { reply_parameters: { message_id: Number(message.replyToId), allow_sending_without_reply: true } } : {}),
+      ...(message.threadId ? { message_thread_id: Number(message.threadId) } : {}),
+    };
+    // Escaping can push a full chunk past Telegram's limit; such a chunk goes out as plain text.
+    const formatted = html.length <= 4096;
+    try {
+      return await this.call(() => this.api.sendMessage(message.to, formatted ? html : message.text, formatted ? { ...base, parse_mode: "HTML" } : base));
+    } catch (error) {
+      const failure = apiFailure(error);
+      if (!(formatted && failure.code === 400 && /can't parse entities/i.test(failure.description))) throw this.deliveryError(failure, error);
+      this.ctx.logger.warn("channels/telegram", "Telegram refused the formatted message; sent as plain text", { accountId: this.ctx.accountId, description: failure.description });
+      try {
+        return await this.call(() => this.api.sendMessage(message.to, message.text, base));
+      } catch (retryError) {
+        throw this.deliveryError(apiFailure(retryError), retryError);
+      }
+    }
+  }
+
+  /** Runs one send, waiting out 429 retry_after a few times; returns the ids. */
+  private async call(send: () => Promise<{ message_id: number; chat: { id: number } }>): Promise<SentMessage> {
+    for (let waits = 0; ; waits++) {
+      try {
+        const sent = await send();
+        return { messageId: String(sent.message_id), chatId: String(sent.chat.id) };
+      } catch (error) {
+        const failure = apiFailure(error);
+        if (failure.code !== 429 || waits >= MAX_RATE_LIMIT_WAITS) throw error;
+        this.ctx.logger.warn("channels/telegram", `Telegram rate limit on sendMessage; retrying after ${failure.retryAfterS ?? 1}s`, { accountId: this.ctx.accountId });
+        await pause((failure.retryAfterS ?? 1) * 1000, this.stopper.signal);
+      }
+    }
+  }
+
+  /** 400/403 will not change on a retry (bad chat, blocked by the user); anything else may. */
+  private deliveryError(failure: ReturnType<typeof apiFailure>, error: unknown): Error {
+    if (failure.code === 400 || failure.code === 403) return new PermanentDeliveryError(`${failure.code} ${failure.description}`);
+    return error instanceof Error ? error : new Error(String(error));
+  }
+
+  async typing(chatId: string, threadId?: string): Promise<void> {
+    await this.api.sendChatAction(chatId, "typing", threadId ? { message_thread_id: Number(threadId) } : {});
+  }
+}
+
+/** The factory the plugin's `load()` returns. */
+export function createTelegramAdapter(options: TelegramAdapterOptions) {
+  return (ctx: ChannelAccountContext): ChannelAdapter => new TelegramAdapter(ctx, options);
+}
