@@ -396,6 +396,7 @@ export class Gateway implements ClientHost {
     this.config = config;
     this.limiter.setPolicy({ ...DEFAULT_RATE_LIMIT, ...config.gateway?.auth?.rateLimit });
     this.setAuth(auth);
+    void this.channels.reconcile();
   }
 
   /** Applies new auth: shared-secret sessions whose secret changed are closed 4001 (§11). */

@@ -63,6 +63,9 @@ export class ChannelManager {
   /** Account start failures (no token, a loader error), shown in status. */
   private readonly startErrors = new Map<string, string>();
   private readonly lastStop = new Map<string, number>();
+  /** Accounts whose adapter is loading: a second start (a reload racing the first) is skipped. */
+  private readonly starting = new Set<string>();
+  private stopping = false;
   readonly pipeline: ChannelPipeline;
 
   constructor(private readonly deps: ChannelManagerDeps) {
@@ -92,8 +95,34 @@ export class ChannelManager {
     await Promise.all(starts);
   }
 
+  /**
+   * After a config reload: accounts now disabled, unconfigured or gone stop;
+   * enabled, configured accounts that do not run start (unless the owner
+   * stopped them with `channels.stop`). Account settings are read per message,
+   * so policy changes need no restart.
+   */
+  async reconcile(): Promise<void> {
+    if (this.stopping) return;
+    const config = this.deps.config();
+    const wanted = new Set<string>();
+    for (const plugin of this.plugins.values()) {
+      for (const a of plugin.accounts(config)) if (a.enabled && a.configured) wanted.add(key(plugin.id, a.accountId));
+    }
+    const stops = [...this.running.values()].filter((slot) => !wanted.has(key(slot.channel, slot.accountId))).map((slot) => this.stopSlot(slot));
+    await Promise.all(stops);
+    const starts: Promise<unknown>[] = [];
+    for (const plugin of this.plugins.values()) {
+      for (const a of plugin.accounts(config)) {
+        const k = key(plugin.id, a.accountId);
+        if (wanted.has(k) && !this.running.has(k) && !this.stoppedByOwner.has(k)) starts.push(this.startAccount(plugin.id, a.accountId).catch(() => undefined));
+      }
+    }
+    await Promise.all(starts);
+  }
+
   /** Stops every running account (gateway shutdown). */
   async stop(): Promise<void> {
+    this.stopping = true;
     this.pipeline.stop();
     await Promise.all([...this.running.values()].map((slot) => this.stopSlot(slot)));
   }
@@ -119,10 +148,12 @@ export class ChannelManager {
     const k = key(plugin.id, account.accountId);
     this.stoppedByOwner.delete(k);
     const result = (outcome: { status: string; reason?: string }) => ({ channel: plugin.id, accountId: account.accountId, started: this.running.has(k), outcome });
-    if (this.running.has(k)) return result({ status: "skipped", reason: "already-running" });
+    if (this.running.has(k) || this.starting.has(k)) return result({ status: "skipped", reason: "already-running" });
+    if (this.stopping) return result({ status: "skipped", reason: "gateway-stopping" });
     if (!account.enabled) return result({ status: "skipped", reason: "disabled" });
     if (!account.configured) return result({ status: "skipped", reason: "not-configured" });
     let adapter: ChannelAdapter;
+    this.starting.add(k);
     try {
       const factory = await plugin.load();
       adapter = factory({
@@ -137,6 +168,8 @@ export class ChannelManager {
       this.startErrors.set(k, String(error));
       this.deps.logger.error(`channels/${plugin.id}`, `failed to load channel adapter: ${String(error)}`, { accountId: account.accountId });
       return result({ status: "retry", reason: "load-failed" });
+    } finally {
+      this.starting.delete(k);
     }
     const slot: Slot = {
       channel: plugin.id, accountId: account.accountId, plugin, adapter, startedAt: this.deps.now(),

@@ -95,6 +95,28 @@ const agentEntrySchema = z.looseObject({
   model: z.optional(modelChoiceSchema),
 });
 
+/** Access and delivery keys one Telegram account has (the root is the default account). */
+const telegramAccountKeys = {
+  enabled: z.optional(z.boolean()),
+  name: z.optional(z.string()),
+  botToken: z.optional(z.string()),
+  tokenFile: z.optional(z.string()),
+  apiRoot: z.optional(z.string().check(z.url({ protocol: /^https?$/ }))),
+  dmPolicy: z.optional(z.enum(["pairing", "allowlist", "open", "disabled"])),
+  allowFrom: z.optional(z.array(z.union([z.string(), z.number()]))),
+  groupPolicy: z.optional(z.enum(["allowlist", "open", "disabled"])),
+  groupAllowFrom: z.optional(z.array(z.union([z.string(), z.number()]))),
+  groups: z.optional(z.record(z.string(), z.looseObject({ requireMention: z.optional(z.boolean()), enabled: z.optional(z.boolean()), allowFrom: z.optional(z.array(z.union([z.string(), z.number()]))) }))),
+  textChunkLimit: z.optional(z.int().check(z.gte(1), z.lte(4096))),
+};
+
+/** `channels.telegram`: the default account at the root, more under `accounts.<id>`. */
+const telegramSchema = z.looseObject({
+  ...telegramAccountKeys,
+  accounts: z.optional(z.record(z.string(), z.looseObject(telegramAccountKeys))),
+  defaultAccount: z.optional(z.string()),
+});
+
 export const configSchema = z.looseObject({
   $schema: z.optional(z.string()),
   gateway: z.optional(gatewaySchema),
@@ -127,6 +149,10 @@ export const configSchema = z.looseObject({
   env: z.optional(z.looseObject({ vars: z.optional(z.record(z.string(), z.string())) })),
   /** Written by upstream's writers; read only to keep it. */
   meta: z.optional(z.record(z.string(), z.unknown())),
+  /** Chat channels (core/channels); keys clawgate does not read stay as written. */
+  channels: z.optional(z.looseObject({ telegram: z.optional(telegramSchema) })),
+  /** How DMs map to sessions (core/channels/session-key.ts). */
+  session: z.optional(z.looseObject({ dmScope: z.optional(z.enum(["main", "per-peer", "per-channel-peer", "per-account-channel-peer"])) })),
 });
 
 export type OpenClawConfig = z.output<typeof configSchema>;

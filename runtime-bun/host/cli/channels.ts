@@ -1,9 +1,19 @@
 /**
- * `clawgate channels status [--probe] [--json]`: the gateway's
- * `channels.status`, in `openclaw channels status`' lines. clawgate has no
- * chat channel adapters yet, so a reachable gateway reports none configured.
+ * `clawgate channels list|status|add|remove` with `openclaw channels`' lines.
+ * `status` asks the gateway (`channels.status`, `--probe` for live checks)
+ * and prints one line per account ("- Telegram default: enabled, configured,
+ * running, connected, mode:polling, bot:@name, dm:pairing, token:config,
+ * works"); `list`, `add` and `remove` work on the local config file, as
+ * upstream's do, and a running gateway picks the change up on reload.
  */
-import { EXIT, printJson } from "./output.ts";
+import { serializeConfig, snapshotFromObject } from "../../../core/config/document.ts";
+import { formatConfigIssues } from "../../../core/config/document.ts";
+import { getAt, isPlainObject, setAt, unsetAt } from "../../../core/config/object-path.ts";
+import { envFor } from "../config-env.ts";
+import { ConfigFile } from "../config-file.ts";
+import { telegramAccounts } from "../channels/telegram/config.ts";
+import { currentPaths, readSnapshot } from "../state.ts";
+import { EXIT, fail, printJson } from "./output.ts";
 import { report, rpc, type CommandFlags } from "./rpc-command.ts";
 
 export interface ChannelsStatusFlags extends CommandFlags {
@@ -11,12 +21,73 @@ export interface ChannelsStatusFlags extends CommandFlags {
   channel?: string;
 }
 
+type Account = Record<string, unknown> & { accountId?: string };
+
 interface ChannelsStatus {
-  channelOrder: string[];
-  channelLabels: Record<string, string>;
+  channelLabels?: Record<string, string>;
+  channelAccounts?: Record<string, Account[]>;
+  statusIssues?: { channel: string; accountId: string; message: string; fix?: string }[];
 }
 
-/** Prints whether the gateway answers and which channels it runs. */
+const NO_CHANNELS = "- no configured chat channels (run `clawgate channels add --channel telegram --token <bot-token>` to add one)";
+/** The channels clawgate can run, with their labels. */
+const KNOWN: Record<string, string> = { telegram: "Telegram" };
+
+/** Upstream's formatTimeAgo. */
+function ago(ms: number): string {
+  const minutes = Math.round(Math.round(ms / 1000) / 60);
+  if (minutes < 1) return "just now";
+  if (minutes < 60) return `${minutes}m ago`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `${hours}h ago` : `${Math.round(hours / 24)}d ago`;
+}
+
+/** One account's line, bit for bit in upstream's order (formatGatewayChannelsStatusLines). */
+function accountLine(label: string, a: Account, now: number): string {
+  const bits: string[] = [];
+  if (typeof a.enabled === "boolean") bits.push(a.enabled ? "enabled" : "disabled");
+  if (typeof a.configured === "boolean") bits.push(a.configured ? "configured" : "not configured");
+  if (typeof a.lastError === "string" && a.lastError) bits.push(`error:${a.lastError}`);
+  if (typeof a.running === "boolean") bits.push(a.running ? "running" : "stopped");
+  if (typeof a.connected === "boolean") bits.push(a.connected ? "connected" : "disconnected");
+  for (const [key, tag] of [["lastInboundAt", "in"], ["lastOutboundAt", "out"], ["lastTransportActivityAt", "transport"]] as const) {
+    const at = a[key];
+    if (typeof at === "number" && at > 0) bits.push(`${tag}:${ago(now - at)}`);
+  }
+  if (typeof a.mode === "string" && a.mode) bits.push(`mode:${a.mode}`);
+  const bot = ((a.bot as { username?: string } | undefined)?.username ?? (a.probe as { bot?: { username?: string } } | undefined)?.bot?.username ?? "").trim();
+  if (bot) bits.push(`bot:${bot.startsWith("@") ? bot : `@${bot}`}`);
+  if (typeof a.dmPolicy === "string" && a.dmPolicy) bits.push(`dm:${a.dmPolicy}`);
+  if (Array.isArray(a.allowFrom) && a.allowFrom.length > 0) bits.push(`allow:${a.allowFrom.slice(0, 2).join(",")}`);
+  if (typeof a.tokenSource === "string" && a.tokenSource && a.tokenSource !== "none") bits.push(`token:${a.tokenSource}`);
+  if (typeof a.healthState === "string" && a.healthState) bits.push(`health:${a.healthState}`);
+  if (typeof a.baseUrl === "string" && a.baseUrl) bits.push(`url:${a.baseUrl}`);
+  const probe = a.probe as { ok?: unknown } | undefined;
+  if (probe && typeof probe.ok === "boolean") bits.push(probe.ok ? "works" : "probe failed");
+  const name = typeof a.name === "string" && a.name ? ` (${a.name})` : "";
+  return `- ${label} ${a.accountId ?? "default"}${name}: ${bits.join(", ")}`;
+}
+
+/** The gateway's answer as lines. */
+export function formatChannelsStatus(payload: ChannelsStatus, now = Date.now()): string[] {
+  const lines = ["Gateway reachable."];
+  const start = lines.length;
+  for (const id of Object.keys(payload.channelAccounts ?? {}).sort()) {
+    for (const account of payload.channelAccounts![id] ?? []) lines.push(accountLine(payload.channelLabels?.[id] ?? id, account, now));
+  }
+  if (lines.length === start) lines.push(NO_CHANNELS);
+  lines.push("");
+  const issues = payload.statusIssues ?? [];
+  if (issues.length > 0) {
+    lines.push("Warnings:");
+    for (const i of issues) lines.push(`- ${i.channel} ${i.accountId}: ${i.message}${i.fix ? ` (${i.fix})` : ""}`);
+    lines.push("- Run: clawgate doctor", "");
+  }
+  lines.push("Tip: `clawgate health` prints the gateway's own health probes.");
+  return lines;
+}
+
+/** `channels status [--probe] [--channel <id>] [--json]`. */
 export async function channelsStatus(flags: ChannelsStatusFlags): Promise<number> {
   const channel = flags.channel?.trim().toLowerCase();
   // As upstream: the label stands in for a spinner when stderr is not a terminal.
@@ -28,11 +99,108 @@ export async function channelsStatus(flags: ChannelsStatusFlags): Promise<number
     printJson(result.payload);
     return EXIT.ok;
   }
-  const { channelOrder, channelLabels } = result.payload;
-  const lines = ["Gateway reachable."];
-  if (channelOrder.length === 0) lines.push("- no configured chat channels (clawgate has no chat channel adapters yet)");
-  for (const id of channelOrder) lines.push(`- ${channelLabels[id] ?? id}`);
-  lines.push("", "Tip: `clawgate health` prints the gateway's own health probes.");
-  process.stdout.write(lines.join("\n") + "\n");
+  process.stdout.write(formatChannelsStatus(result.payload).join("\n") + "\n");
+  return EXIT.ok;
+}
+
+export interface ChannelsEditFlags {
+  profile?: string;
+  json?: boolean;
+  channel?: string;
+  account?: string;
+  token?: string;
+  tokenFile?: string;
+  useEnv?: boolean;
+  name?: string;
+  delete?: boolean;
+  all?: boolean;
+}
+
+/** The channel named positionally or by --channel (one clawgate runs). */
+function channelArg(positional: string | undefined, flags: ChannelsEditFlags): { id: string } | { error: string } {
+  const raw = (flags.channel ?? positional ?? "").trim().toLowerCase();
+  if (!raw) return { error: "Channel is required. Pass --channel <channel> (clawgate runs: telegram)." };
+  if (!KNOWN[raw]) return { error: `Unknown channel: ${raw}. clawgate runs: ${Object.keys(KNOWN).join(", ")}.` };
+  return { id: raw };
+}
+
+function accountArg(flags: ChannelsEditFlags): { id: string } | { error: string } {
+  if (flags.account === undefined) return { id: "default" };
+  return flags.account.trim() ? { id: flags.account.trim() } : { error: "--account must not be blank" };
+}
+
+/** `channels list [--json]`: configured accounts from the local config, upstream's lines. */
+export function channelsList(flags: ChannelsEditFlags): number {
+  const snapshot = readSnapshot(currentPaths(flags.profile).configPath);
+  const config = snapshot.config ?? {};
+  const accounts = telegramAccounts(config, envFor(snapshot.parsed));
+  if (flags.json) {
+    printJson({ chat: accounts.length > 0 || flags.all ? { telegram: { accounts: accounts.map((a) => a.accountId), label: "Telegram", docsPath: "/channels/telegram", installed: true, origin: accounts.length > 0 ? "configured" : "bundled" } } : {} });
+    return EXIT.ok;
+  }
+  const lines = ["Chat channels:"];
+  for (const a of accounts) {
+    const tags = ["installed", a.configured ? "configured" : "not configured", a.enabled ? "enabled" : "disabled", ...(a.tokenSource !== "none" ? ["token=***"] : [])];
+    lines.push(`- Telegram ${a.accountId}${a.name ? ` (${a.name})` : ""}: ${tags.join(", ")}`);
+  }
+  if (accounts.length === 0) lines.push(flags.all ? "- Telegram: installed, not configured" : "- no configured chat channels (run `clawgate channels list --all` to see installable channels)");
+  process.stdout.write(`${lines.join("\n")}\n`);
+  return EXIT.ok;
+}
+
+/** Writes `next` through the guarded writer after validating it. */
+function write(file: string, seen: string | null, next: Record<string, unknown>): string | undefined {
+  const candidate = snapshotFromObject(file, serializeConfig(next), next, envFor(next));
+  if (!candidate.valid) return `Config validation failed: ${formatConfigIssues(candidate.issues)}`;
+  const written = new ConfigFile(file).write(candidate.raw!, seen);
+  return written.ok ? undefined : written.message;
+}
+
+/** `channels add --channel telegram --token <t> | --token-file <path> | --use-env [--account <id>] [--name <n>]`. */
+export function channelsAdd(positional: string | undefined, flags: ChannelsEditFlags): number {
+  const channel = channelArg(positional, flags);
+  if ("error" in channel) return fail(channel.error);
+  const account = accountArg(flags);
+  if ("error" in account) return fail(account.error);
+  const sources = [flags.token !== undefined, flags.tokenFile !== undefined, flags.useEnv === true].filter(Boolean).length;
+  if (sources !== 1) return fail("Pass exactly one of --token <bot-token>, --token-file <path> or --use-env.");
+  if (flags.useEnv && account.id !== "default") return fail("TELEGRAM_BOT_TOKEN can only be used for the default account.");
+  if (flags.useEnv && !process.env.TELEGRAM_BOT_TOKEN?.trim()) return fail("TELEGRAM_BOT_TOKEN is not set.");
+  if (flags.token !== undefined && !/^\d+:[\w-]+$/.test(flags.token.trim())) return fail("Invalid Telegram bot token: expected <digits>:<secret> as BotFather prints it.");
+  const file = currentPaths(flags.profile).configPath;
+  const snapshot = readSnapshot(file);
+  if (snapshot.exists && !snapshot.parsed) return fail(`OpenClaw config is invalid: ${file}: ${formatConfigIssues(snapshot.issues)}`);
+  const base = ["channels", channel.id];
+  const at = account.id === "default" && !isPlainObject(getAt(snapshot.parsed, [...base, "accounts", "default"])) ? base : [...base, "accounts", account.id];
+  let next: unknown = setAt(snapshot.parsed ?? {}, [...base, "enabled"], true);
+  if (at !== base) next = setAt(next, [...at, "enabled"], true);
+  for (const key of ["botToken", "tokenFile"]) next = unsetAt(next, [...at, key]);
+  if (flags.token !== undefined) next = setAt(next, [...at, "botToken"], flags.token.trim());
+  if (flags.tokenFile !== undefined) next = setAt(next, [...at, "tokenFile"], flags.tokenFile);
+  if (flags.name !== undefined) next = setAt(next, [...at, "name"], flags.name);
+  const problem = write(file, snapshot.raw, next as Record<string, unknown>);
+  if (problem) return fail(problem, EXIT.config);
+  process.stdout.write(`Added ${KNOWN[channel.id]} account "${account.id}".\n`);
+  return EXIT.ok;
+}
+
+/** `channels remove --channel telegram [--account <id>] [--delete]`: disables, or with --delete removes, the account. */
+export function channelsRemove(positional: string | undefined, flags: ChannelsEditFlags): number {
+  const channel = channelArg(positional, flags);
+  if ("error" in channel) return fail(channel.error);
+  const account = accountArg(flags);
+  if ("error" in account) return fail(account.error);
+  const file = currentPaths(flags.profile).configPath;
+  const snapshot = readSnapshot(file);
+  const base = ["channels", channel.id];
+  const named = getAt(snapshot.parsed, [...base, "accounts", account.id]);
+  if (!isPlainObject(getAt(snapshot.parsed, base)) || (account.id !== "default" && !isPlainObject(named))) {
+    return fail(`${KNOWN[channel.id]} account "${account.id}" is not configured.`);
+  }
+  const at = isPlainObject(named) ? [...base, "accounts", account.id] : base;
+  const next = flags.delete ? unsetAt(snapshot.parsed, at) : setAt(snapshot.parsed, [...at, "enabled"], false);
+  const problem = write(file, snapshot.raw, next as Record<string, unknown>);
+  if (problem) return fail(problem, EXIT.config);
+  process.stdout.write(`${flags.delete ? "Deleted" : "Disabled"} ${KNOWN[channel.id]} account "${account.id}".\n`);
   return EXIT.ok;
 }

@@ -94,6 +94,21 @@ const pairingFlags: FlagTable = { channel: str("<channel>", "Channel id, e.g. te
 
 const cron = async () => import("./cron.ts");
 
+/** `channels list|add|remove`: local config edits with upstream's flags. */
+const channelEdit = (verb: "list" | "add" | "remove") => async ({ args, v, profile }: Invocation) => {
+  const m = await import("./channels.ts");
+  const flags = { profile, json: b(v, "json"), all: b(v, "all"), channel: s(v, "channel"), account: s(v, "account"), token: s(v, "token"), tokenFile: s(v, "token-file"), useEnv: b(v, "use-env"), name: s(v, "name"), delete: b(v, "delete") };
+  return verb === "list" ? m.channelsList(flags) : verb === "add" ? m.channelsAdd(args[0], flags) : m.channelsRemove(args[0], flags);
+};
+const channelEditFlags: FlagTable = {
+  channel: str("<channel>", "Channel id (telegram)"),
+  account: str("<id>", "Account id (default: default)"),
+  token: str("<token>", "Bot token"),
+  "token-file": str("<path>", "Read the bot token from this file"),
+  "use-env": bool("Use TELEGRAM_BOT_TOKEN (default account)"),
+  name: str("<name>", "Account display name"),
+};
+
 /** Every verb, in the order help lists them. */
 export const VERBS: readonly Verb[] = [
   {
@@ -259,6 +274,9 @@ export const VERBS: readonly Verb[] = [
   { name: "pairing list", args: "[channel]", maxArgs: Infinity, summary: "List pending chat-sender pairing requests.", flags: pairingFlags, run: pairing("list") },
   { name: "pairing approve", args: "[channel] <code>", maxArgs: Infinity, summary: "Approve a sender's pairing code.", flags: { ...pairingFlags, notify: bool("Tell the sender") }, run: pairing("approve") },
   { name: "pairing deny", args: "[channel] <code>", maxArgs: Infinity, summary: "Deny a sender's pairing code.", flags: pairingFlags, run: pairing("deny") },
+  { name: "channels list", summary: "List configured chat channel accounts (local config).", flags: { all: bool("Also list channels with no configured account"), json }, run: channelEdit("list") },
+  { name: "channels add", args: "[channel]", summary: "Add or update a channel account (local config): --channel telegram --token <bot-token> | --token-file <path> | --use-env.", flags: channelEditFlags, run: channelEdit("add") },
+  { name: "channels remove", args: "[channel]", summary: "Disable a channel account, or delete its config with --delete (local config).", flags: { channel: channelEditFlags.channel!, account: channelEditFlags.account!, delete: bool("Remove the account's config instead of disabling it") }, run: channelEdit("remove") },
 ];
 
 /** The verb `positionals` select and how many words that took, or undefined. */

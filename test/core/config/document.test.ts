@@ -32,8 +32,8 @@ describe("snapshotConfig", () => {
   test("keys clawgate does not read -> valid, listed as ignored and as warnings, kept in parsed", () => {
     const s = snapshotConfig(PATH, `{ gateway: { mode: "local", tailscale: { mode: "serve" } }, channels: { telegram: { token: "x" } }, agents: { list: [{ id: "a", workspace: "/w" }] } }`, {});
     expect(s.valid).toBe(true);
-    expect(s.ignored).toEqual(["gateway.tailscale", "channels", "agents.list[0].workspace"]);
-    expect(s.warnings.map((w) => w.path)).toEqual(["gateway.tailscale", "channels", "agents.list[0].workspace"]);
+    expect(s.ignored).toEqual(["gateway.tailscale", "channels.telegram.token", "agents.list[0].workspace"]);
+    expect(s.warnings.map((w) => w.path)).toEqual(["gateway.tailscale", "channels.telegram.token", "agents.list[0].workspace"]);
     expect((s.parsed as any).channels.telegram.token).toBe("x");
   });
 

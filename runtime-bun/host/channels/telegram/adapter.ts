@@ -127,7 +127,8 @@ export class TelegramAdapter implements ChannelAdapter {
       lastConnectedAt: polling?.lastConnectedAt ?? null,
       lastTransportActivityAt: polling?.lastTransportActivityAt ?? null,
       lastError: polling?.lastError ?? this.startError,
-      healthState: polling?.healthState ?? (this.startError?.includes("rejected the bot token") ? "unauthorized" : "starting"),
+      // Shown only when something is off, as upstream's line carries no health bit for a healthy account.
+      ...(polling?.healthState === "healthy" ? {} : { healthState: polling?.healthState ?? (this.startError?.includes("rejected the bot token") ? "unauthorized" : "starting") }),
       ...(this.bot ? { bot: { id: this.bot.id, username: this.bot.username } } : {}),
     };
   }

@@ -109,6 +109,8 @@ export class TelegramPolling {
           if (!this.webhookCleared) {
             await api.deleteWebhook({ drop_pending_updates: false }, signal);
             this.webhookCleared = true;
+            // Telegram answered: connected while the long poll waits (a 409 or an error says otherwise).
+            this.healthy();
           }
           this.pollStartedAt = now();
           const updates = await api.getUpdates({ ...(offset !== undefined ? { offset } : {}), limit: 100, timeout: this.tuning.pollTimeoutS, allowed_updates: ["message"] }, signal);

@@ -210,7 +210,7 @@ describe("cron list|add|rm|run", () => {
 describe("channels status", () => {
   test("--probe -> reachable, no configured chat channels; --json -> the gateway's channels.status", async () => {
     const probe = await cli("channels", "status", "--probe");
-    expect(probe).toEqual({ code: 0, stderr: "", stdout: "Checking channel status (probe)…\nGateway reachable.\n- no configured chat channels (clawgate has no chat channel adapters yet)\n\nTip: `clawgate health` prints the gateway's own health probes.\n" });
+    expect(probe).toEqual({ code: 0, stderr: "", stdout: "Checking channel status (probe)…\nGateway reachable.\n- no configured chat channels (run `clawgate channels add --channel telegram --token <bot-token>` to add one)\n\nTip: `clawgate health` prints the gateway's own health probes.\n" });
     const json = JSON.parse((await cli("channels", "status", "--json")).stdout);
     expect(json).toMatchObject({ channelOrder: [], channels: {}, statusIssues: [] });
   });

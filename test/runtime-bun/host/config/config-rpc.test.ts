@@ -11,7 +11,7 @@ import { connectClient, type ConnectedClient } from "../../../harness/reference-
 
 const INITIAL = {
   gateway: { mode: "local", auth: { mode: "token", token: TEST_TOKEN }, remote: { token: "remote-secret-1" }, trustedProxies: ["10.0.0.1"] },
-  channels: { telegram: { botToken: "kept-as-written" } },
+  channels: { telegram: { botToken: "kept-as-written" }, imessage: { cliPath: "imsg" } },
 } as const;
 
 const open: { gw: TestGateway; client: ConnectedClient }[] = [];
@@ -43,7 +43,7 @@ describe("config.get", () => {
     expect(snap.config.gateway.remote.token).toBe("__OPENCLAW_REDACTED__");
     expect(snap.raw).not.toContain(TEST_TOKEN);
     expect(snap.raw).not.toContain("remote-secret-1");
-    expect(snap.warnings.map((w: any) => w.path)).toContain("channels");
+    expect(snap.warnings.map((w: any) => w.path)).toContain("channels.imessage");
   });
 });
 
