@@ -17,6 +17,7 @@
  *   const tg = startTelegramApi();                 // tg.apiRoot, tg.token
  *   tg.message({ from: 42, text: "hi" })           // an incoming DM (or `chat: -100..., chatType: "supergroup"`)
  *   tg.inject({ edited_message: ... })             // any raw update (update_id assigned)
+ *   tg.batch(() => { tg.message(...); ... })       // several updates in one getUpdates answer
  *   await tg.until(() => tg.sent.length === 1)     // sendMessage calls: { chat_id, text, parse_mode, reply_to, ... }
  *   tg.confirmedOffset, tg.pending(), tg.calls, tg.actions
  *   tg.conflictNext(n) | tg.setWebhookElsewhere(url) | tg.rateLimitNext("sendMessage", retryAfterS)
@@ -53,6 +54,8 @@ export interface FakeTelegram {
   inject(update: Record<string, unknown>): number;
   /** Queues a text message from user `from` in a DM (default) or in chat `chat`. */
   message(opts: { from: number; text: string; chat?: number; chatType?: "private" | "group" | "supergroup"; username?: string; replyToBot?: boolean; threadId?: number; entities?: unknown[] }): number;
+  /** Runs `fn`, then wakes pollers once: every update it queued arrives in one getUpdates batch. */
+  batch(fn: () => void): void;
   /** Updates not yet confirmed. */
   pending(): number[];
   /** The next `n` getUpdates answer 409 (another poller). */
@@ -104,7 +107,9 @@ export function startTelegramApi(opts: { token?: string; username?: string } = {
   let activePoll: { end: (r: Response) => void } | undefined;
   let inFlight = 0;
   const wakers = new Set<() => void>();
+  let quiet = false;
   const wake = () => {
+    if (quiet) return;
     for (const w of wakers) w();
   };
 
@@ -138,6 +143,15 @@ export function startTelegramApi(opts: { token?: string; username?: string } = {
           ...(o.replyToBot ? { reply_to_message: { message_id: 1, date: 0, chat, from: { id: bot.id, is_bot: true, first_name: bot.first_name, username: bot.username }, text: "earlier" } } : {}),
         },
       });
+    },
+    batch(fn) {
+      quiet = true;
+      try {
+        fn();
+      } finally {
+        quiet = false;
+        wake();
+      }
     },
     pending: () => updates.map((u) => u.update_id as number),
     conflictNext(n) {
