@@ -261,7 +261,7 @@ export const VERBS: readonly Verb[] = [
   {
     name: "channels status",
     summary: "Show channel status (use clawgate status --deep for a full connection check).",
-    flags: { channel: str("<name>", "Only show one channel"), json: bool("Output JSON"), probe: bool("Probe channel credentials"), timeout: ms("Timeout in ms", 10_000) },
+    flags: { channel: str("<name>", "Only show one channel"), json: bool("Output JSON"), probe: bool("Probe channel credentials"), ...CONNECTION },
     run: async ({ v, target }) => (await import("./channels.ts")).channelsStatus({ ...target, json: b(v, "json"), probe: b(v, "probe"), channel: s(v, "channel") }),
   },
   { name: "devices list", summary: "List pending requests and paired devices.", flags: { json, ...CONNECTION }, run: devices("list") },

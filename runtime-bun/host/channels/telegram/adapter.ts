@@ -46,13 +46,16 @@ export class TelegramAdapter implements ChannelAdapter {
     this.api = new Api(account.token, { apiRoot: account.apiRoot, timeoutSeconds: Math.max(REQUEST_TIMEOUT_S, pollTimeoutS + 10) });
   }
 
+  /** Resolves after the first getMe answered or failed; an unreachable API keeps being retried in the background. */
   async start(): Promise<void> {
-    this.identity = this.resolveIdentity();
-    await this.identity;
+    let firstAttempt!: () => void;
+    const attempted = new Promise<void>((resolve) => (firstAttempt = resolve));
+    this.identity = this.resolveIdentity(firstAttempt).finally(firstAttempt);
+    await attempted;
   }
 
   /** getMe until it answers; a refused token ends the attempt (status shows why). */
-  private async resolveIdentity(): Promise<void> {
+  private async resolveIdentity(firstAttempt: () => void): Promise<void> {
     let attempt = 0;
     while (!this.stopper.signal.aborted) {
       try {
@@ -72,6 +75,7 @@ export class TelegramAdapter implements ChannelAdapter {
         }
         this.startError = `Telegram getMe failed: ${failure.code ? `${failure.code} ${failure.description}` : `network error (${failure.description}) reaching ${this.account.apiRoot}`}; retrying`;
         if (attempt === 0) this.ctx.logger.warn("channels/telegram", this.startError, { accountId: this.ctx.accountId });
+        firstAttempt();
         await pause(Math.min(30_000, 2_000 * 1.8 ** attempt++), this.stopper.signal);
       }
     }
