@@ -56,6 +56,8 @@ export interface FakeTelegram {
   message(opts: { from: number; text: string; chat?: number; chatType?: "private" | "group" | "supergroup"; username?: string; replyToBot?: boolean; threadId?: number; entities?: unknown[] }): number;
   /** Runs `fn`, then wakes pollers once: every update it queued arrives in one getUpdates batch. */
   batch(fn: () => void): void;
+  /** The message_id of the message an update carried (what a reply threads to). */
+  messageIdOf(updateId: number): number | undefined;
   /** Updates not yet confirmed. */
   pending(): number[];
   /** The next `n` getUpdates answer 409 (another poller). */
@@ -73,6 +75,8 @@ export interface FakeTelegram {
   releaseHeld(): void;
   /** Number of getUpdates requests in flight now. */
   polling(): number;
+  /** Calls `listener` with each sendMessage as it is recorded (benches time replies with it). */
+  onSent(listener: (m: SentMessage) => void): void;
   until(cond: () => boolean, ms?: number): Promise<void>;
   stop(): void;
 }
@@ -103,6 +107,8 @@ export function startTelegramApi(opts: { token?: string; username?: string } = {
   let heldMethod: string | undefined;
   const held: (() => void)[] = [];
   const limits = new Map<string, { retryAfter: number; times: number }>();
+  const sentListeners: ((m: SentMessage) => void)[] = [];
+  const messageIds = new Map<number, number>();
   /** The poll in flight; a new one ends it with 409, as Telegram does. */
   let activePoll: { end: (r: Response) => void } | undefined;
   let inFlight = 0;
@@ -124,6 +130,8 @@ export function startTelegramApi(opts: { token?: string; username?: string } = {
     webhookUrl: "",
     inject(update) {
       const update_id = nextUpdateId++;
+      const carried = (update.message as { message_id?: unknown } | undefined)?.message_id;
+      if (typeof carried === "number") messageIds.set(update_id, carried);
       updates.push({ update_id, ...update });
       wake();
       return update_id;
@@ -153,6 +161,7 @@ export function startTelegramApi(opts: { token?: string; username?: string } = {
         wake();
       }
     },
+    messageIdOf: (updateId) => messageIds.get(updateId),
     pending: () => updates.map((u) => u.update_id as number),
     conflictNext(n) {
       conflicts = n;
@@ -177,6 +186,9 @@ export function startTelegramApi(opts: { token?: string; username?: string } = {
       for (const release of held.splice(0)) release();
     },
     polling: () => inFlight,
+    onSent(listener) {
+      sentListeners.push(listener);
+    },
     async until(cond, ms = 10_000) {
       const deadline = Date.now() + ms;
       while (!cond()) {
@@ -271,12 +283,14 @@ export function startTelegramApi(opts: { token?: string; username?: string } = {
         }
         const reply = (p.reply_parameters as Json | undefined)?.message_id ?? p.reply_to_message_id;
         const message_id = nextMessageId++;
-        api.sent.push({
+        const record: SentMessage = {
           chat_id: String(p.chat_id), text: String(p.text), message_id,
           ...(p.parse_mode ? { parse_mode: String(p.parse_mode) } : {}),
           ...(reply !== undefined ? { reply_to: Number(reply) } : {}),
           ...(p.message_thread_id !== undefined ? { message_thread_id: Number(p.message_thread_id) } : {}),
-        });
+        };
+        api.sent.push(record);
+        for (const listener of sentListeners) listener(record);
         return ok({ message_id, date: Math.floor(Date.now() / 1000), chat: { id: Number(p.chat_id), type: "private" }, from: { id: bot.id, is_bot: true, first_name: bot.first_name, username: bot.username }, text: p.text });
       }
       default:
