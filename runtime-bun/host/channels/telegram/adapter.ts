@@ -82,7 +82,6 @@ export class TelegramAdapter implements ChannelAdapter {
   }
 
   private startPolling(): void {
-    const bot = this.bot!;
     const { inbound } = this.ctx;
     this.polling = new TelegramPolling({
       api: {
@@ -97,22 +96,30 @@ export class TelegramAdapter implements ChannelAdapter {
         const stored = Number(inbound.cursor());
         return Number.isSafeInteger(stored) && stored > 0 ? stored : undefined;
       },
-      deliver: (updates) => {
-        let next = 0;
-        const messages = [];
-        for (const update of updates) {
-          const normalized = normalizeUpdate(update, bot);
-          const id = (update as { update_id?: unknown }).update_id;
-          if (typeof id === "number" && Number.isSafeInteger(id)) next = Math.max(next, id + 1);
-          if (normalized.kind === "message") messages.push(normalized.message);
-          else if (normalized.kind === "malformed") inbound.malformed(normalized.reason, { updateId: id });
-        }
-        // Stored (with the offset) before the next getUpdates confirms them to Telegram.
-        inbound.accept(messages, String(next));
-        return next;
-      },
+      deliver: (updates) => this.ingest(updates),
     });
     this.polling.start();
+  }
+
+  /**
+   * The one entry every update source feeds (long polling here; a webhook
+   * source the same way): normalizes the updates, stores the messages and the
+   * next offset in one transaction, and returns that offset. A source may
+   * acknowledge the updates to Telegram only after this returns.
+   */
+  ingest(updates: readonly unknown[]): number {
+    if (!this.bot) throw new Error("telegram account has no bot identity yet (getMe has not answered)");
+    let next = 0;
+    const messages = [];
+    for (const update of updates) {
+      const normalized = normalizeUpdate(update, this.bot);
+      const id = (update as { update_id?: unknown } | null)?.update_id;
+      if (typeof id === "number" && Number.isSafeInteger(id)) next = Math.max(next, id + 1);
+      if (normalized.kind === "message") messages.push(normalized.message);
+      else if (normalized.kind === "malformed") this.ctx.inbound.malformed(normalized.reason, { updateId: id });
+    }
+    this.ctx.inbound.accept(messages, next > 0 ? String(next) : undefined);
+    return next;
   }
 
   async stop(): Promise<void> {

@@ -12,15 +12,21 @@ export interface ApiFailure {
   retryAfterS?: number;
 }
 
+/** Bot API URLs carry the token (`/bot<token>/<method>`); a fetch error may quote one. */
+export function redactToken(text: string): string {
+  return text.replace(/bot\d+:[\w-]+/g, "bot<redacted>");
+}
+
 export function apiFailure(error: unknown): ApiFailure {
   const e = error as { error_code?: unknown; description?: unknown; parameters?: { retry_after?: unknown }; message?: unknown; error?: unknown };
   if (typeof e?.error_code === "number") {
     const retry = e.parameters?.retry_after;
-    return { code: e.error_code, description: String(e.description ?? ""), ...(typeof retry === "number" ? { retryAfterS: retry } : {}) };
+    return { code: e.error_code, description: redactToken(String(e.description ?? "")), ...(typeof retry === "number" ? { retryAfterS: retry } : {}) };
   }
-  const inner = e?.error as { message?: unknown; cause?: { code?: unknown } } | undefined;
-  const detail = inner?.cause?.code ?? inner?.message ?? e?.message ?? String(error);
-  return { description: String(detail) };
+  // node-fetch (grammY on Node) puts the errno in `code` and the full URL in `message`.
+  const inner = e?.error as { code?: unknown; message?: unknown; cause?: { code?: unknown } } | undefined;
+  const detail = inner?.code ?? inner?.cause?.code ?? inner?.message ?? e?.message ?? String(error);
+  return { description: redactToken(String(detail)) };
 }
 
 /** Sleeps `ms`, or less when `signal` aborts. */

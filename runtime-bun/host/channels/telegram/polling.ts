@@ -116,7 +116,7 @@ export class TelegramPolling {
           const updates = await api.getUpdates({ ...(offset !== undefined ? { offset } : {}), limit: 100, timeout: this.tuning.pollTimeoutS, allowed_updates: ["message"] }, signal);
           this.pollStartedAt = undefined;
           this.healthy();
-          if (updates.length > 0) offset = this.options.deliver(updates);
+          if (updates.length > 0) offset = this.options.deliver(updates) || offset;
         } catch (error) {
           this.pollStartedAt = undefined;
           if (this.stopper.signal.aborted) return;

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { PermanentDeliveryError, type ChannelAccountContext } from "../../../../../core/channels/contract.ts";
 import type { Logger } from "../../../../../core/runtime.ts";
 import { TelegramAdapter } from "../../../../../runtime-bun/host/channels/telegram/adapter.ts";
+import { apiFailure } from "../../../../../runtime-bun/host/channels/telegram/errors.ts";
 import { toTelegramHtml } from "../../../../../runtime-bun/host/channels/telegram/format.ts";
 import { startTelegramApi, type FakeTelegram } from "../../../../harness/telegram-api.ts";
 
@@ -75,4 +76,11 @@ test("typing -> sendChatAction typing (in the topic); probe -> getMe + getWebhoo
   const probe = await adapter.probe(5_000);
   expect(probe).toMatchObject({ ok: true, bot: { id: tg.bot.id, username: tg.bot.username }, webhook: { url: "", pendingUpdateCount: 0 } });
   expect(tg.calls.slice(-2)).toEqual(["getMe", "getWebhookInfo"]);
+});
+
+test("errors never carry the bot token: node-fetch's URL-bearing message gives way to its errno; descriptions are redacted", () => {
+  const nodeFetch = { error: { code: "ECONNREFUSED", message: "request to http://127.0.0.1:9/bot123456:SECRET-token/getMe failed, reason: connect ECONNREFUSED" } };
+  expect(apiFailure(nodeFetch)).toEqual({ description: "ECONNREFUSED" });
+  expect(apiFailure({ error: { message: "request to http://h/bot123456:SECRET-token/getMe failed" } }).description).toBe("request to http://h/bot<redacted>/getMe failed");
+  expect(apiFailure({ error_code: 400, description: "Bad Request: bot123456:SECRET-token" })).toEqual({ code: 400, description: "Bad Request: bot<redacted>" });
 });
