@@ -1,0 +1,286 @@
+/**
+ * A local Discord speaking the real wire protocols over real sockets (Bun.serve on port 0), so the official
+ * `@discordjs/rest` + `@discordjs/ws` clients talk to it unchanged:
+ * - REST v10 under `/api/v10`: `GET /gateway/bot`, `GET /users/@me`, `POST /users/@me/channels` (open a DM),
+ *   `POST /channels/:id/messages` (recorded), `POST /channels/:id/typing` (recorded); `Authorization: Bot <token>`
+ *   checked, a wrong token answered with Discord's 401 body.
+ * - the Gateway (JSON encoding): HELLO -> IDENTIFY -> READY (or close 4004 for a wrong token), HEARTBEAT -> ACK,
+ *   dispatches with a per-session `s`, RESUME replaying what the session missed then RESUMED, a stale session
+ *   answered INVALID_SESSION.
+ * `drop()` cuts the live socket without a close frame (what a network drop looks like); `message()` injects a
+ * MESSAGE_CREATE, queued for the session while no socket is connected so a RESUME replays it.
+ */
+import type { Server, ServerWebSocket } from "bun";
+import { Signal } from "./signal.ts";
+
+export interface DiscordUser {
+  id: string;
+  username: string;
+  bot?: boolean;
+}
+
+/** A message the bot posted (`POST /channels/:id/messages`). */
+export interface PostedMessage {
+  id: string;
+  channelId: string;
+  content: string;
+  /** `message_reference.message_id`, when the post replies to a message. */
+  replyTo?: string;
+}
+
+export interface InboundMessage {
+  channelId: string;
+  author: DiscordUser;
+  content: string;
+  guildId?: string;
+  /** Users the message mentions (Discord fills `mentions` from `<@id>` in content; pass them explicitly here). */
+  mentions?: DiscordUser[];
+  id?: string;
+}
+
+export interface DiscordFakeOptions {
+  /** The bot token the fake accepts. */
+  token?: string;
+  bot?: DiscordUser;
+  /** HELLO's heartbeat_interval (Discord sends ~41 s). */
+  heartbeatIntervalMs?: number;
+}
+
+export interface DiscordFake {
+  /** The versioned REST base, as `DISCORD_API_URL` takes it (`http://127.0.0.1:<port>/api/v10`). */
+  apiUrl: string;
+  /** The Gateway URL `/gateway/bot` hands out. */
+  gatewayUrl: string;
+  token: string;
+  bot: DiscordUser;
+  posted: PostedMessage[];
+  /** Channel ids the bot sent typing to, in order. */
+  typing: string[];
+  identifies: { token: string; intents: number }[];
+  resumes: { sessionId: string; seq: number }[];
+  heartbeats: number;
+  /** Live gateway sockets. */
+  connections(): number;
+  /** Requests refused for a wrong token (REST 401s and gateway 4004 closes). */
+  unauthorized: number;
+  /** Dispatches MESSAGE_CREATE to the current session; returns the message id. */
+  message(msg: InboundMessage): string;
+  /** Cuts the live gateway socket without a close frame. */
+  drop(): void;
+  /** Makes every REST call fail with this status until called with null (an outage). */
+  failRest(status: number | null): void;
+  until(cond: () => boolean, ms?: number): Promise<void>;
+  stop(): void;
+}
+
+interface Session {
+  id: string;
+  seq: number;
+  /** Every dispatch of the session, for RESUME replays. */
+  log: { s: number; frame: string }[];
+  socket: ServerWebSocket<SocketData> | null;
+}
+
+interface SocketData {
+  session: Session | null;
+}
+
+const unauthorizedBody = { message: "401: Unauthorized", code: 0 };
+
+export function startDiscord(options: DiscordFakeOptions = {}): DiscordFake {
+  const token = options.token ?? "discord-test-token";
+  const bot: DiscordUser = options.bot ?? { id: "900000000000000001", username: "clawbot", bot: true };
+  const signal = new Signal();
+  const sessions = new Map<string, Session>();
+  const sockets = new Set<ServerWebSocket<SocketData>>();
+  let current: Session | null = null;
+  let ids = 1_000_000_000_000_000n;
+  const snowflake = () => String(++ids);
+  let restFailure: number | null = null;
+
+  const dispatch = (session: Session, t: string, d: unknown): void => {
+    const s = ++session.seq;
+    const frame = JSON.stringify({ op: 0, t, s, d });
+    session.log.push({ s, frame });
+    session.socket?.send(frame);
+  };
+
+  const authorized = (req: Request) => req.headers.get("authorization") === `Bot ${token}`;
+
+  const rest = async (req: Request, path: string): Promise<Response> => {
+    if (restFailure !== null) return Response.json({ message: "Service Unavailable", code: 0 }, { status: restFailure });
+    if (!authorized(req)) {
+      fake.unauthorized++;
+      signal.wake();
+      return Response.json(unauthorizedBody, { status: 401 });
+    }
+    if (req.method === "GET" && path === "/gateway/bot") {
+      return Response.json({
+        url: fake.gatewayUrl,
+        shards: 1,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+      });
+    }
+    if (req.method === "GET" && path === "/users/@me") {
+      return Response.json({ ...bot, discriminator: "0", global_name: null, avatar: null, bot: true, flags: 0 });
+    }
+    if (req.method === "POST" && path === "/users/@me/channels") {
+      const body = (await req.json()) as { recipient_id: string };
+      return Response.json({ id: `dm-${body.recipient_id}`, type: 1, recipients: [{ id: body.recipient_id }] });
+    }
+    const typing = /^\/channels\/([^/]+)\/typing$/.exec(path);
+    if (req.method === "POST" && typing) {
+      fake.typing.push(typing[1]!);
+      signal.wake();
+      return new Response(null, { status: 204 });
+    }
+    const messages = /^\/channels\/([^/]+)\/messages$/.exec(path);
+    if (req.method === "POST" && messages) {
+      const body = (await req.json()) as { content?: string; message_reference?: { message_id?: string } };
+      const content = body.content ?? "";
+      // Discord's own limit: 2,000 characters per message.
+      if (content.length > 2000) {
+        return Response.json(
+          { message: "Invalid Form Body", code: 50035, errors: { content: { _errors: [{ code: "BASE_TYPE_MAX_LENGTH", message: "Must be 2000 or fewer in length." }] } } },
+          { status: 400 },
+        );
+      }
+      const id = snowflake();
+      const posted: PostedMessage = { id, channelId: messages[1]!, content };
+      if (body.message_reference?.message_id) posted.replyTo = body.message_reference.message_id;
+      fake.posted.push(posted);
+      signal.wake();
+      return Response.json({ id, channel_id: messages[1], content, author: { ...bot, discriminator: "0" }, timestamp: new Date().toISOString(), type: 0, mentions: [], attachments: [], embeds: [] });
+    }
+    return Response.json({ message: "404: Not Found", code: 0 }, { status: 404 });
+  };
+
+  const onFrame = (ws: ServerWebSocket<SocketData>, raw: string): void => {
+    const frame = JSON.parse(raw) as { op: number; d: any };
+    switch (frame.op) {
+      case 1: // HEARTBEAT
+        fake.heartbeats++;
+        ws.send(JSON.stringify({ op: 11 }));
+        break;
+      case 2: {
+        // IDENTIFY
+        fake.identifies.push({ token: frame.d.token, intents: frame.d.intents });
+        if (frame.d.token !== token) {
+          fake.unauthorized++;
+          ws.close(4004, "Authentication failed.");
+          break;
+        }
+        const session: Session = { id: crypto.randomUUID().replaceAll("-", ""), seq: 0, log: [], socket: ws };
+        sessions.set(session.id, session);
+        if (current?.socket) current.socket = null;
+        current = session;
+        ws.data.session = session;
+        dispatch(session, "READY", {
+          v: 10,
+          user: { ...bot, discriminator: "0" },
+          guilds: [],
+          session_id: session.id,
+          resume_gateway_url: fake.gatewayUrl,
+          shard: [0, 1],
+          application: { id: bot.id, flags: 0 },
+        });
+        break;
+      }
+      case 6: {
+        // RESUME
+        fake.resumes.push({ sessionId: frame.d.session_id, seq: frame.d.seq });
+        const session = sessions.get(frame.d.session_id);
+        if (frame.d.token !== token || !session) {
+          ws.send(JSON.stringify({ op: 9, d: false }));
+          break;
+        }
+        session.socket = ws;
+        ws.data.session = session;
+        current = session;
+        for (const entry of session.log) if (entry.s > frame.d.seq) ws.send(entry.frame);
+        dispatch(session, "RESUMED", null);
+        break;
+      }
+    }
+    signal.wake();
+  };
+
+  const server: Server<SocketData> = Bun.serve<SocketData>({
+    port: 0,
+    hostname: "127.0.0.1",
+    idleTimeout: 0,
+    fetch(req, srv) {
+      const url = new URL(req.url);
+      if (url.pathname === "/gateway") {
+        if (url.searchParams.get("v") !== "10" || url.searchParams.get("encoding") !== "json") return new Response("bad gateway query", { status: 400 });
+        if (srv.upgrade(req, { data: { session: null } })) return undefined;
+        return new Response("upgrade required", { status: 426 });
+      }
+      if (url.pathname.startsWith("/api/v10/")) return rest(req, decodeURIComponent(url.pathname.slice("/api/v10".length)));
+      return new Response("not found", { status: 404 });
+    },
+    websocket: {
+      open(ws) {
+        sockets.add(ws);
+        ws.send(JSON.stringify({ op: 10, d: { heartbeat_interval: options.heartbeatIntervalMs ?? 41_250 } }));
+        signal.wake();
+      },
+      message(ws, raw) {
+        onFrame(ws, typeof raw === "string" ? raw : new TextDecoder().decode(raw));
+      },
+      close(ws) {
+        sockets.delete(ws);
+        const session = ws.data.session;
+        if (session?.socket === ws) session.socket = null;
+        signal.wake();
+      },
+    },
+  });
+
+  const origin = `http://127.0.0.1:${server.port}`;
+  const fake: DiscordFake = {
+    apiUrl: `${origin}/api/v10`,
+    gatewayUrl: `ws://127.0.0.1:${server.port}/gateway`,
+    token,
+    bot,
+    posted: [],
+    typing: [],
+    identifies: [],
+    resumes: [],
+    heartbeats: 0,
+    unauthorized: 0,
+    connections: () => sockets.size,
+    message(msg) {
+      if (!current) throw new Error("no gateway session to dispatch to");
+      const id = msg.id ?? snowflake();
+      dispatch(current, "MESSAGE_CREATE", {
+        id,
+        type: 0,
+        channel_id: msg.channelId,
+        ...(msg.guildId ? { guild_id: msg.guildId } : {}),
+        author: { ...msg.author, discriminator: "0", global_name: null, avatar: null },
+        content: msg.content,
+        mentions: (msg.mentions ?? []).map((u) => ({ ...u, discriminator: "0" })),
+        mention_roles: [],
+        mention_everyone: false,
+        attachments: [],
+        embeds: [],
+        timestamp: new Date().toISOString(),
+        tts: false,
+        pinned: false,
+      });
+      return id;
+    },
+    drop() {
+      for (const ws of sockets) ws.terminate();
+    },
+    failRest(status) {
+      restFailure = status;
+    },
+    until: (cond, ms) => signal.until(cond, ms),
+    stop() {
+      server.stop(true);
+    },
+  };
+  return fake;
+}
