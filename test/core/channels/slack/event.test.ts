@@ -1,0 +1,37 @@
+import { expect, test } from "bun:test";
+import { readSlackEvent } from "../../../../core/channels/slack/event.ts";
+
+const BOT = "UBOT";
+
+test("a DM -> direct, not mentioned, id channel:ts; a DM thread reply answers in the thread but keeps the DM session", () => {
+  expect(readSlackEvent({ type: "message", channel: "D1", user: "U1", text: "hi", ts: "1.1", channel_type: "im" }, BOT)).toEqual({
+    ok: true,
+    message: { id: "D1:1.1", channel: "D1", chatType: "direct", senderId: "U1", text: "hi", ts: "1.1", mentioned: false },
+  });
+  const threaded = readSlackEvent({ type: "message", channel: "D1", user: "U1", text: "more", ts: "1.3", thread_ts: "1.1", channel_type: "im" }, BOT);
+  expect(threaded).toMatchObject({ ok: true, message: { replyThreadTs: "1.1" } });
+  expect(threaded.ok && threaded.message.sessionThreadTs).toBeUndefined();
+});
+
+test("a channel message with <@bot> and the app_mention for it -> the same id, both mentioned, the tag removed", () => {
+  const msg = readSlackEvent({ type: "message", channel: "C1", user: "U1", text: "<@UBOT> status?", ts: "2.1", channel_type: "channel" }, BOT);
+  const mention = readSlackEvent({ type: "app_mention", channel: "C1", user: "U1", text: "<@UBOT> status?", ts: "2.1" }, BOT);
+  expect(msg).toEqual({ ok: true, message: { id: "C1:2.1", channel: "C1", chatType: "group", senderId: "U1", text: "status?", ts: "2.1", mentioned: true } });
+  expect(mention).toEqual(msg);
+  expect(readSlackEvent({ type: "message", channel: "C1", user: "U1", text: "chatter", ts: "2.2", channel_type: "channel" }, BOT)).toMatchObject({ ok: true, message: { mentioned: false } });
+});
+
+test("a reply in a channel thread belongs to the thread (session and answer)", () => {
+  expect(readSlackEvent({ type: "message", channel: "C1", user: "U1", text: "<@UBOT> and?", ts: "3.2", thread_ts: "3.1", channel_type: "channel" }, BOT)).toMatchObject({
+    ok: true,
+    message: { replyThreadTs: "3.1", sessionThreadTs: "3.1" },
+  });
+});
+
+test("edits, bot posts, the bot itself, other event types -> ignored; a message without ts -> the reason", () => {
+  expect(readSlackEvent({ type: "message", subtype: "message_changed", channel: "C1", ts: "1", channel_type: "channel" }, BOT)).toEqual({ ok: false, ignored: true });
+  expect(readSlackEvent({ type: "message", bot_id: "B1", channel: "C1", text: "x", ts: "1" }, BOT)).toEqual({ ok: false, ignored: true });
+  expect(readSlackEvent({ type: "message", user: BOT, channel: "C1", text: "x", ts: "1" }, BOT)).toEqual({ ok: false, ignored: true });
+  expect(readSlackEvent({ type: "reaction_added" }, BOT)).toEqual({ ok: false, ignored: true });
+  expect(readSlackEvent({ type: "message", user: "U1", channel: "C1", text: "x" }, BOT)).toMatchObject({ ok: false, ignored: false, reason: expect.stringContaining("ts") });
+});
