@@ -35,12 +35,14 @@ test("REST: /users/@me and a posted message are answered and recorded; a wrong t
   const fake = startDiscord();
   cleanups.push(() => fake.stop());
   const { rest } = client(fake);
+  fake.addChannel("123");
   const me = (await rest.get(Routes.user("@me"))) as { id: string; username: string };
   expect(me).toMatchObject({ id: fake.bot.id, username: "clawbot" });
   await rest.post(Routes.channelMessages("123"), { body: { content: "hello", message_reference: { message_id: "77" } } });
   await rest.post(Routes.channelTyping("123"));
   expect(fake.posted).toEqual([{ id: expect.any(String), channelId: "123", content: "hello", replyTo: "77" }]);
   expect(fake.typing).toEqual(["123"]);
+  await expect(rest.post(Routes.channelMessages("999"), { body: { content: "x" } })).rejects.toThrow("Unknown Channel");
 
   const wrong = new REST({ api: fake.apiUrl.replace(/\/v10$/, ""), version: "10" }).setToken("nope");
   await expect(wrong.get(Routes.user("@me"))).rejects.toThrow("401: Unauthorized");

@@ -3,7 +3,7 @@
  * `@discordjs/rest` + `@discordjs/ws` clients talk to it unchanged:
  * - REST v10 under `/api/v10`: `GET /gateway/bot`, `GET /users/@me`, `POST /users/@me/channels` (open a DM),
  *   `POST /channels/:id/messages` (recorded), `POST /channels/:id/typing` (recorded); `Authorization: Bot <token>`
- *   checked, a wrong token answered with Discord's 401 body.
+ *   checked, a wrong token answered with Discord's 401 body, a channel it does not know with Unknown Channel.
  * - the Gateway (JSON encoding): HELLO -> IDENTIFY -> READY (or close 4004 for a wrong token), HEARTBEAT -> ACK,
  *   dispatches with a per-session `s`, RESUME replaying what the session missed then RESUMED, a stale session
  *   answered INVALID_SESSION.
@@ -67,6 +67,8 @@ export interface DiscordFake {
   message(msg: InboundMessage): string;
   /** Cuts the live gateway socket without a close frame. */
   drop(): void;
+  /** Makes a channel exist (one a message arrived in exists already); posts to others get Unknown Channel. */
+  addChannel(id: string): void;
   /** Makes every REST call fail with this status until called with null (an outage). */
   failRest(status: number | null): void;
   until(cond: () => boolean, ms?: number): Promise<void>;
@@ -97,6 +99,7 @@ export function startDiscord(options: DiscordFakeOptions = {}): DiscordFake {
   let ids = 1_000_000_000_000_000n;
   const snowflake = () => String(++ids);
   let restFailure: number | null = null;
+  const channels = new Set<string>();
 
   const dispatch = (session: Session, t: string, d: unknown): void => {
     const s = ++session.seq;
@@ -126,8 +129,11 @@ export function startDiscord(options: DiscordFakeOptions = {}): DiscordFake {
     }
     if (req.method === "POST" && path === "/users/@me/channels") {
       const body = (await req.json()) as { recipient_id: string };
+      channels.add(`dm-${body.recipient_id}`);
       return Response.json({ id: `dm-${body.recipient_id}`, type: 1, recipients: [{ id: body.recipient_id }] });
     }
+    const inChannel = /^\/channels\/([^/]+)\//.exec(path);
+    if (inChannel && !channels.has(inChannel[1]!)) return Response.json({ message: "Unknown Channel", code: 10003 }, { status: 404 });
     const typing = /^\/channels\/([^/]+)\/typing$/.exec(path);
     if (req.method === "POST" && typing) {
       fake.typing.push(typing[1]!);
@@ -253,6 +259,7 @@ export function startDiscord(options: DiscordFakeOptions = {}): DiscordFake {
     message(msg) {
       if (!current) throw new Error("no gateway session to dispatch to");
       const id = msg.id ?? snowflake();
+      channels.add(msg.channelId);
       dispatch(current, "MESSAGE_CREATE", {
         id,
         type: 0,
@@ -273,6 +280,9 @@ export function startDiscord(options: DiscordFakeOptions = {}): DiscordFake {
     },
     drop() {
       for (const ws of sockets) ws.terminate();
+    },
+    addChannel(id) {
+      channels.add(id);
     },
     failRest(status) {
       restFailure = status;
