@@ -31,6 +31,10 @@ export interface InboundMessage {
   messageId?: string;
   /** Forum topic / thread the message belongs to. */
   threadId?: string;
+  /** How session keys name the group chat: upstream's Telegram groups are "group", Discord and Slack channels "channel". */
+  groupKind?: "group" | "channel";
+  /** How session keys name the thread: Telegram forum "topic" (default), Slack "thread". */
+  threadKind?: "topic" | "thread";
   /** The bot was addressed: @mention, reply to one of its messages, or a bot command. */
   mentioned: boolean;
   /** When the service says it was sent (ms). */

@@ -3,7 +3,8 @@
  * the agent's main session unless `session.dmScope` isolates them
  * (`agent:<id>:direct:<peer>`, `agent:<id>:<channel>:direct:<peer>`,
  * `agent:<id>:<channel>:<account>:direct:<peer>`); groups get
- * `agent:<id>:<channel>:group:<chatId>`, forum topics `...:topic:<threadId>`.
+ * `agent:<id>:<channel>:group:<chatId>`, forum topics `...:topic:<threadId>` (Discord and Slack channels
+ * `agent:<id>:<channel>:channel:<chatId>`, Slack threads `...:thread:<ts>`, as the message says).
  * Runtime-agnostic.
  */
 import type { OpenClawConfig } from "../config/schema.ts";
@@ -22,8 +23,8 @@ function dmScope(config: OpenClawConfig): DmScope {
 export function channelSessionKey(config: OpenClawConfig, agentId: string, channel: string, accountId: string, message: InboundMessage): string {
   const id = (s: string) => s.toLowerCase();
   if (message.chatType === "group") {
-    const topic = message.threadId ? `:topic:${id(message.threadId)}` : "";
-    return `agent:${agentId}:${channel}:group:${id(message.chatId)}${topic}`;
+    const topic = message.threadId ? `:${message.threadKind ?? "topic"}:${id(message.threadId)}` : "";
+    return `agent:${agentId}:${channel}:${message.groupKind ?? "group"}:${id(message.chatId)}${topic}`;
   }
   const peer = id(message.senderId);
   switch (dmScope(config)) {

@@ -18,3 +18,9 @@ test("groups and forum topics get their own keys", () => {
   expect(channelSessionKey({}, "zu", "telegram", "default", group)).toBe("agent:zu:telegram:group:-1001234567890");
   expect(channelSessionKey({}, "zu", "telegram", "default", { ...group, threadId: "3" })).toBe("agent:zu:telegram:group:-1001234567890:topic:3");
 });
+
+test("Discord and Slack channels are keyed as channels, Slack threads as threads (upstream's shapes)", () => {
+  const channel: InboundMessage = { ...group, chatId: "123456", groupKind: "channel" };
+  expect(channelSessionKey({}, "main", "discord", "default", channel)).toBe("agent:main:discord:channel:123456");
+  expect(channelSessionKey({}, "main", "slack", "default", { ...channel, chatId: "C1", threadId: "1777244748.777299", threadKind: "thread" })).toBe("agent:main:slack:channel:c1:thread:1777244748.777299");
+});
