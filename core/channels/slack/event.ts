@@ -2,7 +2,7 @@
  * A Slack Events API `message` / `app_mention` event, read at the boundary: the fields clawgate routes on, whether
  * the bot was addressed (an `app_mention`, or `<@BOTID>` in the text), the text without that mention, and the
  * thread as upstream keeps it (docs/channels/slack/threads-and-sessions): a reply inside a channel thread belongs to
- * the thread (`thread_ts`); in a DM the thread is only where the answer goes. Slack sends a mention twice (as
+ * the thread (`thread_ts`); in a DM the thread is only where the answer goes (the framework keys DMs without it). Slack sends a mention twice (as
  * `message` and as `app_mention`) and retries unacknowledged envelopes, so the id is channel + ts, the same for all
  * of them. Edits, joins, bot posts and other subtypes are not for the agent. Runtime-agnostic.
  */
@@ -30,10 +30,10 @@ export interface SlackMessage {
   text: string;
   ts: string;
   mentioned: boolean;
-  /** The thread the answer goes to (`thread_ts`), when the message is inside one. */
-  replyThreadTs?: string;
-  /** The thread the conversation belongs to: a channel thread's root; never set for DMs. */
-  sessionThreadTs?: string;
+  /** A group DM (upstream keys its session as a group, not a channel). */
+  groupDm: boolean;
+  /** The thread the message is inside (`thread_ts`): the answer goes there, and in channels the session follows it. */
+  threadTs?: string;
 }
 
 export type SlackReadResult = { ok: true; message: SlackMessage } | { ok: false; ignored: true } | { ok: false; ignored: false; reason: string };
@@ -57,10 +57,8 @@ export function readSlackEvent(event: unknown, botUserId: string): SlackReadResu
     text: raw.split(tag).join("").replace(/\s+/g, " ").trim(),
     ts: e.ts,
     mentioned: e.type === "app_mention" || raw.includes(tag),
+    groupDm: e.channel_type === "mpim",
   };
-  if (e.thread_ts && e.thread_ts !== e.ts) {
-    message.replyThreadTs = e.thread_ts;
-    if (chatType === "group") message.sessionThreadTs = e.thread_ts;
-  }
+  if (e.thread_ts && e.thread_ts !== e.ts) message.threadTs = e.thread_ts;
   return { ok: true, message };
 }

@@ -3,29 +3,26 @@ import { readSlackEvent } from "../../../../core/channels/slack/event.ts";
 
 const BOT = "UBOT";
 
-test("a DM -> direct, not mentioned, id channel:ts; a DM thread reply answers in the thread but keeps the DM session", () => {
+test("a DM -> direct, not mentioned, id channel:ts; a DM thread reply carries its thread", () => {
   expect(readSlackEvent({ type: "message", channel: "D1", user: "U1", text: "hi", ts: "1.1", channel_type: "im" }, BOT)).toEqual({
     ok: true,
-    message: { id: "D1:1.1", channel: "D1", chatType: "direct", senderId: "U1", text: "hi", ts: "1.1", mentioned: false },
+    message: { id: "D1:1.1", channel: "D1", chatType: "direct", senderId: "U1", text: "hi", ts: "1.1", mentioned: false, groupDm: false },
   });
   const threaded = readSlackEvent({ type: "message", channel: "D1", user: "U1", text: "more", ts: "1.3", thread_ts: "1.1", channel_type: "im" }, BOT);
-  expect(threaded).toMatchObject({ ok: true, message: { replyThreadTs: "1.1" } });
-  expect(threaded.ok && threaded.message.sessionThreadTs).toBeUndefined();
+  expect(threaded).toMatchObject({ ok: true, message: { threadTs: "1.1" } });
 });
 
 test("a channel message with <@bot> and the app_mention for it -> the same id, both mentioned, the tag removed", () => {
   const msg = readSlackEvent({ type: "message", channel: "C1", user: "U1", text: "<@UBOT> status?", ts: "2.1", channel_type: "channel" }, BOT);
   const mention = readSlackEvent({ type: "app_mention", channel: "C1", user: "U1", text: "<@UBOT> status?", ts: "2.1" }, BOT);
-  expect(msg).toEqual({ ok: true, message: { id: "C1:2.1", channel: "C1", chatType: "group", senderId: "U1", text: "status?", ts: "2.1", mentioned: true } });
+  expect(msg).toEqual({ ok: true, message: { id: "C1:2.1", channel: "C1", chatType: "group", senderId: "U1", text: "status?", ts: "2.1", mentioned: true, groupDm: false } });
   expect(mention).toEqual(msg);
   expect(readSlackEvent({ type: "message", channel: "C1", user: "U1", text: "chatter", ts: "2.2", channel_type: "channel" }, BOT)).toMatchObject({ ok: true, message: { mentioned: false } });
 });
 
-test("a reply in a channel thread belongs to the thread (session and answer)", () => {
-  expect(readSlackEvent({ type: "message", channel: "C1", user: "U1", text: "<@UBOT> and?", ts: "3.2", thread_ts: "3.1", channel_type: "channel" }, BOT)).toMatchObject({
-    ok: true,
-    message: { replyThreadTs: "3.1", sessionThreadTs: "3.1" },
-  });
+test("a reply in a channel thread carries the thread root; a group DM is marked", () => {
+  expect(readSlackEvent({ type: "message", channel: "C1", user: "U1", text: "<@UBOT> and?", ts: "3.2", thread_ts: "3.1", channel_type: "channel" }, BOT)).toMatchObject({ ok: true, message: { threadTs: "3.1" } });
+  expect(readSlackEvent({ type: "message", channel: "G1", user: "U1", text: "hi all", ts: "4.1", channel_type: "mpim" }, BOT)).toMatchObject({ ok: true, message: { chatType: "group", groupDm: true } });
 });
 
 test("edits, bot posts, the bot itself, other event types -> ignored; a message without ts -> the reason", () => {

@@ -1,0 +1,140 @@
+/**
+ * `channels.slack` as upstream configures it (docs/gateway/config-channels/workplace-chat, docs/channels/slack/*):
+ * `mode` `socket` (default: `botToken` + `appToken`) or `http` (`botToken` + `signingSecret`, events POSTed to
+ * `webhookPath`, default `/slack/events`); `SLACK_BOT_TOKEN` / `SLACK_APP_TOKEN` / `SLACK_SIGNING_SECRET` for the
+ * default account once a `channels.slack` block exists; credentials as strings or env SecretRefs
+ * (`{source:"env", id}`); `dmPolicy` (pairing) + `allowFrom`; `groupPolicy` (allowlist) + `channels.<id>.{enabled,
+ * requireMention, users}`; `replyToMode` (off); `textChunkLimit` (8,000); `accounts.<id>.*` over the root.
+ * Runtime-agnostic.
+ */
+import type { OpenClawConfig } from "../../config/schema.ts";
+import { z } from "../../zod.ts";
+import { DM_POLICIES, GROUP_POLICIES, type AccessSettings, type ChannelAccountConfig } from "../contract.ts";
+
+/** Slack truncates a message past 40,000 characters. */
+export const SLACK_MAX_TEXT = 40_000;
+const DEFAULT_CHUNK = 8_000;
+
+const secret = z.union([z.string(), z.looseObject({ source: z.literal("env"), id: z.string() })]);
+const idList = z.array(z.union([z.string(), z.number()]));
+
+const accountFields = {
+  enabled: z.optional(z.boolean()),
+  name: z.optional(z.string()),
+  mode: z.optional(z.enum(["socket", "http"])),
+  botToken: z.optional(secret),
+  appToken: z.optional(secret),
+  signingSecret: z.optional(secret),
+  webhookPath: z.optional(z.string().check(z.regex(/^\/\S*$/, "must start with /"))),
+  dmPolicy: z.optional(z.enum(DM_POLICIES)),
+  allowFrom: z.optional(idList),
+  groupPolicy: z.optional(z.enum(GROUP_POLICIES)),
+  channels: z.optional(z.record(z.string(), z.looseObject({ enabled: z.optional(z.boolean()), requireMention: z.optional(z.boolean()), users: z.optional(idList) }))),
+  replyToMode: z.optional(z.enum(["off", "first", "all", "batched"])),
+  textChunkLimit: z.optional(z.int().check(z.positive())),
+};
+
+const slackSection = z.looseObject({
+  ...accountFields,
+  defaultAccount: z.optional(z.string()),
+  accounts: z.optional(z.record(z.string(), z.looseObject(accountFields))),
+});
+
+/** The typed view of one account's fields (parsing stays loose: upstream keys clawgate does not read are kept). */
+const accountShape = z.object(accountFields);
+type AccountFields = z.infer<typeof accountShape>;
+type Env = Readonly<Record<string, string | undefined>>;
+type Source = "config" | "env" | "none";
+
+/** One Slack account with the root, the environment and upstream's defaults applied. */
+export interface SlackAccount {
+  accountId: string;
+  name?: string;
+  enabled: boolean;
+  mode: "socket" | "http";
+  botToken?: string;
+  appToken?: string;
+  signingSecret?: string;
+  sources: { bot: Source; app: Source; signing: Source };
+  webhookPath: string;
+  /** Socket mode needs the app token, HTTP mode the signing secret; both need the bot token. */
+  configured: boolean;
+  access: AccessSettings;
+  replyToMode: "off" | "first" | "all" | "batched";
+}
+
+const ids = (list: readonly (string | number)[] | undefined): string[] | undefined => list?.map((v) => String(v).replace(/^(slack|user):/i, "").replace(/^<@([A-Z0-9]+)>$/, "$1"));
+
+function read(value: z.infer<typeof secret> | undefined, env: Env, fallback: string | undefined): { value?: string; source: Source } {
+  if (typeof value === "string" && value.trim()) return { value: value.trim(), source: "config" };
+  if (value && typeof value === "object") {
+    const v = env[value.id]?.trim();
+    return v ? { value: v, source: "env" } : { source: "none" };
+  }
+  const v = fallback ? env[fallback]?.trim() : undefined;
+  return v ? { value: v, source: "env" } : { source: "none" };
+}
+
+/** The accounts `channels.slack` describes, the default first; none without a `channels.slack` block. */
+export function slackAccounts(config: OpenClawConfig, env: Env): SlackAccount[] {
+  const raw = (config as { channels?: Record<string, unknown> }).channels?.slack;
+  if (raw === undefined) return [];
+  const { accounts, defaultAccount, ...root } = slackSection.parse(raw);
+  const named = Object.keys(accounts ?? {});
+  // The root is an account of its own ("default") unless only named accounts are configured.
+  const list = [...new Set([...(named.length === 0 || root.botToken !== undefined ? ["default"] : []), ...named])];
+  const defaultId = defaultAccount && list.includes(defaultAccount) ? defaultAccount : list[0]!;
+  return [defaultId, ...list.filter((id) => id !== defaultId)].map((id) => resolve(id, root as AccountFields, (accounts?.[id] ?? {}) as AccountFields, env));
+}
+
+function resolve(accountId: string, root: AccountFields, own: AccountFields, env: Env): SlackAccount {
+  const m: AccountFields = { ...root, ...own };
+  const isDefault = accountId === "default";
+  const bot = read(m.botToken, env, isDefault ? "SLACK_BOT_TOKEN" : undefined);
+  const app = read(m.appToken, env, isDefault ? "SLACK_APP_TOKEN" : undefined);
+  const signing = read(m.signingSecret, env, isDefault ? "SLACK_SIGNING_SECRET" : undefined);
+  const mode = m.mode ?? "socket";
+  const groups: AccessSettings["groups"] = {};
+  for (const [id, c] of Object.entries(m.channels ?? {})) {
+    // A listed channel without `users` lets anyone in it talk (upstream's channel allowlist), not only allowFrom.
+    groups[id] = { allowFrom: ids(c.users) ?? ["*"], ...(c.enabled !== undefined ? { enabled: c.enabled } : {}), ...(c.requireMention !== undefined ? { requireMention: c.requireMention } : {}) };
+  }
+  const account: SlackAccount = {
+    accountId,
+    enabled: m.enabled !== false,
+    mode,
+    sources: { bot: bot.source, app: app.source, signing: signing.source },
+    webhookPath: m.webhookPath ?? "/slack/events",
+    configured: bot.value !== undefined && (mode === "socket" ? app.value !== undefined : signing.value !== undefined),
+    access: {
+      dmPolicy: m.dmPolicy ?? "pairing",
+      allowFrom: ids(m.allowFrom) ?? [],
+      groupPolicy: m.groupPolicy ?? "allowlist",
+      groupAllowFrom: [],
+      groups,
+      textChunkLimit: Math.min(m.textChunkLimit ?? DEFAULT_CHUNK, SLACK_MAX_TEXT),
+    },
+    replyToMode: m.replyToMode ?? "off",
+  };
+  if (m.name) account.name = m.name;
+  if (bot.value) account.botToken = bot.value;
+  if (app.value) account.appToken = app.value;
+  if (signing.value) account.signingSecret = signing.value;
+  return account;
+}
+
+/** The framework's view of an account: secret-free, with upstream's per-credential source fields. */
+export function accountConfig(account: SlackAccount): ChannelAccountConfig {
+  return {
+    accountId: account.accountId,
+    ...(account.name ? { name: account.name } : {}),
+    enabled: account.enabled,
+    configured: account.configured,
+    access: account.access,
+    details: {
+      mode: account.mode,
+      botTokenSource: account.sources.bot,
+      ...(account.mode === "socket" ? { appTokenSource: account.sources.app } : { signingSecretSource: account.sources.signing, webhookPath: account.webhookPath }),
+    },
+  };
+}
