@@ -148,6 +148,14 @@ export interface ChannelAdapter {
   send(message: OutboundMessage): Promise<SentMessage>;
   /** Shows "typing…" in a chat while the agent works. */
   typing(chatId: string, threadId?: string): Promise<void>;
+  /** An endpoint the service calls on the gateway's HTTP port (Slack's Events API); served while the account runs. */
+  webhook?: ChannelWebhook;
+}
+
+/** A request handler at a fixed path of the gateway's HTTP port. */
+export interface ChannelWebhook {
+  path: string;
+  handle(req: Request): Promise<Response>;
 }
 
 /** A channel account as the config describes it. */

@@ -13,7 +13,7 @@ import type { Logger } from "../runtime.ts";
 import type { SenderPairing } from "../sender-pairing/sender-pairing.ts";
 import type { ChannelStore } from "../store.ts";
 import { clearConfigPaths } from "./credentials.ts";
-import type { ChannelAccountConfig, ChannelAccountSnapshot, ChannelAdapter, ChannelPlugin, ChannelStatusIssue } from "./contract.ts";
+import type { ChannelAccountConfig, ChannelAccountSnapshot, ChannelAdapter, ChannelPlugin, ChannelStatusIssue, ChannelWebhook } from "./contract.ts";
 import { ChannelPipeline, PAIRING_APPROVED_MESSAGE, type LiveAccount } from "./pipeline.ts";
 
 export interface ChannelManagerDeps {
@@ -225,7 +225,13 @@ export class ChannelManager {
     }
   }
 
-  /** Whether an account of `channel` runs (the default one when no id is given). */
+  /** The running account's webhook served at `path`, if any (Slack HTTP Events mode). */
+  webhook(path: string): ChannelWebhook | undefined {
+    for (const slot of this.running.values()) if (slot.adapter.webhook?.path === path) return slot.adapter.webhook;
+    return undefined;
+  }
+
+    /** Whether an account of `channel` runs (the default one when no id is given). */
   isRunning(channel: string, accountId?: string): boolean {
     const plugin = this.plugins.get(channel);
     if (!plugin) return false;

@@ -22,13 +22,7 @@ const MAX_EVENT_BYTES = 1024 * 1024;
 /** Slack errors that no retry fixes. */
 const AUTH_ERRORS = new Set(["not_authed", "invalid_auth", "account_inactive", "token_revoked", "token_expired", "user_removed_from_team", "team_disabled", "missing_scope"]);
 
-/** An account's adapter plus the HTTP handler HTTP Events mode serves at `webhookPath`. */
-export interface SlackAdapter extends ChannelAdapter {
-  readonly webhookPath?: string;
-  handle(req: Request): Promise<Response>;
-}
-
-export function slackAdapter(ctx: ChannelAccountContext, apiUrl: string, account: () => SlackAccount | undefined): SlackAdapter {
+export function slackAdapter(ctx: ChannelAccountContext, apiUrl: string, account: () => SlackAccount | undefined): ChannelAdapter {
   const log = "channels/slack";
   const initial = account();
   if (!initial?.botToken) throw new Error("Slack bot token missing (channels.slack.botToken or SLACK_BOT_TOKEN)");
@@ -142,8 +136,34 @@ export function slackAdapter(ctx: ChannelAccountContext, apiUrl: string, account
     retry = setTimeout(() => void attempt(), BACKOFF_MS[Math.min(failures++, BACKOFF_MS.length - 1)]);
   };
 
+  /** HTTP Events mode: Slack POSTs each event here; 200 only once it is stored, so Slack retries otherwise. */
+  const handle = async (req: Request): Promise<Response> => {
+    if (!signingSecret || !running) return Response.json({ error: "slack events not served" }, { status: 404 });
+    if (Number(req.headers.get("content-length") ?? 0) > MAX_EVENT_BYTES) return Response.json({ error: "payload too large" }, { status: 413 });
+    const body = await req.text();
+    if (body.length > MAX_EVENT_BYTES) return Response.json({ error: "payload too large" }, { status: 413 });
+    const problem = await slackSignatureProblem(signingSecret, req.headers.get("x-slack-request-timestamp"), req.headers.get("x-slack-signature"), body, Math.floor(ctx.now() / 1000));
+    if (problem) {
+      ctx.logger.warn(log, `slack event refused: ${problem}`, { accountId: ctx.accountId });
+      return Response.json({ error: "invalid signature" }, { status: 401 });
+    }
+    let payload: { type?: string; challenge?: string; event?: unknown };
+    try {
+      payload = JSON.parse(body);
+    } catch {
+      ctx.inbound.malformed("slack event body is not JSON");
+      return Response.json({ error: "body must be JSON" }, { status: 400 });
+    }
+    if (payload.type === "url_verification") return Response.json({ challenge: payload.challenge });
+    if (payload.type === "event_callback") {
+      if (!bot) await identify().catch(() => undefined);
+      if (!take(payload.event)) return Response.json({ error: "not stored" }, { status: 503 });
+    }
+    return new Response(null, { status: 200 });
+  };
+
   return {
-    ...(mode === "http" ? { webhookPath } : {}),
+    ...(mode === "http" ? { webhook: { path: webhookPath, handle } } : {}),
     async start() {
       running = true;
       await attempt();
@@ -194,31 +214,6 @@ export function slackAdapter(ctx: ChannelAccountContext, apiUrl: string, account
     },
     // Slack has no typing indicator for bots over the Web API.
     async typing() {},
-    async handle(req) {
-      if (!signingSecret || !running) return Response.json({ error: "slack events not served" }, { status: 404 });
-      if (Number(req.headers.get("content-length") ?? 0) > MAX_EVENT_BYTES) return Response.json({ error: "payload too large" }, { status: 413 });
-      const body = await req.text();
-      if (body.length > MAX_EVENT_BYTES) return Response.json({ error: "payload too large" }, { status: 413 });
-      const problem = await slackSignatureProblem(signingSecret, req.headers.get("x-slack-request-timestamp"), req.headers.get("x-slack-signature"), body, Math.floor(ctx.now() / 1000));
-      if (problem) {
-        ctx.logger.warn(log, `slack event refused: ${problem}`, { accountId: ctx.accountId });
-        return Response.json({ error: "invalid signature" }, { status: 401 });
-      }
-      let payload: { type?: string; challenge?: string; event?: unknown };
-      try {
-        payload = JSON.parse(body);
-      } catch {
-        ctx.inbound.malformed("slack event body is not JSON");
-        return Response.json({ error: "body must be JSON" }, { status: 400 });
-      }
-      if (payload.type === "url_verification") return Response.json({ challenge: payload.challenge });
-      if (payload.type === "event_callback") {
-        if (!bot) await identify().catch(() => undefined);
-        // Not stored -> not 200, so Slack retries.
-        if (!take(payload.event)) return Response.json({ error: "not stored" }, { status: 503 });
-      }
-      return new Response(null, { status: 200 });
-    },
   };
 }
 

@@ -124,7 +124,8 @@ test("HTTP Events mode: a signed event is stored and answered 200; a bad signatu
   const fake = fakeSlack();
   const { adapter, mem } = adapterFor(fake, { mode: "http", botToken: fake.botToken, signingSecret: "s3cret" });
   await adapter.start();
-  const receiver = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (req) => adapter.handle(req) });
+  expect(adapter.webhook?.path).toBe("/slack/events");
+  const receiver = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (req) => adapter.webhook!.handle(req) });
   cleanups.push(() => receiver.stop(true));
   const url = `http://127.0.0.1:${receiver.port}/slack/events`;
   const body = fake.eventBody({ channel: "D1", user: "U1", text: "over http", channelType: "im" });
