@@ -1,0 +1,29 @@
+import { expect, test } from "bun:test";
+import { accountConfig, discordAccounts } from "../../../../core/channels/discord/config.ts";
+import type { OpenClawConfig } from "../../../../core/config/schema.ts";
+
+const cfg = (discord: unknown) => ({ channels: { discord } }) as unknown as OpenClawConfig;
+
+test("no channels.discord block -> no account, even with DISCORD_BOT_TOKEN set (upstream never auto-starts from env)", () => {
+  expect(discordAccounts({} as OpenClawConfig, { DISCORD_BOT_TOKEN: "t" })).toEqual([]);
+});
+
+test("a block without token uses DISCORD_BOT_TOKEN for the default account; upstream's defaults apply", () => {
+  const [a] = discordAccounts(cfg({}), { DISCORD_BOT_TOKEN: "env-token" });
+  expect(a).toMatchObject({ accountId: "default", enabled: true, token: "env-token", tokenSource: "env", replyToMode: "off", guildPolicy: { groupPolicy: "allowlist", guilds: {} } });
+  expect(a!.access).toMatchObject({ dmPolicy: "pairing", allowFrom: [], textChunkLimit: 2000 });
+  expect(accountConfig(a!)).toEqual({ accountId: "default", enabled: true, configured: true, access: a!.access, details: { tokenSource: "env" } });
+  expect(JSON.stringify(accountConfig(a!))).not.toContain("env-token");
+});
+
+test("config token wins; allowFrom entries normalized; textChunkLimit capped at 2000; guild rules kept; named accounts inherit the root", () => {
+  const list = discordAccounts(cfg({ token: "root", allowFrom: ["discord:42", "<@!43>", 44], textChunkLimit: 5000, guilds: { G1: { requireMention: false, users: [7] } }, accounts: { work: { token: "w", dmPolicy: "open" } } }), { DISCORD_BOT_TOKEN: "env" });
+  expect(list.map((a) => [a.accountId, a.token, a.tokenSource, a.access.dmPolicy])).toEqual([["default", "root", "config", "pairing"], ["work", "w", "config", "open"]]);
+  expect(list[0]!.access.allowFrom).toEqual(["42", "43", "44"]);
+  expect(list[0]!.access.textChunkLimit).toBe(2000);
+  expect(list[1]!.guildPolicy.guilds).toEqual({ G1: { requireMention: false, users: ["7"] } });
+});
+
+test("a malformed block -> zod's error naming the key", () => {
+  expect(() => discordAccounts(cfg({ dmPolicy: "sometimes" }), {})).toThrow("dmPolicy");
+});

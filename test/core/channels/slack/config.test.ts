@@ -1,0 +1,30 @@
+import { expect, test } from "bun:test";
+import { accountConfig, slackAccounts } from "../../../../core/channels/slack/config.ts";
+import type { OpenClawConfig } from "../../../../core/config/schema.ts";
+
+const cfg = (slack: unknown) => ({ channels: { slack } }) as unknown as OpenClawConfig;
+
+test("socket mode (default) is configured with bot + app token; env tokens for the default account; sources in details, secrets never", () => {
+  const [a] = slackAccounts(cfg({}), { SLACK_BOT_TOKEN: "xoxb-env", SLACK_APP_TOKEN: "xapp-env" });
+  expect(a).toMatchObject({ mode: "socket", configured: true, botToken: "xoxb-env", appToken: "xapp-env", webhookPath: "/slack/events", replyToMode: "off" });
+  const view = accountConfig(a!);
+  expect(view.details).toEqual({ mode: "socket", botTokenSource: "env", appTokenSource: "env" });
+  expect(JSON.stringify(view)).not.toContain("xoxb-env");
+  expect(a!.access).toMatchObject({ dmPolicy: "pairing", groupPolicy: "allowlist", textChunkLimit: 8000 });
+  expect(slackAccounts(cfg({ botToken: "xoxb" }), {})[0]!.configured).toBe(false);
+});
+
+test("http mode needs the signing secret; SecretRefs read the environment; webhookPath as configured", () => {
+  const [a] = slackAccounts(cfg({ mode: "http", botToken: { source: "env", provider: "default", id: "MY_BOT" }, signingSecret: "s", webhookPath: "/hooks/slack" }), { MY_BOT: "xoxb-ref" });
+  expect(a).toMatchObject({ mode: "http", configured: true, botToken: "xoxb-ref", signingSecret: "s", webhookPath: "/hooks/slack" });
+  expect(accountConfig(a!).details).toEqual({ mode: "http", botTokenSource: "env", signingSecretSource: "config", webhookPath: "/hooks/slack" });
+});
+
+test("channels.<id> become the group allowlist: users, or anyone in the channel when none are listed", () => {
+  const [a] = slackAccounts(cfg({ botToken: "b", appToken: "a", channels: { C1: { requireMention: false }, C2: { users: ["U1"], enabled: false } } }), {});
+  expect(a!.access.groups).toEqual({ C1: { allowFrom: ["*"], requireMention: false }, C2: { allowFrom: ["U1"], enabled: false } });
+});
+
+test("a webhookPath without a leading slash -> refused", () => {
+  expect(() => slackAccounts(cfg({ webhookPath: "slack/events" }), {})).toThrow("must start with /");
+});
