@@ -93,3 +93,24 @@ test("gateway: a wrong token is closed 4004 and the client reports authenticatio
   expect(errors).toEqual(["Authentication failed"]);
   expect(fake.unauthorized).toBe(1);
 });
+
+test("hold: a post waits until released; one whose client went away meanwhile is dropped unrecorded", async () => {
+  const fake = startDiscord();
+  cleanups.push(() => fake.stop());
+  fake.addChannel("1");
+  const url = `${fake.apiUrl}/channels/1/messages`;
+  const post = (content: string, signal?: AbortSignal) =>
+    fetch(url, { method: "POST", headers: { Authorization: `Bot ${fake.token}`, "Content-Type": "application/json" }, body: JSON.stringify({ content }), signal });
+  fake.hold(true);
+  const abandoned = new AbortController();
+  const lost = post("lost", abandoned.signal).catch(() => undefined);
+  await fake.until(() => fake.held() === 1);
+  abandoned.abort();
+  await lost;
+  await fake.until(() => fake.held() === 0);
+  const kept = post("kept");
+  await fake.until(() => fake.held() === 1);
+  fake.hold(false);
+  expect((await kept).status).toBe(200);
+  expect(fake.posted.map((p) => p.content)).toEqual(["kept"]);
+});

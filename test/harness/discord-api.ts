@@ -69,6 +69,13 @@ export interface DiscordFake {
   drop(): void;
   /** Makes a channel exist (one a message arrived in exists already); posts to others get Unknown Channel. */
   addChannel(id: string): void;
+  /**
+   * While on, message posts wait (in flight) until `hold(false)`; a held post whose client went away meanwhile is
+   * dropped unrecorded, as Discord never saw it complete.
+   */
+  hold(on: boolean): void;
+  /** Posts waiting now. */
+  held(): number;
   /** Makes every REST call fail with this status until called with null (an outage). */
   failRest(status: number | null): void;
   until(cond: () => boolean, ms?: number): Promise<void>;
@@ -100,6 +107,8 @@ export function startDiscord(options: DiscordFakeOptions = {}): DiscordFake {
   const snowflake = () => String(++ids);
   let restFailure: number | null = null;
   const channels = new Set<string>();
+  let holding = false;
+  const waiting = new Set<() => void>();
 
   const dispatch = (session: Session, t: string, d: unknown): void => {
     const s = ++session.seq;
@@ -143,6 +152,19 @@ export function startDiscord(options: DiscordFakeOptions = {}): DiscordFake {
     const messages = /^\/channels\/([^/]+)\/messages$/.exec(path);
     if (req.method === "POST" && messages) {
       const body = (await req.json()) as { content?: string; message_reference?: { message_id?: string } };
+      if (holding) {
+        const gone = await new Promise<boolean>((resolve) => {
+          const release = () => resolve(false);
+          waiting.add(release);
+          signal.wake();
+          req.signal.addEventListener("abort", () => {
+            waiting.delete(release);
+            signal.wake();
+            resolve(true);
+          });
+        });
+        if (gone) return new Response(null, { status: 499 });
+      }
       const content = body.content ?? "";
       // Discord's own limit: 2,000 characters per message.
       if (content.length > 2000) {
@@ -284,6 +306,13 @@ export function startDiscord(options: DiscordFakeOptions = {}): DiscordFake {
     addChannel(id) {
       channels.add(id);
     },
+    hold(on) {
+      holding = on;
+      if (on) return;
+      for (const release of [...waiting]) release();
+      waiting.clear();
+    },
+    held: () => waiting.size,
     failRest(status) {
       restFailure = status;
     },

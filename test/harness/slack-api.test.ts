@@ -102,3 +102,22 @@ test("signed HTTP events: the signature matches Slack's documented example, and 
   expect(seen).toEqual([{ signature: slackSignature("s3cret", 1_700_000_000, body), timestamp: "1700000000", body }]);
   expect(JSON.parse(body)).toMatchObject({ type: "event_callback", event: { type: "message", channel: "C1", user: "U1", text: "hi", channel_type: "channel" } });
 });
+
+test("hold: chat.postMessage waits until released; one whose client went away meanwhile is dropped unrecorded", async () => {
+  const fake = startSlack();
+  cleanups.push(() => fake.stop());
+  const post = (text: string, signal?: AbortSignal) =>
+    fetch(`${fake.apiUrl}chat.postMessage`, { method: "POST", headers: { Authorization: `Bearer ${fake.botToken}`, "Content-Type": "application/json" }, body: JSON.stringify({ channel: "C1", text }), signal });
+  fake.hold(true);
+  const abandoned = new AbortController();
+  const lost = post("lost", abandoned.signal).catch(() => undefined);
+  await fake.until(() => fake.held() === 1);
+  abandoned.abort();
+  await lost;
+  await fake.until(() => fake.held() === 0);
+  const kept = post("kept");
+  await fake.until(() => fake.held() === 1);
+  fake.hold(false);
+  expect(await (await kept).json()).toMatchObject({ ok: true });
+  expect(fake.posts.map((p) => p.text)).toEqual(["kept"]);
+});

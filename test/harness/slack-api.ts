@@ -57,6 +57,13 @@ export interface SlackFake {
   /** Calls refused for a wrong token. */
   unauthorized: number;
   connections(): number;
+  /**
+   * While on, chat.postMessage calls wait (in flight) until `hold(false)`; a held call whose client went away
+   * meanwhile is dropped unrecorded, as Slack never saw it complete.
+   */
+  hold(on: boolean): void;
+  /** Posts waiting now. */
+  held(): number;
   /** Sends an `events_api` envelope carrying a message event; returns its envelope id. */
   message(ev: SlackMessageEvent): string;
   /** Resends an envelope not yet acknowledged, as Slack retries one. */
@@ -96,6 +103,8 @@ export function startSlack(options: SlackFakeOptions = {}): SlackFake {
   const sockets = new Set<ServerWebSocket<unknown>>();
   const envelopes = new Map<string, { payload: unknown; attempt: number }>();
   let tsCounter = 1_700_000_000;
+  let holding = false;
+  const waiting = new Set<() => void>();
   const nextTs = () => `${++tsCounter}.000100`;
 
   const eventPayload = (ev: SlackMessageEvent) => {
@@ -148,6 +157,19 @@ export function startSlack(options: SlackFakeOptions = {}): SlackFake {
       case "auth.test":
         return Response.json({ ok: true, url: "https://clawgate-test.slack.com/", team: "clawgate-test", user: "clawbot", team_id: teamId, user_id: botUserId, bot_id: "B0000001", is_enterprise_install: false });
       case "chat.postMessage": {
+        if (holding) {
+          const gone = await new Promise<boolean>((resolve) => {
+            const release = () => resolve(false);
+            waiting.add(release);
+            signal.wake();
+            req.signal.addEventListener("abort", () => {
+              waiting.delete(release);
+              signal.wake();
+              resolve(true);
+            });
+          });
+          if (gone) return new Response(null, { status: 499 });
+        }
         const text = String(body.text ?? "");
         if (!body.channel) return Response.json({ ok: false, error: "channel_not_found" });
         // Slack refuses a message over 40,000 characters.
@@ -226,6 +248,13 @@ export function startSlack(options: SlackFakeOptions = {}): SlackFake {
     opens: 0,
     unauthorized: 0,
     connections: () => sockets.size,
+    hold(on) {
+      holding = on;
+      if (on) return;
+      for (const release of [...waiting]) release();
+      waiting.clear();
+    },
+    held: () => waiting.size,
     message(ev) {
       const envelopeId = crypto.randomUUID();
       envelopes.set(envelopeId, { payload: eventPayload(ev), attempt: 0 });
