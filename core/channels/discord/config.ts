@@ -57,6 +57,8 @@ export interface DiscordAccount {
   access: AccessSettings;
   guildPolicy: DiscordGuildPolicy;
   replyToMode: "off" | "first" | "all" | "batched";
+  /** Why `channels.discord` could not be read (the account then stays unconfigured and says so in status). */
+  configError?: string;
 }
 
 const ids = (list: readonly (string | number)[] | undefined): string[] => (list ?? []).map((v) => String(v).replace(/^(discord|user):/i, "").replace(/^<@!?(\d+)>$/, "$1"));
@@ -65,7 +67,12 @@ const ids = (list: readonly (string | number)[] | undefined): string[] => (list 
 export function discordAccounts(config: OpenClawConfig, env: Readonly<Record<string, string | undefined>>): DiscordAccount[] {
   const raw = (config as { channels?: Record<string, unknown> }).channels?.discord;
   if (raw === undefined) return [];
-  const { accounts, defaultAccount, ...rootFields } = discordSection.parse(raw);
+  const parsed = discordSection.safeParse(raw);
+  if (!parsed.success) {
+    const problem = `channels.discord: ${parsed.error.issues.map((i) => `${i.path.join(".") || "<root>"}: ${i.message}`).join("; ")}`;
+    return [{ ...resolve("default", {}, {}, {}), configError: problem }];
+  }
+  const { accounts, defaultAccount, ...rootFields } = parsed.data;
   const named = Object.keys(accounts ?? {});
   // The root is an account of its own ("default") unless only named accounts are configured.
   const list = [...new Set([...(named.length === 0 || rootFields.token !== undefined ? ["default"] : []), ...named])];
@@ -122,6 +129,6 @@ export function accountConfig(account: DiscordAccount): ChannelAccountConfig {
     enabled: account.enabled,
     configured: account.token !== undefined,
     access: account.access,
-    details: { tokenSource: account.tokenSource },
+    details: { tokenSource: account.tokenSource, ...(account.configError ? { lastError: account.configError } : {}) },
   };
 }

@@ -61,6 +61,8 @@ export interface SlackAccount {
   configured: boolean;
   access: AccessSettings;
   replyToMode: "off" | "first" | "all" | "batched";
+  /** Why `channels.slack` could not be read (the account then stays unconfigured and says so in status). */
+  configError?: string;
 }
 
 const ids = (list: readonly (string | number)[] | undefined): string[] | undefined => list?.map((v) => String(v).replace(/^(slack|user):/i, "").replace(/^<@([A-Z0-9]+)>$/, "$1"));
@@ -79,7 +81,12 @@ function read(value: z.infer<typeof secret> | undefined, env: Env, fallback: str
 export function slackAccounts(config: OpenClawConfig, env: Env): SlackAccount[] {
   const raw = (config as { channels?: Record<string, unknown> }).channels?.slack;
   if (raw === undefined) return [];
-  const { accounts, defaultAccount, ...root } = slackSection.parse(raw);
+  const parsed = slackSection.safeParse(raw);
+  if (!parsed.success) {
+    const problem = `channels.slack: ${parsed.error.issues.map((i) => `${i.path.join(".") || "<root>"}: ${i.message}`).join("; ")}`;
+    return [{ ...resolve("default", {}, {}, {}), configured: false, configError: problem }];
+  }
+  const { accounts, defaultAccount, ...root } = parsed.data;
   const named = Object.keys(accounts ?? {});
   // The root is an account of its own ("default") unless only named accounts are configured.
   const list = [...new Set([...(named.length === 0 || root.botToken !== undefined ? ["default"] : []), ...named])];
@@ -135,6 +142,7 @@ export function accountConfig(account: SlackAccount): ChannelAccountConfig {
       mode: account.mode,
       botTokenSource: account.sources.bot,
       ...(account.mode === "socket" ? { appTokenSource: account.sources.app } : { signingSecretSource: account.sources.signing, webhookPath: account.webhookPath }),
+      ...(account.configError ? { lastError: account.configError } : {}),
     },
   };
 }

@@ -13,6 +13,8 @@ import type { OpenClawConfig } from "../../../core/config/schema.ts";
 import type { SqlStore } from "../../../core/storage/sql-store.ts";
 import { envFor } from "../config-env.ts";
 import { telegramPlugin } from "../channels/telegram/plugin.ts";
+import { discordPlugin } from "../channels/discord/plugin.ts";
+import { slackPlugin } from "../channels/slack/plugin.ts";
 import { databasePath } from "../database-file.ts";
 import { ConfigFile, removeStaleWriteFiles } from "../config-file.ts";
 import { liveConfig, maskSecrets } from "../config-live.ts";
@@ -236,7 +238,7 @@ async function runInstance(ctx: InstanceContext): Promise<InstanceEnd> {
       sessions: store,
       scheduler: store,
       channels: store,
-      channelPlugins: [telegramPlugin(envFor(snapshot.parsed))],
+      channelPlugins: [telegramPlugin(envFor(snapshot.parsed)), discordPlugin(envFor(snapshot.parsed)), slackPlugin(envFor(snapshot.parsed))],
       configService,
       buildId: `clawgate-${VERSION}`,
       handshakeTimeoutMs: Number(process.env.OPENCLAW_HANDSHAKE_TIMEOUT_MS) || undefined,

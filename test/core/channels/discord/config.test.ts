@@ -24,6 +24,8 @@ test("config token wins; allowFrom entries normalized; textChunkLimit capped at 
   expect(list[1]!.guildPolicy.guilds).toEqual({ G1: { requireMention: false, users: ["7"] } });
 });
 
-test("a malformed block -> zod's error naming the key", () => {
-  expect(() => discordAccounts(cfg({ dmPolicy: "sometimes" }), {})).toThrow("dmPolicy");
+test("a malformed block -> one unconfigured account whose status names the key; nothing starts", () => {
+  const [a] = discordAccounts(cfg({ dmPolicy: "sometimes", token: "t" }), {});
+  expect(a!.token).toBeUndefined();
+  expect(accountConfig(a!)).toMatchObject({ configured: false, details: { lastError: expect.stringMatching(/^channels\.discord: dmPolicy: /) } });
 });

@@ -25,6 +25,7 @@ test("channels.<id> become the group allowlist: users, or anyone in the channel 
   expect(a!.access.groups).toEqual({ C1: { allowFrom: ["*"], requireMention: false }, C2: { allowFrom: ["U1"], enabled: false } });
 });
 
-test("a webhookPath without a leading slash -> refused", () => {
-  expect(() => slackAccounts(cfg({ webhookPath: "slack/events" }), {})).toThrow("must start with /");
+test("a webhookPath without a leading slash -> the account stays unconfigured and status says why", () => {
+  const [a] = slackAccounts(cfg({ webhookPath: "slack/events", botToken: "b", appToken: "a" }), {});
+  expect(accountConfig(a!)).toMatchObject({ configured: false, details: { lastError: "channels.slack: webhookPath: must start with /" } });
 });
