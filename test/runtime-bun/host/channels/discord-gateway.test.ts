@@ -1,0 +1,134 @@
+/**
+ * Discord end to end (issue 17 "must show"): a real gateway process connects to the local Discord
+ * (test/harness/discord-api.ts) through `DISCORD_API_URL`. An unknown DM sender gets upstream's pairing reply;
+ * `clawgate pairing approve discord <code> --notify` -> the sender's next DM gets the agent's reply; guild messages
+ * are mention-gated; after the Gateway drops, the account resumes and what was sent meanwhile is answered; kill -9
+ * with a reply in flight -> after restart the reply is delivered once and nothing earlier is repeated; a wrong token
+ * leaves a clear status and a serving gateway. (test/interop/channels-openclaw-cli.test.ts: the real CLI's lines.)
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startDiscord, type DiscordFake } from "../../../harness/discord-api.ts";
+import { runCliIsolated, spawnGateway, type ChildGateway } from "../../../harness/process.ts";
+import { connected, connectParams, type RawSocket } from "../../../harness/raw-socket.ts";
+
+const TOKEN = "discord-e2e-gateway-token-0123456789";
+const ADA = { id: "4200", username: "ada" };
+const BOB = { id: "4300", username: "bob" };
+const stateDir = mkdtempSync(join(tmpdir(), "clawgate-discord-"));
+let fake: DiscordFake;
+let gw: ChildGateway;
+let admin: RawSocket;
+
+function writeConfig(discord: Record<string, unknown>): void {
+  const config = { gateway: { mode: "local", bind: "loopback", auth: { mode: "token", token: TOKEN } }, channels: { discord } };
+  writeFileSync(join(stateDir, "openclaw.json"), JSON.stringify(config), { mode: 0o600 });
+}
+
+async function startGateway(): Promise<void> {
+  gw = await spawnGateway(stateDir, ["--port", "0"], { OPENCLAW_STATE_DIR: stateDir, DISCORD_API_URL: fake.apiUrl });
+  admin = (await connected(gw.url, connectParams({ auth: { token: TOKEN } }))).sock;
+}
+
+async function status(probe = false): Promise<any> {
+  return (await admin.request("channels.status", { probe, channel: "discord" })).payload.channelAccounts.discord[0];
+}
+
+beforeAll(async () => {
+  fake = startDiscord();
+  writeConfig({ token: fake.token, guilds: { G1: {} } });
+  await startGateway();
+  await fake.until(() => fake.identifies.length === 1 && fake.connections() === 1);
+});
+afterAll(() => {
+  admin?.close();
+  gw?.proc.kill("SIGKILL");
+  fake?.stop();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+const cli = (...args: string[]) => runCliIsolated([...args, "--url", gw.url, "--token", TOKEN]);
+const postsTo = (channelId: string) => fake.posted.filter((p) => p.channelId === channelId).map((p) => p.content);
+
+test("unknown DM sender -> upstream's pairing reply, no agent turn; approve --notify -> approval text; next DM -> agent reply", async () => {
+  fake.message({ channelId: "dm-ada", author: ADA, content: "hello bot" });
+  await fake.until(() => postsTo("dm-ada").length === 1);
+  const reply = postsTo("dm-ada")[0]!;
+  const code = /Pairing code:\n```\n([A-Z2-9]{8})\n```/.exec(reply)?.[1];
+  expect(code).toBeDefined();
+  expect(reply).toBe(["OpenClaw: access not configured.", "", "Your Discord user id: 4200", "Pairing code:", "```", code, "```", "", "Ask the bot owner to approve with:", "```", `clawgate pairing approve discord ${code}`, "```"].join("\n"));
+  expect((await admin.request("sessions.list", {})).payload.sessions).toEqual([]);
+
+  const approved = await cli("pairing", "approve", "discord", code!, "--notify");
+  expect(approved).toEqual({ code: 0, stdout: "Approved discord sender 4200.\n", stderr: "" });
+  expect(postsTo("dm-ada").at(-1)).toBe("✅ OpenClaw access approved. Send a message to start chatting.");
+
+  fake.message({ channelId: "dm-ada", author: ADA, content: "my name is Ada" });
+  await fake.until(() => postsTo("dm-ada").length === 3);
+  expect(postsTo("dm-ada")[2]).toStartWith("Nice to meet you, Ada.");
+  expect(fake.typing).toContain("dm-ada");
+  const history = (await admin.request("chat.history", { sessionKey: "main" })).payload.messages;
+  expect(history[0].content[0].text).toBe("my name is Ada");
+});
+
+test("guild channel: a message without a mention never reaches the agent; a mention does, in the channel's own session", async () => {
+  fake.message({ channelId: "g1c", guildId: "G1", author: BOB, content: "chatter, no mention" });
+  fake.message({ channelId: "g1c", guildId: "G1", author: BOB, content: `<@${fake.bot.id}> my name is Bob`, mentions: [fake.bot] });
+  await fake.until(() => postsTo("g1c").length === 1);
+  expect(postsTo("g1c")[0]).toStartWith("Nice to meet you, Bob.");
+  const history = (await admin.request("chat.history", { sessionKey: "agent:main:discord:channel:g1c" })).payload.messages;
+  expect(history.filter((m: any) => m.role === "user").map((m: any) => m.content[0].text)).toEqual(["my name is Bob"]);
+});
+
+test("the Gateway drops -> the account resumes its session, and a DM sent meanwhile is answered", async () => {
+  fake.drop();
+  await fake.until(() => fake.connections() === 0);
+  fake.message({ channelId: "dm-ada", author: ADA, content: "what is my name?" });
+  await fake.until(() => fake.resumes.length === 1 && postsTo("dm-ada").length === 4, 15_000);
+  expect(postsTo("dm-ada")[3]).toContain("Ada");
+  expect(fake.identifies).toHaveLength(1);
+  expect(await status()).toMatchObject({ running: true, connected: true, reconnectAttempts: 1 });
+});
+
+test("kill -9 with a reply in flight -> after restart it is delivered once and nothing earlier is repeated", async () => {
+  const before = [...fake.posted];
+  fake.hold(true);
+  fake.message({ channelId: "dm-ada", author: ADA, content: "my name is Grace" });
+  await fake.until(() => fake.held() === 1);
+  admin.close();
+  gw.proc.kill("SIGKILL");
+  await gw.proc.exited;
+  await fake.until(() => fake.held() === 0);
+  fake.hold(false);
+
+  await startGateway();
+  await fake.until(() => fake.posted.length === before.length + 1, 15_000);
+  // The restarted gateway resumed the stored Gateway session instead of identifying anew.
+  expect(fake.identifies).toHaveLength(1);
+  fake.message({ channelId: "dm-ada", author: ADA, content: "what is my name?" });
+  await fake.until(() => fake.posted.length === before.length + 2);
+  expect(fake.posted.slice(0, before.length)).toEqual(before);
+  const after = fake.posted.slice(before.length).map((p) => p.content);
+  expect(after[0]).toStartWith("Nice to meet you, Grace.");
+  expect(after[1]).toContain("Grace");
+});
+
+test("a wrong token -> status says Discord refused it, the probe fails, and the gateway keeps serving", async () => {
+  admin.close();
+  gw.proc.kill("SIGKILL");
+  await gw.proc.exited;
+  writeConfig({ token: "not-the-token" });
+  await startGateway();
+  await fake.until(() => fake.unauthorized > 0);
+  const account = await status(true);
+  expect(account).toMatchObject({
+    configured: true,
+    connected: false,
+    lastError: "Discord rejected the bot token (401 Unauthorized); check channels.discord.token",
+    probe: { ok: false, error: "401 Unauthorized (bad token)" },
+  });
+  expect((await admin.request("health", {})).ok).toBe(true);
+  expect(await fetch(`http://127.0.0.1:${gw.port}/health`).then((r) => r.status)).toBe(200);
+});
