@@ -1,0 +1,153 @@
+/**
+ * Slack end to end (issue 17 "must show"): a real gateway process connects to the local Slack
+ * (test/harness/slack-api.ts) through `SLACK_API_URL`. Socket Mode: an unknown DM sender gets upstream's pairing
+ * reply; `clawgate pairing approve slack <code> --notify` -> the next DM gets the agent's reply; channel messages
+ * are mention-gated, thread replies stay in their thread and session; after the link drops, the account reconnects;
+ * kill -9 with a reply in flight -> after restart it is delivered once, nothing earlier repeated. HTTP Events mode
+ * on the gateway port: signed events answered, forged ones refused. A wrong app token leaves a clear status and a
+ * serving gateway.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCliIsolated, spawnGateway, type ChildGateway } from "../../../harness/process.ts";
+import { connected, connectParams, type RawSocket } from "../../../harness/raw-socket.ts";
+import { signedEvent, startSlack, type SlackFake } from "../../../harness/slack-api.ts";
+
+const TOKEN = "slack-e2e-gateway-token-0123456789";
+const stateDir = mkdtempSync(join(tmpdir(), "clawgate-slack-"));
+let fake: SlackFake;
+let gw: ChildGateway;
+let admin: RawSocket;
+
+function writeConfig(slack: Record<string, unknown>): void {
+  const config = { gateway: { mode: "local", bind: "loopback", auth: { mode: "token", token: TOKEN } }, channels: { slack } };
+  writeFileSync(join(stateDir, "openclaw.json"), JSON.stringify(config), { mode: 0o600 });
+}
+
+async function startGateway(): Promise<void> {
+  gw = await spawnGateway(stateDir, ["--port", "0"], { OPENCLAW_STATE_DIR: stateDir, SLACK_API_URL: fake.apiUrl });
+  admin = (await connected(gw.url, connectParams({ auth: { token: TOKEN } }))).sock;
+}
+
+async function restart(slack?: Record<string, unknown>): Promise<void> {
+  admin.close();
+  gw.proc.kill("SIGKILL");
+  await gw.proc.exited;
+  if (slack) writeConfig(slack);
+  await startGateway();
+}
+
+async function status(probe = false): Promise<any> {
+  return (await admin.request("channels.status", { probe, channel: "slack" })).payload.channelAccounts.slack[0];
+}
+
+beforeAll(async () => {
+  fake = startSlack();
+  writeConfig({ botToken: fake.botToken, appToken: fake.appToken, channels: { C1: {} } });
+  await startGateway();
+  await fake.until(() => fake.connections() === 1);
+});
+afterAll(() => {
+  admin?.close();
+  gw?.proc.kill("SIGKILL");
+  fake?.stop();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+const cli = (...args: string[]) => runCliIsolated([...args, "--url", gw.url, "--token", TOKEN]);
+const postsTo = (channel: string) => fake.posts.filter((p) => p.channel === channel);
+const bot = () => `<@${fake.botUserId}>`;
+
+test("unknown DM sender -> upstream's pairing reply, no agent turn; approve --notify -> approval text; next DM -> agent reply", async () => {
+  const first = fake.message({ channel: "D1", user: "U1", text: "hello bot", channelType: "im" });
+  await fake.until(() => postsTo("D1").length === 1);
+  expect(fake.acked).toContain(first);
+  const reply = postsTo("D1")[0]!.text;
+  const code = /Pairing code:\n```\n([A-Z2-9]{8})\n```/.exec(reply)?.[1];
+  expect(reply).toBe(["OpenClaw: access not configured.", "", "Your Slack user id: U1", "Pairing code:", "```", code, "```", "", "Ask the bot owner to approve with:", "```", `clawgate pairing approve slack ${code}`, "```"].join("\n"));
+  expect((await admin.request("sessions.list", {})).payload.sessions).toEqual([]);
+
+  const approved = await cli("pairing", "approve", "slack", code!, "--notify");
+  expect(approved).toEqual({ code: 0, stdout: "Approved slack sender U1.\n", stderr: "" });
+  expect(postsTo("U1").map((p) => p.text)).toEqual(["✅ OpenClaw access approved. Send a message to start chatting."]);
+
+  fake.message({ channel: "D1", user: "U1", text: "my name is Ada", channelType: "im" });
+  await fake.until(() => postsTo("D1").length === 2);
+  expect(postsTo("D1")[1]!.text).toStartWith("Nice to meet you, Ada.");
+  const history = (await admin.request("chat.history", { sessionKey: "main" })).payload.messages;
+  expect(history[0].content[0].text).toBe("my name is Ada");
+});
+
+test("channel: no mention never reaches the agent; a mention does (channel session); a thread reply stays in its thread and session", async () => {
+  fake.message({ channel: "C1", user: "U2", text: "chatter, no mention", channelType: "channel" });
+  fake.message({ channel: "C9", user: "U2", text: `${bot()} not an allowed channel`, channelType: "channel" });
+  fake.message({ channel: "C1", user: "U2", text: `${bot()} my name is Bob`, channelType: "channel", ts: "1800.1" });
+  await fake.until(() => postsTo("C1").length === 1);
+  expect(postsTo("C1")[0]).toMatchObject({ text: expect.stringMatching(/^Nice to meet you, Bob\./) });
+  expect(postsTo("C1")[0]!.threadTs).toBeUndefined();
+  const channelHistory = (await admin.request("chat.history", { sessionKey: "agent:main:slack:channel:c1" })).payload.messages;
+  expect(channelHistory.filter((m: any) => m.role === "user").map((m: any) => m.content[0].text)).toEqual(["my name is Bob"]);
+
+  fake.message({ channel: "C1", user: "U2", text: `${bot()} my name is Carol`, channelType: "channel", ts: "1800.3", threadTs: "1800.1" });
+  await fake.until(() => postsTo("C1").length === 2);
+  expect(postsTo("C1")[1]).toMatchObject({ threadTs: "1800.1", text: expect.stringMatching(/^Nice to meet you, Carol\./) });
+  const threadHistory = (await admin.request("chat.history", { sessionKey: "agent:main:slack:channel:c1:thread:1800.1" })).payload.messages;
+  expect(threadHistory.filter((m: any) => m.role === "user").map((m: any) => m.content[0].text)).toEqual(["my name is Carol"]);
+  expect(postsTo("C9")).toEqual([]);
+});
+
+test("the Socket Mode link drops -> the account reconnects, and the next DM is answered", async () => {
+  const opens = fake.opens;
+  fake.drop();
+  await fake.until(() => fake.opens === opens + 1 && fake.connections() === 1, 15_000);
+  fake.message({ channel: "D1", user: "U1", text: "what is my name?", channelType: "im" });
+  await fake.until(() => postsTo("D1").length === 3);
+  expect(postsTo("D1")[2]!.text).toContain("Ada");
+  expect(await status()).toMatchObject({ running: true, connected: true, reconnectAttempts: 1 });
+});
+
+test("kill -9 with a reply in flight -> after restart it is delivered once and nothing earlier is repeated", async () => {
+  const before = [...fake.posts];
+  fake.hold(true);
+  const id = fake.message({ channel: "D1", user: "U1", text: "my name is Grace", channelType: "im" });
+  await fake.until(() => fake.held() === 1);
+  // Stored before it was acknowledged: Slack will not redeliver it, the outbox owns the reply now.
+  expect(fake.acked).toContain(id);
+  await restart();
+  await fake.until(() => fake.held() === 0);
+  fake.hold(false);
+  await fake.until(() => fake.posts.length === before.length + 1, 15_000);
+  fake.message({ channel: "D1", user: "U1", text: "what is my name?", channelType: "im" });
+  await fake.until(() => fake.posts.length === before.length + 2);
+  expect(fake.posts.slice(0, before.length)).toEqual(before);
+  const after = fake.posts.slice(before.length).map((p) => p.text);
+  expect(after[0]).toStartWith("Nice to meet you, Grace.");
+  expect(after[1]).toContain("Grace");
+});
+
+test("HTTP Events mode on the gateway port: a signed event is answered, a forged one refused 401 and never stored", async () => {
+  await restart({ mode: "http", botToken: fake.botToken, signingSecret: "http-signing-secret" });
+  const url = `http://127.0.0.1:${gw.port}/slack/events`;
+  const forged = await signedEvent(url, "wrong-secret", fake.eventBody({ channel: "D1", user: "U1", text: "forged", channelType: "im" }));
+  expect(forged.status).toBe(401);
+  const challenge = await signedEvent(url, "http-signing-secret", JSON.stringify({ type: "url_verification", challenge: "c-123" }));
+  expect(await challenge.json()).toEqual({ challenge: "c-123" });
+  const posted = fake.posts.length;
+  const ok = await signedEvent(url, "http-signing-secret", fake.eventBody({ channel: "D1", user: "U1", text: "what is my name?", channelType: "im" }));
+  expect(ok.status).toBe(200);
+  await fake.until(() => fake.posts.length === posted + 1);
+  expect(fake.posts.at(-1)!.text).toContain("Grace");
+  expect(fake.posts.filter((p) => String(p.text).includes("forged"))).toEqual([]);
+  expect(await status()).toMatchObject({ running: true, mode: "http", botTokenSource: "config", signingSecretSource: "config" });
+});
+
+test("a wrong app token -> status names it, the probe still checks the bot token, and the gateway keeps serving", async () => {
+  await restart({ botToken: fake.botToken, appToken: "xapp-wrong" });
+  await fake.until(() => fake.unauthorized > 0);
+  const account = await status(true);
+  expect(account).toMatchObject({ configured: true, connected: false, lastError: "Slack refused the app token (invalid_auth); check channels.slack.appToken", probe: { ok: true } });
+  expect((await admin.request("health", {})).ok).toBe(true);
+  expect(await fetch(`http://127.0.0.1:${gw.port}/health`).then((r) => r.status)).toBe(200);
+});
