@@ -59,7 +59,11 @@ function accountLine(label: string, a: Account, now: number): string {
   if (bot) bits.push(`bot:${bot.startsWith("@") ? bot : `@${bot}`}`);
   if (typeof a.dmPolicy === "string" && a.dmPolicy) bits.push(`dm:${a.dmPolicy}`);
   if (Array.isArray(a.allowFrom) && a.allowFrom.length > 0) bits.push(`allow:${a.allowFrom.slice(0, 2).join(",")}`);
-  if (typeof a.tokenSource === "string" && a.tokenSource && a.tokenSource !== "none") bits.push(`token:${a.tokenSource}`);
+  // appendTokenSourceBits: Discord's token, Slack's bot/app tokens and signing secret.
+  for (const [key, tag] of [["tokenSource", "token"], ["botTokenSource", "bot"], ["appTokenSource", "app"], ["signingSecretSource", "signing"]] as const) {
+    const source = a[key];
+    if (typeof source === "string" && source && source !== "none") bits.push(`${tag}:${source}`);
+  }
   if (typeof a.healthState === "string" && a.healthState) bits.push(`health:${a.healthState}`);
   if (typeof a.baseUrl === "string" && a.baseUrl) bits.push(`url:${a.baseUrl}`);
   const probe = a.probe as { ok?: unknown } | undefined;

@@ -7,11 +7,11 @@
  * leaves a clear status and a serving gateway. (test/interop/channels-openclaw-cli.test.ts: the real CLI's lines.)
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startDiscord, type DiscordFake } from "../../../harness/discord-api.ts";
-import { runCliIsolated, spawnGateway, type ChildGateway } from "../../../harness/process.ts";
+import { freshHome, runCli, runCliIsolated, spawnGateway, type ChildGateway } from "../../../harness/process.ts";
 import { connected, connectParams, type RawSocket } from "../../../harness/raw-socket.ts";
 
 const TOKEN = "discord-e2e-gateway-token-0123456789";
@@ -50,6 +50,17 @@ afterAll(() => {
 });
 
 const cli = (...args: string[]) => runCliIsolated([...args, "--url", gw.url, "--token", TOKEN]);
+/** `clawgate channels status --probe` as a user runs it: no --url (as upstream), the gateway found through ~/.openclaw. */
+async function statusLines(): Promise<{ code: number; stdout: string }> {
+  const home = freshHome();
+  try {
+    mkdirSync(join(home, ".openclaw"), { mode: 0o700 });
+    writeFileSync(join(home, ".openclaw", "openclaw.json"), JSON.stringify({ gateway: { mode: "local", port: gw.port, auth: { mode: "token", token: TOKEN } } }), { mode: 0o600 });
+    return await runCli(home, ["channels", "status", "--probe"]);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
 const postsTo = (channelId: string) => fake.posted.filter((p) => p.channelId === channelId).map((p) => p.content);
 
 test("unknown DM sender -> upstream's pairing reply, no agent turn; approve --notify -> approval text; next DM -> agent reply", async () => {
@@ -115,6 +126,12 @@ test("kill -9 with a reply in flight -> after restart it is delivered once and n
   expect(after[1]).toContain("Grace");
 });
 
+test("clawgate channels status --probe prints the account in upstream's line", async () => {
+  const out = await statusLines();
+  expect(out.code).toBe(0);
+  expect(out.stdout).toMatch(/^- Discord default: enabled, configured, running, connected, in:just now, out:just now, bot:@clawbot, dm:pairing, token:config, works$/m);
+});
+
 test("a wrong token -> status says Discord refused it, the probe fails, and the gateway keeps serving", async () => {
   admin.close();
   gw.proc.kill("SIGKILL");
@@ -129,6 +146,8 @@ test("a wrong token -> status says Discord refused it, the probe fails, and the 
     lastError: "Discord rejected the bot token (401 Unauthorized); check channels.discord.token",
     probe: { ok: false, error: "401 Unauthorized (bad token)" },
   });
+  const line = (await statusLines()).stdout;
+  expect(line).toContain("- Discord default: enabled, configured, error:Discord rejected the bot token (401 Unauthorized); check channels.discord.token, running, disconnected, dm:pairing, token:config, probe failed");
   expect((await admin.request("health", {})).ok).toBe(true);
   expect(await fetch(`http://127.0.0.1:${gw.port}/health`).then((r) => r.status)).toBe(200);
 });

@@ -8,10 +8,10 @@
  * serving gateway.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCliIsolated, spawnGateway, type ChildGateway } from "../../../harness/process.ts";
+import { freshHome, runCli, runCliIsolated, spawnGateway, type ChildGateway } from "../../../harness/process.ts";
 import { connected, connectParams, type RawSocket } from "../../../harness/raw-socket.ts";
 import { signedEvent, startSlack, type SlackFake } from "../../../harness/slack-api.ts";
 
@@ -31,10 +31,14 @@ async function startGateway(): Promise<void> {
   admin = (await connected(gw.url, connectParams({ auth: { token: TOKEN } }))).sock;
 }
 
-async function restart(slack?: Record<string, unknown>): Promise<void> {
+async function kill(): Promise<void> {
   admin.close();
   gw.proc.kill("SIGKILL");
   await gw.proc.exited;
+}
+
+async function restart(slack?: Record<string, unknown>): Promise<void> {
+  await kill();
   if (slack) writeConfig(slack);
   await startGateway();
 }
@@ -57,6 +61,17 @@ afterAll(() => {
 });
 
 const cli = (...args: string[]) => runCliIsolated([...args, "--url", gw.url, "--token", TOKEN]);
+/** `clawgate channels status --probe` as a user runs it: no --url (as upstream), the gateway found through ~/.openclaw. */
+async function statusLines(): Promise<{ code: number; stdout: string }> {
+  const home = freshHome();
+  try {
+    mkdirSync(join(home, ".openclaw"), { mode: 0o700 });
+    writeFileSync(join(home, ".openclaw", "openclaw.json"), JSON.stringify({ gateway: { mode: "local", port: gw.port, auth: { mode: "token", token: TOKEN } } }), { mode: 0o600 });
+    return await runCli(home, ["channels", "status", "--probe"]);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
 const postsTo = (channel: string) => fake.posts.filter((p) => p.channel === channel);
 const bot = () => `<@${fake.botUserId}>`;
 
@@ -108,6 +123,12 @@ test("the Socket Mode link drops -> the account reconnects, and the next DM is a
   expect(await status()).toMatchObject({ running: true, connected: true, reconnectAttempts: 1 });
 });
 
+test("clawgate channels status --probe prints the account in upstream's line", async () => {
+  const out = await statusLines();
+  expect(out.code).toBe(0);
+  expect(out.stdout).toMatch(/^- Slack default: enabled, configured, running, connected, in:just now, out:just now, mode:socket, dm:pairing, bot:config, app:config, works$/m);
+});
+
 test("kill -9 with a reply in flight -> after restart it is delivered once and nothing earlier is repeated", async () => {
   const before = [...fake.posts];
   fake.hold(true);
@@ -115,9 +136,11 @@ test("kill -9 with a reply in flight -> after restart it is delivered once and n
   await fake.until(() => fake.held() === 1);
   // Stored before it was acknowledged: Slack will not redeliver it, the outbox owns the reply now.
   expect(fake.acked).toContain(id);
-  await restart();
+  await kill();
+  // The killed gateway's post never completed; only then is the hold lifted and the gateway started again.
   await fake.until(() => fake.held() === 0);
   fake.hold(false);
+  await startGateway();
   await fake.until(() => fake.posts.length === before.length + 1, 15_000);
   fake.message({ channel: "D1", user: "U1", text: "what is my name?", channelType: "im" });
   await fake.until(() => fake.posts.length === before.length + 2);
@@ -148,6 +171,7 @@ test("a wrong app token -> status names it, the probe still checks the bot token
   await fake.until(() => fake.unauthorized > 0);
   const account = await status(true);
   expect(account).toMatchObject({ configured: true, connected: false, lastError: "Slack refused the app token (invalid_auth); check channels.slack.appToken", probe: { ok: true } });
+  expect((await statusLines()).stdout).toContain("- Slack default: enabled, configured, error:Slack refused the app token (invalid_auth); check channels.slack.appToken, running, disconnected, mode:socket, dm:pairing, bot:config, app:config, works");
   expect((await admin.request("health", {})).ok).toBe(true);
   expect(await fetch(`http://127.0.0.1:${gw.port}/health`).then((r) => r.status)).toBe(200);
 });
