@@ -117,6 +117,59 @@ const telegramSchema = z.looseObject({
   defaultAccount: z.optional(z.string()),
 });
 
+const idList = z.array(z.union([z.string(), z.number()]));
+
+/** Keys one Discord account has (the root is the default account; core/channels/discord/config.ts reads them). */
+export const discordAccountKeys = {
+  enabled: z.optional(z.boolean()),
+  name: z.optional(z.string()),
+  token: z.optional(z.string()),
+  dmPolicy: z.optional(z.enum(["pairing", "allowlist", "open", "disabled"])),
+  allowFrom: z.optional(idList),
+  groupPolicy: z.optional(z.enum(["allowlist", "open", "disabled"])),
+  guilds: z.optional(z.record(z.string(), z.looseObject({
+    requireMention: z.optional(z.boolean()),
+    users: z.optional(idList),
+    channels: z.optional(z.record(z.string(), z.looseObject({ enabled: z.optional(z.boolean()), requireMention: z.optional(z.boolean()), users: z.optional(idList) }))),
+  }))),
+  replyToMode: z.optional(z.enum(["off", "first", "all", "batched"])),
+  textChunkLimit: z.optional(z.int().check(z.positive())),
+};
+
+/** `channels.discord`: the default account at the root, more under `accounts.<id>`. */
+export const discordSchema = z.looseObject({
+  ...discordAccountKeys,
+  accounts: z.optional(z.record(z.string(), z.looseObject(discordAccountKeys))),
+  defaultAccount: z.optional(z.string()),
+});
+
+/** A credential: the value, or an env SecretRef (`{source: "env", id}`). */
+const slackSecret = z.union([z.string(), z.looseObject({ source: z.literal("env"), id: z.string() })]);
+
+/** Keys one Slack account has (the root is the default account; core/channels/slack/config.ts reads them). */
+export const slackAccountKeys = {
+  enabled: z.optional(z.boolean()),
+  name: z.optional(z.string()),
+  mode: z.optional(z.enum(["socket", "http"])),
+  botToken: z.optional(slackSecret),
+  appToken: z.optional(slackSecret),
+  signingSecret: z.optional(slackSecret),
+  webhookPath: z.optional(z.string().check(z.regex(/^\/\S*$/, "must start with /"))),
+  dmPolicy: z.optional(z.enum(["pairing", "allowlist", "open", "disabled"])),
+  allowFrom: z.optional(idList),
+  groupPolicy: z.optional(z.enum(["allowlist", "open", "disabled"])),
+  channels: z.optional(z.record(z.string(), z.looseObject({ enabled: z.optional(z.boolean()), requireMention: z.optional(z.boolean()), users: z.optional(idList) }))),
+  replyToMode: z.optional(z.enum(["off", "first", "all", "batched"])),
+  textChunkLimit: z.optional(z.int().check(z.positive())),
+};
+
+/** `channels.slack`: the default account at the root, more under `accounts.<id>`. */
+export const slackSchema = z.looseObject({
+  ...slackAccountKeys,
+  accounts: z.optional(z.record(z.string(), z.looseObject(slackAccountKeys))),
+  defaultAccount: z.optional(z.string()),
+});
+
 export const configSchema = z.looseObject({
   $schema: z.optional(z.string()),
   gateway: z.optional(gatewaySchema),
@@ -150,7 +203,7 @@ export const configSchema = z.looseObject({
   /** Written by upstream's writers; read only to keep it. */
   meta: z.optional(z.record(z.string(), z.unknown())),
   /** Chat channels (core/channels); keys clawgate does not read stay as written. */
-  channels: z.optional(z.looseObject({ telegram: z.optional(telegramSchema) })),
+  channels: z.optional(z.looseObject({ telegram: z.optional(telegramSchema), discord: z.optional(discordSchema), slack: z.optional(slackSchema) })),
   /** How DMs map to sessions (core/channels/session-key.ts). */
   session: z.optional(z.looseObject({ dmScope: z.optional(z.enum(["main", "per-peer", "per-channel-peer", "per-account-channel-peer"])) })),
 });

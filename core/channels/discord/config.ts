@@ -6,46 +6,16 @@
  * `accounts.<id>.*` over the channel root. Secret-free `details` feed status. Runtime-agnostic.
  */
 import type { OpenClawConfig } from "../../config/schema.ts";
-import { z } from "../../zod.ts";
-import { DM_POLICIES, GROUP_POLICIES, type AccessSettings, type ChannelAccountConfig } from "../contract.ts";
+import { discordAccountKeys, discordSchema } from "../../config/schema.ts";
+import type { z } from "../../zod.ts";
+import type { AccessSettings, ChannelAccountConfig } from "../contract.ts";
 import type { DiscordGuildPolicy } from "./guild-policy.ts";
 
 /** Discord's hard limit on one message. */
 export const DISCORD_MAX_TEXT = 2000;
 
-const channelRule = z.looseObject({
-  enabled: z.optional(z.boolean()),
-  requireMention: z.optional(z.boolean()),
-  users: z.optional(z.array(z.union([z.string(), z.number()]))),
-});
-
-const guildRule = z.looseObject({
-  requireMention: z.optional(z.boolean()),
-  users: z.optional(z.array(z.union([z.string(), z.number()]))),
-  channels: z.optional(z.record(z.string(), channelRule)),
-});
-
-const accountFields = {
-  enabled: z.optional(z.boolean()),
-  name: z.optional(z.string()),
-  token: z.optional(z.string()),
-  dmPolicy: z.optional(z.enum(DM_POLICIES)),
-  allowFrom: z.optional(z.array(z.union([z.string(), z.number()]))),
-  groupPolicy: z.optional(z.enum(GROUP_POLICIES)),
-  guilds: z.optional(z.record(z.string(), guildRule)),
-  replyToMode: z.optional(z.enum(["off", "first", "all", "batched"])),
-  textChunkLimit: z.optional(z.int().check(z.positive())),
-};
-
-const discordSection = z.looseObject({
-  ...accountFields,
-  defaultAccount: z.optional(z.string()),
-  accounts: z.optional(z.record(z.string(), z.looseObject(accountFields))),
-});
-
 /** The typed view of one account's fields (parsing stays loose: upstream keys clawgate does not read are kept). */
-const accountShape = z.object(accountFields);
-type AccountFields = z.infer<typeof accountShape>;
+type AccountFields = { [K in keyof typeof discordAccountKeys]?: z.infer<(typeof discordAccountKeys)[K]> };
 
 /** One Discord account with the channel root, the environment and upstream's defaults applied. */
 export interface DiscordAccount {
@@ -67,7 +37,7 @@ const ids = (list: readonly (string | number)[] | undefined): string[] => (list 
 export function discordAccounts(config: OpenClawConfig, env: Readonly<Record<string, string | undefined>>): DiscordAccount[] {
   const raw = (config as { channels?: Record<string, unknown> }).channels?.discord;
   if (raw === undefined) return [];
-  const parsed = discordSection.safeParse(raw);
+  const parsed = discordSchema.safeParse(raw);
   if (!parsed.success) {
     const problem = `channels.discord: ${parsed.error.issues.map((i) => `${i.path.join(".") || "<root>"}: ${i.message}`).join("; ")}`;
     return [{ ...resolve("default", {}, {}, {}), configError: problem }];

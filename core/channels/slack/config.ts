@@ -8,41 +8,16 @@
  * Runtime-agnostic.
  */
 import type { OpenClawConfig } from "../../config/schema.ts";
-import { z } from "../../zod.ts";
-import { DM_POLICIES, GROUP_POLICIES, type AccessSettings, type ChannelAccountConfig } from "../contract.ts";
+import { slackAccountKeys, slackSchema } from "../../config/schema.ts";
+import type { z } from "../../zod.ts";
+import type { AccessSettings, ChannelAccountConfig } from "../contract.ts";
 
 /** Slack truncates a message past 40,000 characters. */
 export const SLACK_MAX_TEXT = 40_000;
 const DEFAULT_CHUNK = 8_000;
 
-const secret = z.union([z.string(), z.looseObject({ source: z.literal("env"), id: z.string() })]);
-const idList = z.array(z.union([z.string(), z.number()]));
-
-const accountFields = {
-  enabled: z.optional(z.boolean()),
-  name: z.optional(z.string()),
-  mode: z.optional(z.enum(["socket", "http"])),
-  botToken: z.optional(secret),
-  appToken: z.optional(secret),
-  signingSecret: z.optional(secret),
-  webhookPath: z.optional(z.string().check(z.regex(/^\/\S*$/, "must start with /"))),
-  dmPolicy: z.optional(z.enum(DM_POLICIES)),
-  allowFrom: z.optional(idList),
-  groupPolicy: z.optional(z.enum(GROUP_POLICIES)),
-  channels: z.optional(z.record(z.string(), z.looseObject({ enabled: z.optional(z.boolean()), requireMention: z.optional(z.boolean()), users: z.optional(idList) }))),
-  replyToMode: z.optional(z.enum(["off", "first", "all", "batched"])),
-  textChunkLimit: z.optional(z.int().check(z.positive())),
-};
-
-const slackSection = z.looseObject({
-  ...accountFields,
-  defaultAccount: z.optional(z.string()),
-  accounts: z.optional(z.record(z.string(), z.looseObject(accountFields))),
-});
-
 /** The typed view of one account's fields (parsing stays loose: upstream keys clawgate does not read are kept). */
-const accountShape = z.object(accountFields);
-type AccountFields = z.infer<typeof accountShape>;
+type AccountFields = { [K in keyof typeof slackAccountKeys]?: z.infer<(typeof slackAccountKeys)[K]> };
 type Env = Readonly<Record<string, string | undefined>>;
 type Source = "config" | "env" | "none";
 
@@ -67,7 +42,7 @@ export interface SlackAccount {
 
 const ids = (list: readonly (string | number)[] | undefined): string[] | undefined => list?.map((v) => String(v).replace(/^(slack|user):/i, "").replace(/^<@([A-Z0-9]+)>$/, "$1"));
 
-function read(value: z.infer<typeof secret> | undefined, env: Env, fallback: string | undefined): { value?: string; source: Source } {
+function read(value: AccountFields["botToken"], env: Env, fallback: string | undefined): { value?: string; source: Source } {
   if (typeof value === "string" && value.trim()) return { value: value.trim(), source: "config" };
   if (value && typeof value === "object") {
     const v = env[value.id]?.trim();
@@ -81,7 +56,7 @@ function read(value: z.infer<typeof secret> | undefined, env: Env, fallback: str
 export function slackAccounts(config: OpenClawConfig, env: Env): SlackAccount[] {
   const raw = (config as { channels?: Record<string, unknown> }).channels?.slack;
   if (raw === undefined) return [];
-  const parsed = slackSection.safeParse(raw);
+  const parsed = slackSchema.safeParse(raw);
   if (!parsed.success) {
     const problem = `channels.slack: ${parsed.error.issues.map((i) => `${i.path.join(".") || "<root>"}: ${i.message}`).join("; ")}`;
     return [{ ...resolve("default", {}, {}, {}), configured: false, configError: problem }];

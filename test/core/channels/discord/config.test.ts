@@ -29,3 +29,10 @@ test("a malformed block -> one unconfigured account whose status names the key; 
   expect(a!.token).toBeUndefined();
   expect(accountConfig(a!)).toMatchObject({ configured: false, details: { lastError: expect.stringMatching(/^channels\.discord: dmPolicy: /) } });
 });
+
+test("the config schema refuses bad channels.discord / channels.slack values, so a config write with one changes nothing", async () => {
+  const { configSchema } = await import("../../../../core/config/schema.ts");
+  expect(configSchema.safeParse({ channels: { discord: { dmPolicy: "sometimes" } } }).success).toBe(false);
+  expect(configSchema.safeParse({ channels: { slack: { mode: "websocket" } } }).success).toBe(false);
+  expect(configSchema.safeParse({ channels: { discord: { token: "t", guilds: { G1: { requireMention: false } } }, slack: { botToken: { source: "env", provider: "default", id: "SLACK_BOT_TOKEN" } } } }).success).toBe(true);
+});
