@@ -54,6 +54,8 @@ export interface DiscordFake {
   token: string;
   bot: DiscordUser;
   posted: PostedMessage[];
+  /** When the last post was recorded (ms), for waiting until the gateway has recorded it as sent. */
+  lastPostAt: number;
   /** Channel ids the bot sent typing to, in order. */
   typing: string[];
   identifies: { token: string; intents: number }[];
@@ -177,6 +179,7 @@ export function startDiscord(options: DiscordFakeOptions = {}): DiscordFake {
       const posted: PostedMessage = { id, channelId: messages[1]!, content };
       if (body.message_reference?.message_id) posted.replyTo = body.message_reference.message_id;
       fake.posted.push(posted);
+      fake.lastPostAt = Date.now();
       signal.wake();
       return Response.json({ id, channel_id: messages[1], content, author: { ...bot, discriminator: "0" }, timestamp: new Date().toISOString(), type: 0, mentions: [], attachments: [], embeds: [] });
     }
@@ -272,6 +275,7 @@ export function startDiscord(options: DiscordFakeOptions = {}): DiscordFake {
     token,
     bot,
     posted: [],
+    lastPostAt: 0,
     typing: [],
     identifies: [],
     resumes: [],

@@ -48,6 +48,8 @@ export interface SlackFake {
   botUserId: string;
   teamId: string;
   posts: SlackPost[];
+  /** When the last post was recorded (ms), for waiting until the gateway has recorded it as sent. */
+  lastPostAt: number;
   /** Web API method names called, in order. */
   calls: string[];
   /** Envelope ids acknowledged over Socket Mode. */
@@ -178,6 +180,7 @@ export function startSlack(options: SlackFakeOptions = {}): SlackFake {
         const post: SlackPost = { ts, channel: String(body.channel), text };
         if (body.thread_ts) post.threadTs = String(body.thread_ts);
         fake.posts.push(post);
+        fake.lastPostAt = Date.now();
         signal.wake();
         return Response.json({ ok: true, channel: post.channel, ts, message: { type: "message", text, user: botUserId, ts, ...(post.threadTs ? { thread_ts: post.threadTs } : {}) } });
       }
@@ -243,6 +246,7 @@ export function startSlack(options: SlackFakeOptions = {}): SlackFake {
     botUserId,
     teamId,
     posts: [],
+    lastPostAt: 0,
     calls: [],
     acked: [],
     opens: 0,

@@ -36,6 +36,18 @@ async function status(probe = false): Promise<any> {
   return (await admin.request("channels.status", { probe, channel: "discord" })).payload.channelAccounts.discord[0];
 }
 
+/**
+ * Waits until the gateway has recorded its last post as sent: a kill between the service accepting a post and the
+ * gateway recording it would (rightly, at least once) send it again after the restart.
+ */
+async function settled(): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!((await status()).lastOutboundAt >= fake.lastPostAt)) {
+    if (Date.now() > deadline) throw new Error("the gateway never recorded its last post as sent");
+    await Bun.sleep(10);
+  }
+}
+
 beforeAll(async () => {
   fake = startDiscord();
   writeConfig({ token: fake.token, guilds: { G1: {} } });
@@ -104,6 +116,7 @@ test("the Gateway drops -> the account resumes its session, and a DM sent meanwh
 });
 
 test("kill -9 with a reply in flight -> after restart it is delivered once and nothing earlier is repeated", async () => {
+  await settled();
   const before = [...fake.posted];
   fake.hold(true);
   fake.message({ channelId: "dm-ada", author: ADA, content: "my name is Grace" });
@@ -133,6 +146,7 @@ test("clawgate channels status --probe prints the account in upstream's line", a
 });
 
 test("a wrong token -> status says Discord refused it, the probe fails, and the gateway keeps serving", async () => {
+  await settled();
   admin.close();
   gw.proc.kill("SIGKILL");
   await gw.proc.exited;

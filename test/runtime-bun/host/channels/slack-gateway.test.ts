@@ -38,6 +38,7 @@ async function kill(): Promise<void> {
 }
 
 async function restart(slack?: Record<string, unknown>): Promise<void> {
+  await settled();
   await kill();
   if (slack) writeConfig(slack);
   await startGateway();
@@ -45,6 +46,18 @@ async function restart(slack?: Record<string, unknown>): Promise<void> {
 
 async function status(probe = false): Promise<any> {
   return (await admin.request("channels.status", { probe, channel: "slack" })).payload.channelAccounts.slack[0];
+}
+
+/**
+ * Waits until the gateway has recorded its last post as sent: a kill between the service accepting a post and the
+ * gateway recording it would (rightly, at least once) send it again after the restart.
+ */
+async function settled(): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!((await status()).lastOutboundAt >= fake.lastPostAt)) {
+    if (Date.now() > deadline) throw new Error("the gateway never recorded its last post as sent");
+    await Bun.sleep(10);
+  }
 }
 
 beforeAll(async () => {
@@ -130,6 +143,7 @@ test("clawgate channels status --probe prints the account in upstream's line", a
 });
 
 test("kill -9 with a reply in flight -> after restart it is delivered once and nothing earlier is repeated", async () => {
+  await settled();
   const before = [...fake.posts];
   fake.hold(true);
   const id = fake.message({ channel: "D1", user: "U1", text: "my name is Grace", channelType: "im" });
