@@ -118,7 +118,12 @@ export function discordAdapter(ctx: ChannelAccountContext, origin: DiscordOrigin
     if (m.guildId) inbound.groupKind = "channel";
     // replyToMode off (upstream's default) sends plain messages; otherwise the answer references the message.
     if (current.replyToMode !== "off") inbound.messageId = m.id;
-    ctx.inbound.accept([inbound], JSON.stringify(session));
+    try {
+      ctx.inbound.accept([inbound], JSON.stringify(session));
+    } catch (error) {
+      // The stored cursor stays before this message, so the next RESUME from it (a restart) replays it.
+      ctx.logger.error(log, "inbound message not stored", { accountId: ctx.accountId, id: m.id, error: String(error) });
+    }
   };
 
   const connect = async (): Promise<void> => {
