@@ -47,7 +47,11 @@ import { execApprovalListMethods } from "./rpc/methods/exec-approval-list.ts";
 import { Router } from "./rpc/router.ts";
 import type { GatewayServices, MethodGroup } from "./rpc/services.ts";
 import { healthBody } from "./status.ts";
-import type { Connection, HostInfo, Logger, LogReader, Publisher } from "./runtime.ts";
+import type { Connection, HostInfo, HostResolver, Logger, LogReader, Publisher } from "./runtime.ts";
+import { effectiveScopes } from "./scopes/scopes.ts";
+import { registerBuiltinTools } from "./tools/builtin.ts";
+import { ToolRegistry } from "./tools/registry.ts";
+import type { ToolServices } from "./tools/services.ts";
 import type { ChannelStore, DeviceStore, NodeStore, SchedulerStore, SenderPairingStore, SessionStore } from "./store.ts";
 
 /** Client modes that never get a presence entry (upstream's ephemeral clients). */
@@ -78,6 +82,8 @@ export interface GatewayOptions {
   /** Chat channels the gateway can run (their code loads only when configured) and where their messages are stored. */
   channelPlugins?: readonly ChannelPlugin[];
   channels?: ChannelStore;
+  /** DNS for tools that guard outbound requests (web_fetch); absent, they refuse hostnames. */
+  resolveHost?: HostResolver;
 }
 
 /** The connection as the pre-auth gate sees it, when its transport can pause reads. */
@@ -109,6 +115,8 @@ export class Gateway implements ClientHost {
   readonly nodes: NodeHub;
   readonly agents: Agents;
   readonly channels: ChannelManager;
+  /** The tools agents may call and `/tools/invoke` serves. */
+  readonly tools = new ToolRegistry();
   readonly limiter: AuthRateLimiter;
   readonly handshakeTimeoutMs: number;
   readonly tickIntervalMs: number;
@@ -144,7 +152,7 @@ export class Gateway implements ClientHost {
     this.devices = new DeviceRegistry(options.devices, broadcast, {
       autoApproveLocal: () => this.config.gateway?.nodes?.pairing?.autoApproveLocal ?? true,
     });
-    this.agents = new Agents({ sessions: options.sessions, scheduler: options.scheduler, config, now, broadcast, logger: options.logger });
+    this.agents = new Agents({ sessions: options.sessions, scheduler: options.scheduler, config, now, broadcast, logger: options.logger, tools: this.tools });
     this.senders = new SenderPairing({ store: options.senders, limiter: this.limiter, policy: () => this.senderPolicy(), now });
     this.nodes = new NodeHub({
       store: options.nodes,
@@ -196,6 +204,19 @@ export class Gateway implements ClientHost {
       channels: this.channels,
     };
     for (const group of METHOD_GROUPS) this.router.add(group(this.services));
+    registerBuiltinTools(this.tools, this.toolServices());
+  }
+
+  /** Tools call the gateway's methods as an in-process operator with only the scopes each call needs. */
+  private toolServices(): ToolServices {
+    return {
+      now: this.now,
+      config: () => this.config,
+      resolveHost: this.options.resolveHost,
+      call: async (name, params, scopes) => this.router.prepare(name, params, {
+        connId: "tools", role: "operator", scopes, effective: effectiveScopes(scopes), clientId: "gateway-tool", clientMode: "backend", authMethod: "token",
+      })(),
+    };
   }
 
   readonly now: () => number;

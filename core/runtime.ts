@@ -94,3 +94,10 @@ export interface HostInfo {
   /** The state database, where sessions and transcripts live (`health` shows it; `status` to admins). */
   databasePath: string;
 }
+
+/**
+ * Name resolution for outbound requests that must check where a name points
+ * before connecting (web_fetch's private-network guard): every address the
+ * name resolves to, IPv4 and IPv6. Rejects when the name does not resolve.
+ */
+export type HostResolver = (hostname: string) => Promise<string[]>;

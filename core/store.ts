@@ -184,12 +184,19 @@ export interface TranscriptMessage {
   sessionId: string;
   seq: number;
   id: string;
-  role: "user" | "assistant";
+  /** `toolResult`: the answer to one tool call of the assistant turn before it. */
+  role: "user" | "assistant" | "toolResult";
   text: string;
   ts: number;
   runId?: string;
   /** stopReason, provider, model, usage, errorMessage of assistant turns. */
   meta?: Record<string, unknown>;
+  /** The tool calls an assistant turn made (`arguments` as the model sent them). */
+  toolCalls?: { id: string; name: string; arguments: string }[];
+  /** The call a toolResult answers, the tool's name and whether it failed. */
+  toolCallId?: string;
+  toolName?: string;
+  isError?: boolean;
 }
 
 export type RunStatus = "running" | "ok" | "error" | "aborted" | "timeout" | "interrupted";

@@ -11,6 +11,7 @@ import { SystemEventQueue } from "../scheduler/system-events.ts";
 import { Sessions } from "../sessions/sessions.ts";
 import type { SchedulerStore, SessionStore } from "../store.ts";
 import { AgentRuns } from "./runs.ts";
+import type { RunTools } from "./tool-loop.ts";
 
 export interface AgentsOptions {
   sessions: SessionStore;
@@ -19,6 +20,8 @@ export interface AgentsOptions {
   now(): number;
   broadcast(event: "chat" | "agent" | "cron" | "heartbeat", payload: Record<string, unknown> | HeartbeatEvent): void;
   logger: Logger;
+  /** The tools runs may call (core/tools/); absent, runs only talk. */
+  tools?: RunTools;
 }
 
 export class Agents {
@@ -32,7 +35,7 @@ export class Agents {
     const { config, now, broadcast, logger } = options;
     const warn = (message: string, fields: Record<string, unknown>) => logger.warn("agent", message, fields);
     this.sessions = new Sessions(options.sessions, config, now);
-    this.runs = new AgentRuns({ now, config, sessions: this.sessions, emit: broadcast, warn });
+    this.runs = new AgentRuns({ now, config, sessions: this.sessions, emit: broadcast, warn, tools: options.tools });
     this.heartbeats = new Heartbeats({ now, config, runs: this.runs, events: this.events, broadcast });
     this.cron = new CronService({
       now, config, store: options.scheduler, sessions: this.sessions, runs: this.runs, events: this.events, heartbeats: this.heartbeats, broadcast, warn,

@@ -4,7 +4,9 @@
  * as `agent` and `chat` events (spec §7), falls back along the model chain
  * when a model fails before answering (`fallback_step`), can be aborted, and
  * is persisted so a restart leaves history intact and the run marked
- * interrupted. Runtime-agnostic.
+ * interrupted. When the gateway offers tools (core/tools/), the model's tool
+ * calls run and their results go back to it, round after round, until it
+ * answers or a bound stops the loop (tool-loop.ts). Runtime-agnostic.
  */
 import type { OpenClawConfig } from "../config/schema.ts";
 import { unavailable } from "../protocol/errors.ts";
@@ -15,6 +17,7 @@ import { SILENT_REPLY } from "./embedded.ts";
 import { chatErrorKind, ProviderError, userMessage, type FailureReason } from "./failures.ts";
 import { modelRefs, resolveCandidates, unknownModel, type ModelCandidate } from "./models.ts";
 import type { SamplingParams, ToolCall, ToolDefinition, TurnChunk, TurnMessage, TurnPurpose, TurnUsage } from "./provider.ts";
+import { historyContext, runToolRound, toolsetFor, type RunTools, type Toolset } from "./tool-loop.ts";
 
 export type RunKind = "chat" | "agent" | "cron" | "heartbeat" | "http";
 export type TerminalStatus = Exclude<RunStatus, "running">;
@@ -68,6 +71,8 @@ export interface AgentRunsHost {
   sessions: Sessions;
   emit(event: "chat" | "agent", payload: Record<string, unknown>): void;
   warn(message: string, fields: Record<string, unknown>): void;
+  /** The gateway's tools; absent or empty, runs never call tools. */
+  tools?: RunTools;
 }
 
 /** Why a run was stopped from outside: `rpc` (chat.abort), the gateway going down, the caller leaving, or the clock. */
@@ -94,6 +99,9 @@ export class Run {
   text = "";
   seq = 0;
   state: "queued" | "running" | "ended" = "queued";
+  /** Tool rounds run so far and the characters of tool output the model was sent (the loop's bounds). */
+  toolRounds = 0;
+  toolOutputChars = 0;
   session?: SessionRecord;
   outcome?: RunOutcome;
   readonly done: Promise<RunOutcome>;
@@ -251,9 +259,11 @@ export class AgentRuns {
     const sessionModel = typeof stored?.fields.model === "string" ? { model: stored.fields.model } : undefined;
     const candidates = resolveCandidates(config, modelRefs(config, request.target.agentId, request.model ?? sessionModel));
     const messages = request.context ?? this.context(stored, run);
+    // Client-declared tools (OpenAI HTTP) go back to the client; otherwise the gateway's own run here.
+    const toolset = request.tools ? undefined : toolsetFor(this.host.tools, config, request.target.agentId);
     // The first model request goes out before the commit below: the HTTP client works on its own
     // thread while SQLite syncs, which keeps the fsync off the time to first token (bench/chat-overhead).
-    const first = this.open(run, candidates[0]!, messages);
+    const first = this.open(run, candidates[0]!, messages, toolset);
     try {
       this.begin(run);
     } catch (error) {
@@ -270,18 +280,26 @@ export class AgentRuns {
       for (let i = 0; i < candidates.length; i++) {
         const candidate = candidates[i]!;
         this.agentEvent(run, "lifecycle", { phase: "model", provider: candidate.providerId, model: candidate.model });
+        const where = { provider: candidate.providerId, model: candidate.model };
         try {
-          const result = await this.attempt(run, i === 0 ? first : this.open(run, candidate, messages));
+          let result = await this.attempt(run, i === 0 ? first : this.open(run, candidate, messages, toolset));
           if (previous) this.fallbackStep(run, previous.candidate, candidate, previous.error, i, "succeeded");
-          return this.finish(run, { status: "ok", ...result, provider: candidate.providerId, model: candidate.model });
+          while (toolset && result.toolCalls?.length) {
+            const bound = await runToolRound(this.toolLoopHost, run, toolset, result.toolCalls, messages, where);
+            if (run.controller.signal.aborted) return this.finishStopped(run, candidate);
+            if (bound) return this.finish(run, { status: "error", error: bound, stopReason: "tool_calls", ...where });
+            result = await this.attempt(run, this.open(run, candidate, messages, toolset));
+          }
+          return this.finish(run, { status: "ok", ...result, ...where });
         } catch (error) {
           if (run.controller.signal.aborted) return this.finishStopped(run, candidate);
           const failure = error instanceof ProviderError ? error : new ProviderError("unknown", String(error), { provider: candidate.providerId, model: candidate.model });
           // Every failed attempt is logged: the chat error alone does not say which endpoint failed or how.
           this.host.warn(`model request failed: ${userMessage(failure)}`, { runId: run.runId, provider: candidate.providerId, model: candidate.model, reason: failure.reason, status: failure.status, detail: failure.raw.slice(0, 300) });
-          // Text already streamed cannot be taken back, so only a failure before the first delta falls back.
-          const next = run.text === "" ? candidates[i + 1] : undefined;
-          if (candidates.length > 1 && run.text === "") this.fallbackStep(run, candidate, next, failure, i + 1, next ? "next_fallback" : "chain_exhausted");
+          // Text already streamed and tools already run cannot be taken back, so only a failure before either falls back.
+          const untouched = run.text === "" && run.toolRounds === 0;
+          const next = untouched ? candidates[i + 1] : undefined;
+          if (candidates.length > 1 && untouched) this.fallbackStep(run, candidate, next, failure, i + 1, next ? "next_fallback" : "chain_exhausted");
           if (!next) {
             return this.finish(run, {
               status: "error", error: userMessage(failure), failure: failure.reason, provider: candidate.providerId, model: candidate.model, httpStatus: failure.status, raw: failure.raw,
@@ -296,7 +314,7 @@ export class AgentRuns {
   }
 
   /** Starts one model attempt: the stream exists and its first chunk is already requested. */
-  private open(run: Run, candidate: ModelCandidate, messages: TurnMessage[]): Attempt {
+  private open(run: Run, candidate: ModelCandidate, messages: TurnMessage[], toolset?: Toolset): Attempt {
     if (!candidate.provider) {
       const failed = Promise.reject(unknownModel(candidate));
       failed.catch(() => {});
@@ -304,7 +322,8 @@ export class AgentRuns {
     }
     const purpose: TurnPurpose = run.request.kind === "heartbeat" ? "heartbeat" : run.request.kind === "cron" ? "cron" : "chat";
     const iterator = candidate.provider.stream({
-      model: candidate.model, messages, signal: run.controller.signal, purpose, sampling: run.request.sampling, tools: run.request.tools, toolChoice: run.request.toolChoice,
+      model: candidate.model, messages: [...messages], signal: run.controller.signal, purpose, sampling: run.request.sampling,
+      tools: toolset?.definitions ?? run.request.tools, toolChoice: run.request.toolChoice,
     })[Symbol.asyncIterator]();
     const first = iterator.next();
     // attempt() reads it; a run that ends before that must not leave a rejection unhandled.
@@ -354,10 +373,29 @@ export class AgentRuns {
   /** Stored turns as model messages, then this run's own turn (a heartbeat's prompt, a multi-part turn, or the user's message). */
   private context(stored: SessionRecord | undefined, run: Run): TurnMessage[] {
     const { request } = run;
-    const history: TurnMessage[] = stored ? this.host.sessions.recent(stored, CONTEXT_MESSAGES - 1).map((m) => ({ role: m.role, content: m.text })) : [];
+    const history: TurnMessage[] = stored ? historyContext(this.host.sessions.recent(stored, CONTEXT_MESSAGES - 1)) : [];
     if (request.turn) history.push(...request.turn);
     else history.push({ role: "user", content: request.message });
     return request.system ? [{ role: "system", content: request.system }, ...history] : history;
+  }
+
+  /** What the tool loop uses of the runs: events, the transcript, the clock and config. */
+  private readonly toolLoopHost = {
+    config: () => this.host.config(),
+    agentEvent: (run: Run, data: Record<string, unknown>) => this.agentEvent(run, "tool", data),
+    record: (run: Run, message: Parameters<Sessions["append"]>[1]) => this.appendToRun(run, message),
+  };
+
+  /** Appends to the transcript the run started in; a reset or deleted session is not revived. */
+  private appendToRun(run: Run, message: Parameters<Sessions["append"]>[1]): void {
+    const sessions = this.host.sessions;
+    const session = run.session;
+    if (!session || sessions.get(session.key)?.sessionId !== session.sessionId) return;
+    try {
+      sessions.append(session, { ...message, runId: run.runId });
+    } catch (error) {
+      this.host.warn("tool transcript entry not persisted", { runId: run.runId, error: String(error) });
+    }
   }
 
   private delta(run: Run, text: string): void {

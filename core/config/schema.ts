@@ -5,6 +5,7 @@
  */
 import { z } from "../zod.ts";
 import { AUTH_MODES } from "../auth/secrets.ts";
+import { gatewayToolsSchema, toolPolicySchema, toolsSchema } from "./tools.ts";
 
 const port = z.int().check(z.gte(1), z.lte(65535));
 
@@ -51,6 +52,7 @@ export const gatewaySchema = z.looseObject({
     pairing: z.optional(z.looseObject({ autoApproveLocal: z.optional(z.boolean()) })),
     commands: z.optional(z.looseObject({ allow: z.optional(z.array(z.string())), deny: z.optional(z.array(z.string())) })),
   })),
+  tools: z.optional(gatewayToolsSchema),
 });
 
 /** Request shaping for stricter OpenAI-compatible backends (`compat.*`). */
@@ -93,6 +95,7 @@ const agentEntrySchema = z.looseObject({
   name: z.optional(z.string()),
   identity: z.optional(agentIdentitySchema),
   model: z.optional(modelChoiceSchema),
+  tools: z.optional(toolPolicySchema),
 });
 
 /** Access and delivery keys one Telegram account has (the root is the default account). */
@@ -206,6 +209,7 @@ export const configSchema = z.looseObject({
   channels: z.optional(z.looseObject({ telegram: z.optional(telegramSchema), discord: z.optional(discordSchema), slack: z.optional(slackSchema) })),
   /** How DMs map to sessions (core/channels/session-key.ts). */
   session: z.optional(z.looseObject({ dmScope: z.optional(z.enum(["main", "per-peer", "per-channel-peer", "per-account-channel-peer"])) })),
+  tools: z.optional(toolsSchema),
 });
 
 export type OpenClawConfig = z.output<typeof configSchema>;

@@ -17,11 +17,14 @@ export interface SessionTarget {
 
 /** Chat messages as clients render them (`chat.history`, chat events). */
 export interface ChatMessage {
-  role: "user" | "assistant";
-  content: { type: "text"; text: string }[];
+  role: "user" | "assistant" | "toolResult";
+  content: ChatContent[];
   timestamp: number;
   [extra: string]: unknown;
 }
+
+/** A content block: text, or a tool call an assistant turn made (upstream's `toolCall` block). */
+export type ChatContent = { type: "text"; text: string } | { type: "toolCall"; id: string; name: string; arguments: unknown };
 
 /** Patch fields an operator with write scope may change (§5 `sessions.patch`). */
 export const COSMETIC_PATCH_FIELDS = new Set([
@@ -119,13 +122,25 @@ export class Sessions {
 
 /** A transcript entry as a chat message (§6 `chat.history`). */
 export function chatMessage(m: TranscriptMessage): ChatMessage {
+  const content: ChatContent[] = m.text || !m.toolCalls ? [{ type: "text", text: m.text }] : [];
+  for (const call of m.toolCalls ?? []) content.push({ type: "toolCall", id: call.id, name: call.name, arguments: toolArguments(call.arguments) });
   return {
     role: m.role,
-    content: [{ type: "text", text: m.text }],
+    ...(m.role === "toolResult" ? { toolCallId: m.toolCallId, toolName: m.toolName, isError: m.isError === true } : {}),
+    content,
     timestamp: m.ts,
     ...m.meta,
     __openclaw: { id: m.id, seq: m.seq, ...(m.runId ? { runId: m.runId } : {}) },
   };
+}
+
+/** Tool-call arguments as upstream's transcript holds them: the parsed object, or the raw text when it is not JSON. */
+export function toolArguments(raw: string): unknown {
+  try {
+    return raw.trim() === "" ? {} : JSON.parse(raw);
+  } catch {
+    return raw;
+  }
 }
 
 /** The `sessions.list` row of a session (schema SessionRow). */

@@ -2,8 +2,10 @@
  * A local model server speaking OpenAI's real streaming protocol over real
  * sockets (Bun.serve on port 0): `POST /v1/chat/completions` answers with
  * SSE chunks exactly as api.openai.com frames them. Each model id follows a
- * script (text pieces, pacing, an HTTP error, or a stream held open), and the
- * server records every request body and every client disconnect.
+ * script (text pieces, pacing, an HTTP error, or a stream held open, or a
+ * function of the request that picks one per request: a model that calls
+ * tools and then answers from their results), and the server records every
+ * request body and every client disconnect.
  */
 import type { Server } from "bun";
 
@@ -23,6 +25,9 @@ export interface ModelScript {
   usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
 }
 
+/** A model whose answer depends on the request (e.g. tool calls first, then text built from the `tool` messages). */
+export type ModelBehaviour = ModelScript | ((body: any) => ModelScript);
+
 export interface UpstreamRequest {
   model: string;
   body: any;
@@ -36,7 +41,7 @@ export interface FakeUpstream {
   requests: UpstreamRequest[];
   /** Streams the client abandoned before they ended, by model. */
   disconnects: string[];
-  script(model: string, script: ModelScript): void;
+  script(model: string, script: ModelBehaviour): void;
   /** Lets one held request of a gated model through (or the next one, if none waits yet). */
   release(model: string): void;
   /** Resolves once `cond` holds (polling the recorded state). */
@@ -46,7 +51,7 @@ export interface FakeUpstream {
 
 const encoder = new TextEncoder();
 
-export function startUpstream(scripts: Record<string, ModelScript> = {}): FakeUpstream {
+export function startUpstream(scripts: Record<string, ModelBehaviour> = {}): FakeUpstream {
   const table = new Map(Object.entries(scripts));
   const requests: UpstreamRequest[] = [];
   const disconnects: string[] = [];
@@ -73,7 +78,8 @@ export function startUpstream(scripts: Record<string, ModelScript> = {}): FakeUp
       const body = await req.json();
       const model = String(body.model);
       requests.push({ model, body, headers: req.headers });
-      const script = table.get(model);
+      const behaviour = table.get(model);
+      const script = typeof behaviour === "function" ? behaviour(body) : behaviour;
       if (!script) return Response.json({ error: { message: `The model \`${model}\` does not exist`, type: "invalid_request_error", code: "model_not_found" } }, { status: 404 });
       if (script.error) {
         const { status, body: errorBody } = script.error;

@@ -1,0 +1,15 @@
+/**
+ * The tools the gateway offers its agents, registered in this order. A tool
+ * that is not allowed by policy, or switched off in config, is never offered.
+ * Runtime-agnostic.
+ */
+import type { ToolRegistry } from "./registry.ts";
+import type { ToolFactory, ToolServices } from "./services.ts";
+
+/** Every built-in tool factory, one per line. */
+const BUILTIN_TOOLS: readonly ToolFactory[] = [
+];
+
+export function registerBuiltinTools(registry: ToolRegistry, services: ToolServices): void {
+  for (const factory of BUILTIN_TOOLS) registry.register(factory(services));
+}

@@ -1,0 +1,25 @@
+/**
+ * What tools are built from, as method groups are built from GatewayServices:
+ * the gateway builds this once and each tool names the few parts it uses.
+ * Tools that act on the gateway (cron, nodes) call its RPC methods through
+ * `call`, with the scopes the call needs, so they pass the same validation,
+ * scope checks and allowlists as an operator's request (upstream's tools call
+ * the gateway the same way). Runtime-agnostic.
+ */
+import type { OpenClawConfig } from "../config/schema.ts";
+import type { HostResolver } from "../runtime.ts";
+import type { Scope } from "../scopes/scopes.ts";
+import type { RegisteredTool } from "./registry.ts";
+
+export interface ToolServices {
+  now(): number;
+  /** The live config. */
+  config(): OpenClawConfig;
+  /** Calls a gateway method as an in-process operator holding `scopes`; rejects with its GatewayError. */
+  call(method: string, params: unknown, scopes: readonly Scope[]): Promise<unknown>;
+  /** DNS for outbound guards; absent, only IP literals can be checked (and hostnames are refused). */
+  resolveHost?: HostResolver;
+}
+
+/** A tool factory: the services in, the tool out. */
+export type ToolFactory = (services: ToolServices) => RegisteredTool;
