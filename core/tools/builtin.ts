@@ -5,9 +5,11 @@
  */
 import type { ToolRegistry } from "./registry.ts";
 import type { ToolFactory, ToolServices } from "./services.ts";
+import { webFetchTool } from "./web-fetch.ts";
 
 /** Every built-in tool factory, one per line. */
 const BUILTIN_TOOLS: readonly ToolFactory[] = [
+  webFetchTool,
 ];
 
 export function registerBuiltinTools(registry: ToolRegistry, services: ToolServices): void {

@@ -9,6 +9,8 @@ import { code, imports, sources } from "../harness/source-scan.ts";
 
 const CORE = join(import.meta.dir, "../../core");
 const ALLOWED_PACKAGES = new Set(["hono", "zod", "tweetnacl", "json5", "dns-packet", "croner", "@msgpack/msgpack"]);
+// web_fetch's HTML extraction: pure JavaScript, loaded on the first HTML page (core/tools/readable.ts).
+for (const pkg of ["@mozilla/readability", "linkedom"]) ALLOWED_PACKAGES.add(pkg);
 const RUNTIME_GLOBALS = /\b(Bun|Deno)\.|\bprocess\.|\bBuffer\.|\brequire\(|__dirname|__filename/;
 
 export function violations(file: string, text: string): string[] {

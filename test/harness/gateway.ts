@@ -12,6 +12,7 @@ import { ConfigFile } from "../../runtime-bun/host/config-file.ts";
 import { liveConfig } from "../../runtime-bun/host/config-live.ts";
 import { bunPlatform } from "../../runtime-bun/platform.ts";
 import { hostInfo } from "../../runtime-bun/host/host-info.ts";
+import { resolveHost } from "../../runtime-bun/host/dns.ts";
 import { FileLogger } from "../../runtime-bun/host/log-file.ts";
 import { serveBridge } from "../../runtime-bun/bridge.ts";
 import { serveGateway, type RunningGateway } from "../../runtime-bun/server.ts";
@@ -86,6 +87,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
     buildId: "clawgate-test",
     handshakeTimeoutMs: opts.handshakeTimeoutMs,
     tickIntervalMs: opts.tickIntervalMs,
+    resolveHost,
     port: 0,
     hostnames: opts.hostnames ?? ["127.0.0.1"],
   });

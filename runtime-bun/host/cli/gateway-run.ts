@@ -29,6 +29,7 @@ import { describeHolders, portHolders, stopProcess } from "../service/process-in
 import { ConfigError, currentPaths, generateToken, loadOrCreateConfig, type FirstRunSecret, loadOrCreateConfigRevisionKey, loadOrCreateIdentity, readSnapshot } from "../state.ts";
 import { VERSION } from "../version.ts";
 import { color, EXIT, fail } from "./output.ts";
+import { resolveHost } from "../dns.ts";
 
 export interface RunFlags {
   port?: number;
@@ -242,6 +243,7 @@ async function runInstance(ctx: InstanceContext): Promise<InstanceEnd> {
       configService,
       buildId: `clawgate-${VERSION}`,
       handshakeTimeoutMs: Number(process.env.OPENCLAW_HANDSHAKE_TIMEOUT_MS) || undefined,
+      resolveHost,
       port: rt.port,
       hostnames: rt.hosts,
     });
