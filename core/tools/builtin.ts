@@ -3,6 +3,8 @@
  * that is not allowed by policy, or switched off in config, is never offered.
  * Runtime-agnostic.
  */
+import { cronTool } from "./cron.ts";
+import { nodesTool } from "./nodes.ts";
 import type { ToolRegistry } from "./registry.ts";
 import type { ToolFactory, ToolServices } from "./services.ts";
 import { webFetchTool } from "./web-fetch.ts";
@@ -10,6 +12,8 @@ import { webFetchTool } from "./web-fetch.ts";
 /** Every built-in tool factory, one per line. */
 const BUILTIN_TOOLS: readonly ToolFactory[] = [
   webFetchTool,
+  cronTool,
+  nodesTool,
 ];
 
 export function registerBuiltinTools(registry: ToolRegistry, services: ToolServices): void {

@@ -7,9 +7,11 @@
  * the gateway the same way). Runtime-agnostic.
  */
 import type { OpenClawConfig } from "../config/schema.ts";
+import { GatewayError } from "../protocol/errors.ts";
 import type { HostResolver } from "../runtime.ts";
 import type { Scope } from "../scopes/scopes.ts";
 import type { RegisteredTool } from "./registry.ts";
+import { ToolError } from "./tool.ts";
 
 export interface ToolServices {
   now(): number;
@@ -23,3 +25,17 @@ export interface ToolServices {
 
 /** A tool factory: the services in, the tool out. */
 export type ToolFactory = (services: ToolServices) => RegisteredTool;
+
+/**
+ * `services.call` for a tool: a refused request (bad params, unknown job,
+ * node not allowed) becomes an input error the model can act on; anything
+ * else a failure. `context` leads the message (upstream's "action=…" prefix).
+ */
+export async function callGateway(services: Pick<ToolServices, "call">, context: string, method: string, params: unknown, scopes: readonly Scope[]): Promise<unknown> {
+  try {
+    return await services.call(method, params, scopes);
+  } catch (error) {
+    if (error instanceof GatewayError) throw new ToolError(`${context}: ${error.message}`, error.shape.code === "INVALID_REQUEST" ? "input" : "failed");
+    throw error;
+  }
+}
