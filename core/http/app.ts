@@ -10,6 +10,7 @@ import { mountOpenAiRoutes } from "./openai.ts";
 import { createControlUi, type ControlUiHost } from "./control-ui.ts";
 import { authorizeUiRead } from "./control-ui-config.ts";
 import { mountChannelWebhooks } from "./channel-webhooks.ts";
+import { mountToolsInvoke } from "./tools-invoke.ts";
 
 const SECURITY_HEADERS: Record<string, string> = {
   "X-Content-Type-Options": "nosniff",
@@ -62,6 +63,7 @@ export function createHttpApp(gw: Gateway, ui?: ControlUiHost): Hono<{ Bindings:
   app.get("/ready", ready);
   mountOpenAiRoutes(app, gw);
   mountChannelWebhooks(app, gw);
+  mountToolsInvoke(app, gw);
   const notFound = () => json({ error: { message: "Not Found", type: "not_found" } }, 404);
   // The UI claims what no route above did (upstream serves it after its other HTTP handlers).
   const controlUi = ui && createControlUi(ui, () => gw.config, () => gw.auth.mode !== "none");
