@@ -17,7 +17,7 @@ import { SILENT_REPLY } from "./embedded.ts";
 import { chatErrorKind, ProviderError, userMessage, type FailureReason } from "./failures.ts";
 import { modelRefs, resolveCandidates, unknownModel, type ModelCandidate } from "./models.ts";
 import type { SamplingParams, ToolCall, ToolDefinition, TurnChunk, TurnMessage, TurnPurpose, TurnUsage } from "./provider.ts";
-import { historyContext, runToolRound, toolsetFor, type RunTools, type Toolset } from "./tool-loop.ts";
+import { historyContext, runToolRound, toolsetFor, type RoundEntry, type RunTools, type Toolset } from "./tool-loop.ts";
 
 export type RunKind = "chat" | "agent" | "cron" | "heartbeat" | "http";
 export type TerminalStatus = Exclude<RunStatus, "running">;
@@ -285,10 +285,14 @@ export class AgentRuns {
           let result = await this.attempt(run, i === 0 ? first : this.open(run, candidate, messages, toolset));
           if (previous) this.fallbackStep(run, previous.candidate, candidate, previous.error, i, "succeeded");
           while (toolset && result.toolCalls?.length) {
-            const bound = await runToolRound(this.toolLoopHost, run, toolset, result.toolCalls, messages, where);
+            const round = await runToolRound(this.toolLoopHost, run, toolset, result.toolCalls, messages, where);
+            const stopped = run.controller.signal.aborted || round.stop !== undefined;
+            // As with the first request, the next one goes out before the round's commit (bench/tool-roundtrip).
+            const next = stopped ? undefined : this.open(run, candidate, messages, toolset);
+            this.recordRound(run, round.entries);
             if (run.controller.signal.aborted) return this.finishStopped(run, candidate);
-            if (bound) return this.finish(run, { status: "error", error: bound, stopReason: "tool_calls", ...where });
-            result = await this.attempt(run, this.open(run, candidate, messages, toolset));
+            if (round.stop) return this.finish(run, { status: "error", error: round.stop, stopReason: "tool_calls", ...where });
+            result = await this.attempt(run, next!);
           }
           return this.finish(run, { status: "ok", ...result, ...where });
         } catch (error) {
@@ -379,22 +383,24 @@ export class AgentRuns {
     return request.system ? [{ role: "system", content: request.system }, ...history] : history;
   }
 
-  /** What the tool loop uses of the runs: events, the transcript, the clock and config. */
+  /** What the tool loop uses of the runs: its events and the live config. */
   private readonly toolLoopHost = {
     config: () => this.host.config(),
     agentEvent: (run: Run, data: Record<string, unknown>) => this.agentEvent(run, "tool", data),
-    record: (run: Run, message: Parameters<Sessions["append"]>[1]) => this.appendToRun(run, message),
   };
 
-  /** Appends to the transcript the run started in; a reset or deleted session is not revived. */
-  private appendToRun(run: Run, message: Parameters<Sessions["append"]>[1]): void {
+  /** Appends a round's entries in one commit, to the transcript the run started in (a reset or deleted session is not revived). */
+  private recordRound(run: Run, entries: readonly RoundEntry[]): void {
     const sessions = this.host.sessions;
     const session = run.session;
-    if (!session || sessions.get(session.key)?.sessionId !== session.sessionId) return;
+    if (entries.length === 0 || !session) return;
     try {
-      sessions.append(session, { ...message, runId: run.runId });
+      sessions.store.transaction(() => {
+        if (sessions.get(session.key)?.sessionId !== session.sessionId) return;
+        for (const entry of entries) sessions.append(session, { ...entry, runId: run.runId });
+      });
     } catch (error) {
-      this.host.warn("tool transcript entry not persisted", { runId: run.runId, error: String(error) });
+      this.host.warn("tool transcript entries not persisted", { runId: run.runId, error: String(error) });
     }
   }
 

@@ -46,7 +46,15 @@ export function toolsetFor(tools: RunTools | undefined, config: OpenClawConfig, 
 export interface ToolLoopHost<R> {
   config(): OpenClawConfig;
   agentEvent(run: R, data: Record<string, unknown>): void;
-  record(run: R, message: Omit<TranscriptMessage, "sessionId" | "seq" | "id" | "ts" | "runId">): void;
+}
+
+/** A transcript entry a round produced, for the run to record. */
+export type RoundEntry = Omit<TranscriptMessage, "sessionId" | "seq" | "id" | "ts" | "runId">;
+
+/** How a round ended: the transcript entries it produced and, when a bound was reached, why the loop stops. */
+export interface RoundOutcome {
+  entries: RoundEntry[];
+  stop?: string;
 }
 
 /** The parts of a run a round reads and advances. */
@@ -61,9 +69,10 @@ export interface LoopRun {
 }
 
 /**
- * Runs one round: records the assistant turn and its calls, runs each call
- * in order, and appends the turn and the results to `messages`. Resolves with
- * the reason the loop must stop when a bound is reached, else undefined.
+ * Runs one round: each call in order, the assistant turn and the results
+ * appended to `messages`. The transcript entries come back to the caller,
+ * which commits them once per round (one fsync), after the next model
+ * request is on its way.
  */
 export async function runToolRound<R extends LoopRun>(
   host: ToolLoopHost<R>,
@@ -72,16 +81,16 @@ export async function runToolRound<R extends LoopRun>(
   calls: ToolCall[],
   messages: TurnMessage[],
   where: { provider: string; model: string },
-): Promise<string | undefined> {
+): Promise<RoundOutcome> {
   if (run.toolRounds >= MAX_TOOL_ROUNDS) {
-    return `Tool loop stopped: the model asked for tools ${MAX_TOOL_ROUNDS} rounds in a row without a final answer (limit ${MAX_TOOL_ROUNDS}).`;
+    return { entries: [], stop: `Tool loop stopped: the model asked for tools ${MAX_TOOL_ROUNDS} rounds in a row without a final answer (limit ${MAX_TOOL_ROUNDS}).` };
   }
   run.toolRounds++;
   // The text before the calls belongs to this assistant turn; the next turn streams afresh.
   const text = run.text;
   run.text = "";
   messages.push({ role: "assistant", content: text, toolCalls: calls });
-  host.record(run, { role: "assistant", text, toolCalls: calls, meta: { stopReason: "toolUse", ...where } });
+  const entries: RoundEntry[] = [{ role: "assistant", text, toolCalls: calls, meta: { stopReason: "toolUse", ...where } }];
   const config = host.config();
   for (const call of calls) {
     host.agentEvent(run, { phase: "start", name: call.name, toolCallId: call.id, args: toolArguments(call.arguments) });
@@ -95,13 +104,13 @@ export async function runToolRound<R extends LoopRun>(
       isError: outcome.isError,
       result: { content: [{ type: "text", text: outcome.text }], ...(outcome.details !== undefined ? { details: outcome.details } : {}) },
     });
-    host.record(run, { role: "toolResult", text: outcome.text, toolCallId: call.id, toolName: call.name, isError: outcome.isError });
+    entries.push({ role: "toolResult", text: outcome.text, toolCallId: call.id, toolName: call.name, isError: outcome.isError });
     messages.push({ role: "tool", content: outcome.text, toolCallId: call.id });
   }
   if (run.toolOutputChars >= MAX_RUN_TOOL_OUTPUT_CHARS) {
-    return `Tool loop stopped: tool output reached ${MAX_RUN_TOOL_OUTPUT_CHARS} characters in this run (limit).`;
+    return { entries, stop: `Tool loop stopped: tool output reached ${MAX_RUN_TOOL_OUTPUT_CHARS} characters in this run (limit).` };
   }
-  return undefined;
+  return { entries };
 }
 
 function callTool(toolset: Toolset, call: ToolCall, run: LoopRun, config: OpenClawConfig, maxOutputChars: number): Promise<ToolCallOutcome> {
