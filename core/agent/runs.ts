@@ -287,8 +287,10 @@ export class AgentRuns {
           while (toolset && result.toolCalls?.length) {
             const round = await runToolRound(this.toolLoopHost, run, toolset, result.toolCalls, messages, where);
             const stopped = run.controller.signal.aborted || round.stop !== undefined;
-            // As with the first request, the next one goes out before the round's commit (bench/tool-roundtrip).
+            // The next request goes out before the round's commit: a turn of the event loop lets the
+            // HTTP client send it, so the fsync is not on the round trip (bench/tool-roundtrip).
             const next = stopped ? undefined : this.open(run, candidate, messages, toolset);
+            if (next) await new Promise((resolve) => setTimeout(resolve, 0));
             this.recordRound(run, round.entries);
             if (run.controller.signal.aborted) return this.finishStopped(run, candidate);
             if (round.stop) return this.finish(run, { status: "error", error: round.stop, stopReason: "tool_calls", ...where });
