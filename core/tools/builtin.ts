@@ -4,6 +4,7 @@
  * Runtime-agnostic.
  */
 import { cronTool } from "./cron.ts";
+import { messageTool } from "./message.ts";
 import { nodesTool } from "./nodes.ts";
 import type { ToolRegistry } from "./registry.ts";
 import type { ToolFactory, ToolServices } from "./services.ts";
@@ -14,6 +15,7 @@ const BUILTIN_TOOLS: readonly ToolFactory[] = [
   webFetchTool,
   cronTool,
   nodesTool,
+  messageTool,
 ];
 
 export function registerBuiltinTools(registry: ToolRegistry, services: ToolServices): void {

@@ -87,8 +87,8 @@ describe("a tool call round trip", () => {
     expect(final).toMatchObject({ state: "final", message: { content: [{ type: "text", text: "The tool said: hello from the tool" }] } });
     const [first, second] = upstream.requests.filter((r) => r.model === "echo");
     // The gateway's tools went out with the first request, as OpenAI function tools.
-    expect(first!.body.tools.map((t: any) => t.function.name)).toEqual(["web_fetch", "cron", "nodes", "echo", "stuck", "wait_for_abort", "flood"]);
-    expect(first!.body.tools[3]).toMatchObject({ type: "function", function: { description: "Echoes its text.", parameters: { type: "object", properties: { text: { type: "string" } }, required: ["text"] } } });
+    expect(first!.body.tools.map((t: any) => t.function.name)).toEqual(["web_fetch", "cron", "nodes", "message", "echo", "stuck", "wait_for_abort", "flood"]);
+    expect(first!.body.tools[4]).toMatchObject({ type: "function", function: { description: "Echoes its text.", parameters: { type: "object", properties: { text: { type: "string" } }, required: ["text"] } } });
     // The follow-up carries the assistant's call and the result.
     expect(second!.body.messages.slice(-2)).toEqual([
       { role: "assistant", content: "Let me check.", tool_calls: [{ id: "call_echo", type: "function", function: { name: "echo", arguments: JSON.stringify({ text: "hello from the tool" }) } }] },
@@ -128,7 +128,7 @@ describe("bad input from the model", () => {
     const final = await send("agent:confused:main", "confused-1");
     expect(final.state).toBe("final");
     const text = final.message.content[0].text;
-    expect(text).toContain("Tool no_such_tool not found. Available tools: web_fetch, cron, nodes, echo, stuck, wait_for_abort, flood.");
+    expect(text).toContain("Tool no_such_tool not found. Available tools: web_fetch, cron, nodes, message, echo, stuck, wait_for_abort, flood.");
     expect(text).toContain("Invalid arguments for echo: not valid JSON");
     expect(text).toContain("Invalid arguments for echo: at /text: must be string");
     expect(toolEvents("confused-1").filter((e) => e.data.phase === "result").map((e) => e.data.isError)).toEqual([true, true, true]);
