@@ -258,7 +258,8 @@ export class AgentRuns {
     // A model chosen with `sessions.patch` applies to the session's turns.
     const sessionModel = typeof stored?.fields.model === "string" ? { model: stored.fields.model } : undefined;
     const candidates = resolveCandidates(config, modelRefs(config, request.target.agentId, request.model ?? sessionModel));
-    const messages = request.context ?? this.context(stored, run);
+    // The tool loop appends to this conversation; a caller's own context is not changed.
+    const messages = request.context ? [...request.context] : this.context(stored, run);
     // Client-declared tools (OpenAI HTTP) go back to the client; otherwise the gateway's own run here.
     const toolset = request.tools ? undefined : toolsetFor(this.host.tools, config, request.target.agentId);
     // The first model request goes out before the commit below: the HTTP client works on its own

@@ -12,13 +12,38 @@ export interface Readable {
   extractor: "readability" | "raw-html";
 }
 
-type Libraries = { parseHTML: (html: string) => { document: Document }; Readability: typeof import("@mozilla/readability").Readability };
+/** The few DOM members read here; linkedom's nodes have them (core type-checks without the DOM lib). */
+interface DomNode {
+  nodeType: number;
+  textContent: string | null;
+  childNodes: ArrayLike<DomNode>;
+  tagName?: string;
+  getAttribute(name: string): string | null;
+  remove(): void;
+}
+
+interface DomDocument {
+  body: DomNode | null;
+  documentElement: DomNode;
+  querySelector(selector: string): DomNode | null;
+  querySelectorAll(selector: string): ArrayLike<DomNode>;
+}
+
+interface Article {
+  title?: string | null;
+  content?: DomNode | null;
+}
+
+type Libraries = {
+  parseHTML: (html: string) => { document: DomDocument };
+  Readability: new (document: DomDocument, options: { serializer: (node: DomNode) => DomNode }) => { parse(): Article | null };
+};
 let libraries: Promise<Libraries> | undefined;
 
 function load(): Promise<Libraries> {
   return (libraries ??= Promise.all([import("linkedom"), import("@mozilla/readability")]).then(([linkedom, readability]) => ({
     parseHTML: linkedom.parseHTML as unknown as Libraries["parseHTML"],
-    Readability: readability.Readability,
+    Readability: readability.Readability as unknown as Libraries["Readability"],
   })));
 }
 
@@ -29,8 +54,8 @@ export async function readableHtml(html: string, mode: "markdown" | "text", useR
   const title = document.querySelector("title")?.textContent?.trim() || undefined;
   if (useReadability) {
     // Readability changes the document it reads; the fallback below reads a fresh parse.
-    const article = new Readability(parseHTML(html).document, { serializer: (node: Node) => node }).parse();
-    const root = article?.content as unknown as Node | null | undefined;
+    const article = new Readability(parseHTML(html).document, { serializer: (node) => node }).parse();
+    const root = article?.content;
     if (root) {
       const text = render(root, mode);
       if (text) return { title: article?.title?.trim() || title, text, extractor: "readability" };
@@ -44,16 +69,16 @@ const BLOCKS = new Set(["p", "div", "section", "article", "main", "header", "foo
 const SKIP = new Set(["script", "style", "noscript", "template", "svg", "head"]);
 
 /** Text of a DOM subtree with block structure kept; markdown adds headings, links, list markers and code fences. */
-function render(root: Node, mode: "markdown" | "text"): string {
+function render(root: DomNode, mode: "markdown" | "text"): string {
   const out: string[] = [];
   const md = mode === "markdown";
-  const walk = (node: Node, listDepth: number): void => {
+  const walk = (node: DomNode, listDepth: number): void => {
     if (node.nodeType === 3) {
       out.push((node.textContent ?? "").replace(/\s+/g, " "));
       return;
     }
     if (node.nodeType !== 1 && node.nodeType !== 9 && node.nodeType !== 11) return;
-    const el = node as Element;
+    const el = node;
     const tag = el.tagName?.toLowerCase() ?? "";
     if (SKIP.has(tag)) return;
     if (tag === "br") return void out.push("\n");
