@@ -11,7 +11,7 @@ import { invalidRequest } from "../../protocol/errors.ts";
 import type { Scope } from "../../scopes/scopes.ts";
 import { normalizeAgentId } from "../../sessions/keys.ts";
 import { COSMETIC_PATCH_FIELDS, sessionEntry, sessionRow } from "../../sessions/sessions.ts";
-import type { SessionRecord } from "../../store.ts";
+import type { SessionRecord, TranscriptMessage } from "../../store.ts";
 import { method } from "../router.ts";
 import type { GatewayServices } from "../services.ts";
 
@@ -106,7 +106,7 @@ export function sessionMethods(ctx: SessionMethodsContext) {
       const previews = p.keys.slice(0, 64).map((key) => {
         const session = sessions.get(sessions.resolve(key).key);
         if (!session) return { key, status: "missing", items: [] };
-        const items = sessions.store.readMessages(session.sessionId, { limit }).map((m) => ({ role: m.role, text: clip(m.text, maxChars) }));
+        const items = said(ctx, session, limit).map((m) => ({ role: m.role, text: clip(m.text, maxChars) }));
         return { key, status: items.length > 0 ? "ok" : "empty", items };
       });
       return { ts: ctx.now(), previews };
@@ -207,8 +207,13 @@ export function listSessions(ctx: SessionMethodsContext, p: SessionsListParams):
 }
 
 function lastText(ctx: SessionMethodsContext, s: SessionRecord, maxChars: number): string | undefined {
-  const [last] = ctx.agents.sessions.store.readMessages(s.sessionId, { limit: 1 });
+  const [last] = said(ctx, s, 1);
   return last ? clip(last.text, maxChars) : undefined;
+}
+
+/** Previews show what was said, as upstream's do: user and assistant text, not tool calls or their results. */
+function said(ctx: SessionMethodsContext, s: SessionRecord, limit: number): TranscriptMessage[] {
+  return ctx.agents.sessions.store.readMessages(s.sessionId, { limit: limit * 4 + 8 }).filter((m) => m.role !== "toolResult" && m.text.trim() !== "").slice(-limit);
 }
 
 function clip(text: string, max: number): string {

@@ -114,6 +114,13 @@ describe("a tool call round trip", () => {
     expect(messages[3].content).toEqual([{ type: "text", text: "The tool said: hello from the tool" }]);
   });
 
+  test("sessions.preview shows what was said, not the tool call or its result (upstream's projection)", async () => {
+    const res = await sock.request("sessions.preview", { keys: ["agent:echo:main"] });
+    expect(res.payload.previews[0].items).toEqual([
+      { role: "user", text: "go" }, { role: "assistant", text: "Let me check." }, { role: "assistant", text: "The tool said: hello from the tool" },
+    ]);
+  });
+
   test("the next turn sends the stored call and result back as context", async () => {
     upstream.script("echo", { pieces: ["fine"] });
     await send("agent:echo:main", "echo-2");
