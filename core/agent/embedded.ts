@@ -2,9 +2,11 @@
  * The embedded agent: answers out of the box with no network and no model.
  * It is deterministic (same conversation, same reply), reads the session's
  * earlier turns so it keeps context, and tells the user how to configure a
- * real model. Runtime-agnostic.
+ * real model. When the gateway offers it `web_fetch` and the user's message
+ * names a URL, it fetches the page and answers with its title and opening
+ * text, so the tool loop works with no model at all. Runtime-agnostic.
  */
-import type { ModelProvider, TurnChunk, TurnMessage, TurnRequest } from "./provider.ts";
+import type { ModelProvider, ToolCall, TurnChunk, TurnMessage, TurnRequest } from "./provider.ts";
 
 /** The model ref that selects this agent explicitly (e.g. as the last fallback). */
 export const EMBEDDED_MODEL_REF = "clawgate/embedded";
@@ -22,7 +24,13 @@ export class EmbeddedProvider implements ModelProvider {
   readonly id = "clawgate";
 
   async *stream(request: TurnRequest): AsyncGenerator<TurnChunk> {
-    const reply = request.purpose === "heartbeat" ? heartbeatReply(request.messages) : chatReply(request.messages);
+    const call = request.purpose === "chat" ? fetchCall(request) : undefined;
+    if (call) {
+      yield { type: "done", stopReason: "tool_calls", toolCalls: [call] };
+      return;
+    }
+    const last = request.messages.at(-1);
+    const reply = last?.role === "tool" ? toolReply(last.content) : request.purpose === "heartbeat" ? heartbeatReply(request.messages) : chatReply(request.messages);
     for (const piece of pieces(reply)) {
       // Yield to the event loop between pieces so an abort can land mid-reply, as with a real model.
       await new Promise((resolve) => setTimeout(resolve, 0));
@@ -58,6 +66,27 @@ export function chatReply(messages: readonly TurnMessage[]): string {
     parts.push("I'm still the embedded placeholder agent; configure a real model under models.providers and agents.defaults.model for real answers.");
   }
   return parts.join(" ");
+}
+
+/** A web_fetch of the URL in the user's newest message, when the tool is offered and this turn has not fetched yet. */
+function fetchCall(request: TurnRequest): ToolCall | undefined {
+  const last = request.messages.at(-1);
+  if (last?.role !== "user" || !request.tools?.some((t) => t.name === "web_fetch")) return undefined;
+  const url = /\bhttps?:\/\/[^\s<>"']+/.exec(last.content)?.[0]?.replace(/[.,;:!?)]+$/, "");
+  return url ? { id: "embedded_fetch_1", name: "web_fetch", arguments: JSON.stringify({ url, extractMode: "text" }) } : undefined;
+}
+
+/** What a fetched page says (its title and opening), or the tool's error as it came. */
+function toolReply(content: string): string {
+  try {
+    const page = JSON.parse(content) as { title?: string; text?: string; finalUrl?: string };
+    if (typeof page.text === "string") {
+      return `${page.title ? `"${page.title}"` : page.finalUrl ?? "The page"} says: ${clip(page.text, 600)}`;
+    }
+  } catch {
+    // Not JSON: a tool error, shown as it is.
+  }
+  return `The tool answered: ${clip(content, 600)}`;
 }
 
 /** Heartbeats stay silent unless queued system events need surfacing. */

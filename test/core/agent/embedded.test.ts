@@ -54,3 +54,31 @@ describe("embedded agent", () => {
     expect(pieces).toBe(2);
   });
 });
+
+describe("embedded agent with tools offered", () => {
+  const webFetch = [{ name: "web_fetch", description: "Fetch a URL." }];
+  async function turn(messages: TurnMessage[], tools = webFetch) {
+    const chunks = [];
+    for await (const c of agent.stream({ model: "embedded", messages, signal: new AbortController().signal, purpose: "chat", tools })) chunks.push(c);
+    return chunks;
+  }
+
+  test("a URL in the user's message becomes a web_fetch call", async () => {
+    expect(await turn([{ role: "user", content: "what is on https://example.com/news? thanks" }])).toEqual([
+      { type: "done", stopReason: "tool_calls", toolCalls: [{ id: "embedded_fetch_1", name: "web_fetch", arguments: '{"url":"https://example.com/news","extractMode":"text"}' }] },
+    ]);
+  });
+
+  test("without web_fetch offered, or without a URL, it answers as before", async () => {
+    expect((await turn([{ role: "user", content: "read https://example.com" }], []))[0]).toMatchObject({ type: "delta" });
+    expect((await turn([{ role: "user", content: "hello" }]))[0]).toMatchObject({ type: "delta" });
+  });
+
+  test("a fetched page is answered with its title and opening; a tool error is shown as it came", async () => {
+    const page = JSON.stringify({ title: "News", text: "All quiet today.", finalUrl: "https://example.com/news" });
+    const text = async (content: string) => (await turn([{ role: "user", content: "read https://example.com/news" }, { role: "tool", content, toolCallId: "embedded_fetch_1" }]))
+      .filter((c) => c.type === "delta").map((c) => (c as { text: string }).text).join("");
+    expect(await text(page)).toBe('"News" says: All quiet today.');
+    expect(await text("Blocked: example.com is private")).toBe("The tool answered: Blocked: example.com is private");
+  });
+});

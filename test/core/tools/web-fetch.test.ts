@@ -68,7 +68,7 @@ beforeAll(async () => {
   gw = await startTestGateway({
     config: {
       models: { providers: { up: { baseUrl: upstream.baseUrl, models: ["fetcher"] } } },
-      agents: { defaults: { model: "up/fetcher" } },
+      agents: { defaults: { model: "up/fetcher" }, list: [{ id: "main", default: true }, { id: "offline", model: "clawgate/embedded" }] },
       tools: { web: { fetch: { ssrfPolicy: { allowedHostnames: ["127.0.0.1"] }, timeoutSeconds: 0.5, maxResponseBytes: 32_000 } } },
     },
   });
@@ -83,8 +83,8 @@ afterAll(async () => {
 });
 
 const terminal = (runId: string) => sock.events("chat").map((f: Frame) => f.payload).find((p: any) => p.runId === runId && ["final", "error", "aborted"].includes(p.state));
-async function ask(message: string, runId: string): Promise<string> {
-  await sock.request("chat.send", { sessionKey: "main", message, idempotencyKey: runId });
+async function ask(message: string, runId: string, sessionKey = "main"): Promise<string> {
+  await sock.request("chat.send", { sessionKey, message, idempotencyKey: runId });
   await sock.until(() => terminal(runId) !== undefined, 10_000);
   return terminal(runId).message.content[0].text;
 }
@@ -117,6 +117,14 @@ describe("a model fetches a local page", () => {
     });
     const open = { ...strict, tools: { web: { fetch: { ssrfPolicy: { dangerouslyAllowPrivateNetwork: true } } } } };
     expect(await fetchDirect({ url: `${pageUrl}/article` }, open)).toMatchObject({ isError: false });
+  });
+});
+
+describe("the embedded agent (no model at all)", () => {
+  test("a URL in the message is fetched and the page's opening is the answer", async () => {
+    const answer = await ask(`what does ${pageUrl}/article say?`, "offline-1", "agent:offline:main");
+    expect(answer).toStartWith('"Otters of the Bay" says: ');
+    expect(answer).toContain("Sea otters hold hands while they sleep");
   });
 });
 
