@@ -1,11 +1,11 @@
 /**
- * The agent's tool loop, one round at a time: the assistant turn that asked
- * for tools is recorded, each call runs (core/tools/execute.ts) with `tool`
- * stream events around it (upstream's `start` / `result` payloads), each
- * result is recorded and handed back to the model as a `tool` message. The
- * loop is bounded: MAX_TOOL_ROUNDS rounds and MAX_RUN_TOOL_OUTPUT_CHARS of
- * tool output per run, on top of the run's own timeout and each call's.
- * Runtime-agnostic.
+ * The agent's tool loop, one round at a time: each call of the assistant
+ * turn that asked for tools runs (core/tools/execute.ts) with `tool` stream
+ * events around it (upstream's `start` / `result` payloads) and its result
+ * goes back to the model as a `tool` message; the turn and its results become
+ * transcript entries the run commits once per round. The loop is bounded:
+ * MAX_TOOL_ROUNDS rounds and MAX_RUN_TOOL_OUTPUT_CHARS of tool output per
+ * run, on top of the run's own timeout and each call's. Runtime-agnostic.
  */
 import type { OpenClawConfig } from "../config/schema.ts";
 import { toolArguments } from "../sessions/sessions.ts";
