@@ -1,7 +1,7 @@
 /**
  * What tools are built from, as method groups are built from GatewayServices:
  * the gateway builds this once and each tool names the few parts it uses.
- * Tools that act on the gateway (cron, nodes) call its RPC methods through
+ * Tools that act on the gateway (cron, nodes, message) call its methods through
  * `call`, with the scopes the call needs, so they pass the same validation,
  * scope checks and allowlists as an operator's request (upstream's tools call
  * the gateway the same way). Runtime-agnostic.

@@ -38,13 +38,20 @@ beforeAll(async () => {
     looping: { toolCalls: [{ id: "again", name: "echo", arguments: JSON.stringify({ text: "again" }) }] },
     hanging: (body) => lastIsTool(body) ? { pieces: [toolMessages(body).at(-1).content] } : { toolCalls: [{ id: "h", name: "stuck", arguments: "{}" }] },
     blocking: { toolCalls: [{ id: "b", name: "wait_for_abort", arguments: "{}" }] },
+    plain: { pieces: ["ok"] },
     flooding: (body) => lastIsTool(body) ? { pieces: [`got ${toolMessages(body).at(-1).content.length} chars`] } : { toolCalls: [{ id: "f", name: "flood", arguments: "{}" }] },
   });
   const agent = (id: string) => ({ id, model: `up/${id}` });
   gw = await startTestGateway({
     config: {
-      models: { providers: { up: { baseUrl: upstream.baseUrl, models: ["echo", "confused", "looping", "hanging", "blocking", "flooding"] } } },
-      agents: { list: [{ ...agent("echo"), default: true }, agent("confused"), agent("looping"), agent("hanging"), agent("blocking"), agent("flooding")] },
+      models: { providers: { up: { baseUrl: upstream.baseUrl, models: ["echo", "confused", "looping", "hanging", "blocking", "flooding", "plain"] } } },
+      agents: {
+        list: [
+          { ...agent("echo"), default: true }, agent("confused"), agent("looping"), agent("hanging"), agent("blocking"), agent("flooding"),
+          { id: "minimal", model: "up/plain", tools: { profile: "minimal" } },
+          { id: "coder", model: "up/plain", tools: { profile: "coding", deny: ["cron"] } },
+        ],
+      },
     },
   });
   const tools = gw.running.gateway.tools;
@@ -127,6 +134,16 @@ describe("a tool call round trip", () => {
     const sent = upstream.requests.filter((r) => r.model === "echo").at(-1)!;
     expect(sent.body.messages.map((m: any) => m.role)).toEqual(["user", "assistant", "tool", "assistant", "user"]);
     expect(sent.body.messages[1].tool_calls[0].id).toBe("call_echo");
+  });
+});
+
+describe("tool policy decides what the model is offered", () => {
+  test("a minimal agent is offered no tools; a coding agent upstream's coding set less its own deny", async () => {
+    await send("agent:minimal:main", "policy-1");
+    await send("agent:coder:main", "policy-2");
+    const [minimal, coder] = upstream.requests.filter((r) => r.model === "plain");
+    expect(minimal!.body.tools).toBeUndefined();
+    expect(coder!.body.tools.map((t: any) => t.function.name)).toEqual(["web_fetch"]);
   });
 });
 
