@@ -101,6 +101,7 @@ const listParams = z.lazy(() => z.strictObject({
   enabled: z.optional(z.enum(["all", "enabled", "disabled"])),
   scheduleKind: z.optional(z.enum(["all", "at", "every", "cron"])),
   lastRunStatus: z.optional(z.enum(["all", "ok", "error", "skipped", "unknown"])),
+  trigger: z.optional(z.enum(["all", "conditional", "unconditional"])),
   sortBy: z.optional(z.enum(["nextRunAtMs", "updatedAtMs", "name"])),
   sortDir: z.optional(z.enum(["asc", "desc"])),
   agentId: z.optional(z.string().check(z.minLength(1))),
@@ -149,6 +150,8 @@ export function cronMethods(ctx: CronMethodsContext) {
       const enabledFilter = p.enabled ?? (p.includeDisabled ? "all" : "enabled");
       let jobs = cron.list().filter((j) => enabledFilter === "all" || j.enabled === (enabledFilter === "enabled"));
       if (p.scheduleKind && p.scheduleKind !== "all") jobs = jobs.filter((j) => j.schedule.kind === p.scheduleKind);
+      // clawgate's jobs have no trigger conditions (cron.status: triggersEnabled false): every job is unconditional.
+      if (p.trigger === "conditional") jobs = [];
       if (p.lastRunStatus && p.lastRunStatus !== "all") jobs = jobs.filter((j) => (j.state.lastRunStatus ?? "unknown") === p.lastRunStatus);
       if (p.agentId) jobs = jobs.filter((j) => (j.agentId ?? sessions.resolve("main").agentId) === normalizeAgentId(p.agentId!));
       if (p.query) {

@@ -29,7 +29,7 @@ export const listParams = z.lazy(() => z.strictObject({
   offset: z.optional(z.int().check(z.gte(0))),
   activeMinutes: z.optional(z.int().check(z.gte(1))),
   requireLastInteraction: z.optional(z.boolean()),
-  sortBy: z.optional(z.enum(["updatedAt", "lastInteractionAt"])),
+  sortBy: z.optional(z.enum(["updatedAt", "lastInteractionAt", "activity"])),
   includeGlobal: z.optional(z.boolean()),
   includeUnknown: z.optional(z.boolean()),
   configuredAgentsOnly: z.optional(z.boolean()),
@@ -40,6 +40,12 @@ export const listParams = z.lazy(() => z.strictObject({
   search: z.optional(z.string()),
   archived: z.optional(z.union([z.boolean(), z.literal("all")])),
   spawnedBy: z.optional(z.string().check(z.minLength(1))),
+  // The upstream UI's Dashboards, Systems and Activity pages send these. clawgate runs no subagents, keeps no
+  // session dashboards, activity recaps or human profiles: the filters select accordingly, the facets are empty.
+  excludeSubagents: z.optional(z.boolean()),
+  hasBoard: z.optional(z.boolean()),
+  includeActivitySummary: z.optional(z.boolean()),
+  includePeople: z.optional(z.boolean()),
 }));
 
 const patchParams = z.lazy(() => z.strictObject({
@@ -172,6 +178,7 @@ export function listSessions(ctx: SessionMethodsContext, p: SessionsListParams):
   if (p.agentId !== undefined) rows = rows.filter((s) => s.agentId === normalizeAgentId(p.agentId!));
   if (p.archived !== "all") rows = rows.filter((s) => (s.fields.archived === true) === (p.archived === true));
   if (p.label !== undefined) rows = rows.filter((s) => s.fields.label === p.label);
+  if (p.hasBoard === true) rows = [];
   if (p.activeMinutes !== undefined) rows = rows.filter((s) => now - s.updatedAt <= p.activeMinutes! * 60_000);
   if (p.search) {
     const q = p.search.toLowerCase();
@@ -193,6 +200,7 @@ export function listSessions(ctx: SessionMethodsContext, p: SessionsListParams):
     nextOffset: hasMore ? nextOffset : null,
     hasMore,
     owners: [],
+    ...(p.includePeople ? { people: [], peopleIncomplete: false, peopleSessionCount: 0 } : {}),
     // Upstream's picker fields; clawgate's providers declare no thinking levels, and a model choice applies per session.
     defaults: {
       ...primaryModel(ctx.config(), defaultsAgent ?? ctx.agents.sessions.resolve("main").agentId),
