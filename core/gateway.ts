@@ -44,6 +44,9 @@ import { sessionMethods } from "./rpc/methods/sessions.ts";
 import { systemMethods } from "./rpc/methods/system.ts";
 import { uiStartupMethods } from "./rpc/methods/ui-startup.ts";
 import { execApprovalListMethods } from "./rpc/methods/exec-approval-list.ts";
+import { systemInfoMethods } from "./rpc/methods/system-info.ts";
+import { pluginMethods } from "./rpc/methods/plugins.ts";
+import { environmentsMethods } from "./rpc/methods/environments.ts";
 import { Router } from "./rpc/router.ts";
 import type { GatewayServices, MethodGroup } from "./rpc/services.ts";
 import { healthBody } from "./status.ts";
@@ -98,6 +101,9 @@ const METHOD_GROUPS: readonly MethodGroup[] = [
   uiStartupMethods,
   execApprovalListMethods,
   channelMethods,
+  systemInfoMethods,
+  pluginMethods,
+  environmentsMethods,
 ];
 
 export class Gateway implements ClientHost {

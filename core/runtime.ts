@@ -76,6 +76,18 @@ export interface LogReader {
   tail(request: { cursor?: number; limit: number; maxBytes: number }): Promise<LogPage>;
 }
 
+/** The machine under the process, as upstream's `system.info` reports it. */
+export interface MachineInfo {
+  /** `os.release()`, e.g. "6.1.0-18-amd64". */
+  release: string;
+  arch: string;
+  cpuCount: number;
+  cpuModel?: string;
+  loadAverage: [number, number, number];
+  memoryTotalBytes: number;
+  memoryFreeBytes: number;
+}
+
 /** Facts about the host process that only the shim can read. */
 export interface HostInfo {
   hostname: string;
@@ -89,6 +101,8 @@ export interface HostInfo {
   memory(): { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number };
   /** CPU time the process has used (user + system), in microseconds. */
   cpuMicros(): number;
+  /** The machine's resources now (`system.info`). */
+  machine(): MachineInfo;
   configPath: string;
   stateDir: string;
   /** The state database, where sessions and transcripts live (`health` shows it; `status` to admins). */

@@ -1,7 +1,7 @@
 /**
  * Host facts only the process can read, for presence and status.
  */
-import { hostname, networkInterfaces, release } from "node:os";
+import { arch, cpus, freemem, hostname, loadavg, networkInterfaces, release, totalmem } from "node:os";
 import type { HostInfo } from "../../core/runtime.ts";
 import { databasePath } from "./database-file.ts";
 
@@ -30,6 +30,12 @@ export function hostInfo(paths: { configPath: string; stateDir: string }, runtim
     cpuMicros: () => {
       const c = process.cpuUsage();
       return c.user + c.system;
+    },
+    machine: () => {
+      const cores = cpus();
+      const [one = 0, five = 0, fifteen = 0] = loadavg();
+      const model = cores[0]?.model.trim();
+      return { release: release(), arch: arch(), cpuCount: cores.length, ...(model ? { cpuModel: model } : {}), loadAverage: [one, five, fifteen], memoryTotalBytes: totalmem(), memoryFreeBytes: freemem() };
     },
     ...paths,
     databasePath: databasePath(paths.stateDir),

@@ -16,6 +16,7 @@ export const MEMORY_TOKEN = "memory-gateway-token-0123456789";
 const host: HostInfo = {
   hostname: "memory-host", platform: "linux", deviceFamily: "Linux", runtime: "bun", pid: 1,
   memory: () => ({ rss: 0, heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0 }), cpuMicros: () => 0,
+  machine: () => ({ release: "6.1.0", arch: "x64", cpuCount: 2, loadAverage: [0.5, 0.25, 0.125], memoryTotalBytes: 8 * 2 ** 30, memoryFreeBytes: 2 ** 30 }),
   configPath: "/nonexistent/openclaw.json", stateDir: "/nonexistent", databasePath: ":memory:",
 };
 
