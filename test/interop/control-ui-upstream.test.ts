@@ -47,10 +47,11 @@ async function openUi(page: Page, site: StaticSite, gatewayUrl: string): Promise
   await page.getByRole("button", { name: /^Switch to / }).click({ timeout: UI_WAIT_MS });
 }
 
-/** The chat is open and every request the UI made so far has its answer. */
+/** The chat is open, its deferred reads (tasks.list) made, and every request the UI made so far has its answer. */
 async function chatSettled(page: Page, rpc: RpcRecorder): Promise<void> {
   await page.getByPlaceholder(COMPOSER).waitFor({ timeout: UI_WAIT_MS });
-  await waitFor(() => rpc.calls.some((c) => c.method === "chat.startup" && c.response) && rpc.unanswered().length === 0, UI_WAIT_MS);
+  const answered = (method: string) => rpc.calls.some((c) => c.method === method && c.response);
+  await waitFor(() => answered("chat.startup") && answered("tasks.list") && rpc.unanswered().length === 0, UI_WAIT_MS);
 }
 
 const describeFailures = (rpc: RpcRecorder) => rpc.failed().map((c) => `${c.method}: ${JSON.stringify(c.response?.error)}`);
