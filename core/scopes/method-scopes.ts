@@ -104,6 +104,7 @@ export const METHOD_ACCESS: Readonly<Record<string, Access>> = {
   "system.info": "operator.read",
   "plugins.list": "operator.read",
   "environments.list": "operator.read",
+  "plugins.catalog.browse": "operator.read",
 };
 
 /**

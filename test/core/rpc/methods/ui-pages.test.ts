@@ -77,6 +77,8 @@ describe("new methods", () => {
     const call = await operator();
     expect((await call("plugins.list")).payload).toEqual({ plugins: [], diagnostics: [], mutationAllowed: false });
     expect((await call("plugins.list", { all: true })).error.code).toBe("INVALID_REQUEST");
+    expect((await call("plugins.catalog.browse", { searchSource: "openclaw-control-ui", intent: "all", pageSize: 24 })).payload).toEqual({ items: [] });
+    expect((await call("plugins.catalog.browse", { intent: "newest" })).error.code).toBe("INVALID_REQUEST");
   });
 
   test("system.info {} -> the host's identity and resources from the shim, in upstream's shape", async () => {
