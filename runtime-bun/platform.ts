@@ -10,5 +10,6 @@ export const bunPlatform: Platform = {
   serve: async (options) => (await import("./server.ts")).serveGateway(options),
   openStore: async (path) => new (await import("./sqlite-store.ts")).SqliteStore(path),
   serveBridge: async (running) => (await import("./bridge.ts")).serveBridge(running),
+  openSqlite: async (path) => (await import("./sqlite-store.ts")).openSqlite(path),
   startupDone: normalJitPolicy,
 };

@@ -18,6 +18,11 @@ export function bunDriver(db: Database): SqlDriver {
   };
 }
 
+/** A plain connection to an existing SQLite file (or ":memory:"), without the state database's pragmas or schema. */
+export function openSqlite(path: string): SqlDriver {
+  return bunDriver(new Database(path, { create: false, strict: true }));
+}
+
 /** The state database at `path` (see databasePath), migrated to the current schema. */
 export class SqliteStore extends SqlStore {
   constructor(path: string) {

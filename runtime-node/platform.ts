@@ -10,4 +10,5 @@ export const nodePlatform: Platform = {
   serve: async (options) => (await import("./server.ts")).serveGateway(options),
   openStore: async (path) => (await import("./sqlite-store.ts")).openStore(path),
   serveBridge: async (running) => (await import("./bridge.ts")).serveBridge(running),
+  openSqlite: async (path) => (await import("./sqlite-store.ts")).openSqlite(path),
 };

@@ -47,7 +47,7 @@ export type PairingEventSink = (event: "device.pair.requested" | "device.pair.re
 export type TokenCheck = "ok" | "mismatch" | "scope-mismatch";
 
 /** SHA-512 of the token: only this is stored (§4.3). */
-function hashToken(token: string): string {
+export function hashToken(token: string): string {
   return toHex(nacl.hash(new TextEncoder().encode(token)));
 }
 

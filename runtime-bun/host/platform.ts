@@ -6,6 +6,7 @@
  */
 import type { Gateway, GatewayOptions } from "../../core/gateway.ts";
 import type { Publisher } from "../../core/runtime.ts";
+import type { SqlDriver } from "../../core/storage/driver.ts";
 import type { SqlStore } from "../../core/storage/sql-store.ts";
 
 export interface ServeOptions extends Omit<GatewayOptions, "publisher"> {
@@ -39,6 +40,8 @@ export interface Platform {
   serve(options: ServeOptions): Promise<RunningGateway>;
   /** The state database at `path`, created 0600 in a 0700 folder and migrated. */
   openStore(path: string): Promise<SqlStore>;
+  /** A plain connection to a SQLite file or ":memory:": no pragmas, no migrations (`clawgate import` reads a copy of upstream's database with it). */
+  openSqlite(path: string): Promise<SqlDriver>;
   /** The TCP node bridge where the gateway listens, on its port + 1; rejects when that port is taken. */
   serveBridge(running: RunningGateway): Promise<RunningBridge>;
   /** `gateway run` is listening and start-up is over (Bun: back to the normal JIT policy, runtime-bun/jit-policy.ts). */

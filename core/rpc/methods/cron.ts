@@ -127,12 +127,6 @@ export type CronMethodsContext = Pick<GatewayServices, "agents" | "now" | "bootI
 export function cronMethods(ctx: CronMethodsContext) {
   const { cron, sessions } = ctx.agents;
 
-  /** Changes to the definition (not state) give a new revision. */
-  const revise = (job: Omit<CronJob, "configRevision">): string => {
-    const { state: _state, updatedAtMs: _u, ...definition } = job as CronJob;
-    return `rev-${fnv1a(JSON.stringify({ ...definition, configRevision: undefined }))}`;
-  };
-
   const checkAgent = (agentId: string | null | undefined): string | undefined => {
     if (agentId === undefined || agentId === null) return undefined;
     const id = normalizeAgentId(agentId);
@@ -216,7 +210,7 @@ export function cronMethods(ctx: CronMethodsContext) {
         ...(p.delivery ? { delivery: p.delivery } : {}),
         state: {},
       };
-      return cron.add({ ...base, configRevision: revise(base) } as CronJob);
+      return cron.add({ ...base, configRevision: cronJobRevision(base) } as CronJob);
     }),
 
     method("cron.update", byId({ patch: patchSchema }), (p) => {
@@ -246,7 +240,7 @@ export function cronMethods(ctx: CronMethodsContext) {
       if (patch.payload) next.payload = mergePayload(job.payload, patch.payload);
       if (next.payload.kind === "systemEvent" && next.sessionTarget !== "main") throw invalidRequest('invalid cron.update params: systemEvent payloads require sessionTarget "main"');
       next.updatedAtMs = ctx.now();
-      next.configRevision = revise(next);
+      next.configRevision = cronJobRevision(next);
       const rescheduled = patch.schedule !== undefined || (patch.enabled !== undefined && patch.enabled !== job.enabled);
       return cron.replace(next, rescheduled);
     }),
@@ -292,6 +286,12 @@ function mergePayload(current: CronPayload, patch: z.output<typeof payloadPatchS
   const parsed = payloadSchema.safeParse(base);
   if (!parsed.success) throw invalidRequest(`invalid cron.update params: payload ${patch.kind} needs ${patch.kind === "agentTurn" ? "message" : "text"}`);
   return parsed.data as CronPayload;
+}
+
+/** Changes to the definition (not state) give a new revision. */
+export function cronJobRevision(job: Omit<CronJob, "configRevision">): string {
+  const { state: _state, updatedAtMs: _u, ...definition } = job as CronJob;
+  return `rev-${fnv1a(JSON.stringify({ ...definition, configRevision: undefined }))}`;
 }
 
 /** A short stable hash for revision strings. */

@@ -277,6 +277,12 @@ export const VERBS: readonly Verb[] = [
   { name: "channels list", summary: "List configured chat channel accounts (local config).", flags: { all: bool("Also list channels with no configured account"), json }, run: channelEdit("list") },
   { name: "channels add", args: "[channel]", summary: "Add or update a channel account (local config): --channel telegram --token <bot-token> | --token-file <path> | --use-env.", flags: channelEditFlags, run: channelEdit("add") },
   { name: "channels remove", args: "[channel]", summary: "Disable a channel account, or delete its config with --delete (local config).", flags: { channel: channelEditFlags.channel!, account: channelEditFlags.account!, delete: bool("Remove the account's config instead of disabling it") }, run: channelEdit("remove") },
+  {
+    name: "import openclaw",
+    summary: "Import an OpenClaw 2026.9.6 state dir (paired devices and their tokens, nodes, approved chat senders, cron jobs) in one transaction; upstream's files are only read. Running it again changes nothing.",
+    flags: { "state-dir": str("<dir>", "OpenClaw state dir to read (default: this profile's, ~/.openclaw)"), "dry-run": bool("Report what would be imported; write nothing"), json: bool("Report as JSON") },
+    run: async ({ v, profile, platform }) => (await import("./import.ts")).importOpenClaw({ profile, stateDir: s(v, "state-dir"), dryRun: b(v, "dry-run"), json: b(v, "json") }, platform),
+  },
 ];
 
 /** The verb `positionals` select and how many words that took, or undefined. */
