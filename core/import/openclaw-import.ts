@@ -70,10 +70,10 @@ export async function planImport(state: UpstreamState, now: number): Promise<Imp
   }
   for (const row of state.cronJobs) planCronJob(plan, row, now);
   if (state.pendingDevices > 0) {
-    plan.skipped.push({ kind: "pending device request", id: `${state.pendingDevices}`, reason: "pending pairing requests expire within minutes and are not carried over", action: "Reconnect the device to clawgate and approve it there (`clawgate devices list`)." });
+    plan.skipped.push({ kind: "pending device request", id: `${state.pendingDevices} request(s)`, reason: "pending pairing requests expire within minutes and are not carried over", action: "Reconnect the device to clawgate and approve it there (`clawgate devices list`)." });
   }
   if (state.pendingSenders > 0) {
-    plan.skipped.push({ kind: "pending sender request", id: `${state.pendingSenders}`, reason: "pending sender codes are not carried over", action: "The sender gets a new code with their next message; approve it with `clawgate pairing approve`." });
+    plan.skipped.push({ kind: "pending sender request", id: `${state.pendingSenders} request(s)`, reason: "pending sender codes are not carried over", action: "The sender gets a new code with their next message; approve it with `clawgate pairing approve`." });
   }
   if (state.agentDatabases > 0) {
     plan.skipped.push({ kind: "sessions", id: `${state.agentDatabases} agent database(s)`, reason: "OpenClaw keeps sessions and transcripts in per-agent databases whose format clawgate does not read; they stay in OpenClaw's state dir, untouched" });
@@ -106,8 +106,8 @@ async function planDevice(plan: ImportPlan, d: UpstreamDevice): Promise<void> {
   };
   plan.writes.push({ kind: "device", item: { ...item, reason: `roles ${d.roles.join(", ") || "none"}; scopes ${d.scopes.join(", ") || "none"}` }, device });
 
-  for (const [key, t] of Object.entries(d.tokens)) {
-    const role = t.role ?? key;
+  for (const [roleKey, t] of Object.entries(d.tokens)) {
+    const role = t.role ?? roleKey;
     const tokenItem: ImportItem = { kind: "device token", id: `${d.deviceId}/${role}`, ...(label ? { label } : {}) };
     if (t.revokedAtMs) plan.skipped.push({ ...tokenItem, reason: "revoked in OpenClaw" });
     else if (!d.roles.includes(role)) plan.skipped.push({ ...tokenItem, reason: `role ${role} is not approved for this device, so the token grants nothing` });

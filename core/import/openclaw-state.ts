@@ -154,7 +154,7 @@ function readVersion(db: SqlDriver, where: string): number {
   try {
     version = (db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version;
   } catch (error) {
-    throw new ImportError(`${where} is not a readable SQLite database: ${(error as Error).message}`, "Point --state-dir at the OpenClaw state dir that holds state/openclaw.sqlite.");
+    throw new ImportError(`${where} is not a readable SQLite database: ${(error as Error).message}`, "Restore state/openclaw.sqlite from a backup, or point --state-dir at another OpenClaw state dir.");
   }
   if (version > OPENCLAW_SCHEMA_VERSION) {
     throw new ImportError(
