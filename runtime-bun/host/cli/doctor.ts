@@ -3,7 +3,8 @@
  * config validity (restoring last-known-good with --fix), retired keys, port
  * in use and by whom, non-loopback bind without auth, token drift between
  * gateway.auth.token / gateway.remote.token / OPENCLAW_GATEWAY_TOKEN (and
- * service units), a running gateway that refuses the CLI's secret, file permissions, stale pid file, free disk. `--fix`
+ * service units), a running gateway that refuses the CLI's secret, file permissions, stale pid file, free disk, an
+ * OpenClaw state whose paired devices were never imported. `--fix`
  * repairs only what is safe; the rest gets a next step. JSON in upstream's
  * `doctor --json` shape.
  */
@@ -12,8 +13,12 @@ import { join } from "node:path";
 import { isLoopbackBind } from "../../../core/config/auth.ts";
 import { formatConfigIssues, serializeConfig, snapshotConfig } from "../../../core/config/document.ts";
 import { setAt } from "../../../core/config/object-path.ts";
+import { ImportError } from "../../../core/import/openclaw-state.ts";
 import { envFor } from "../config-env.ts";
 import { ConfigFile, lastGoodPath } from "../config-file.ts";
+import { databasePath } from "../database-file.ts";
+import { openclawDatabasePath, readOpenClawStateDir } from "../openclaw-state-file.ts";
+import type { Platform } from "../platform.ts";
 import { describeHolders, portHolders } from "../service/process-info.ts";
 import { generateToken } from "../state.ts";
 import { authHint } from "./auth-hint.ts";
@@ -238,6 +243,37 @@ async function liveAuth(lg: LocalGateway, profile: string | undefined): Promise<
   return hint ? [{ checkId: "gateway/auth-live", severity: "error", message: `Running gateway (pid ${lg.lock?.pid}): ${hint.cause}`, fixHint: hint.next }] : [];
 }
 
+/**
+ * OpenClaw's own database in this state dir with paired devices of which
+ * clawgate knows none: they would all have to pair again, where one import
+ * would carry them (and their tokens, senders and cron jobs) over.
+ */
+async function openclawState(lg: LocalGateway, platform: Platform): Promise<Finding[]> {
+  const database = openclawDatabasePath(lg.paths.stateDir);
+  if (!existsSync(database)) return [];
+  const checkId = "openclaw/import";
+  let devices: string[];
+  try {
+    devices = (await readOpenClawStateDir(lg.paths.stateDir, platform)).devices.map((d) => d.deviceId);
+  } catch (error) {
+    if (!(error instanceof ImportError)) throw error;
+    return [{ checkId, severity: "warning", path: database, message: `OpenClaw state found but it cannot be imported: ${error.message}`, ...(error.hint ? { fixHint: error.hint } : {}) }];
+  }
+  if (devices.length === 0) return [];
+  const target = databasePath(lg.paths.stateDir);
+  if (existsSync(target)) {
+    const store = await platform.openStore(target);
+    const known = devices.some((id) => store.getPaired(id) !== undefined);
+    store.close();
+    if (known) return [];
+  }
+  return [{
+    checkId, severity: "warning", path: database,
+    message: `OpenClaw state with ${devices.length} paired device(s) found, none imported: each would have to pair again with clawgate.`,
+    fixHint: "Run `clawgate import openclaw` (`--dry-run` first shows what it brings over: devices and their tokens, nodes, approved senders, cron jobs); OpenClaw's files stay untouched.",
+  }];
+}
+
 /** `--generate-gateway-token`: token mode plus a fresh 48-hex token, written with a `.bak` (§12). */
 function generateGatewayToken(lg: LocalGateway): Finding {
   const ok = editConfig(lg, (p) => setAt(setAt(p, ["gateway", "auth", "mode"], "token") as Record<string, unknown>, ["gateway", "auth", "token"], generateToken()) as Record<string, unknown>);
@@ -246,15 +282,16 @@ function generateGatewayToken(lg: LocalGateway): Finding {
     : { checkId: "gateway/auth-token", severity: "error", message: "Could not write the token; see `clawgate config validate`." };
 }
 
-export async function doctor(flags: DoctorFlags): Promise<number> {
+export async function doctor(flags: DoctorFlags, platform: Platform): Promise<number> {
   const lg = localGateway(flags.profile);
   const findings: Finding[] = [];
   for (const check of CHECKS) findings.push(...check.run(lg, flags.fix === true));
   findings.push(...(await liveAuth(lg, flags.profile)));
+  findings.push(...(await openclawState(lg, platform)));
   if (flags.generateGatewayToken) findings.push(generateGatewayToken(lg));
   const unresolved = findings.filter((f) => f.severity === "error" && !f.fixed);
   if (flags.json) {
-    printJson({ schemaVersion: 1, ok: findings.every((f) => f.severity === "info" || f.fixed), checksRun: CHECKS.length + 1, checksSkipped: lg.running ? 0 : 1, findings });
+    printJson({ schemaVersion: 1, ok: findings.every((f) => f.severity === "info" || f.fixed), checksRun: CHECKS.length + 2, checksSkipped: lg.running ? 0 : 1, findings });
     return unresolved.length > 0 ? EXIT.failure : EXIT.ok;
   }
   const mark = (f: Finding) => (f.fixed ? color.green("fixed") : f.severity === "error" ? color.red("✗") : f.severity === "warning" ? color.yellow("!") : color.dim("·"));

@@ -156,7 +156,7 @@ export const VERBS: readonly Verb[] = [
     name: "doctor",
     summary: "Health checks and safe repairs: config validity (last-known-good), port, bind/auth, token drift, permissions, stale pid, disk.",
     flags: { fix: bool("Apply safe repairs"), repair: bool("Alias of --fix"), yes: bool("Accept repairs without asking"), "non-interactive": bool("Never prompt"), "generate-gateway-token": bool("Set gateway.auth.mode token with a new 48-hex token"), json: bool("Findings as JSON"), deep: bool("Accepted for upstream compatibility") },
-    run: async ({ v, profile }) => (await import("./doctor.ts")).doctor({ profile, fix: b(v, "fix") || b(v, "repair"), generateGatewayToken: b(v, "generate-gateway-token"), json: b(v, "json") }),
+    run: async ({ v, profile, platform }) => (await import("./doctor.ts")).doctor({ profile, fix: b(v, "fix") || b(v, "repair"), generateGatewayToken: b(v, "generate-gateway-token"), json: b(v, "json") }, platform),
   },
   { name: "config file", summary: "Print the active config path.", flags: { json: bool('{"path": …}') }, run: config("file") },
   { name: "config get", args: "<path>", maxArgs: Infinity, summary: "Read one value (secrets redacted). Unset or unknown paths exit 1.", flags: { json: bool("Print the value as JSON") }, run: config("get") },
