@@ -236,8 +236,6 @@ export function applyImport(store: ImportStore, plan: ImportPlan, options: { dry
   return result;
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-
 function apply(store: ImportStore, w: Write, result: ImportResult): void {
   const kept = (reason: string) => void result.skipped.push({ ...w.item, reason });
   const put = (write: () => unknown) => {
@@ -248,8 +246,9 @@ function apply(store: ImportStore, w: Write, result: ImportResult): void {
     case "device": {
       const existing = store.getPaired(w.device.deviceId);
       if (!existing) put(() => store.putPaired(w.device));
-      else if (same(existing, w.device)) result.unchanged.push(w.item);
-      else kept("clawgate already has its own record of this device; kept clawgate's");
+      // clawgate updates its record as the device connects; the same key means the same device.
+      else if (existing.publicKey === w.device.publicKey) result.unchanged.push(w.item);
+      else kept("clawgate has this device id with another key; kept clawgate's record");
       return;
     }
     case "device token": {
@@ -264,10 +263,9 @@ function apply(store: ImportStore, w: Write, result: ImportResult): void {
       return;
     }
     case "node": {
-      const existing = store.getNode(w.node.nodeId);
-      if (!existing) put(() => store.putNode(w.node));
-      else if (same(existing, w.node)) result.unchanged.push(w.item);
-      else kept("clawgate already has its own approval of this node; kept clawgate's");
+      // A node clawgate already approved keeps clawgate's surface and connection history.
+      if (!store.getNode(w.node.nodeId)) put(() => store.putNode(w.node));
+      else result.unchanged.push(w.item);
       return;
     }
     case "sender":
@@ -275,10 +273,9 @@ function apply(store: ImportStore, w: Write, result: ImportResult): void {
       else result.unchanged.push(w.item);
       return;
     case "cron job": {
-      const existing = store.listCronJobs().find((j) => j.id === w.job.id);
-      if (!existing) put(() => store.putCronJob(w.job));
-      else if (existing.configRevision === w.job.configRevision) result.unchanged.push(w.item);
-      else kept("clawgate already has a job with this id; kept clawgate's");
+      // A job clawgate already has keeps its run state and any edit made in clawgate.
+      if (!store.listCronJobs().some((j) => j.id === w.job.id)) put(() => store.putCronJob(w.job));
+      else result.unchanged.push(w.item);
       return;
     }
   }

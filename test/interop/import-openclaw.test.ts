@@ -51,6 +51,11 @@ function fingerprint(dir: string): Record<string, string> {
   return out;
 }
 
+/** A node host offering one command, with its device identity. */
+const nodeHost = (device: TestDevice, url: string, extra: Record<string, unknown> = {}) => ({
+  url, role: "node", scopes: [], clientName: "node-host" as const, mode: "node" as const, clientDisplayName: "Pi", platform: "linux", caps: ["system"], commands: ["system.notify"], deviceIdentity: device.identity, hostDeps: device.hostDeps, ...extra,
+});
+
 const laptop = (device: TestDevice, url: string, extra: Record<string, unknown> = {}) => ({
   url, clientName: "openclaw-linux" as const, mode: "ui" as const, clientDisplayName: "Test Laptop", platform: "linux", deviceIdentity: device.identity, hostDeps: device.hostDeps, ...extra,
 });
@@ -60,6 +65,7 @@ describe.skipIf(skipWithout(openclawCliAvailable(), "import from the real opencl
   let stateDir: string;
   let scratch: string;
   const device = newDevice();
+  const node = newDevice();
   let upstreamToken: string;
   let cronJobId: string;
   let upstreamFiles: Record<string, string>;
@@ -83,6 +89,15 @@ describe.skipIf(skipWithout(openclawCliAvailable(), "import from the real opencl
 
       const operator = await connectClient({ url: upstream.url, token: TOKEN });
       const job = await operator.client.request<any>("cron.add", { name: "morning", schedule: { kind: "cron", expr: "0 7 * * *", tz: "UTC" }, sessionTarget: "main", wakeMode: "now", payload: { kind: "systemEvent", text: "good morning" } });
+      // A node on loopback is paired silently; its command surface waits for the operator's approval.
+      (await connectClient(nodeHost(node, upstream.url, { token: TOKEN }))).client.stop();
+      expect(node.tokens.get("node")?.token).toBeString();
+      let surface: { requestId: string } | undefined;
+      while (!surface) {
+        const nodes = await operator.client.request<any>("node.pair.list", {});
+        surface = nodes.pending.find((p: any) => p.nodeId === node.identity.deviceId);
+      }
+      await operator.client.request("node.pair.approve", { requestId: surface.requestId });
       operator.client.stop();
       cronJobId = job.id;
       whileRunning = await runCli(home, ["import", "openclaw", "--dry-run"]);
@@ -118,6 +133,8 @@ describe.skipIf(skipWithout(openclawCliAvailable(), "import from the real opencl
   };
   const ids = (items: { kind: string; id: string }[]) => items.map((i) => `${i.kind} ${i.id}`).sort();
   const deviceId = () => device.identity.deviceId;
+  const nodeId = () => node.identity.deviceId;
+  const expectedIds = () => [`cron job ${cronJobId}`, `device ${deviceId()}`, `device token ${deviceId()}/operator`, `device ${nodeId()}`, `device token ${nodeId()}/node`, `node ${nodeId()}`, `sender telegram/default/${SENDER}`].sort();
 
   test("while OpenClaw's gateway runs -> refused, naming its pid and what to do", () => {
     expect(whileRunning.stderr).toMatch(/OpenClaw's gateway is running on .*\.openclaw \(pid \d+\)/);
@@ -131,7 +148,7 @@ describe.skipIf(skipWithout(openclawCliAvailable(), "import from the real opencl
     expect(code).toBe(0);
     expect(report.dryRun).toBe(true);
     expect(report.source).toEqual({ stateDir, database: join(stateDir, "state", "openclaw.sqlite"), schemaVersion: 18, appVersion: "2026.9.6" });
-    expect(ids(report.imported)).toEqual([`cron job ${cronJobId}`, `device ${deviceId()}`, `device token ${deviceId()}/operator`, `sender telegram/default/${SENDER}`].sort());
+    expect(ids(report.imported)).toEqual(expectedIds());
     expect(existsSync(databasePath(stateDir))).toBe(false);
     expect(fingerprint(stateDir)).toEqual(upstreamFiles);
   }, CLI_TIMEOUT_MS);
@@ -150,8 +167,8 @@ describe.skipIf(skipWithout(openclawCliAvailable(), "import from the real opencl
     const { code, report } = await importJson();
     expect(code).toBe(0);
     expect(report.dryRun).toBe(false);
-    expect(ids(report.imported)).toEqual([`cron job ${cronJobId}`, `device ${deviceId()}`, `device token ${deviceId()}/operator`, `sender telegram/default/${SENDER}`].sort());
-    expect(report.imported.find((i: any) => i.kind === "device")).toEqual({ kind: "device", id: deviceId(), label: "Test Laptop", reason: "roles operator; scopes operator.admin" });
+    expect(ids(report.imported)).toEqual(expectedIds());
+    expect(report.imported.find((i: any) => i.id === deviceId())).toEqual({ kind: "device", id: deviceId(), label: "Test Laptop", reason: "roles operator; scopes operator.admin" });
     expect(report.unchanged).toEqual([]);
     // The gateway's own jobs (heartbeat, memory, skills review) are upstream's, not the user's.
     const managed = report.skipped.filter((i: any) => i.kind === "cron job");
@@ -160,7 +177,7 @@ describe.skipIf(skipWithout(openclawCliAvailable(), "import from the real opencl
     expect(fingerprint(stateDir)).toEqual({ ...upstreamFiles, ...pick(fingerprint(stateDir), (p) => p.startsWith(join("state", "clawgate.sqlite"))) });
 
     const db = dumpDatabase(databasePath(stateDir));
-    expect(db.device_tokens).toHaveLength(1);
+    expect(db.device_tokens).toHaveLength(2);
     // Only clawgate's hash of the token is stored, never the token.
     expect(JSON.stringify(db)).not.toContain(upstreamToken);
     expect(db.sender_allow_from).toEqual([{ channel: "telegram", account_id: "default", sender_id: SENDER, approved_at_ms: expect.any(Number) }]);
@@ -175,6 +192,15 @@ describe.skipIf(skipWithout(openclawCliAvailable(), "import from the real opencl
       expect(again.hello.auth).toMatchObject({ method: "device-token", role: "operator", scopes: ["operator.admin"] });
       expect(again.hello.auth.deviceToken).toBeUndefined();
       expect(device.tokens.get("operator")?.token).toBe(upstreamToken);
+      // The node too, with its approved command surface: nothing waits for approval.
+      const pi = await connectClient(nodeHost(node, gw.url));
+      expect(pi.hello.auth).toMatchObject({ method: "device-token", role: "node" });
+      const operator = await connectClient({ url: gw.url, token: TOKEN });
+      const nodes = await operator.client.request<any>("node.pair.list", {});
+      operator.client.stop();
+      pi.client.stop();
+      expect(nodes.pending).toEqual([]);
+      expect(nodes.paired).toEqual([expect.objectContaining({ nodeId: nodeId(), displayName: "Pi", caps: ["system"], commands: ["system.notify"] })]);
       // Control: a device OpenClaw never saw is refused without the shared token.
       const stranger = await connectClient(laptop(newDevice(), gw.url)).then(() => "connected", (refusal) => refusal.code);
       expect(stranger).toBe(1008);
@@ -199,14 +225,14 @@ describe.skipIf(skipWithout(openclawCliAvailable(), "import from the real opencl
     const { code, report } = await importJson();
     expect(code).toBe(0);
     expect(report.imported).toEqual([]);
-    expect(ids(report.unchanged)).toEqual([`cron job ${cronJobId}`, `device ${deviceId()}`, `device token ${deviceId()}/operator`, `sender telegram/default/${SENDER}`].sort());
+    expect(ids(report.unchanged)).toEqual(expectedIds());
     expect(dumpDatabase(databasePath(stateDir))).toEqual(before);
     const now = fingerprint(stateDir);
     for (const [path, hash] of Object.entries(upstreamFiles)) expect([path, now[path]]).toEqual([path, hash]);
 
     const text = await runCli(home, ["import", "openclaw"]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain("0 imported, 4 unchanged,");
+    expect(text.stdout).toContain("0 imported, 7 unchanged,");
     expect(text.stdout).toContain("Nothing new: clawgate's database was not changed.");
   }, CLI_TIMEOUT_MS);
 
@@ -219,7 +245,7 @@ describe.skipIf(skipWithout(openclawCliAvailable(), "import from the real opencl
     const before = await findings();
     expect(before).toEqual([{
       checkId: "openclaw/import", severity: "warning", path: join(other, ".openclaw", "state", "openclaw.sqlite"),
-      message: "OpenClaw state with 1 paired device(s) found, none imported: each would have to pair again with clawgate.",
+      message: "OpenClaw state with 2 paired device(s) found, none imported: each would have to pair again with clawgate.",
       fixHint: expect.stringContaining("Run `clawgate import openclaw`"),
     }]);
     // The check only reads: it creates no clawgate database.
@@ -260,7 +286,7 @@ describe.skipIf(skipWithout(openclawCliAvailable(), "import from the real opencl
       const dir = variant("control", () => undefined);
       const r = await runCli(home, ["import", "openclaw", "--state-dir", dir, "--json"]);
       expect(r.code).toBe(0);
-      expect(JSON.parse(r.stdout).counts).toEqual({ imported: 0, unchanged: 4, skipped: expect.any(Number) });
+      expect(JSON.parse(r.stdout).counts).toEqual({ imported: 0, unchanged: 7, skipped: expect.any(Number) });
     }, CLI_TIMEOUT_MS);
 
     test("missing: no database in the dir -> names the path and --state-dir", async () => {
@@ -313,7 +339,7 @@ describe.skipIf(skipWithout(openclawCliAvailable(), "import from the real opencl
     }, CLI_TIMEOUT_MS);
 
     test("a device row whose tokens column does not parse -> names the row", async () => {
-      const dir = variant("bad-json", (db) => db.exec("UPDATE device_pairing_paired SET tokens_json = '{not json'"));
+      const dir = variant("bad-json", (db) => db.exec(`UPDATE device_pairing_paired SET tokens_json = '{not json' WHERE device_id = '${deviceId()}'`));
       await refused(dir, new RegExp(`device_pairing_paired row ${deviceId()} holds JSON that does not parse`));
     }, CLI_TIMEOUT_MS);
 

@@ -110,7 +110,7 @@ describe("devices and tokens", () => {
     expect(result.skipped).toEqual([{ kind: "device", id: other.deviceId, reason: "its device id does not match its public key", action: "Pair the device with clawgate again." }]);
   });
 
-  test("clawgate's own record and token of the same device are kept, never overwritten", async () => {
+  test("clawgate's own record and token of the same device are kept, never overwritten: the device counts as unchanged, a different token is reported", async () => {
     const k = key();
     const store = new SqlStore(bunDriver(new Database(":memory:", { strict: true })));
     const mine = { deviceId: k.deviceId, publicKey: k.publicKey, clientId: "cli", clientMode: "cli", roles: ["operator"], scopes: ["operator.read"], approvedVia: "owner" as const, approvedAtMs: 9 };
@@ -118,7 +118,8 @@ describe("devices and tokens", () => {
     store.putToken({ deviceId: k.deviceId, role: "operator", tokenHash: hashToken("clawgate-token"), scopes: ["operator.read"], createdAtMs: 9 });
     const { result } = await run(upstream((db) => addDevice(db, { ...k, roles: ["operator"], scopes: ["operator.admin"], tokens: { operator: { token: "upstream-token" } } })), store);
     expect(result.imported).toEqual([]);
-    expect(result.skipped.map((i) => i.reason)).toEqual(["clawgate already has its own record of this device; kept clawgate's", "clawgate already issued this device a operator token; kept clawgate's"]);
+    expect(kinds(result.unchanged)).toEqual([`device ${k.deviceId}`]);
+    expect(result.skipped.map((i) => i.reason)).toEqual(["clawgate already issued this device a operator token; kept clawgate's"]);
     expect(store.getPaired(k.deviceId)).toEqual(mine);
     expect(store.getToken(k.deviceId, "operator")?.tokenHash).toBe(hashToken("clawgate-token"));
   });
