@@ -4,6 +4,7 @@
  * fan-out. Runtime-agnostic.
  */
 import { Agents } from "./agent/agents.ts";
+import { ExecApprovals } from "./approvals/approvals.ts";
 import { AuthRateLimiter, DEFAULT_RATE_LIMIT } from "./auth/rate-limit.ts";
 import type { ResolvedAuth } from "./auth/secrets.ts";
 import { Client, type ClientHost, type Welcome } from "./client.ts";
@@ -36,6 +37,7 @@ import { channelMethods } from "./rpc/methods/channels.ts";
 import { chatMethods } from "./rpc/methods/chat.ts";
 import { configMethods } from "./rpc/methods/config.ts";
 import { cronMethods } from "./rpc/methods/cron.ts";
+import { execApprovalMethods } from "./rpc/methods/exec-approvals.ts";
 import { deviceMethods } from "./rpc/methods/devices.ts";
 import { infoMethods } from "./rpc/methods/info.ts";
 import { nodeMethods } from "./rpc/methods/nodes.ts";
@@ -43,7 +45,6 @@ import { sendMethods } from "./rpc/methods/send.ts";
 import { sessionMethods } from "./rpc/methods/sessions.ts";
 import { systemMethods } from "./rpc/methods/system.ts";
 import { uiStartupMethods } from "./rpc/methods/ui-startup.ts";
-import { execApprovalListMethods } from "./rpc/methods/exec-approval-list.ts";
 import { systemInfoMethods } from "./rpc/methods/system-info.ts";
 import { pluginMethods } from "./rpc/methods/plugins.ts";
 import { environmentsMethods } from "./rpc/methods/environments.ts";
@@ -56,6 +57,7 @@ import { registerBuiltinTools } from "./tools/builtin.ts";
 import { ToolRegistry } from "./tools/registry.ts";
 import type { ToolServices } from "./tools/services.ts";
 import type { ChannelStore, DeviceStore, NodeStore, SchedulerStore, SenderPairingStore, SessionStore } from "./store.ts";
+import type { ApprovalStore } from "./store.ts";
 
 /** Client modes that never get a presence entry (upstream's ephemeral clients). */
 const EPHEMERAL_MODES = new Set(["cli", "backend", "probe"]);
@@ -76,6 +78,8 @@ export interface GatewayOptions {
   sessions: SessionStore;
   /** Cron jobs, their run log and heartbeat state. */
   scheduler: SchedulerStore;
+  /** Exec approval requests, decisions and the host approvals document. */
+  approvals: ApprovalStore;
   buildId: string;
   /** The file-backed config behind `config.*`; absent when embedded without a file. */
   configService?: ConfigService;
@@ -99,11 +103,11 @@ const METHOD_GROUPS: readonly MethodGroup[] = [
   systemMethods, infoMethods, deviceMethods, configMethods, channelPairingMethods,
   nodeMethods, chatMethods, agentMethods, sessionMethods, cronMethods, sendMethods,
   uiStartupMethods,
-  execApprovalListMethods,
   channelMethods,
   systemInfoMethods,
   pluginMethods,
   environmentsMethods,
+  execApprovalMethods,
 ];
 
 export class Gateway implements ClientHost {
@@ -123,6 +127,7 @@ export class Gateway implements ClientHost {
   readonly channels: ChannelManager;
   /** The tools agents may call and `/tools/invoke` serves. */
   readonly tools = new ToolRegistry();
+  readonly approvals: ExecApprovals;
   readonly limiter: AuthRateLimiter;
   readonly handshakeTimeoutMs: number;
   readonly tickIntervalMs: number;
@@ -174,6 +179,10 @@ export class Gateway implements ClientHost {
       plugins, store: options.channels!, agents: this.agents, senders: this.senders, config, now, logger: options.logger,
       configService: () => options.configService,
     });
+    this.approvals = new ExecApprovals({
+      store: options.approvals, now, broadcast, databasePath: options.host.databasePath,
+      hasApprovalClients: (excludeConnId) => this.hasApprovalClients(excludeConnId),
+    });
     const { host } = options;
     const sources = { config, now, host, agents: this.agents };
     this.health = new Health({
@@ -208,6 +217,7 @@ export class Gateway implements ClientHost {
       logs: options.logs,
       identity: options.identity,
       channels: this.channels,
+      approvals: this.approvals,
     };
     for (const group of METHOD_GROUPS) this.router.add(group(this.services));
     registerBuiltinTools(this.tools, this.toolServices());
@@ -232,6 +242,7 @@ export class Gateway implements ClientHost {
     this.agents.start();
     // Configured channel accounts connect in the background; each reports its own failures in status.
     void this.channels.start();
+    this.approvals.start();
     this.timers.push(setInterval(() => this.broadcast("tick", { ts: this.now() }), this.tickIntervalMs));
     this.timers.push(setInterval(() => this.health.refresh(), 60_000));
     this.timers.push(setInterval(() => {
@@ -369,6 +380,14 @@ export class Gateway implements ClientHost {
     return false;
   }
 
+  /** Whether an operator who may decide exec approvals is connected, other than `excludeConnId`. */
+  hasApprovalClients(excludeConnId?: string): boolean {
+    for (const c of this.clients) {
+      if (c.connId !== excludeConnId && c.caller?.role === "operator" && c.caller.effective.has("operator.approvals")) return true;
+    }
+    return false;
+  }
+
   /** Sender pairing limits from the live config (`pairing.codeExpiry`, `pairing.maxPending`). */
   senderPolicy(): SenderPairingPolicy {
     return senderPairingPolicy(this.config);
@@ -446,6 +465,7 @@ export class Gateway implements ClientHost {
     this.healthPacer.stop();
     this.nodes.shutdown();
     void this.channels.stop();
+    this.approvals.stop();
     // Runs end (and are persisted as interrupted) while clients can still see their events.
     this.agents.shutdown();
     this.broadcast("shutdown", restartExpectedMs === undefined ? { reason: "gateway stopping" } : { reason: "gateway stopping", restartExpectedMs });

@@ -302,3 +302,36 @@ export interface ChannelStore {
   /** Runs `fn` atomically: all of its writes land, or none. */
   transaction<T>(fn: () => T): T;
 }
+
+/** An exec approval decision (`exec.approval.resolve`). */
+export type ApprovalDecision = "allow-once" | "allow-always" | "deny";
+
+/** One exec approval request: pending until decided or expired, then kept as history. */
+export interface ExecApprovalRecord {
+  id: string;
+  /** The request as operators see it (`exec.approval.requested`'s `request`). */
+  request: Record<string, unknown>;
+  createdAtMs: number;
+  expiresAtMs: number;
+  status: "pending" | "resolved" | "expired";
+  decision?: ApprovalDecision;
+  resolvedBy?: string | null;
+  resolvedAtMs?: number;
+  /** Why an expired request ended (`timeout`, `no-approval-route`). */
+  terminalReason?: string;
+}
+
+/** What exec approvals need from storage: the requests and the host approvals document. */
+export interface ApprovalStore {
+  getApproval(id: string): ExecApprovalRecord | undefined;
+  /** Records in one status, oldest first. */
+  listApprovals(status: ExecApprovalRecord["status"]): ExecApprovalRecord[];
+  putApproval(record: ExecApprovalRecord): void;
+  /** Drops decided or expired records created before `ms`; returns how many. */
+  pruneApprovals(ms: number): number;
+  /** The approvals document as stored (its exact text is what its hash covers), or undefined. */
+  getApprovalsDocument(): string | undefined;
+  putApprovalsDocument(raw: string): void;
+  /** Runs `fn` atomically: all of its writes land, or none. */
+  transaction<T>(fn: () => T): T;
+}

@@ -29,6 +29,7 @@ export function callerOf(connId: string, admission: Admission): Caller {
     clientMode: admission.params.client.mode,
     authMethod: admission.method,
     deviceId: admission.device?.deviceId,
+    displayName: admission.params.client.displayName,
   };
 }
 

@@ -20,6 +20,8 @@ export interface Caller {
   /** How the connect authenticated (§4): device-token sessions are limited to their own device. */
   authMethod: AuthMethod;
   deviceId?: string;
+  /** The client's `displayName`, when it gave one (who resolved an approval). */
+  displayName?: string;
 }
 
 /** One RPC method: its access rule, closed params schema and handler. */

@@ -7,6 +7,7 @@
  */
 import type { Agents } from "../agent/agents.ts";
 import type { ChannelManager } from "../channels/manager.ts";
+import type { ExecApprovals } from "../approvals/approvals.ts";
 import type { ResolvedAuth } from "../auth/secrets.ts";
 import type { OpenClawConfig } from "../config/schema.ts";
 import type { ConfigService } from "../config/service.ts";
@@ -57,6 +58,8 @@ export interface GatewayServices {
   identity(): Promise<GatewayIdentity>;
   /** Chat channels: status, start/stop, and `send` for every feature that delivers a message. */
   channels: ChannelManager;
+  /** Exec approval requests and the host approvals document. */
+  approvals: ExecApprovals;
 }
 
 /** A method group: the services it uses in, its method definitions out. */

@@ -105,6 +105,12 @@ export const METHOD_ACCESS: Readonly<Record<string, Access>> = {
   "plugins.list": "operator.read",
   "environments.list": "operator.read",
   "plugins.catalog.browse": "operator.read",
+  "exec.approval.request": "operator.approvals",
+  "exec.approval.get": "operator.approvals",
+  "exec.approval.waitDecision": "operator.approvals",
+  "exec.approval.resolve": "operator.approvals",
+  "exec.approvals.get": "operator.admin",
+  "exec.approvals.set": "operator.admin",
 };
 
 /**

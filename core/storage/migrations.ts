@@ -34,4 +34,9 @@ export const MIGRATIONS = [
    CREATE TABLE channel_outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, key TEXT NOT NULL, state TEXT NOT NULL, record TEXT NOT NULL, UNIQUE (channel, key));
    CREATE INDEX channel_outbox_pending ON channel_outbox(state, seq);
    CREATE TABLE channel_cursors (channel TEXT NOT NULL, account_id TEXT NOT NULL, cursor TEXT NOT NULL, PRIMARY KEY (channel, account_id));`,
+  // Exec approvals: one row per request (pending, then its decision, kept for restarts and
+  // history), and the host approvals document (policy defaults, per-agent allowlists) as upstream's singleton row.
+  `CREATE TABLE exec_approvals (id TEXT PRIMARY KEY, status TEXT NOT NULL, created_at_ms INTEGER NOT NULL, record TEXT NOT NULL);
+   CREATE INDEX exec_approvals_status ON exec_approvals(status);
+   CREATE TABLE exec_approvals_config (config_key TEXT PRIMARY KEY, raw_json TEXT NOT NULL);`,
 ];

@@ -12,6 +12,7 @@ import type {
 } from "../store.ts";
 import type { SqlDriver, SqlStatement } from "./driver.ts";
 import { MIGRATIONS } from "./migrations.ts";
+import type { ExecApprovalRecord } from "../store.ts";
 
 /**
  * Applied by the shim right after opening: WAL with synchronous=FULL so an
@@ -344,6 +345,31 @@ export class SqlStore implements DeviceStore, NodeStore, SessionStore, Scheduler
     const { seq: _seq, ...stored } = row;
     const settled = { ...stored, state: result.state, ...(result.state === "sent" ? { sentAtMs: result.atMs, messageId: result.messageId } : { error: result.error }) };
     this.sql("UPDATE channel_outbox SET state = ?, record = ? WHERE seq = ?").run(result.state, JSON.stringify(settled), seq);
+  }
+
+  getApproval(id: string): ExecApprovalRecord | undefined {
+    return parseRow(this.sql("SELECT record FROM exec_approvals WHERE id = ?").get(id));
+  }
+
+  listApprovals(status: ExecApprovalRecord["status"]): ExecApprovalRecord[] {
+    return parseRows(this.sql("SELECT record FROM exec_approvals WHERE status = ? ORDER BY created_at_ms, id").all(status));
+  }
+
+  putApproval(record: ExecApprovalRecord): void {
+    this.sql("INSERT INTO exec_approvals (id, status, created_at_ms, record) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET status = excluded.status, record = excluded.record")
+      .run(record.id, record.status, record.createdAtMs, JSON.stringify(record));
+  }
+
+  pruneApprovals(ms: number): number {
+    return this.sql("DELETE FROM exec_approvals WHERE status != 'pending' AND created_at_ms < ?").run(ms).changes;
+  }
+
+  getApprovalsDocument(): string | undefined {
+    return (this.sql("SELECT raw_json FROM exec_approvals_config WHERE config_key = 'gateway'").get() as { raw_json: string } | null)?.raw_json;
+  }
+
+  putApprovalsDocument(raw: string): void {
+    this.sql("INSERT INTO exec_approvals_config (config_key, raw_json) VALUES ('gateway', ?) ON CONFLICT(config_key) DO UPDATE SET raw_json = excluded.raw_json").run(raw);
   }
 }
 

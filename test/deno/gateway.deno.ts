@@ -39,6 +39,7 @@ function startGateway(store: SqlStore): { gateway: Gateway; connect(): Promise<M
     nodes: store,
     sessions: store,
     scheduler: store,
+    approvals: store,
     buildId: "clawgate-deno-test",
   });
   return {

@@ -84,6 +84,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
     nodes: store,
     sessions: store,
     scheduler: store,
+    approvals: store,
     buildId: "clawgate-test",
     handshakeTimeoutMs: opts.handshakeTimeoutMs,
     tickIntervalMs: opts.tickIntervalMs,

@@ -42,6 +42,7 @@ export function memoryGateway(options: Partial<GatewayOptions> = {}): MemoryGate
     identity: () => Promise.resolve({ deviceId: "memory-gateway", publicKey: "memory-key" }),
     logger: quiet, logs: { tail: () => Promise.reject(new Error("no log file")) }, publisher: topics,
     devices: store, senders: store, nodes: store, sessions: store, scheduler: store, buildId: "clawgate-memory-test",
+    approvals: store,
     ...options,
   });
   return {

@@ -240,6 +240,7 @@ async function runInstance(ctx: InstanceContext): Promise<InstanceEnd> {
       scheduler: store,
       channels: store,
       channelPlugins: [telegramPlugin(envFor(snapshot.parsed)), discordPlugin(envFor(snapshot.parsed)), slackPlugin(envFor(snapshot.parsed))],
+      approvals: store,
       configService,
       buildId: `clawgate-${VERSION}`,
       handshakeTimeoutMs: Number(process.env.OPENCLAW_HANDSHAKE_TIMEOUT_MS) || undefined,

@@ -41,7 +41,7 @@ export const STORE_CASES: StoreCase[] = [
       const driver = open();
       new SqlStore(driver);
       assert.equal(userVersion(driver), MIGRATIONS.length);
-      assert.equal(tables(driver), ["agent_runs", "channel_cursors", "channel_inbound", "channel_outbox", "cron_jobs", "cron_runs", "device_tokens", "paired_devices", "paired_nodes", "pending_node_pairings", "pending_pairings", "scheduler_state", "sender_allow_from", "sender_pairing_requests", "sessions", "transcript_messages"]);
+      assert.equal(tables(driver), ["agent_runs", "channel_cursors", "channel_inbound", "channel_outbox", "cron_jobs", "cron_runs", "device_tokens", "exec_approvals", "exec_approvals_config", "paired_devices", "paired_nodes", "pending_node_pairings", "pending_pairings", "scheduler_state", "sender_allow_from", "sender_pairing_requests", "sessions", "transcript_messages"]);
     },
   },
   {

@@ -1,0 +1,143 @@
+/**
+ * Exec approval methods (upstream's `exec.approval.*` and `exec.approvals.*`):
+ * request, look up, wait for and resolve approvals; read and replace the host
+ * approvals document. Payloads and refusal texts are upstream's.
+ * Runtime-agnostic.
+ */
+import { z } from "../../zod.ts";
+import { buildRequest, allowedDecisions, type ExecApprovals, type Lookup } from "../../approvals/approvals.ts";
+import { invalidRequest, type GatewayError } from "../../protocol/errors.ts";
+import type { ApprovalDecision, ExecApprovalRecord } from "../../store.ts";
+import { TwoPhaseReply } from "../reply.ts";
+import { method, noParams, type Caller } from "../router.ts";
+
+const text = z.string().check(z.minLength(1));
+const idParams = z.lazy(() => z.strictObject({ id: z.string() }));
+
+const requestParams = z.lazy(() => z.strictObject({
+  id: z.optional(text),
+  command: z.optional(z.string()),
+  commandArgv: z.optional(z.array(z.string())),
+  cwd: z.optional(z.nullable(z.string())),
+  host: z.optional(z.nullable(z.string())),
+  security: z.optional(z.nullable(z.string())),
+  ask: z.optional(z.nullable(z.string())),
+  agentId: z.optional(z.nullable(z.string())),
+  resolvedPath: z.optional(z.nullable(z.string())),
+  sessionKey: z.optional(z.nullable(z.string())),
+  runId: z.optional(z.nullable(z.string())),
+  toolCallId: z.optional(z.nullable(z.string())),
+  timeoutMs: z.optional(z.int().check(z.gte(1), z.lte(24 * 60 * 60_000))),
+  twoPhase: z.optional(z.boolean()),
+}));
+
+const resolveParams = z.lazy(() => z.strictObject({
+  id: z.string(),
+  decision: z.string(),
+  grantExpiresInDays: z.optional(z.int().check(z.gte(1), z.lte(3650))),
+}));
+
+const setParams = z.lazy(() => z.strictObject({ file: z.optional(z.unknown()), baseHash: z.optional(z.string()) }));
+
+/** What the approval methods use. */
+export interface ExecApprovalMethodsContext {
+  approvals: ExecApprovals;
+}
+
+const NOT_FOUND = { reason: "APPROVAL_NOT_FOUND", remediation: "Re-request the action; pending approvals are cleared after expiry or restart." };
+
+function unknownOrExpired(): GatewayError {
+  return invalidRequest("unknown or expired approval id", NOT_FOUND);
+}
+
+/** A lookup's record, or upstream's refusal for a missing or ambiguous id. */
+function found(lookup: Lookup): ExecApprovalRecord {
+  if (lookup.kind === "found") return lookup.record;
+  throw lookup.kind === "ambiguous" ? invalidRequest("ambiguous approval id prefix; use the full id") : unknownOrExpired();
+}
+
+function isDecision(value: string): value is ApprovalDecision {
+  return value === "allow-once" || value === "allow-always" || value === "deny";
+}
+
+/** The final answer to `exec.approval.request` / `waitDecision`: decision null when it expired. */
+function decisionReply(record: ExecApprovalRecord, withReason: boolean): Record<string, unknown> {
+  const reply: Record<string, unknown> = { id: record.id, decision: record.decision ?? null, createdAtMs: record.createdAtMs, expiresAtMs: record.expiresAtMs };
+  if (withReason && record.terminalReason) reply.terminalReason = record.terminalReason;
+  return reply;
+}
+
+export function execApprovalMethods(ctx: ExecApprovalMethodsContext) {
+  const { approvals } = ctx;
+  return [
+    method("exec.approval.request", requestParams, (p, caller: Caller) => {
+      const command = (p.command ?? p.commandArgv?.join(" ") ?? "").trim();
+      if (!command) throw invalidRequest("command is required");
+      if (p.host === "node") throw invalidRequest("nodeId is required for host=node");
+      if (p.id?.startsWith("plugin:")) throw invalidRequest("approval ids starting with plugin: are reserved");
+      if (p.id && approvals.get(p.id)) throw invalidRequest("approval id already pending");
+      const request = buildRequest({
+        command, commandArgv: p.commandArgv, cwd: p.cwd ?? undefined, host: p.host ?? undefined, security: p.security ?? undefined,
+        ask: p.ask ?? undefined, agentId: p.agentId ?? undefined, resolvedPath: p.resolvedPath ?? undefined,
+        sessionKey: p.sessionKey ?? undefined, runId: p.runId ?? undefined, toolCallId: p.toolCallId ?? undefined,
+      });
+      const record = approvals.create(request, { id: p.id, timeoutMs: p.timeoutMs, excludeConnId: caller.connId });
+      const final = approvals.wait(record.id)!.then((done) => decisionReply(done, false));
+      // Upstream answers `accepted` only when the request found someone to decide it.
+      if (!p.twoPhase || record.status !== "pending") return final;
+      return new TwoPhaseReply(
+        { status: "accepted", id: record.id, deliveryRoute: "approval-client", createdAtMs: record.createdAtMs, expiresAtMs: record.expiresAtMs },
+        final,
+      );
+    }),
+    method("exec.approval.get", idParams, (p) => {
+      const record = found(approvals.lookup(p.id, "pending"));
+      const request = record.request;
+      return {
+        id: record.id,
+        commandText: request.command,
+        commandPreview: null,
+        allowedDecisions: request.allowedDecisions ?? allowedDecisions(undefined),
+        host: request.host ?? null,
+        nodeId: request.nodeId ?? null,
+        agentId: request.agentId ?? null,
+        expiresAtMs: record.expiresAtMs,
+      };
+    }),
+    method("exec.approval.list", noParams, () =>
+      approvals.pending().map(({ id, request, createdAtMs, expiresAtMs }) => ({ id, request, createdAtMs, expiresAtMs, approvalKind: "exec" }))),
+    method("exec.approval.waitDecision", idParams, async (p) => {
+      const id = p.id.trim();
+      if (!id) throw invalidRequest("id is required");
+      const waiting = approvals.wait(id);
+      if (!waiting) throw invalidRequest("approval expired or not found");
+      return decisionReply(await waiting, true);
+    }),
+    method("exec.approval.resolve", resolveParams, (p, caller) => {
+      if (!isDecision(p.decision)) throw invalidRequest("invalid decision");
+      const lookup = approvals.lookup(p.id, "any");
+      const record = found(lookup);
+      if (record.status !== "pending") {
+        // A repeat of the recorded decision is accepted; anything else is refused (first answer wins).
+        if (record.status === "resolved" && record.decision === p.decision) return { ok: true };
+        if (record.status === "resolved") throw invalidRequest("approval already resolved", { reason: "APPROVAL_ALREADY_RESOLVED" });
+        throw unknownOrExpired();
+      }
+      const allowed = (record.request.allowedDecisions as string[] | undefined) ?? allowedDecisions(undefined);
+      if (!allowed.includes(p.decision)) throw invalidRequest("allow-always is unavailable for this command", { reason: "APPROVAL_ALLOW_ALWAYS_UNAVAILABLE" });
+      if (!approvals.resolve(record.id, p.decision, caller.displayName ?? caller.clientId)) {
+        const raced = approvals.get(record.id);
+        if (raced?.status === "resolved" && raced.decision === p.decision) return { ok: true };
+        throw raced?.status === "resolved" ? invalidRequest("approval already resolved", { reason: "APPROVAL_ALREADY_RESOLVED" }) : unknownOrExpired();
+      }
+      return { ok: true };
+    }),
+    method("exec.approvals.get", noParams, () => approvals.snapshot()),
+    method("exec.approvals.set", setParams, async (p) => {
+      if (!p.file || typeof p.file !== "object" || Array.isArray(p.file)) throw invalidRequest("exec approvals file is required");
+      const result = await approvals.replace(p.file, p.baseHash);
+      if (typeof result === "string") throw invalidRequest(result);
+      return result;
+    }),
+  ];
+}
