@@ -90,6 +90,8 @@ const dryRun = bool("Validate without writing");
 
 const devices = (verb: string) => async ({ args, v, target }: Invocation) => (await import("./devices.ts")).devicesCommand(verb, args, { ...target, json: b(v, "json"), latest: b(v, "latest"), device: s(v, "device"), role: s(v, "role"), name: s(v, "name"), scope: v.scope as string[] | undefined, noScopes: b(v, "no-scopes") });
 const pairing = (verb: string) => async ({ args, v, target }: Invocation) => (await import("./pairing.ts")).pairingCommand(verb, args, { ...target, json: b(v, "json"), channel: s(v, "channel"), account: s(v, "account"), notify: b(v, "notify") });
+const approvals = (verb: string) => async ({ args, v, target }: Invocation) => (await import("./approvals.ts")).approvalsCommand(verb, args, { ...target, json: b(v, "json"), reason: s(v, "reason"), file: s(v, "file"), stdin: b(v, "stdin"), agent: s(v, "agent") });
+const approvalsFlags: FlagTable = { gateway: bool("Target the gateway's approvals (the only target clawgate has)"), json, ...CONNECTION };
 const pairingFlags: FlagTable = { channel: str("<channel>", "Channel id, e.g. telegram"), account: str("<account>", "Channel account id"), json, ...CONNECTION };
 
 const cron = async () => import("./cron.ts");
@@ -283,6 +285,11 @@ export const VERBS: readonly Verb[] = [
     flags: { "state-dir": str("<dir>", "OpenClaw state dir to read (default: this profile's, ~/.openclaw)"), "dry-run": bool("Report what would be imported; write nothing"), json: bool("Report as JSON") },
     run: async ({ v, profile, platform }) => (await import("./import.ts")).importOpenClaw({ profile, stateDir: s(v, "state-dir"), dryRun: b(v, "dry-run"), json: b(v, "json") }, platform),
   },
+  { name: "approvals pending", aliases: ["list"], summary: "List pending exec approvals.", flags: approvalsFlags, run: approvals("pending") },
+  { name: "approvals resolve", args: "<id> <decision>", summary: "Resolve a pending approval (allow-once, allow-always or deny).", flags: { ...approvalsFlags, reason: str("<text>", "Add a local note to the CLI confirmation") }, run: approvals("resolve") },
+  { name: "approvals get", summary: "Fetch the exec approvals snapshot.", flags: approvalsFlags, run: approvals("get") },
+  { name: "approvals set", summary: "Replace exec approvals with a JSON5 file.", flags: { ...approvalsFlags, file: str("<path>", "Path to JSON file to upload"), stdin: bool("Read JSON from stdin") }, run: approvals("set") },
+  { name: "approvals allowlist", args: "<add|remove> <pattern>", summary: "Edit the per-agent allowlist.", flags: { ...approvalsFlags, agent: str("<id>", 'Agent id (defaults to "*")') }, run: approvals("allowlist") },
 ];
 
 /** The verb `positionals` select and how many words that took, or undefined. */
