@@ -115,3 +115,45 @@ export interface HostInfo {
  * name resolves to, IPv4 and IPv6. Rejects when the name does not resolve.
  */
 export type HostResolver = (hostname: string) => Promise<string[]>;
+
+/** One shell command for the process runner. */
+export interface ProcessSpec {
+  /** A command line for the host's POSIX shell (`/bin/sh -c`). */
+  command: string;
+  cwd: string;
+  /** The child's whole environment. */
+  env: Record<string, string>;
+  /** The whole process tree is killed after this long; 0 means no limit. */
+  timeoutMs: number;
+  /** Bytes kept of stdout and of stderr; the rest is read and dropped, so the child never blocks. */
+  maxOutputBytes: number;
+  /** Aborting kills the whole process tree. */
+  signal?: AbortSignal;
+}
+
+/** How a command ended. */
+export interface ProcessOutcome {
+  /** Null when a signal ended it. */
+  exitCode: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  /** Output past maxOutputBytes was dropped. */
+  truncated: boolean;
+  timedOut: boolean;
+  aborted: boolean;
+  durationMs: number;
+}
+
+/**
+ * Runs commands on the gateway host (the exec tool). Each command gets its own
+ * process group, and the whole group is killed on timeout, on abort, and when
+ * the command itself ends, so nothing it started outlives the call.
+ */
+export interface ProcessHost {
+  run(spec: ProcessSpec): Promise<ProcessOutcome>;
+  /** The absolute path of `name` on `path` (a PATH value), or undefined. */
+  which(name: string, path: string): string | undefined;
+  /** The gateway's own environment, which commands inherit. */
+  env(): Record<string, string>;
+}
