@@ -121,6 +121,8 @@ export interface ProcessSpec {
   /** A command line for the host's POSIX shell (`/bin/sh -c`). */
   command: string;
   cwd: string;
+  /** Create `cwd` (0700) when it is missing: the agent workspace on first use. */
+  createCwd?: boolean;
   /** The child's whole environment. */
   env: Record<string, string>;
   /** The whole process tree is killed after this long; 0 means no limit. */

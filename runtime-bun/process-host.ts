@@ -3,11 +3,13 @@
  * process group of its own (`detached`), so a timeout, an abort or the end of
  * the command can kill its whole tree with one signal to the group.
  */
+import { mkdirSync } from "node:fs";
 import { readBounded } from "../core/exec/bounded-output.ts";
 import type { ProcessHost, ProcessOutcome, ProcessSpec } from "../core/runtime.ts";
 
 async function run(spec: ProcessSpec): Promise<ProcessOutcome> {
   const started = performance.now();
+  if (spec.createCwd) mkdirSync(spec.cwd, { recursive: true, mode: 0o700 });
   const child = Bun.spawn(["/bin/sh", "-c", spec.command], {
     cwd: spec.cwd, env: spec.env, stdin: "ignore", stdout: "pipe", stderr: "pipe", detached: true,
   });

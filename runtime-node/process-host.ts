@@ -4,13 +4,14 @@
  * the end of the command can kill its whole tree with one signal to the group.
  */
 import { spawn } from "node:child_process";
-import { accessSync, constants, statSync } from "node:fs";
+import { accessSync, constants, mkdirSync, statSync } from "node:fs";
 import { delimiter, isAbsolute, join } from "node:path";
 import { readBounded } from "../core/exec/bounded-output.ts";
 import type { ProcessHost, ProcessOutcome, ProcessSpec } from "../core/runtime.ts";
 
 async function run(spec: ProcessSpec): Promise<ProcessOutcome> {
   const started = performance.now();
+  if (spec.createCwd) mkdirSync(spec.cwd, { recursive: true, mode: 0o700 });
   const child = spawn("/bin/sh", ["-c", spec.command], { cwd: spec.cwd, env: spec.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve, reject) => {
     child.once("error", reject);

@@ -1,0 +1,175 @@
+/**
+ * One `exec` call on the gateway host, start to end: the policy in force
+ * (tools.exec.mode, the host approvals document, the call's `ask`), the
+ * allowlist check, an approval request when the policy asks (waiting for an
+ * operator; allow-always adds the command to the agent's allowlist), then
+ * the command in the agent's workspace through the shim's ProcessHost, its
+ * tree killed on timeout or abort and its output bounded.
+ * Runtime-agnostic.
+ */
+import { z } from "../zod.ts";
+import { buildRequest, type ExecApprovals } from "../approvals/approvals.ts";
+import type { OpenClawConfig } from "../config/schema.ts";
+import type { ProcessHost, ProcessOutcome } from "../runtime.ts";
+import type { ExecApprovalRecord } from "../store.ts";
+import { splitCommand } from "./command.ts";
+import { execSettings } from "./config.ts";
+import { exactArgPattern, judge, maxAsk, minSecurity, MODES, type JudgedSegment } from "./policy.ts";
+import { agentWorkspace } from "./workspace.ts";
+
+/** Bytes kept of stdout and of stderr each; the tool loop cuts what the model sees further. */
+const MAX_OUTPUT_BYTES = 256 * 1024;
+
+/** The model's arguments (upstream's names); parameters clawgate has no use for (yieldMs, pty, …) are ignored. */
+export const execArgs = z.object({
+  command: z.string().check(z.trim(), z.minLength(1)),
+  workdir: z.optional(z.string()),
+  env: z.optional(z.record(z.string(), z.string())),
+  timeoutSeconds: z.optional(z.int().check(z.gte(0))),
+  ask: z.optional(z.enum(["off", "on-miss", "always"])),
+  host: z.optional(z.enum(["auto", "sandbox", "gateway", "node"])),
+});
+export type ExecArgs = z.output<typeof execArgs>;
+
+/** Where the call comes from. */
+export interface ExecCall {
+  agentId: string;
+  sessionKey: string;
+  runId?: string;
+  toolCallId: string;
+  signal: AbortSignal;
+}
+
+/** A refusal or failure the model reads; `kind` as the tool contract's errors. */
+export class ExecError extends Error {
+  constructor(message: string, readonly kind: "input" | "forbidden" | "failed") {
+    super(message);
+    this.name = "ExecError";
+  }
+}
+
+/** What `exec` uses from the gateway. */
+export interface ExecDeps {
+  processes: ProcessHost;
+  approvals: ExecApprovals;
+  config(): OpenClawConfig;
+  stateDir: string;
+}
+
+/** The command's output for the model and its facts for clients. */
+export interface ExecOutcome {
+  text: string;
+  details: Record<string, unknown>;
+}
+
+/** Environment names a call may not set on the host (upstream: PATH and loader overrides). */
+function blockedEnv(name: string): boolean {
+  return name === "PATH" || name.startsWith("LD_") || name.startsWith("DYLD_");
+}
+
+/** The gateway's own credentials never reach a command the model wrote. */
+const GATEWAY_SECRETS = ["OPENCLAW_GATEWAY_TOKEN", "OPENCLAW_GATEWAY_PASSWORD"];
+
+function expandHome(path: string, home: string | undefined): string {
+  return home && (path === "~" || path.startsWith("~/")) ? home + path.slice(1) : path;
+}
+
+/** Waits for an approval's end, or the call's abort (which withdraws the request). */
+function decision(approvals: ExecApprovals, record: ExecApprovalRecord, signal: AbortSignal): Promise<ExecApprovalRecord> {
+  const waiting = approvals.wait(record.id)!;
+  if (signal.aborted) return Promise.resolve(approvals.expire(record.id, "run-aborted") ?? record);
+  return new Promise((resolve) => {
+    const onAbort = () => resolve(approvals.expire(record.id, "run-aborted") ?? record);
+    signal.addEventListener("abort", onAbort, { once: true });
+    void waiting.then((done) => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(done);
+    });
+  });
+}
+
+function describe(out: ProcessOutcome): string {
+  const text = [out.stdout, out.stderr].filter((s) => s.length > 0).join(out.stdout.endsWith("\n") || !out.stderr ? "" : "\n");
+  const notes: string[] = [];
+  if (out.truncated) notes.push(`(output truncated to ${MAX_OUTPUT_BYTES} bytes per stream)`);
+  if (out.exitCode !== null && out.exitCode !== 0) notes.push(`(Command exited with code ${out.exitCode})`);
+  const body = text.length > 0 ? text : "(no output)";
+  return notes.length > 0 ? `${body.replace(/\n$/, "")}\n\n${notes.join("\n")}` : body;
+}
+
+export async function runExec(deps: ExecDeps, args: ExecArgs, call: ExecCall): Promise<ExecOutcome> {
+  if (args.host === "sandbox" || args.host === "node") throw new ExecError(`exec host=${args.host} is not available on this gateway; use host=gateway`, "input");
+  const config = deps.config();
+  let settings;
+  try {
+    settings = execSettings(config, call.agentId);
+  } catch (error) {
+    throw new ExecError((error as Error).message, "failed");
+  }
+  const requested = MODES[settings.mode];
+  const host = deps.approvals.policyFor(call.agentId);
+  const security = minSecurity(requested.security, host.security);
+  // A per-call ask only hardens (upstream).
+  const ask = maxAsk(maxAsk(requested.ask, host.ask), args.ask ?? "off");
+  if (security === "deny") throw new ExecError("exec denied: tools.exec.mode is deny for this agent", "forbidden");
+
+  const baseEnv = deps.processes.env();
+  const home = baseEnv.HOME;
+  for (const name of Object.keys(args.env ?? {})) {
+    if (blockedEnv(name)) throw new ExecError(`exec env may not set ${name} on the gateway host`, "input");
+  }
+  const workspace = agentWorkspace(config, call.agentId, deps.stateDir, home);
+  const cwd = args.workdir ? (args.workdir.startsWith("/") ? args.workdir : `${workspace}/${args.workdir}`) : workspace;
+  const path = [...settings.pathPrepend.map((p) => expandHome(p, home)), baseEnv.PATH ?? "/usr/local/bin:/usr/bin:/bin"].join(":");
+  const env: Record<string, string> = { ...baseEnv, ...args.env, PATH: path, OPENCLAW_SHELL: "exec" };
+  for (const name of GATEWAY_SECRETS) delete env[name];
+
+  const segments = splitCommand(args.command);
+  const judged = segments
+    ? judge(segments, { allowlist: host.allowlist, safeBins: settings.safeBins, which: (name) => deps.processes.which(name, path), home, cwd })
+    : { satisfied: false, segments: [] as JudgedSegment[] };
+  const allowlisted = security === "full" || judged.satisfied;
+  const mustAsk = ask === "always" || (ask === "on-miss" && !allowlisted);
+  let approvalId: string | undefined;
+  if (mustAsk) {
+    const record = deps.approvals.create(buildRequest({
+      command: args.command, commandArgv: segments?.length === 1 ? segments[0] : undefined, cwd, host: "gateway", security, ask,
+      agentId: call.agentId, sessionKey: call.sessionKey, resolvedPath: judged.segments[0]?.resolvedPath, runId: call.runId, toolCallId: call.toolCallId,
+    }));
+    const done = await decision(deps.approvals, record, call.signal);
+    approvalId = done.id;
+    if (done.terminalReason === "run-aborted") throw new ExecError("exec aborted while waiting for approval", "failed");
+    if (done.decision === "deny") throw new ExecError(`exec denied by operator (approval ${done.id})`, "forbidden");
+    if (done.decision === undefined) {
+      // No decision (nobody to ask, or it expired): upstream's askFallback decides.
+      const fallback = host.askFallback;
+      const why = done.terminalReason === "no-approval-route" ? "no operator with operator.approvals is connected" : "the approval request expired";
+      if (fallback === "deny" || (fallback === "allowlist" && !judged.satisfied)) {
+        throw new ExecError(`exec denied: ${why} (askFallback: ${fallback}); allowlist the command or set tools.exec.mode`, "forbidden");
+      }
+    }
+    if (done.decision === "allow-always" && segments && ask !== "always") {
+      deps.approvals.addToAllowlist(call.agentId, judged.segments.map((s) => ({
+        pattern: s.resolvedPath ?? s.argv[0]!, argPattern: exactArgPattern(s.argv.slice(1)), source: "allow-always",
+        ...(s.resolvedPath ? { lastResolvedPath: s.resolvedPath } : {}),
+      })));
+    }
+  } else if (!allowlisted) {
+    throw new ExecError("exec denied: allowlist miss (tools.exec.mode allowlist); add the command with `clawgate approvals allowlist add`", "forbidden");
+  }
+
+  const timeoutSeconds = args.timeoutSeconds ?? settings.timeoutSeconds;
+  const out = await deps.processes.run({
+    command: args.command, cwd, createCwd: cwd === workspace, env, timeoutMs: timeoutSeconds * 1000, maxOutputBytes: MAX_OUTPUT_BYTES, signal: call.signal,
+  }).catch((error: unknown) => {
+    throw new ExecError(`exec failed to start: ${(error as Error).message}`, "failed");
+  });
+  const details = {
+    status: out.timedOut || out.aborted || out.exitCode !== 0 ? "failed" : "completed",
+    exitCode: out.exitCode, signal: out.signal, durationMs: Math.round(out.durationMs), cwd, timedOut: out.timedOut, aborted: out.aborted,
+    ...(approvalId ? { approvalId } : {}),
+  };
+  if (out.timedOut) throw new ExecError(`Command timed out after ${timeoutSeconds} seconds; its process tree was killed.\n${describe(out)}`, "failed");
+  if (out.aborted) throw new ExecError("Command aborted; its process tree was killed.", "failed");
+  return { text: describe(out), details };
+}
