@@ -52,6 +52,7 @@ import { Router } from "./rpc/router.ts";
 import type { GatewayServices, MethodGroup } from "./rpc/services.ts";
 import { healthBody } from "./status.ts";
 import type { Connection, HostInfo, HostResolver, Logger, LogReader, Publisher } from "./runtime.ts";
+import type { ProcessHost } from "./runtime.ts";
 import { effectiveScopes } from "./scopes/scopes.ts";
 import { registerBuiltinTools } from "./tools/builtin.ts";
 import { ToolRegistry } from "./tools/registry.ts";
@@ -91,6 +92,8 @@ export interface GatewayOptions {
   channels?: ChannelStore;
   /** DNS for tools that guard outbound requests (web_fetch); absent, they refuse hostnames. */
   resolveHost?: HostResolver;
+  /** Runs the exec tool's commands; absent, exec is not offered. */
+  processes?: ProcessHost;
 }
 
 /** The connection as the pre-auth gate sees it, when its transport can pause reads. */
@@ -229,6 +232,9 @@ export class Gateway implements ClientHost {
       now: this.now,
       config: () => this.config,
       resolveHost: this.options.resolveHost,
+      processes: this.options.processes,
+      approvals: this.approvals,
+      stateDir: this.options.host.stateDir,
       call: async (name, params, scopes) => this.router.prepare(name, params, {
         connId: "tools", role: "operator", scopes, effective: effectiveScopes(scopes), clientId: "gateway-tool", clientMode: "backend", authMethod: "token",
       })(),

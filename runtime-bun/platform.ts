@@ -11,5 +11,6 @@ export const bunPlatform: Platform = {
   openStore: async (path) => new (await import("./sqlite-store.ts")).SqliteStore(path),
   serveBridge: async (running) => (await import("./bridge.ts")).serveBridge(running),
   openSqlite: async (path) => (await import("./sqlite-store.ts")).openSqlite(path),
+  processHost: async () => (await import("./process-host.ts")).bunProcessHost,
   startupDone: normalJitPolicy,
 };

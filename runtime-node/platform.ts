@@ -11,4 +11,5 @@ export const nodePlatform: Platform = {
   openStore: async (path) => (await import("./sqlite-store.ts")).openStore(path),
   serveBridge: async (running) => (await import("./bridge.ts")).serveBridge(running),
   openSqlite: async (path) => (await import("./sqlite-store.ts")).openSqlite(path),
+  processHost: async () => (await import("./process-host.ts")).nodeProcessHost,
 };

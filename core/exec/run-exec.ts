@@ -16,6 +16,7 @@ import { splitCommand } from "./command.ts";
 import { execSettings } from "./config.ts";
 import { exactArgPattern, judge, maxAsk, minSecurity, MODES, type JudgedSegment } from "./policy.ts";
 import { agentWorkspace } from "./workspace.ts";
+import { ToolError } from "../tools/tool.ts";
 
 /** Bytes kept of stdout and of stderr each; the tool loop cuts what the model sees further. */
 const MAX_OUTPUT_BYTES = 256 * 1024;
@@ -38,14 +39,6 @@ export interface ExecCall {
   runId?: string;
   toolCallId: string;
   signal: AbortSignal;
-}
-
-/** A refusal or failure the model reads; `kind` as the tool contract's errors. */
-export class ExecError extends Error {
-  constructor(message: string, readonly kind: "input" | "forbidden" | "failed") {
-    super(message);
-    this.name = "ExecError";
-  }
 }
 
 /** What `exec` uses from the gateway. */
@@ -98,25 +91,25 @@ function describe(out: ProcessOutcome): string {
 }
 
 export async function runExec(deps: ExecDeps, args: ExecArgs, call: ExecCall): Promise<ExecOutcome> {
-  if (args.host === "sandbox" || args.host === "node") throw new ExecError(`exec host=${args.host} is not available on this gateway; use host=gateway`, "input");
+  if (args.host === "sandbox" || args.host === "node") throw new ToolError(`exec host=${args.host} is not available on this gateway; use host=gateway`, "input");
   const config = deps.config();
   let settings;
   try {
     settings = execSettings(config, call.agentId);
   } catch (error) {
-    throw new ExecError((error as Error).message, "failed");
+    throw new ToolError((error as Error).message, "failed");
   }
   const requested = MODES[settings.mode];
   const host = deps.approvals.policyFor(call.agentId);
   const security = minSecurity(requested.security, host.security);
   // A per-call ask only hardens (upstream).
   const ask = maxAsk(maxAsk(requested.ask, host.ask), args.ask ?? "off");
-  if (security === "deny") throw new ExecError("exec denied: tools.exec.mode is deny for this agent", "forbidden");
+  if (security === "deny") throw new ToolError("exec denied: tools.exec.mode is deny for this agent", "forbidden");
 
   const baseEnv = deps.processes.env();
   const home = baseEnv.HOME;
   for (const name of Object.keys(args.env ?? {})) {
-    if (blockedEnv(name)) throw new ExecError(`exec env may not set ${name} on the gateway host`, "input");
+    if (blockedEnv(name)) throw new ToolError(`exec env may not set ${name} on the gateway host`, "input");
   }
   const workspace = agentWorkspace(config, call.agentId, deps.stateDir, home);
   const cwd = args.workdir ? (args.workdir.startsWith("/") ? args.workdir : `${workspace}/${args.workdir}`) : workspace;
@@ -138,14 +131,14 @@ export async function runExec(deps: ExecDeps, args: ExecArgs, call: ExecCall): P
     }));
     const done = await decision(deps.approvals, record, call.signal);
     approvalId = done.id;
-    if (done.terminalReason === "run-aborted") throw new ExecError("exec aborted while waiting for approval", "failed");
-    if (done.decision === "deny") throw new ExecError(`exec denied by operator (approval ${done.id})`, "forbidden");
+    if (done.terminalReason === "run-aborted") throw new ToolError("exec aborted while waiting for approval", "failed");
+    if (done.decision === "deny") throw new ToolError(`exec denied by operator (approval ${done.id})`, "forbidden");
     if (done.decision === undefined) {
       // No decision (nobody to ask, or it expired): upstream's askFallback decides.
       const fallback = host.askFallback;
       const why = done.terminalReason === "no-approval-route" ? "no operator with operator.approvals is connected" : "the approval request expired";
       if (fallback === "deny" || (fallback === "allowlist" && !judged.satisfied)) {
-        throw new ExecError(`exec denied: ${why} (askFallback: ${fallback}); allowlist the command or set tools.exec.mode`, "forbidden");
+        throw new ToolError(`exec denied: ${why} (askFallback: ${fallback}); allowlist the command or set tools.exec.mode`, "forbidden");
       }
     }
     if (done.decision === "allow-always" && segments && ask !== "always") {
@@ -155,21 +148,21 @@ export async function runExec(deps: ExecDeps, args: ExecArgs, call: ExecCall): P
       })));
     }
   } else if (!allowlisted) {
-    throw new ExecError("exec denied: allowlist miss (tools.exec.mode allowlist); add the command with `clawgate approvals allowlist add`", "forbidden");
+    throw new ToolError("exec denied: allowlist miss (tools.exec.mode allowlist); add the command with `clawgate approvals allowlist add`", "forbidden");
   }
 
   const timeoutSeconds = args.timeoutSeconds ?? settings.timeoutSeconds;
   const out = await deps.processes.run({
     command: args.command, cwd, createCwd: cwd === workspace, env, timeoutMs: timeoutSeconds * 1000, maxOutputBytes: MAX_OUTPUT_BYTES, signal: call.signal,
   }).catch((error: unknown) => {
-    throw new ExecError(`exec failed to start: ${(error as Error).message}`, "failed");
+    throw new ToolError(`exec failed to start: ${(error as Error).message}`, "failed");
   });
   const details = {
     status: out.timedOut || out.aborted || out.exitCode !== 0 ? "failed" : "completed",
     exitCode: out.exitCode, signal: out.signal, durationMs: Math.round(out.durationMs), cwd, timedOut: out.timedOut, aborted: out.aborted,
     ...(approvalId ? { approvalId } : {}),
   };
-  if (out.timedOut) throw new ExecError(`Command timed out after ${timeoutSeconds} seconds; its process tree was killed.\n${describe(out)}`, "failed");
-  if (out.aborted) throw new ExecError("Command aborted; its process tree was killed.", "failed");
+  if (out.timedOut) throw new ToolError(`Command timed out after ${timeoutSeconds} seconds; its process tree was killed.\n${describe(out)}`, "failed");
+  if (out.aborted) throw new ToolError("Command aborted; its process tree was killed.", "failed");
   return { text: describe(out), details };
 }

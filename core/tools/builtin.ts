@@ -6,6 +6,7 @@
 import { cronTool } from "./cron.ts";
 import { messageTool } from "./message.ts";
 import { nodesTool } from "./nodes.ts";
+import { execTool } from "./exec.ts";
 import type { ToolRegistry } from "./registry.ts";
 import type { ToolFactory, ToolServices } from "./services.ts";
 import { webFetchTool } from "./web-fetch.ts";
@@ -16,6 +17,7 @@ const BUILTIN_TOOLS: readonly ToolFactory[] = [
   cronTool,
   nodesTool,
   messageTool,
+  execTool,
 ];
 
 export function registerBuiltinTools(registry: ToolRegistry, services: ToolServices): void {

@@ -9,6 +9,8 @@
 import type { OpenClawConfig } from "../config/schema.ts";
 import { GatewayError } from "../protocol/errors.ts";
 import type { HostResolver } from "../runtime.ts";
+import type { ExecApprovals } from "../approvals/approvals.ts";
+import type { ProcessHost } from "../runtime.ts";
 import type { Scope } from "../scopes/scopes.ts";
 import type { RegisteredTool } from "./registry.ts";
 import { ToolError } from "./tool.ts";
@@ -21,6 +23,12 @@ export interface ToolServices {
   call(method: string, params: unknown, scopes: readonly Scope[]): Promise<unknown>;
   /** DNS for outbound guards; absent, only IP literals can be checked (and hostnames are refused). */
   resolveHost?: HostResolver;
+  /** Runs commands on the gateway host (`exec`); absent (an embedded core), exec is not offered. */
+  processes?: ProcessHost;
+  /** Exec approval requests and the host approvals document. */
+  approvals: ExecApprovals;
+  /** The state directory (agent workspaces default under it). */
+  stateDir: string;
 }
 
 /** A tool factory: the services in, the tool out. */

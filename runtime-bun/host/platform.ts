@@ -5,7 +5,7 @@
  * runtime-node/platform.ts) to `main()`; nothing here imports a runtime.
  */
 import type { Gateway, GatewayOptions } from "../../core/gateway.ts";
-import type { Publisher } from "../../core/runtime.ts";
+import type { ProcessHost, Publisher } from "../../core/runtime.ts";
 import type { SqlDriver } from "../../core/storage/driver.ts";
 import type { SqlStore } from "../../core/storage/sql-store.ts";
 
@@ -44,6 +44,8 @@ export interface Platform {
   openSqlite(path: string): Promise<SqlDriver>;
   /** The TCP node bridge where the gateway listens, on its port + 1; rejects when that port is taken. */
   serveBridge(running: RunningGateway): Promise<RunningBridge>;
+  /** The exec tool's process runner. */
+  processHost(): Promise<ProcessHost>;
   /** `gateway run` is listening and start-up is over (Bun: back to the normal JIT policy, runtime-bun/jit-policy.ts). */
   startupDone?(): void;
 }

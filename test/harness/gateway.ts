@@ -11,6 +11,7 @@ import type { OpenClawConfig } from "../../core/config/schema.ts";
 import { ConfigFile } from "../../runtime-bun/host/config-file.ts";
 import { liveConfig } from "../../runtime-bun/host/config-live.ts";
 import { bunPlatform } from "../../runtime-bun/platform.ts";
+import { bunProcessHost } from "../../runtime-bun/process-host.ts";
 import { hostInfo } from "../../runtime-bun/host/host-info.ts";
 import { resolveHost } from "../../runtime-bun/host/dns.ts";
 import { FileLogger } from "../../runtime-bun/host/log-file.ts";
@@ -47,6 +48,8 @@ export interface TestGatewayOptions {
   dir?: string;
   /** Also start the TCP node bridge, on a port of its own. */
   bridge?: boolean;
+  /** Give the gateway the Bun process runner, which offers agents the `exec` tool. */
+  exec?: boolean;
 }
 
 /** A gateway in this process on 127.0.0.1:0 with token auth unless told otherwise. */
@@ -85,6 +88,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
     sessions: store,
     scheduler: store,
     approvals: store,
+    processes: opts.exec ? bunProcessHost : undefined,
     buildId: "clawgate-test",
     handshakeTimeoutMs: opts.handshakeTimeoutMs,
     tickIntervalMs: opts.tickIntervalMs,

@@ -241,6 +241,7 @@ async function runInstance(ctx: InstanceContext): Promise<InstanceEnd> {
       channels: store,
       channelPlugins: [telegramPlugin(envFor(snapshot.parsed)), discordPlugin(envFor(snapshot.parsed)), slackPlugin(envFor(snapshot.parsed))],
       approvals: store,
+      processes: await platform.processHost(),
       configService,
       buildId: `clawgate-${VERSION}`,
       handshakeTimeoutMs: Number(process.env.OPENCLAW_HANDSHAKE_TIMEOUT_MS) || undefined,

@@ -1,0 +1,144 @@
+/**
+ * The `exec` tool end to end: a local OpenAI-compatible server streams real
+ * `tool_calls` (SSE) to a real gateway; commands run as real processes in the
+ * agent's workspace. In `ask` mode the call waits for a second operator
+ * client's decision (raw WebSocket) before anything runs; deny and the lack
+ * of any approver refuse it; allow-always lets the same command run unasked
+ * next time; a timeout kills the whole process tree.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { startTestGateway, type TestGateway } from "../../harness/gateway.ts";
+import { startUpstream, type FakeUpstream } from "../../harness/openai-upstream.ts";
+import { connected, connectParams, type Frame, type RawSocket } from "../../harness/raw-socket.ts";
+import { Signal } from "../../harness/signal.ts";
+
+const toolMessages = (body: any): any[] => body.messages.filter((m: any) => m.role === "tool");
+const lastIsTool = (body: any) => body.messages.at(-1)?.role === "tool";
+
+/** A model that runs `command` through exec once, then answers with the tool's text. */
+const runs = (args: Record<string, unknown>) => (body: any) => lastIsTool(body)
+  ? { pieces: [`exec said: ${toolMessages(body).at(-1).content}`] }
+  : { toolCalls: [{ id: `call_${crypto.randomUUID().slice(0, 8)}`, name: "exec", arguments: JSON.stringify(args) }] };
+
+let upstream: FakeUpstream;
+let gw: TestGateway;
+/** Sends chat and reads agent events: write + read scopes, no operator.approvals. */
+let sender: RawSocket;
+let approver: RawSocket | undefined;
+
+beforeAll(async () => {
+  upstream = startUpstream({
+    asker: runs({ command: "echo ran > ran.txt && pwd" }),
+    denied: runs({ command: "echo ran > denied.txt" }),
+    always: runs({ command: "printf always-ok" }),
+    sleeper: runs({ command: "sh -c 'sleep 60 & echo $! > grandchild.pid; wait'", timeoutSeconds: 1 }),
+  });
+  const agent = (id: string, mode: string) => ({ id, model: `up/${id}`, tools: { exec: { mode } } });
+  gw = await startTestGateway({
+    exec: true,
+    config: {
+      models: { providers: { up: { baseUrl: upstream.baseUrl, models: ["asker", "denied", "always", "sleeper"] } } },
+      agents: { list: [{ ...agent("asker", "ask"), default: true }, agent("denied", "ask"), agent("always", "ask"), agent("sleeper", "full")] },
+    },
+  });
+  sender = (await connected(gw.url, connectParams({ scopes: ["operator.write", "operator.read"] }))).sock;
+});
+afterEach(() => {
+  approver?.close();
+  approver = undefined;
+});
+afterAll(async () => {
+  sender?.close();
+  await gw?.stop();
+  upstream?.stop();
+});
+
+async function connectApprover(): Promise<RawSocket> {
+  approver = (await connected(gw.url, connectParams({ scopes: ["operator.approvals"], client: { id: "gateway-client", displayName: "second-operator", version: "1", platform: "linux", mode: "backend" } }))).sock;
+  return approver;
+}
+
+const chatEvents = (runId: string): any[] => sender.events("chat").map((f: Frame) => f.payload).filter((p: any) => p.runId === runId);
+const terminal = (runId: string) => chatEvents(runId).find((p) => ["final", "aborted", "error"].includes(p.state));
+const answer = (runId: string): string => terminal(runId).message.content[0].text;
+
+async function start(agent: string, runId: string): Promise<void> {
+  const res = await sender.request("chat.send", { sessionKey: `agent:${agent}:main`, message: "go", idempotencyKey: runId });
+  expect(res.ok).toBe(true);
+}
+
+describe("exec in ask mode", () => {
+  test("waits for a second operator's allow-once, then runs in the agent workspace", async () => {
+    const ops = await connectApprover();
+    await start("asker", "ask-1");
+    await ops.until(() => ops.events("exec.approval.requested").length === 1, 10_000);
+    const requested = ops.events("exec.approval.requested")[0]!.payload;
+    const workspace = join(gw.dir, "workspace");
+    expect(requested.request).toMatchObject({ command: "echo ran > ran.txt && pwd", cwd: workspace, host: "gateway", security: "allowlist", ask: "on-miss", agentId: "asker", sessionKey: "agent:asker:main" });
+    // Nothing has run while the request waits.
+    expect(existsSync(join(workspace, "ran.txt"))).toBe(false);
+    expect(terminal("ask-1")).toBeUndefined();
+
+    expect((await ops.request("exec.approval.resolve", { id: requested.id, decision: "allow-once" })).ok).toBe(true);
+    await sender.until(() => terminal("ask-1") !== undefined, 10_000);
+    expect(answer("ask-1")).toBe(`exec said: ${workspace}\n`);
+    expect(readFileSync(join(workspace, "ran.txt"), "utf8")).toBe("ran\n");
+    await ops.until(() => ops.events("exec.approval.resolved").length === 1);
+    expect(ops.events("exec.approval.resolved")[0]!.payload).toMatchObject({ id: requested.id, decision: "allow-once", resolvedBy: "second-operator" });
+  });
+
+  test("deny -> the command never runs and the model reads the refusal", async () => {
+    const ops = await connectApprover();
+    await start("denied", "deny-1");
+    await ops.until(() => ops.events("exec.approval.requested").length === 1, 10_000);
+    const { id } = ops.events("exec.approval.requested")[0]!.payload;
+    await ops.request("exec.approval.resolve", { id, decision: "deny" });
+    await sender.until(() => terminal("deny-1") !== undefined, 10_000);
+    expect(answer("deny-1")).toBe(`exec said: exec denied by operator (approval ${id})`);
+    expect(existsSync(join(gw.dir, "workspace-denied", "denied.txt"))).toBe(false);
+  });
+
+  test("no operator who may approve is connected -> denied at once (askFallback deny)", async () => {
+    await start("denied", "deny-2");
+    await sender.until(() => terminal("deny-2") !== undefined, 10_000);
+    expect(answer("deny-2")).toBe("exec said: exec denied: no operator with operator.approvals is connected (askFallback: deny); allowlist the command or set tools.exec.mode");
+    expect(existsSync(join(gw.dir, "workspace-denied", "denied.txt"))).toBe(false);
+  });
+
+  test("allow-always adds the command to the agent's allowlist: the next identical call runs unasked", async () => {
+    const ops = await connectApprover();
+    await start("always", "always-1");
+    await ops.until(() => ops.events("exec.approval.requested").length === 1, 10_000);
+    await ops.request("exec.approval.resolve", { id: ops.events("exec.approval.requested")[0]!.payload.id, decision: "allow-always" });
+    await sender.until(() => terminal("always-1") !== undefined, 10_000);
+    expect(answer("always-1")).toBe("exec said: always-ok");
+    const doc = (await ops.request("exec.approvals.get", {})).error;
+    expect(doc.message).toBe("missing scope: operator.admin");
+    const stored = JSON.parse(gw.store.getApprovalsDocument()!);
+    expect(stored.agents.always.allowlist).toEqual([{ id: expect.any(String), pattern: Bun.which("printf"), argPattern: "^always-ok$", source: "allow-always", lastResolvedPath: Bun.which("printf") }]);
+
+    await start("always", "always-2");
+    await sender.until(() => terminal("always-2") !== undefined, 10_000);
+    expect(answer("always-2")).toBe("exec said: always-ok");
+    expect(ops.events("exec.approval.requested")).toHaveLength(1);
+  });
+});
+
+describe("exec timeout", () => {
+  test("the command's whole process tree is killed at timeoutSeconds: the grandchild is gone", async () => {
+    await start("sleeper", "sleep-1");
+    await sender.until(() => terminal("sleep-1") !== undefined, 15_000);
+    expect(answer("sleep-1")).toStartWith("exec said: Command timed out after 1 seconds; its process tree was killed.");
+    const pid = Number(readFileSync(join(gw.dir, "workspace-sleeper", "grandchild.pid"), "utf8"));
+    const gone = () => {
+      try {
+        return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.startsWith("Z");
+      } catch {
+        return true;
+      }
+    };
+    await new Signal().until(gone, 5_000);
+  }, 20_000);
+});
