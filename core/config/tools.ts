@@ -5,6 +5,7 @@
  * clawgate does not read survive. Runtime-agnostic.
  */
 import { z } from "../zod.ts";
+import { execConfigSchema } from "../exec/config-schema.ts";
 
 /** `tools.profile`: upstream's base allowlists (core/tools/policy.ts). */
 export const TOOL_PROFILES = ["minimal", "coding", "messaging", "full"] as const;
@@ -18,6 +19,7 @@ export const toolPolicySchema = z.looseObject({
   allow: names,
   alsoAllow: names,
   deny: names,
+  exec: z.optional(execConfigSchema),
 });
 
 /** `tools.web.fetch.ssrfPolicy`: which private or internal targets `web_fetch` may reach. */
@@ -42,6 +44,7 @@ const webFetchSchema = z.looseObject({
 
 export const toolsSchema = z.extend(toolPolicySchema, {
   web: z.optional(z.looseObject({ fetch: z.optional(webFetchSchema) })),
+  exec: z.optional(execConfigSchema),
 });
 
 /** `gateway.tools`: the `/tools/invoke` HTTP deny list and the exceptions to its defaults. */

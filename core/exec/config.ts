@@ -2,22 +2,15 @@
  * `tools.exec` (and `agents.entries.<id>.tools.exec`, which wins key by key):
  * the keys of upstream's exec tool that clawgate reads. Runtime-agnostic.
  */
-import { z } from "../zod.ts";
+import type { z } from "../zod.ts";
 import type { OpenClawConfig } from "../config/schema.ts";
 import { agentEntry } from "../config/agents.ts";
 import { formatIssues } from "../protocol/validation.ts";
+import { execConfigSchema } from "./config-schema.ts";
 import { DEFAULT_EXEC_MODE, type ExecMode } from "./policy.ts";
 
 /** Upstream's default per-command timeout. */
 export const DEFAULT_EXEC_TIMEOUT_SECONDS = 1800;
-
-/** The schema of one `tools.exec` object (loose: upstream keys clawgate does not read are kept). */
-export const execConfigSchema = z.looseObject({
-  mode: z.optional(z.enum(["deny", "allowlist", "ask", "full"])),
-  timeoutSeconds: z.optional(z.int().check(z.gte(0))),
-  pathPrepend: z.optional(z.array(z.string())),
-  safeBins: z.optional(z.array(z.string())),
-});
 
 /** The exec settings in force for one agent. */
 export interface ExecSettings {

@@ -35,7 +35,7 @@ beforeAll(async () => {
     always: runs({ command: "printf always-ok" }),
     sleeper: runs({ command: "sh -c 'sleep 60 & echo $! > grandchild.pid; wait'", timeoutSeconds: 1 }),
   });
-  const agent = (id: string, mode: string) => ({ id, model: `up/${id}`, tools: { exec: { mode } } });
+  const agent = (id: string, mode: "ask" | "full") => ({ id, model: `up/${id}`, tools: { exec: { mode } } });
   gw = await startTestGateway({
     exec: true,
     config: {
