@@ -4,7 +4,7 @@
  * in use and by whom, non-loopback bind without auth, token drift between
  * gateway.auth.token / gateway.remote.token / OPENCLAW_GATEWAY_TOKEN (and
  * service units), a running gateway that refuses the CLI's secret, file permissions, stale pid file, free disk, an
- * OpenClaw state whose paired devices were never imported. `--fix`
+ * OpenClaw state whose paired devices were never imported, clawgate's own default exec mode. `--fix`
  * repairs only what is safe; the rest gets a next step. JSON in upstream's
  * `doctor --json` shape.
  */
@@ -14,6 +14,7 @@ import { isLoopbackBind } from "../../../core/config/auth.ts";
 import { formatConfigIssues, serializeConfig, snapshotConfig } from "../../../core/config/document.ts";
 import { setAt } from "../../../core/config/object-path.ts";
 import { ImportError } from "../../../core/import/openclaw-state.ts";
+import { DEFAULT_EXEC_MODE } from "../../../core/exec/policy.ts";
 import { envFor } from "../config-env.ts";
 import { ConfigFile, lastGoodPath } from "../config-file.ts";
 import { databasePath } from "../database-file.ts";
@@ -226,7 +227,21 @@ const disk: Check = {
   },
 };
 
-const CHECKS: Check[] = [configValid, reloadMode, permissions, stalePid, port, bindAuth, tokenDrift, disk];
+/** Says when the exec tool runs under clawgate's default mode, which is not upstream's. */
+const execMode: Check = {
+  id: "tools/exec-mode",
+  run(lg) {
+    const tools = lg.snapshot.parsed?.tools as { exec?: { mode?: unknown } } | undefined;
+    if (!lg.snapshot.valid || tools?.exec?.mode !== undefined) return [];
+    return [{
+      checkId: this.id, severity: "info", path: "tools.exec.mode",
+      message: `tools.exec.mode is not set: clawgate runs the exec tool in "${DEFAULT_EXEC_MODE}" mode (upstream's default is "full"): a command that is not allowlisted waits for an operator's approval, and is denied when no operator with operator.approvals is connected.`,
+      fixHint: 'Set tools.exec.mode ("full" for upstream\'s behaviour, "deny" to switch exec off) with `clawgate config set tools.exec.mode <mode>`.',
+    }];
+  },
+};
+
+const CHECKS: Check[] = [configValid, reloadMode, permissions, stalePid, port, bindAuth, tokenDrift, disk, execMode];
 
 /**
  * A running gateway whose secret differs from the one the CLI would send: the
@@ -296,7 +311,7 @@ export async function doctor(flags: DoctorFlags, platform: Platform): Promise<nu
   }
   const mark = (f: Finding) => (f.fixed ? color.green("fixed") : f.severity === "error" ? color.red("✗") : f.severity === "warning" ? color.yellow("!") : color.dim("·"));
   const lines = [color.bold("clawgate doctor"), color.dim(`  state dir ${lg.paths.stateDir} · config ${lg.paths.configPath}`)];
-  if (findings.length === 0) lines.push(`  ${color.green("✓")} No problems found.`);
+  if (findings.every((f) => f.severity === "info")) lines.push(`  ${color.green("✓")} No problems found.`);
   for (const f of findings) {
     lines.push(`  ${mark(f)} ${f.message}`);
     if (f.fixHint && !f.fixed) lines.push(color.dim(`      → ${f.fixHint}`));

@@ -119,4 +119,14 @@ describe("doctor", () => {
     expect(res.code).toBe(0);
     expect(res.stdout).toContain("No problems found.");
   });
+
+  test("tools.exec.mode unset -> says clawgate's default (ask) differs from upstream's (full); set -> silent", async () => {
+    const unset = home(JSON.stringify({ gateway: { mode: "local", auth: { mode: "token", token: "fine-token-0123456789" } } }));
+    chmodSync(unset.path, 0o600);
+    const said = findings((await runCli(unset.h, ["doctor", "--json"])).stdout).filter((f) => f.checkId === "tools/exec-mode");
+    expect(said).toEqual([expect.objectContaining({ severity: "info", message: expect.stringContaining('clawgate runs the exec tool in "ask" mode (upstream\'s default is "full")') })]);
+    const set = home(JSON.stringify({ gateway: { mode: "local", auth: { mode: "token", token: "fine-token-0123456789" } }, tools: { exec: { mode: "full" } } }));
+    chmodSync(set.path, 0o600);
+    expect(findings((await runCli(set.h, ["doctor", "--json"])).stdout).filter((f) => f.checkId === "tools/exec-mode")).toEqual([]);
+  });
 });
