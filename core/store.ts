@@ -316,6 +316,8 @@ export interface ExecApprovalRecord {
   status: "pending" | "resolved" | "expired";
   decision?: ApprovalDecision;
   resolvedBy?: string | null;
+  /** Who decided: a paired device, or a client (runtime) by its client id (upstream's resolver). */
+  resolver?: { kind: "device" | "runtime"; id: string | null };
   resolvedAtMs?: number;
   /** Why an expired request ended (`timeout`, `no-approval-route`). */
   terminalReason?: string;

@@ -94,10 +94,10 @@ export class ExecApprovals {
   }
 
   /** Records a decision for a pending request; undefined when it is no longer pending. */
-  resolve(id: string, decision: ApprovalDecision, resolvedBy: string | null): ExecApprovalRecord | undefined {
+  resolve(id: string, decision: ApprovalDecision, resolvedBy: string | null, resolver?: ExecApprovalRecord["resolver"]): ExecApprovalRecord | undefined {
     const record = this.host.store.getApproval(id);
     if (!record || record.status !== "pending") return undefined;
-    const done: ExecApprovalRecord = { ...record, status: "resolved", decision, resolvedBy, resolvedAtMs: this.host.now() };
+    const done: ExecApprovalRecord = { ...record, status: "resolved", decision, resolvedBy, ...(resolver ? { resolver } : {}), resolvedAtMs: this.host.now() };
     this.host.store.putApproval(done);
     this.settle(done);
     this.host.broadcast("exec.approval.resolved", { id, decision, resolvedBy, ts: done.resolvedAtMs, request: record.request });

@@ -111,6 +111,8 @@ export const METHOD_ACCESS: Readonly<Record<string, Access>> = {
   "exec.approval.resolve": "operator.approvals",
   "exec.approvals.get": "operator.admin",
   "exec.approvals.set": "operator.admin",
+  "approval.get": "operator.approvals",
+  "approval.resolve": "operator.approvals",
 };
 
 /**

@@ -139,6 +139,32 @@ describe("exec.approval.request -> requested -> resolve -> resolved", () => {
   });
 });
 
+describe("approval.get / approval.resolve (kind-agnostic, as openclaw approvals resolve uses them)", () => {
+  test("pending and terminal projections; a malformed decision is recorded as deny; a repeat is not applied", async () => {
+    gw = await startTestGateway();
+    await client(gw.url, ["operator.approvals"], "approver");
+    const requester = await client(gw.url, ["operator.approvals"]);
+    const raise = async (command: string) => {
+      const reqId = send(requester, "exec.approval.request", { command, agentId: "main", sessionKey: "agent:main:main", twoPhase: true });
+      await requester.until(() => responses(requester, reqId).length === 1);
+      return responses(requester, reqId)[0]!.payload as { id: string; createdAtMs: number; expiresAtMs: number };
+    };
+    const a = await raise("ls");
+    expect((await requester.request("approval.get", { id: a.id })).payload).toEqual({ approval: {
+      id: a.id, status: "pending", urlPath: `/approve/${a.id}`, createdAtMs: a.createdAtMs, expiresAtMs: a.expiresAtMs,
+      presentation: { kind: "exec", commandText: "ls", commandPreview: null, warningText: null, host: null, nodeId: null, agentId: "main", allowedDecisions: ["allow-once", "allow-always", "deny"] },
+    } });
+    const resolved = (await requester.request("approval.resolve", { id: a.id, kind: "exec", decision: "allow-always" })).payload;
+    expect(resolved).toMatchObject({ applied: true, approval: { status: "allowed", decision: "allow-always", reason: "user", source: { agentId: "main", sessionKey: "agent:main:main" }, resolver: { kind: "runtime", id: "gateway-client" }, resolvedAtMs: expect.any(Number) } });
+    expect((await requester.request("approval.resolve", { id: a.id, kind: "exec", decision: "deny" })).payload).toMatchObject({ applied: false, approval: { decision: "allow-always" } });
+
+    const b = await raise("rm -rf /tmp/x");
+    expect((await requester.request("approval.resolve", { id: b.id, kind: "plugin", decision: "allow-once" })).payload).toMatchObject({ applied: true, approval: { status: "denied", decision: "deny" } });
+    expect((await requester.request("approval.get", { id: "nope" })).error).toEqual({ code: "INVALID_REQUEST", message: "approval not found", details: { reason: "APPROVAL_NOT_FOUND" } });
+    expect((await requester.request("plugin.approval.list", {})).payload).toEqual([]);
+  });
+});
+
 describe("durability", () => {
   test("a pending request survives a restart and is resolved after it; the decision survives the next one", async () => {
     const dir = mkdtempSync(join(tmpdir(), "clawgate-approvals-"));

@@ -1,13 +1,16 @@
 /**
  * Exec approval methods (upstream's `exec.approval.*` and `exec.approvals.*`):
  * request, look up, wait for and resolve approvals; read and replace the host
- * approvals document. Payloads and refusal texts are upstream's.
+ * approvals document; and the kind-agnostic `approval.get|resolve` over the
+ * same records (what `openclaw approvals resolve` calls). Payloads and
+ * refusal texts are upstream's.
  * Runtime-agnostic.
  */
 import { z } from "../../zod.ts";
 import { buildRequest, allowedDecisions, type ExecApprovals, type Lookup } from "../../approvals/approvals.ts";
 import { invalidRequest, type GatewayError } from "../../protocol/errors.ts";
 import type { ApprovalDecision, ExecApprovalRecord } from "../../store.ts";
+import type { OpenClawConfig } from "../../config/schema.ts";
 import { TwoPhaseReply } from "../reply.ts";
 import { method, noParams, type Caller } from "../router.ts";
 
@@ -39,9 +42,60 @@ const resolveParams = z.lazy(() => z.strictObject({
 
 const setParams = z.lazy(() => z.strictObject({ file: z.optional(z.unknown()), baseHash: z.optional(z.string()) }));
 
+const approvalGetParams = z.lazy(() => z.strictObject({ id: z.string() }));
+const approvalResolveParams = z.lazy(() => z.strictObject({
+  id: z.string(),
+  kind: z.string(),
+  decision: z.string(),
+  grantExpiresInDays: z.optional(z.int().check(z.gte(1), z.lte(3650))),
+}));
+
 /** What the approval methods use. */
 export interface ExecApprovalMethodsContext {
   approvals: ExecApprovals;
+  config(): OpenClawConfig;
+}
+
+/** Upstream's normalizeControlUiBasePath: "" or "/path" without a trailing slash. */
+function basePath(config: OpenClawConfig): string {
+  const value = (config.gateway?.controlUi as { basePath?: string } | undefined)?.basePath?.trim() ?? "";
+  if (!value || value === "/") return "";
+  const withSlash = value.startsWith("/") ? value : `/${value}`;
+  return withSlash.endsWith("/") ? withSlash.slice(0, -1) : withSlash;
+}
+
+/** Who resolves: the caller's paired device, else its client id (upstream's resolveApprovalResolver). */
+function resolverOf(caller: Caller): NonNullable<ExecApprovalRecord["resolver"]> {
+  return caller.deviceId ? { kind: "device", id: caller.deviceId } : { kind: "runtime", id: caller.clientId };
+}
+
+/** Upstream's reviewer-safe projection of an approval (`approval.get` / `approval.resolve`). */
+function approvalSnapshot(record: ExecApprovalRecord, base: string): Record<string, unknown> {
+  const r = record.request;
+  const common = {
+    id: record.id,
+    status: record.status === "pending" ? "pending" : record.status === "expired" ? "expired" : record.decision === "deny" ? "denied" : "allowed",
+    presentation: {
+      kind: "exec", commandText: r.command, commandPreview: null, warningText: null, host: r.host ?? null, nodeId: r.nodeId ?? null,
+      agentId: r.agentId ?? null, allowedDecisions: r.allowedDecisions ?? allowedDecisions(undefined),
+    },
+    urlPath: `${base}/approve/${encodeURIComponent(record.id)}`,
+    createdAtMs: record.createdAtMs,
+    expiresAtMs: record.expiresAtMs,
+  };
+  if (record.status === "pending") return common;
+  return {
+    ...common,
+    resolvedAtMs: record.resolvedAtMs,
+    reason: record.status === "resolved" ? "user" : record.terminalReason ?? "timeout",
+    ...(record.decision ? { decision: record.decision } : {}),
+    source: { ...(r.agentId ? { agentId: r.agentId } : {}), ...(r.sessionKey ? { sessionKey: r.sessionKey } : {}) },
+    ...(record.resolver ? { resolver: record.resolver } : {}),
+  };
+}
+
+function approvalNotFound(): GatewayError {
+  return invalidRequest("approval not found", { reason: "APPROVAL_NOT_FOUND" });
 }
 
 const NOT_FOUND = { reason: "APPROVAL_NOT_FOUND", remediation: "Re-request the action; pending approvals are cleared after expiry or restart." };
@@ -125,12 +179,28 @@ export function execApprovalMethods(ctx: ExecApprovalMethodsContext) {
       }
       const allowed = (record.request.allowedDecisions as string[] | undefined) ?? allowedDecisions(undefined);
       if (!allowed.includes(p.decision)) throw invalidRequest("allow-always is unavailable for this command", { reason: "APPROVAL_ALLOW_ALWAYS_UNAVAILABLE" });
-      if (!approvals.resolve(record.id, p.decision, caller.displayName ?? caller.clientId)) {
+      if (!approvals.resolve(record.id, p.decision, caller.displayName ?? caller.clientId, resolverOf(caller))) {
         const raced = approvals.get(record.id);
         if (raced?.status === "resolved" && raced.decision === p.decision) return { ok: true };
         throw raced?.status === "resolved" ? invalidRequest("approval already resolved", { reason: "APPROVAL_ALREADY_RESOLVED" }) : unknownOrExpired();
       }
       return { ok: true };
+    }),
+    method("approval.get", approvalGetParams, (p) => {
+      const record = approvals.get(p.id);
+      if (!record) throw approvalNotFound();
+      return { approval: approvalSnapshot(record, basePath(ctx.config())) };
+    }),
+    method("approval.resolve", approvalResolveParams, (p, caller) => {
+      const record = approvals.get(p.id);
+      if (!record) throw approvalNotFound();
+      const base = basePath(ctx.config());
+      if (record.status !== "pending") return { applied: false, approval: approvalSnapshot(record, base) };
+      // Upstream records a malformed decision (wrong kind, a decision not offered) as a deny.
+      const offered = (record.request.allowedDecisions as string[] | undefined) ?? allowedDecisions(undefined);
+      const decision: ApprovalDecision = p.kind === "exec" && isDecision(p.decision) && offered.includes(p.decision) ? p.decision : "deny";
+      const done = approvals.resolve(record.id, decision, caller.displayName ?? caller.clientId, resolverOf(caller));
+      return done ? { applied: true, approval: approvalSnapshot(done, base) } : { applied: false, approval: approvalSnapshot(approvals.get(p.id)!, base) };
     }),
     method("exec.approvals.get", noParams, () => approvals.snapshot()),
     method("exec.approvals.set", setParams, async (p) => {
