@@ -34,13 +34,14 @@ beforeAll(async () => {
     denied: runs({ command: "echo ran > denied.txt" }),
     always: runs({ command: "printf always-ok" }),
     sleeper: runs({ command: "sh -c 'sleep 60 & echo $! > grandchild.pid; wait'", timeoutSeconds: 1 }),
+    aborter: runs({ command: "echo ran > aborted.txt" }),
   });
   const agent = (id: string, mode: "ask" | "full") => ({ id, model: `up/${id}`, tools: { exec: { mode } } });
   gw = await startTestGateway({
     exec: true,
     config: {
-      models: { providers: { up: { baseUrl: upstream.baseUrl, models: ["asker", "denied", "always", "sleeper"] } } },
-      agents: { list: [{ ...agent("asker", "ask"), default: true }, agent("denied", "ask"), agent("always", "ask"), agent("sleeper", "full")] },
+      models: { providers: { up: { baseUrl: upstream.baseUrl, models: ["asker", "denied", "always", "sleeper", "aborter"] } } },
+      agents: { list: [{ ...agent("asker", "ask"), default: true }, agent("denied", "ask"), agent("always", "ask"), agent("sleeper", "full"), agent("aborter", "ask")] },
     },
   });
   sender = (await connected(gw.url, connectParams({ scopes: ["operator.write", "operator.read"] }))).sock;
@@ -123,6 +124,23 @@ describe("exec in ask mode", () => {
     await sender.until(() => terminal("always-2") !== undefined, 10_000);
     expect(answer("always-2")).toBe("exec said: always-ok");
     expect(ops.events("exec.approval.requested")).toHaveLength(1);
+  });
+});
+
+describe("exec abort", () => {
+  test("chat.abort while the call waits for approval withdraws the request; nothing runs", async () => {
+    const ops = await connectApprover();
+    await start("aborter", "abort-1");
+    await ops.until(() => ops.events("exec.approval.requested").length === 1, 10_000);
+    const { id } = ops.events("exec.approval.requested")[0]!.payload;
+    const abort = await sender.request("chat.abort", { sessionKey: "agent:aborter:main", runId: "abort-1" });
+    expect(abort.payload).toMatchObject({ ok: true, aborted: true });
+    await sender.until(() => terminal("abort-1") !== undefined);
+    expect(terminal("abort-1").state).toBe("aborted");
+    expect((await ops.request("exec.approval.waitDecision", { id })).payload).toMatchObject({ id, decision: null, terminalReason: "run-aborted" });
+    expect((await ops.request("exec.approval.list", {})).payload).toEqual([]);
+    expect((await ops.request("exec.approval.resolve", { id, decision: "allow-once" })).error.message).toBe("unknown or expired approval id");
+    expect(existsSync(join(gw.dir, "workspace-aborter", "aborted.txt"))).toBe(false);
   });
 });
 
