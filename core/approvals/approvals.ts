@@ -52,11 +52,11 @@ export class ExecApprovals {
   }
 
   /**
-   * Stores and announces a new request. With `requireRoute` and no operator
-   * to decide it, it expires at once (`no-approval-route`), as upstream, so
-   * a caller never waits for nobody.
+   * Stores and announces a new request. With no operator to decide it, it
+   * expires at once (`no-approval-route`), as upstream, so a caller never
+   * waits for nobody.
    */
-  create(request: Record<string, unknown>, options: { timeoutMs?: number; id?: string; requireRoute?: boolean; excludeConnId?: string } = {}): ExecApprovalRecord {
+  create(request: Record<string, unknown>, options: { timeoutMs?: number; id?: string; excludeConnId?: string } = {}): ExecApprovalRecord {
     const now = this.host.now();
     const record: ExecApprovalRecord = {
       id: options.id ?? crypto.randomUUID(),
@@ -66,7 +66,7 @@ export class ExecApprovals {
       status: "pending",
     };
     this.host.store.putApproval(record);
-    if (options.requireRoute !== false && !this.host.hasApprovalClients(options.excludeConnId)) {
+    if (!this.host.hasApprovalClients(options.excludeConnId)) {
       return this.expire(record.id, "no-approval-route") ?? record;
     }
     this.host.broadcast("exec.approval.requested", { id: record.id, request, createdAtMs: record.createdAtMs, expiresAtMs: record.expiresAtMs });
@@ -224,6 +224,9 @@ export interface RequestFields {
   resolvedPath?: string;
   runId?: string;
   toolCallId?: string;
+  /** A node host's request (`host=node`): the node and its canonical run plan. */
+  nodeId?: string;
+  systemRunPlan?: unknown;
 }
 
 /** Decisions an operator may give: allow-always is unavailable when every call must ask (upstream). */
@@ -237,9 +240,9 @@ export function buildRequest(f: RequestFields): Record<string, unknown> {
     command: f.command,
     commandArgv: f.commandArgv,
     systemRunBinding: null,
-    systemRunPlan: null,
+    systemRunPlan: f.systemRunPlan ?? null,
     cwd: f.cwd ?? null,
-    nodeId: null,
+    nodeId: f.nodeId ?? null,
     host: f.host ?? null,
     security: f.security ?? null,
     ask: f.ask ?? null,

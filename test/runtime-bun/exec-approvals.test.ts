@@ -115,6 +115,21 @@ describe("exec.approval.request -> requested -> resolve -> resolved", () => {
     expect((await requester.request("exec.approval.list", {})).payload).toHaveLength(1);
   });
 
+  test("a node host's request (host=node) needs nodeId, systemRunPlan and commandArgv; then operators see the node", async () => {
+    gw = await startTestGateway();
+    const approver = await client(gw.url, ["operator.approvals"], "approver");
+    const nodeHost = await client(gw.url, ["operator.approvals"]);
+    const base = { command: "uptime", host: "node", twoPhase: true };
+    expect((await nodeHost.request("exec.approval.request", base)).error.message).toBe("nodeId is required for host=node");
+    expect((await nodeHost.request("exec.approval.request", { ...base, nodeId: "n1" })).error.message).toBe("systemRunPlan is required for host=node");
+    expect((await nodeHost.request("exec.approval.request", { ...base, nodeId: "n1", systemRunPlan: { argv: ["uptime"] } })).error.message).toBe("commandArgv is required for host=node");
+    expect((await approver.request("exec.approval.list", {})).payload).toEqual([]);
+    const reqId = send(nodeHost, "exec.approval.request", { ...base, nodeId: "n1", systemRunPlan: { argv: ["uptime"] }, commandArgv: ["uptime"] });
+    await approver.until(() => approver.events("exec.approval.requested").length === 1);
+    expect(approver.events("exec.approval.requested")[0]!.payload.request).toMatchObject({ host: "node", nodeId: "n1", systemRunPlan: { argv: ["uptime"] } });
+    await nodeHost.until(() => responses(nodeHost, reqId).length === 1);
+  });
+
   test("with nobody else to decide, a request ends at once with decision null (no-approval-route)", async () => {
     gw = await startTestGateway();
     const requester = await client(gw.url, ["operator.approvals"]);

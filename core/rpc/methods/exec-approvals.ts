@@ -30,6 +30,8 @@ const requestParams = z.lazy(() => z.strictObject({
   sessionKey: z.optional(z.nullable(z.string())),
   runId: z.optional(z.nullable(z.string())),
   toolCallId: z.optional(z.nullable(z.string())),
+  nodeId: z.optional(z.nullable(z.string())),
+  systemRunPlan: z.optional(z.unknown()),
   timeoutMs: z.optional(z.int().check(z.gte(1), z.lte(24 * 60 * 60_000))),
   twoPhase: z.optional(z.boolean()),
 }));
@@ -127,13 +129,16 @@ export function execApprovalMethods(ctx: ExecApprovalMethodsContext) {
     method("exec.approval.request", requestParams, (p, caller: Caller) => {
       const command = (p.command ?? p.commandArgv?.join(" ") ?? "").trim();
       if (!command) throw invalidRequest("command is required");
-      if (p.host === "node") throw invalidRequest("nodeId is required for host=node");
+      if (p.host === "node" && !p.nodeId?.trim()) throw invalidRequest("nodeId is required for host=node");
+      if (p.host === "node" && !p.systemRunPlan) throw invalidRequest("systemRunPlan is required for host=node");
+      if (p.host === "node" && !p.commandArgv?.length) throw invalidRequest("commandArgv is required for host=node");
       if (p.id?.startsWith("plugin:")) throw invalidRequest("approval ids starting with plugin: are reserved");
       if (p.id && approvals.get(p.id)) throw invalidRequest("approval id already pending");
       const request = buildRequest({
         command, commandArgv: p.commandArgv, cwd: p.cwd ?? undefined, host: p.host ?? undefined, security: p.security ?? undefined,
         ask: p.ask ?? undefined, agentId: p.agentId ?? undefined, resolvedPath: p.resolvedPath ?? undefined,
         sessionKey: p.sessionKey ?? undefined, runId: p.runId ?? undefined, toolCallId: p.toolCallId ?? undefined,
+        ...(p.host === "node" ? { nodeId: p.nodeId!.trim(), systemRunPlan: p.systemRunPlan } : {}),
       });
       const record = approvals.create(request, { id: p.id, timeoutMs: p.timeoutMs, excludeConnId: caller.connId });
       const final = approvals.wait(record.id)!.then((done) => decisionReply(done, false));
