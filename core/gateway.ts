@@ -183,7 +183,7 @@ export class Gateway implements ClientHost {
       configService: () => options.configService,
     });
     this.approvals = new ExecApprovals({
-      store: options.approvals, now, broadcast, databasePath: options.host.databasePath,
+      store: options.approvals, now, broadcast, databasePath: options.host.databasePath, logger: options.logger,
       hasApprovalClients: (excludeConnId) => this.hasApprovalClients(excludeConnId),
     });
     const { host } = options;

@@ -319,8 +319,10 @@ export interface ExecApprovalRecord {
   /** Who decided: a paired device, or a client (runtime) by its client id (upstream's resolver). */
   resolver?: { kind: "device" | "runtime"; id: string | null };
   resolvedAtMs?: number;
-  /** Why an expired request ended (`timeout`, `no-approval-route`). */
+  /** Why an expired request ended (`timeout`, `no-approval-route`, `run-aborted`, `gateway-restart`). */
   terminalReason?: string;
+  /** Raised by the gateway's own exec tool for an agent run (which no restart survives). */
+  fromRun?: boolean;
 }
 
 /** What exec approvals need from storage: the requests and the host approvals document. */

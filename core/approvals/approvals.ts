@@ -8,6 +8,7 @@
  * Runtime-agnostic.
  */
 import type { EventName } from "../events/audience.ts";
+import type { Logger } from "../runtime.ts";
 import type { ApprovalDecision, ApprovalStore, ExecApprovalRecord } from "../store.ts";
 import {
   agentPolicyOf, documentHash, normalizeDocument, resolvedDefaults, serializeDocument,
@@ -28,6 +29,8 @@ export interface ExecApprovalsHost {
   hasApprovalClients(excludeConnId?: string): boolean;
   /** Where the document lives, for `exec.approvals.get`'s `path`. */
   databasePath: string;
+  /** Requests and decisions are logged by id (never the command, which may carry secrets). */
+  logger: Logger;
 }
 
 /** A lookup by id or unique id prefix, as upstream's `lookupApprovalId`. */
@@ -39,11 +42,18 @@ export class ExecApprovals {
 
   constructor(private readonly host: ExecApprovalsHost) {}
 
-  /** Re-arms expiry for requests that were pending when the gateway stopped; drops old history. */
+  /**
+   * Re-arms expiry for requests that were pending when the gateway stopped;
+   * ends those an agent run raised (no run survives a restart, so nothing
+   * would act on a decision); drops old history.
+   */
   start(): void {
     const now = this.host.now();
     this.host.store.pruneApprovals(now - HISTORY_MS);
-    for (const record of this.host.store.listApprovals("pending")) this.arm(record, now);
+    for (const record of this.host.store.listApprovals("pending")) {
+      if (record.fromRun) this.expire(record.id, "gateway-restart");
+      else this.arm(record, now);
+    }
   }
 
   stop(): void {
@@ -56,7 +66,7 @@ export class ExecApprovals {
    * expires at once (`no-approval-route`), as upstream, so a caller never
    * waits for nobody.
    */
-  create(request: Record<string, unknown>, options: { timeoutMs?: number; id?: string; excludeConnId?: string } = {}): ExecApprovalRecord {
+  create(request: Record<string, unknown>, options: { timeoutMs?: number; id?: string; excludeConnId?: string; fromRun?: boolean } = {}): ExecApprovalRecord {
     const now = this.host.now();
     const record: ExecApprovalRecord = {
       id: options.id ?? crypto.randomUUID(),
@@ -64,8 +74,10 @@ export class ExecApprovals {
       createdAtMs: now,
       expiresAtMs: now + (options.timeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS),
       status: "pending",
+      ...(options.fromRun ? { fromRun: true } : {}),
     };
     this.host.store.putApproval(record);
+    this.host.logger.info("exec-approvals", "approval requested", { id: record.id, agentId: request.agentId ?? undefined });
     if (!this.host.hasApprovalClients(options.excludeConnId)) {
       return this.expire(record.id, "no-approval-route") ?? record;
     }
@@ -100,6 +112,7 @@ export class ExecApprovals {
     const done: ExecApprovalRecord = { ...record, status: "resolved", decision, resolvedBy, ...(resolver ? { resolver } : {}), resolvedAtMs: this.host.now() };
     this.host.store.putApproval(done);
     this.settle(done);
+    this.host.logger.info("exec-approvals", "approval resolved", { id, decision, resolvedBy });
     this.host.broadcast("exec.approval.resolved", { id, decision, resolvedBy, ts: done.resolvedAtMs, request: record.request });
     return done;
   }
@@ -123,6 +136,7 @@ export class ExecApprovals {
     const done: ExecApprovalRecord = { ...record, status: "expired", resolvedAtMs: this.host.now(), terminalReason };
     this.host.store.putApproval(done);
     this.settle(done);
+    this.host.logger.info("exec-approvals", "approval ended without a decision", { id, reason: terminalReason });
     return done;
   }
 

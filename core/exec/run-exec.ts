@@ -128,7 +128,7 @@ export async function runExec(deps: ExecDeps, args: ExecArgs, call: ExecCall): P
     const record = deps.approvals.create(buildRequest({
       command: args.command, commandArgv: segments?.length === 1 ? segments[0] : undefined, cwd, host: "gateway", security, ask,
       agentId: call.agentId, sessionKey: call.sessionKey, resolvedPath: judged.segments[0]?.resolvedPath, runId: call.runId, toolCallId: call.toolCallId,
-    }));
+    }), { fromRun: call.runId !== undefined });
     const done = await decision(deps.approvals, record, call.signal);
     approvalId = done.id;
     if (done.terminalReason === "run-aborted") throw new ToolError("exec aborted while waiting for approval", "failed");

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { databasePath, SqliteStore } from "../../runtime-bun/sqlite-store.ts";
 import { startTestGateway, type TestGateway } from "../harness/gateway.ts";
 import { connected, connectParams, type RawSocket } from "../harness/raw-socket.ts";
 
@@ -207,6 +208,27 @@ describe("durability", () => {
       const conflicting = await later.request("exec.approval.resolve", { id, decision: "deny" });
       expect(conflicting.error.message).toBe("approval already resolved");
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("restart of a run's request", () => {
+  test("a request an agent run left pending (the gateway died) is ended at start: gateway-restart, not decidable", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "clawgate-approvals-"));
+    try {
+      const store = new SqliteStore(databasePath(dir));
+      const now = Date.now();
+      store.putApproval({ id: "from-run", request: { command: "make", agentId: "main" }, createdAtMs: now, expiresAtMs: now + 60_000, status: "pending", fromRun: true });
+      store.putApproval({ id: "from-client", request: { command: "make" }, createdAtMs: now, expiresAtMs: now + 60_000, status: "pending" });
+      store.close();
+      gw = await startTestGateway({ dir });
+      const approver = await client(gw.url, ["operator.approvals"]);
+      expect((await approver.request("exec.approval.waitDecision", { id: "from-run" })).payload).toMatchObject({ decision: null, terminalReason: "gateway-restart" });
+      expect((await approver.request("exec.approval.list", {})).payload.map((a: any) => a.id)).toEqual(["from-client"]);
+    } finally {
+      await gw?.stop();
+      gw = undefined;
       rmSync(dir, { recursive: true, force: true });
     }
   });
