@@ -7,7 +7,8 @@
  * next time; a timeout kills the whole process tree.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestGateway, type TestGateway } from "../../harness/gateway.ts";
 import { startUpstream, type FakeUpstream } from "../../harness/openai-upstream.ts";
@@ -27,21 +28,26 @@ let gw: TestGateway;
 /** Sends chat and reads agent events: write + read scopes, no operator.approvals. */
 let sender: RawSocket;
 let approver: RawSocket | undefined;
+/** A directory of the pather agent's tools.exec.pathPrepend. */
+let binDir: string;
 
 beforeAll(async () => {
   upstream = startUpstream({
     asker: runs({ command: "echo ran > ran.txt && pwd" }),
     denied: runs({ command: "echo ran > denied.txt" }),
     always: runs({ command: "printf always-ok" }),
-    sleeper: runs({ command: "sh -c 'sleep 60 & echo $! > grandchild.pid; wait'", timeoutSeconds: 1 }),
+    sleeper: runs({ command: "sh -c 'sleep 60 & echo $! > grandchild.pid; wait'" }),
+    pather: runs({ command: "hello-tool" }),
     aborter: runs({ command: "echo ran > aborted.txt" }),
   });
-  const agent = (id: string, mode: "ask" | "full") => ({ id, model: `up/${id}`, tools: { exec: { mode } } });
+  const agent = (id: string, mode: "ask" | "full", exec: Record<string, unknown> = {}) => ({ id, model: `up/${id}`, tools: { exec: { mode, ...exec } } });
+  binDir = mkdtempSync(join(tmpdir(), "clawgate-bin-"));
+  writeFileSync(join(binDir, "hello-tool"), "#!/bin/sh\necho \"hello from $0\"\n", { mode: 0o755 });
   gw = await startTestGateway({
     exec: true,
     config: {
-      models: { providers: { up: { baseUrl: upstream.baseUrl, models: ["asker", "denied", "always", "sleeper", "aborter"] } } },
-      agents: { list: [{ ...agent("asker", "ask"), default: true }, agent("denied", "ask"), agent("always", "ask"), agent("sleeper", "full"), agent("aborter", "ask")] },
+      models: { providers: { up: { baseUrl: upstream.baseUrl, models: ["asker", "denied", "always", "sleeper", "aborter", "pather"] } } },
+      agents: { list: [{ ...agent("asker", "ask"), default: true }, agent("denied", "ask"), agent("always", "ask"), agent("sleeper", "full", { timeoutSeconds: 1 }), agent("aborter", "ask"), agent("pather", "full", { pathPrepend: [binDir] })] },
     },
   });
   sender = (await connected(gw.url, connectParams({ scopes: ["operator.write", "operator.read"] }))).sock;
@@ -54,6 +60,7 @@ afterAll(async () => {
   sender?.close();
   await gw?.stop();
   upstream?.stop();
+  rmSync(binDir, { recursive: true, force: true });
 });
 
 async function connectApprover(): Promise<RawSocket> {
@@ -144,8 +151,16 @@ describe("exec abort", () => {
   });
 });
 
+describe("exec environment", () => {
+  test("tools.exec.pathPrepend puts its directories first on the command's PATH", async () => {
+    await start("pather", "path-1");
+    await sender.until(() => terminal("path-1") !== undefined, 10_000);
+    expect(answer("path-1")).toBe(`exec said: hello from ${join(binDir, "hello-tool")}\n`);
+  });
+});
+
 describe("exec timeout", () => {
-  test("the command's whole process tree is killed at timeoutSeconds: the grandchild is gone", async () => {
+  test("the command's whole process tree is killed at tools.exec.timeoutSeconds: the grandchild is gone", async () => {
     await start("sleeper", "sleep-1");
     await sender.until(() => terminal("sleep-1") !== undefined, 15_000);
     expect(answer("sleep-1")).toStartWith("exec said: Command timed out after 1 seconds; its process tree was killed.");
