@@ -90,6 +90,59 @@ function describe(out: ProcessOutcome): string {
   return notes.length > 0 ? `${body.replace(/\n$/, "")}\n\n${notes.join("\n")}` : body;
 }
 
+/** The command's environment: the gateway's, the call's overrides, PATH with tools.exec.pathPrepend first. */
+function commandEnv(base: Record<string, string>, overrides: Record<string, string> | undefined, pathPrepend: string[]): Record<string, string> {
+  for (const name of Object.keys(overrides ?? {})) {
+    if (blockedEnv(name)) throw new ToolError(`exec env may not set ${name} on the gateway host`, "input");
+  }
+  const path = [...pathPrepend.map((p) => expandHome(p, base.HOME)), base.PATH ?? "/usr/local/bin:/usr/bin:/bin"].join(":");
+  const env: Record<string, string> = { ...base, ...overrides, PATH: path, OPENCLAW_SHELL: "exec" };
+  for (const name of GATEWAY_SECRETS) delete env[name];
+  return env;
+}
+
+/** What the approval step needs to know about the call. */
+interface Pending {
+  command: string;
+  segments: string[][] | undefined;
+  judged: { satisfied: boolean; segments: JudgedSegment[] };
+  cwd: string;
+  security: string;
+  ask: string;
+  askFallback: string;
+}
+
+/**
+ * Asks an operator and waits; returns the approval id once the command may
+ * run, throws the refusal otherwise. Allow-always adds each segment, with its
+ * exact arguments, to the agent's allowlist.
+ */
+async function approve(deps: ExecDeps, call: ExecCall, p: Pending): Promise<string> {
+  const record = deps.approvals.create(buildRequest({
+    command: p.command, commandArgv: p.segments?.length === 1 ? p.segments[0] : undefined, cwd: p.cwd, host: "gateway", security: p.security, ask: p.ask,
+    agentId: call.agentId, sessionKey: call.sessionKey, resolvedPath: p.judged.segments[0]?.resolvedPath, runId: call.runId, toolCallId: call.toolCallId,
+  }), { fromRun: call.runId !== undefined });
+  const done = await decision(deps.approvals, record, call.signal);
+  if (done.terminalReason === "run-aborted") throw new ToolError("exec aborted while waiting for approval", "failed");
+  if (done.decision === "deny") throw new ToolError(`exec denied by operator (approval ${done.id})`, "forbidden");
+  if (done.decision === undefined) {
+    // No decision (nobody to ask, or it expired): upstream's askFallback decides.
+    const why = done.terminalReason === "no-approval-route" ? "no operator with operator.approvals is connected" : "the approval request expired";
+    if (p.askFallback === "deny" || (p.askFallback === "allowlist" && !p.judged.satisfied)) {
+      throw new ToolError(`exec denied: ${why} (askFallback: ${p.askFallback}); allowlist the command or set tools.exec.mode`, "forbidden");
+    }
+  }
+  // An unanalyzable line cannot be matched later, so allow-always runs it once.
+  if (done.decision === "allow-always" && p.segments && p.ask !== "always") {
+    deps.approvals.addToAllowlist(call.agentId, p.judged.segments.map((s) => ({
+      pattern: s.resolvedPath ?? s.argv[0]!, argPattern: exactArgPattern(s.argv.slice(1)), source: "allow-always",
+      ...(s.resolvedPath ? { lastResolvedPath: s.resolvedPath } : {}),
+    })));
+  }
+  return done.id;
+}
+
+/** The steps of one call: policy, environment, allowlist, approval, then the command. */
 export async function runExec(deps: ExecDeps, args: ExecArgs, call: ExecCall): Promise<ExecOutcome> {
   if (args.host === "sandbox" || args.host === "node") throw new ToolError(`exec host=${args.host} is not available on this gateway; use host=gateway`, "input");
   const config = deps.config();
@@ -106,47 +159,19 @@ export async function runExec(deps: ExecDeps, args: ExecArgs, call: ExecCall): P
   const ask = maxAsk(maxAsk(requested.ask, host.ask), args.ask ?? "off");
   if (security === "deny") throw new ToolError("exec denied: tools.exec.mode is deny for this agent", "forbidden");
 
-  const baseEnv = deps.processes.env();
-  const home = baseEnv.HOME;
-  for (const name of Object.keys(args.env ?? {})) {
-    if (blockedEnv(name)) throw new ToolError(`exec env may not set ${name} on the gateway host`, "input");
-  }
-  const workspace = agentWorkspace(config, call.agentId, deps.stateDir, home);
+  const base = deps.processes.env();
+  const env = commandEnv(base, args.env, settings.pathPrepend);
+  const workspace = agentWorkspace(config, call.agentId, deps.stateDir, base.HOME);
   const cwd = args.workdir ? (args.workdir.startsWith("/") ? args.workdir : `${workspace}/${args.workdir}`) : workspace;
-  const path = [...settings.pathPrepend.map((p) => expandHome(p, home)), baseEnv.PATH ?? "/usr/local/bin:/usr/bin:/bin"].join(":");
-  const env: Record<string, string> = { ...baseEnv, ...args.env, PATH: path, OPENCLAW_SHELL: "exec" };
-  for (const name of GATEWAY_SECRETS) delete env[name];
 
   const segments = splitCommand(args.command);
   const judged = segments
-    ? judge(segments, { allowlist: host.allowlist, safeBins: settings.safeBins, which: (name) => deps.processes.which(name, path), home, cwd })
+    ? judge(segments, { allowlist: host.allowlist, safeBins: settings.safeBins, which: (name) => deps.processes.which(name, env.PATH!), home: base.HOME, cwd })
     : { satisfied: false, segments: [] as JudgedSegment[] };
   const allowlisted = security === "full" || judged.satisfied;
-  const mustAsk = ask === "always" || (ask === "on-miss" && !allowlisted);
   let approvalId: string | undefined;
-  if (mustAsk) {
-    const record = deps.approvals.create(buildRequest({
-      command: args.command, commandArgv: segments?.length === 1 ? segments[0] : undefined, cwd, host: "gateway", security, ask,
-      agentId: call.agentId, sessionKey: call.sessionKey, resolvedPath: judged.segments[0]?.resolvedPath, runId: call.runId, toolCallId: call.toolCallId,
-    }), { fromRun: call.runId !== undefined });
-    const done = await decision(deps.approvals, record, call.signal);
-    approvalId = done.id;
-    if (done.terminalReason === "run-aborted") throw new ToolError("exec aborted while waiting for approval", "failed");
-    if (done.decision === "deny") throw new ToolError(`exec denied by operator (approval ${done.id})`, "forbidden");
-    if (done.decision === undefined) {
-      // No decision (nobody to ask, or it expired): upstream's askFallback decides.
-      const fallback = host.askFallback;
-      const why = done.terminalReason === "no-approval-route" ? "no operator with operator.approvals is connected" : "the approval request expired";
-      if (fallback === "deny" || (fallback === "allowlist" && !judged.satisfied)) {
-        throw new ToolError(`exec denied: ${why} (askFallback: ${fallback}); allowlist the command or set tools.exec.mode`, "forbidden");
-      }
-    }
-    if (done.decision === "allow-always" && segments && ask !== "always") {
-      deps.approvals.addToAllowlist(call.agentId, judged.segments.map((s) => ({
-        pattern: s.resolvedPath ?? s.argv[0]!, argPattern: exactArgPattern(s.argv.slice(1)), source: "allow-always",
-        ...(s.resolvedPath ? { lastResolvedPath: s.resolvedPath } : {}),
-      })));
-    }
+  if (ask === "always" || (ask === "on-miss" && !allowlisted)) {
+    approvalId = await approve(deps, call, { command: args.command, segments, judged, cwd, security, ask, askFallback: host.askFallback });
   } else if (!allowlisted) {
     throw new ToolError("exec denied: allowlist miss (tools.exec.mode allowlist); add the command with `clawgate approvals allowlist add`", "forbidden");
   }
@@ -157,12 +182,13 @@ export async function runExec(deps: ExecDeps, args: ExecArgs, call: ExecCall): P
   }).catch((error: unknown) => {
     throw new ToolError(`exec failed to start: ${(error as Error).message}`, "failed");
   });
-  const details = {
-    status: out.timedOut || out.aborted || out.exitCode !== 0 ? "failed" : "completed",
-    exitCode: out.exitCode, signal: out.signal, durationMs: Math.round(out.durationMs), cwd, timedOut: out.timedOut, aborted: out.aborted,
-    ...(approvalId ? { approvalId } : {}),
-  };
   if (out.timedOut) throw new ToolError(`Command timed out after ${timeoutSeconds} seconds; its process tree was killed.\n${describe(out)}`, "failed");
   if (out.aborted) throw new ToolError("Command aborted; its process tree was killed.", "failed");
-  return { text: describe(out), details };
+  return {
+    text: describe(out),
+    details: {
+      status: out.exitCode === 0 ? "completed" : "failed", exitCode: out.exitCode, signal: out.signal, durationMs: Math.round(out.durationMs), cwd,
+      ...(approvalId ? { approvalId } : {}),
+    },
+  };
 }

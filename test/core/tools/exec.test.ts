@@ -38,16 +38,17 @@ beforeAll(async () => {
     always: runs({ command: "printf always-ok" }),
     sleeper: runs({ command: "sh -c 'sleep 60 & echo $! > grandchild.pid; wait'" }),
     pather: runs({ command: "hello-tool" }),
+    lister: runs({ command: "uname -s" }),
     aborter: runs({ command: "echo ran > aborted.txt" }),
   });
-  const agent = (id: string, mode: "ask" | "full", exec: Record<string, unknown> = {}) => ({ id, model: `up/${id}`, tools: { exec: { mode, ...exec } } });
+  const agent = (id: string, mode: "ask" | "full" | "allowlist", exec: Record<string, unknown> = {}) => ({ id, model: `up/${id}`, tools: { exec: { mode, ...exec } } });
   binDir = mkdtempSync(join(tmpdir(), "clawgate-bin-"));
   writeFileSync(join(binDir, "hello-tool"), "#!/bin/sh\necho \"hello from $0\"\n", { mode: 0o755 });
   gw = await startTestGateway({
     exec: true,
     config: {
-      models: { providers: { up: { baseUrl: upstream.baseUrl, models: ["asker", "denied", "always", "sleeper", "aborter", "pather"] } } },
-      agents: { list: [{ ...agent("asker", "ask"), default: true }, agent("denied", "ask"), agent("always", "ask"), agent("sleeper", "full", { timeoutSeconds: 1 }), agent("aborter", "ask"), agent("pather", "full", { pathPrepend: [binDir] })] },
+      models: { providers: { up: { baseUrl: upstream.baseUrl, models: ["asker", "denied", "always", "sleeper", "aborter", "pather", "lister"] } } },
+      agents: { list: [{ ...agent("asker", "ask"), default: true }, agent("denied", "ask"), agent("always", "ask"), agent("sleeper", "full", { timeoutSeconds: 1 }), agent("aborter", "ask"), agent("pather", "full", { pathPrepend: [binDir] }), agent("lister", "allowlist")] },
     },
   });
   sender = (await connected(gw.url, connectParams({ scopes: ["operator.write", "operator.read"] }))).sock;
@@ -148,6 +149,25 @@ describe("exec abort", () => {
     expect((await ops.request("exec.approval.list", {})).payload).toEqual([]);
     expect((await ops.request("exec.approval.resolve", { id, decision: "allow-once" })).error.message).toBe("unknown or expired approval id");
     expect(existsSync(join(gw.dir, "workspace-aborter", "aborted.txt"))).toBe(false);
+  });
+});
+
+describe("exec in allowlist mode", () => {
+  test("a miss is refused without asking; once exec.approvals.set allowlists the binary, it runs", async () => {
+    await start("lister", "list-1");
+    await sender.until(() => terminal("list-1") !== undefined, 10_000);
+    expect(answer("list-1")).toBe("exec said: exec denied: allowlist miss (tools.exec.mode allowlist); add the command with `clawgate approvals allowlist add`");
+    const admin = (await connected(gw.url)).sock;
+    try {
+      const { hash } = (await admin.request("exec.approvals.get", {})).payload;
+      const set = await admin.request("exec.approvals.set", { baseHash: hash, file: { version: 1, agents: { lister: { allowlist: [{ pattern: "uname" }] } } } });
+      expect(set.ok).toBe(true);
+    } finally {
+      admin.close();
+    }
+    await start("lister", "list-2");
+    await sender.until(() => terminal("list-2") !== undefined, 10_000);
+    expect(answer("list-2")).toBe("exec said: Linux\n");
   });
 });
 
