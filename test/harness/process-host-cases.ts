@@ -35,6 +35,9 @@ async function goneSoon(pid: number): Promise<void> {
   await new Signal().until(() => gone(pid), 5_000);
 }
 
+/** Per case: the Node host starts a Node process per run, which takes seconds on a loaded 2-core box. */
+const CASE_TIMEOUT_MS = 20_000;
+
 export function processHostCases(name: string, run: RunSpec): void {
   describe(`${name} ProcessHost`, () => {
     test("stdout, stderr, exit code, cwd and env come back as the command produced them", async () => {
@@ -45,7 +48,7 @@ export function processHostCases(name: string, run: RunSpec): void {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
-    });
+    }, CASE_TIMEOUT_MS);
 
     test("timeout -> the whole tree is killed: the grandchild is gone too", async () => {
       const dir = mkdtempSync(join(tmpdir(), "clawgate-proc-"));
@@ -57,7 +60,7 @@ export function processHostCases(name: string, run: RunSpec): void {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
-    });
+    }, CASE_TIMEOUT_MS);
 
     test("abort -> the whole tree is killed", async () => {
       const dir = mkdtempSync(join(tmpdir(), "clawgate-proc-"));
@@ -69,17 +72,17 @@ export function processHostCases(name: string, run: RunSpec): void {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
-    });
+    }, CASE_TIMEOUT_MS);
 
     test("a background child the command left running ends with it, so the call returns", async () => {
       const out = await run({ ...BASE, cwd: tmpdir(), command: "sleep 60 & echo $!" });
       expect(out.exitCode).toBe(0);
       await goneSoon(Number(out.stdout.trim()));
-    });
+    }, CASE_TIMEOUT_MS);
 
     test("a flood of output -> the first maxOutputBytes kept, truncated, the child not blocked", async () => {
       const out = await run({ ...BASE, cwd: tmpdir(), maxOutputBytes: 1000, command: "head -c 5000000 /dev/zero | tr '\\0' a; echo done >&2" });
       expect(out).toMatchObject({ exitCode: 0, stdout: "a".repeat(1000), stderr: "done\n", truncated: true });
-    });
+    }, CASE_TIMEOUT_MS);
   });
 }
