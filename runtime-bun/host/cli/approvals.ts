@@ -1,9 +1,10 @@
 /**
  * `clawgate approvals pending|resolve|get|set|allowlist`: exec approvals on the
- * gateway (`exec.approval.*`, `exec.approvals.*`), worded as `openclaw
- * approvals` is. Clawgate keeps the approvals document in the gateway's own
- * database, so every subcommand talks to the gateway (`--gateway` is accepted
- * and changes nothing); node targets are not relayed.
+ * gateway (`exec.approval.list`, `approval.get|resolve` as upstream's resolve
+ * uses them, `exec.approvals.*`), worded as `openclaw approvals` is.
+ * Clawgate keeps the approvals document in the gateway's own database, so
+ * every subcommand talks to the gateway (`--gateway` is accepted and changes
+ * nothing); node targets are not relayed.
  */
 import { readFileSync } from "node:fs";
 import { text as readStream } from "node:stream/consumers";
@@ -80,20 +81,47 @@ async function pending(flags: ApprovalsFlags): Promise<number> {
   return EXIT.ok;
 }
 
+/** `approval.get` / `approval.resolve`'s projection, the fields the CLI reads. */
+interface Approval {
+  id: string;
+  status: string;
+  decision?: string;
+  presentation: { kind: string; allowedDecisions: string[] };
+  resolver?: { kind: string; id?: string | null };
+}
+
+function formatResolver(approval: Approval): string {
+  const r = approval.resolver;
+  return !r ? "unknown resolver" : r.id ? `${r.kind}:${r.id}` : r.kind;
+}
+
+/** As upstream: look the approval up, check the decision is offered, resolve through approval.resolve. */
 async function resolve(args: string[], flags: ApprovalsFlags): Promise<number> {
-  const [id = "", decision = ""] = args;
+  const [id = "", raw = ""] = args;
+  const decision = raw.trim();
   if (!id) return cliError(flags, "Approval id required.");
-  if (!decision.trim()) return cliError(flags, "Decision required.");
-  if (!DECISIONS.includes(decision.trim())) return cliError(flags, `Decision must be one of: ${DECISIONS.join(", ")}.`);
+  if (!decision) return cliError(flags, "Decision required.");
+  if (!DECISIONS.includes(decision)) return cliError(flags, `Decision must be one of: ${DECISIONS.join(", ")}.`);
   const reason = flags.reason?.trim();
   if (flags.reason !== undefined && !reason) return cliError(flags, "Reason must not be empty.");
-  const res = await rpc<{ ok: boolean }>(flags, "exec.approval.resolve", { id, decision: decision.trim() }, [ADMIN, APPROVALS]);
+  const scopes = [ADMIN, APPROVALS];
+  const lookup = await rpc<{ approval: Approval }>(flags, "approval.get", { id }, scopes);
+  if (!lookup.ok) return report(flags, lookup.failure, lookup.hint);
+  const current = lookup.payload.approval;
+  if (current.status === "pending" && !current.presentation.allowedDecisions.includes(decision)) {
+    return cliError(flags, `Decision ${decision} is not allowed for ${current.presentation.kind} approvals; allowed decisions: ${current.presentation.allowedDecisions.join(", ")}.`);
+  }
+  const res = await rpc<{ applied: boolean; approval: Approval }>(flags, "approval.resolve", { id, kind: current.presentation.kind, decision }, scopes);
   if (!res.ok) return report(flags, res.failure, res.hint);
+  const { applied, approval } = res.payload;
+  if (!approval.decision) return cliError(flags, approval.status === "expired" ? `Approval ${id} expired.` : `Approval ${id} did not settle to a recorded decision.`);
+  if (approval.decision !== decision) return cliError(flags, `Approval ${id} was already resolved with ${approval.decision} by ${formatResolver(approval)}.`);
   if (flags.json) {
-    printJson({ ok: true, id, decision: decision.trim(), ...(reason ? { cliReason: reason } : {}) });
+    printJson({ ...res.payload, alreadyResolved: !applied, ...(reason ? { cliReason: reason } : {}) });
     return EXIT.ok;
   }
-  process.stdout.write(`Approval ${id} resolved ${decision.trim()}${reason ? `; CLI reason: ${reason}` : ""}.\n`);
+  const settled = applied ? `resolved ${decision}` : `already resolved (same decision: ${decision})`;
+  process.stdout.write(`Approval ${id} ${settled} by ${formatResolver(approval)}${reason ? `; CLI reason: ${reason}` : ""}.\n`);
   return EXIT.ok;
 }
 

@@ -54,19 +54,20 @@ describe("approvals pending / resolve", () => {
     const json = JSON.parse((await approvals("list", "--json")).stdout);
     expect(json).toEqual({ approvals: [{ id, kind: "exec", agentId: "main", sessionKey: "agent:main:main", createdAtMs: expect.any(Number), expiresAtMs: expect.any(Number), summary: "uname -a" }] });
 
-    expect(await approvals("resolve", id, "allow-once")).toEqual({ code: 0, stdout: `Approval ${id} resolved allow-once.\n`, stderr: "" });
+    expect(await approvals("resolve", id, "allow-once")).toEqual({ code: 0, stdout: `Approval ${id} resolved allow-once by runtime:cli.\n`, stderr: "" });
     await requester.until(() => requester.frames.filter((f) => f.type === "res" && f.id === reqId).length === 2);
     expect(requester.frames.filter((f) => f.type === "res" && f.id === reqId)[1]!.payload.decision).toBe("allow-once");
     await watcher.until(() => watcher.events("exec.approval.resolved").some((e) => e.payload.id === id));
     expect((await approvals("pending")).stdout).toBe("No pending approvals.\n");
   }, 20_000);
 
-  test("bad decisions are refused before any call; a conflicting second decision fails with the gateway's reason", async () => {
+  test("bad decisions are refused before any call; a repeat says already resolved; a conflicting one fails naming the first", async () => {
     const { id } = await raise("ls");
     expect(await approvals("resolve", id, "sure")).toEqual({ code: 1, stdout: "", stderr: "error Decision must be one of: allow-once, allow-always, deny.\n" });
-    expect((await approvals("resolve", id, "deny", "--json")).stdout).toBe(`${JSON.stringify({ ok: true, id, decision: "deny" }, null, 2)}\n`);
-    expect(await approvals("resolve", id, "allow-once")).toEqual({ code: 1, stdout: "", stderr: "error approval already resolved\n" });
-    expect((await approvals("resolve", "missing-id", "deny")).stderr).toBe("error unknown or expired approval id\n");
+    expect(JSON.parse((await approvals("resolve", id, "deny", "--json")).stdout)).toMatchObject({ applied: true, alreadyResolved: false, approval: { id, status: "denied", decision: "deny" } });
+    expect(await approvals("resolve", id, "deny", "--reason", "again")).toEqual({ code: 0, stdout: `Approval ${id} already resolved (same decision: deny) by runtime:cli; CLI reason: again.\n`, stderr: "" });
+    expect(await approvals("resolve", id, "allow-once")).toEqual({ code: 1, stdout: "", stderr: `error Approval ${id} was already resolved with deny by runtime:cli.\n` });
+    expect((await approvals("resolve", "missing-id", "deny")).stderr).toBe("error approval not found\n");
   }, 20_000);
 });
 
