@@ -17,6 +17,10 @@ import {
 
 /** Upstream's DEFAULT_EXEC_APPROVAL_TIMEOUT_MS: a request waits 30 minutes. */
 export const DEFAULT_APPROVAL_TIMEOUT_MS = 30 * 60_000;
+/** Pending requests at most: past it new ones are refused, so no caller can grow the table without bound. */
+export const MAX_PENDING_APPROVALS = 256;
+/** The refusal past MAX_PENDING_APPROVALS. */
+export const TOO_MANY_PENDING = `too many pending exec approvals (${MAX_PENDING_APPROVALS}); resolve some or let them expire`;
 /** Decided and expired requests are kept this long (upstream's `approval.history` retention). */
 const HISTORY_MS = 30 * 24 * 60 * 60_000;
 
@@ -88,6 +92,11 @@ export class ExecApprovals {
 
   get(id: string): ExecApprovalRecord | undefined {
     return this.host.store.getApproval(id);
+  }
+
+  /** Whether a new request would pass MAX_PENDING_APPROVALS. */
+  full(): boolean {
+    return this.host.store.listApprovals("pending").length >= MAX_PENDING_APPROVALS;
   }
 
   /** Pending requests, oldest first. */

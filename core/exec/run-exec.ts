@@ -8,7 +8,7 @@
  * Runtime-agnostic.
  */
 import { z } from "../zod.ts";
-import { buildRequest, type ExecApprovals } from "../approvals/approvals.ts";
+import { buildRequest, TOO_MANY_PENDING, type ExecApprovals } from "../approvals/approvals.ts";
 import type { OpenClawConfig } from "../config/schema.ts";
 import type { ProcessHost, ProcessOutcome } from "../runtime.ts";
 import type { ExecApprovalRecord } from "../store.ts";
@@ -118,6 +118,7 @@ interface Pending {
  * exact arguments, to the agent's allowlist.
  */
 async function approve(deps: ExecDeps, call: ExecCall, p: Pending): Promise<string> {
+  if (deps.approvals.full()) throw new ToolError(`exec denied: ${TOO_MANY_PENDING}`, "failed");
   const record = deps.approvals.create(buildRequest({
     command: p.command, commandArgv: p.segments?.length === 1 ? p.segments[0] : undefined, cwd: p.cwd, host: "gateway", security: p.security, ask: p.ask,
     agentId: call.agentId, sessionKey: call.sessionKey, resolvedPath: p.judged.segments[0]?.resolvedPath, runId: call.runId, toolCallId: call.toolCallId,

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { MAX_PENDING_APPROVALS } from "../../core/approvals/approvals.ts";
 import { databasePath, SqliteStore } from "../../runtime-bun/sqlite-store.ts";
 import { startTestGateway, type TestGateway } from "../harness/gateway.ts";
 import { connected, connectParams, type RawSocket } from "../harness/raw-socket.ts";
@@ -130,6 +131,17 @@ describe("exec.approval.request -> requested -> resolve -> resolved", () => {
     expect(approver.events("exec.approval.requested")[0]!.payload.request).toMatchObject({ host: "node", nodeId: "n1", systemRunPlan: { argv: ["uptime"] } });
     await nodeHost.until(() => responses(nodeHost, reqId).length === 1);
   });
+
+  test("past 256 pending requests a new one is refused (UNAVAILABLE) and stores nothing", async () => {
+    gw = await startTestGateway();
+    const approver = await client(gw.url, ["operator.approvals"], "approver");
+    const requester = await client(gw.url, ["operator.approvals"]);
+    const ids = Array.from({ length: MAX_PENDING_APPROVALS }, (_, i) => send(requester, "exec.approval.request", { command: `echo ${i}`, twoPhase: true }));
+    await requester.until(() => ids.every((id) => responses(requester, id).length === 1), 15_000);
+    const over = await requester.request("exec.approval.request", { command: "echo one-too-many", twoPhase: true });
+    expect(over.error).toEqual({ code: "UNAVAILABLE", message: "too many pending exec approvals (256); resolve some or let them expire" });
+    expect((await approver.request("exec.approval.list", {})).payload).toHaveLength(MAX_PENDING_APPROVALS);
+  }, 20_000);
 
   test("with nobody else to decide, a request ends at once with decision null (no-approval-route)", async () => {
     gw = await startTestGateway();

@@ -7,8 +7,8 @@
  * Runtime-agnostic.
  */
 import { z } from "../../zod.ts";
-import { buildRequest, allowedDecisions, type ExecApprovals, type Lookup } from "../../approvals/approvals.ts";
-import { invalidRequest, type GatewayError } from "../../protocol/errors.ts";
+import { buildRequest, allowedDecisions, TOO_MANY_PENDING, type ExecApprovals, type Lookup } from "../../approvals/approvals.ts";
+import { invalidRequest, unavailable, type GatewayError } from "../../protocol/errors.ts";
 import type { ApprovalDecision, ExecApprovalRecord } from "../../store.ts";
 import type { OpenClawConfig } from "../../config/schema.ts";
 import { TwoPhaseReply } from "../reply.ts";
@@ -134,6 +134,7 @@ export function execApprovalMethods(ctx: ExecApprovalMethodsContext) {
       if (p.host === "node" && !p.commandArgv?.length) throw invalidRequest("commandArgv is required for host=node");
       if (p.id?.startsWith("plugin:")) throw invalidRequest("approval ids starting with plugin: are reserved");
       if (p.id && approvals.get(p.id)) throw invalidRequest("approval id already pending");
+      if (approvals.full()) throw unavailable(TOO_MANY_PENDING);
       const request = buildRequest({
         command, commandArgv: p.commandArgv, cwd: p.cwd ?? undefined, host: p.host ?? undefined, security: p.security ?? undefined,
         ask: p.ask ?? undefined, agentId: p.agentId ?? undefined, resolvedPath: p.resolvedPath ?? undefined,
