@@ -53,8 +53,9 @@ beforeAll(async () => {
   });
   sender = (await connected(gw.url, connectParams({ scopes: ["operator.write", "operator.read"] }))).sock;
 });
-afterEach(() => {
+afterEach(async () => {
   approver?.close();
+  await approver?.waitClose();
   approver = undefined;
 });
 afterAll(async () => {
@@ -110,6 +111,8 @@ describe("exec in ask mode", () => {
   });
 
   test("no operator who may approve is connected -> denied at once (askFallback deny)", async () => {
+    // The previous test's approver has closed; wait until the gateway has let it go.
+    await new Signal().until(() => !gw.running.gateway.hasApprovalClients());
     await start("denied", "deny-2");
     await sender.until(() => terminal("deny-2") !== undefined, 10_000);
     expect(answer("deny-2")).toBe("exec said: exec denied: no operator with operator.approvals is connected (askFallback: deny); allowlist the command or set tools.exec.mode");
