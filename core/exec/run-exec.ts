@@ -183,12 +183,16 @@ export async function runExec(deps: ExecDeps, args: ExecArgs, call: ExecCall): P
   }).catch((error: unknown) => {
     throw new ToolError(`exec failed to start: ${(error as Error).message}`, "failed");
   });
-  if (out.timedOut) throw new ToolError(`Command timed out after ${timeoutSeconds} seconds; its process tree was killed.\n${describe(out)}`, "failed");
+  // Upstream's outcomes: a normal exit is "completed" whatever its code, except the shell's 126/127.
+  if (out.timedOut) throw new ToolError(`Command timed out after ${timeoutSeconds} seconds. Its process tree was killed.\n${describe(out)}`, "failed");
   if (out.aborted) throw new ToolError("Command aborted; its process tree was killed.", "failed");
+  if (out.signal) throw new ToolError(`Command aborted by signal ${out.signal}`, "failed");
+  if (out.exitCode === 127) throw new ToolError(`Command not found\n${describe(out)}`, "failed");
+  if (out.exitCode === 126) throw new ToolError(`Command not executable (permission denied)\n${describe(out)}`, "failed");
   return {
     text: describe(out),
     details: {
-      status: out.exitCode === 0 ? "completed" : "failed", exitCode: out.exitCode, signal: out.signal, durationMs: Math.round(out.durationMs), cwd,
+      status: "completed", exitCode: out.exitCode, durationMs: Math.round(out.durationMs), cwd,
       ...(approvalId ? { approvalId } : {}),
     },
   };

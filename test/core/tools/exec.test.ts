@@ -39,6 +39,8 @@ beforeAll(async () => {
     sleeper: runs({ command: "sh -c 'sleep 60 & echo $! > grandchild.pid; wait'" }),
     pather: runs({ command: "hello-tool" }),
     lister: runs({ command: "uname -s" }),
+    failer: runs({ command: "echo partial; exit 3" }),
+    ghost: runs({ command: "no-such-command-xyz" }),
     aborter: runs({ command: "echo ran > aborted.txt" }),
   });
   const agent = (id: string, mode: "ask" | "full" | "allowlist", exec: Record<string, unknown> = {}) => ({ id, model: `up/${id}`, tools: { exec: { mode, ...exec } } });
@@ -47,8 +49,8 @@ beforeAll(async () => {
   gw = await startTestGateway({
     exec: true,
     config: {
-      models: { providers: { up: { baseUrl: upstream.baseUrl, models: ["asker", "denied", "always", "sleeper", "aborter", "pather", "lister"] } } },
-      agents: { list: [{ ...agent("asker", "ask"), default: true }, agent("denied", "ask"), agent("always", "ask"), agent("sleeper", "full", { timeoutSeconds: 1 }), agent("aborter", "ask"), agent("pather", "full", { pathPrepend: [binDir] }), agent("lister", "allowlist")] },
+      models: { providers: { up: { baseUrl: upstream.baseUrl, models: ["asker", "denied", "always", "sleeper", "aborter", "pather", "lister", "failer", "ghost"] } } },
+      agents: { list: [{ ...agent("asker", "ask"), default: true }, agent("denied", "ask"), agent("always", "ask"), agent("sleeper", "full", { timeoutSeconds: 1 }), agent("aborter", "ask"), agent("pather", "full", { pathPrepend: [binDir] }), agent("lister", "allowlist"), agent("failer", "full"), agent("ghost", "full")] },
     },
   });
   sender = (await connected(gw.url, connectParams({ scopes: ["operator.write", "operator.read"] }))).sock;
@@ -174,6 +176,17 @@ describe("exec in allowlist mode", () => {
   });
 });
 
+describe("exec outcomes (upstream's texts)", () => {
+  test("a non-zero exit is a completed call with the code appended; an unknown command is a failure", async () => {
+    await start("failer", "fail-1");
+    await start("ghost", "ghost-1");
+    await sender.until(() => terminal("fail-1") !== undefined && terminal("ghost-1") !== undefined, 10_000);
+    expect(answer("fail-1")).toBe("exec said: partial\n\n(Command exited with code 3)");
+    expect(answer("ghost-1")).toStartWith("exec said: Command not found\n");
+    expect(answer("ghost-1")).toEndWith("(Command exited with code 127)");
+  });
+});
+
 describe("exec environment", () => {
   test("tools.exec.pathPrepend puts its directories first on the command's PATH", async () => {
     await start("pather", "path-1");
@@ -186,7 +199,7 @@ describe("exec timeout", () => {
   test("the command's whole process tree is killed at tools.exec.timeoutSeconds: the grandchild is gone", async () => {
     await start("sleeper", "sleep-1");
     await sender.until(() => terminal("sleep-1") !== undefined, 15_000);
-    expect(answer("sleep-1")).toStartWith("exec said: Command timed out after 1 seconds; its process tree was killed.");
+    expect(answer("sleep-1")).toStartWith("exec said: Command timed out after 1 seconds. Its process tree was killed.");
     const pid = Number(readFileSync(join(gw.dir, "workspace-sleeper", "grandchild.pid"), "utf8"));
     const gone = () => {
       try {
