@@ -25,7 +25,7 @@ const LOOPBACK_HISTORY = 32;
 const MAX_ENTRIES = 10_000;
 
 /** Credential kinds counted separately, as upstream does. */
-export type CredentialKind = "shared-secret" | "device-token" | "pairing-code";
+export type CredentialKind = "shared-secret" | "device-token" | "pairing-code" | "hook-token";
 
 interface Entry {
   attempts: number[];

@@ -6,6 +6,7 @@
 import { z } from "../zod.ts";
 import { AUTH_MODES } from "../auth/secrets.ts";
 import { gatewayToolsSchema, toolPolicySchema, toolsSchema } from "./tools.ts";
+import { hooksSchema } from "./hooks.ts";
 
 const port = z.int().check(z.gte(1), z.lte(65535));
 
@@ -210,6 +211,8 @@ export const configSchema = z.looseObject({
   /** How DMs map to sessions (core/channels/session-key.ts). */
   session: z.optional(z.looseObject({ dmScope: z.optional(z.enum(["main", "per-peer", "per-channel-peer", "per-account-channel-peer"])) })),
   tools: z.optional(toolsSchema),
+  /** HTTP hook ingress (`core/http/hooks.ts`). */
+  hooks: z.optional(hooksSchema),
 });
 
 export type OpenClawConfig = z.output<typeof configSchema>;

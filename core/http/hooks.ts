@@ -1,0 +1,188 @@
+/**
+ * Hooks over HTTP (upstream docs/gateway/config-hooks.md "Hook HTTP contract"):
+ * `POST <hooks.path>/wake` and `POST <hooks.path>/agent` once `hooks.enabled`.
+ * The front door runs in upstream's order: a `?token=` query is refused (400)
+ * even beside a good header, only POST (405), the hook token from
+ * `Authorization: Bearer` or `x-openclaw-token` compared in constant time
+ * under the gateway's one auth limiter (401, 429 + Retry-After), a body of at
+ * most 256 KiB read within 30 s (413, 408), JSON (400). Every refusal
+ * changes nothing. The settings are read per request, so a hot reload
+ * applies to the next one; disabled hooks fall through to the other routes.
+ * Runtime-agnostic.
+ */
+import type { Context, Hono } from "hono";
+import type { AuthRateLimiter } from "../auth/rate-limit.ts";
+import { hooksPolicy, type HooksPolicy } from "../config/hooks.ts";
+import type { OpenClawConfig } from "../config/schema.ts";
+import { HookDispatcher, type HookDispatchHost } from "../hooks/dispatch.ts";
+import { agentPayload, asRecord, idempotencyKeyOf, wakePayload, type Checked } from "../hooks/payload.ts";
+import { dispatchSessionKey, hookSessionKey, targetAgent } from "../hooks/policy.ts";
+import { ReplayCache, type Admission } from "../hooks/replay.ts";
+import { checkHttpSecret, type HttpBindings } from "./credentials.ts";
+
+/** Upstream's body limit and body-read deadline for hook requests. */
+export const HOOK_MAX_BODY_BYTES = 256 * 1024;
+export const HOOK_BODY_TIMEOUT_MS = 30_000;
+
+const TOKEN_QUERY_REFUSAL = "Hook token must be provided via Authorization: Bearer <token> or X-OpenClaw-Token header (query parameters are not allowed).";
+
+export interface HooksHost extends HookDispatchHost {
+  config(): OpenClawConfig;
+  limiter: AuthRateLimiter;
+  /** The body-read deadline; upstream's 30 s unless a test needs it short. */
+  bodyTimeoutMs?: number;
+}
+
+type App = Hono<{ Bindings: HttpBindings }>;
+type Ctx = Context<{ Bindings: HttpBindings }>;
+
+function text(status: number, body: string, headers: Record<string, string> = {}): Response {
+  return new Response(body, { status, headers: { "Content-Type": "text/plain; charset=utf-8", ...headers } });
+}
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json; charset=utf-8" } });
+}
+
+const refusal = (error: string, status = 400): Response => json(status, { ok: false, error });
+
+/** The hook token: a non-empty Bearer token wins over `x-openclaw-token`. */
+export function hookToken(headers: Headers): string | undefined {
+  const auth = headers.get("authorization")?.trim() ?? "";
+  if (auth.toLowerCase().startsWith("bearer ")) {
+    const token = auth.slice(7).trim();
+    if (token) return token;
+  }
+  return headers.get("x-openclaw-token")?.trim() || undefined;
+}
+
+class BodyError extends Error {
+  constructor(readonly status: 400 | 408 | 413, message: string) {
+    super(message);
+  }
+}
+
+/** The JSON body, its size checked while it streams in and its read bounded in time; empty reads as `{}`. */
+async function readBody(req: Request, timeoutMs: number): Promise<unknown> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > HOOK_MAX_BODY_BYTES) throw new BodyError(413, "payload too large");
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (req.body) {
+    const reader = req.body.getReader();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new BodyError(408, "request body timeout")), timeoutMs);
+    });
+    try {
+      for (;;) {
+        const { value, done } = await Promise.race([reader.read(), expired]);
+        if (done) break;
+        size += value.byteLength;
+        if (size > HOOK_MAX_BODY_BYTES) throw new BodyError(413, "payload too large");
+        chunks.push(value);
+      }
+    } catch (error) {
+      await reader.cancel().catch(() => {});
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.byteLength;
+  }
+  const body = new TextDecoder().decode(bytes).trim();
+  if (body === "") return {};
+  try {
+    return JSON.parse(body);
+  } catch (error) {
+    throw new BodyError(400, error instanceof Error ? error.message : "invalid JSON");
+  }
+}
+
+/** Mounts the hook routes as a middleware: requests outside `hooks.path`, or with hooks off, go on to the other routes. */
+export function mountHooksRoutes(app: App, host: HooksHost): void {
+  const dispatcher = new HookDispatcher(host);
+  const replays = new ReplayCache(host.now);
+  app.use(async (c, next) => {
+    const policy = hooksPolicy(host.config());
+    if (!policy) return next();
+    const path = new URL(c.req.url).pathname;
+    if (path !== policy.basePath && !path.startsWith(`${policy.basePath}/`)) return next();
+    return handle(c, policy, path.slice(policy.basePath.length).replace(/^\/+/, ""));
+  });
+
+  async function handle(c: Ctx, policy: HooksPolicy, subPath: string): Promise<Response> {
+    const req = c.req.raw;
+    if (new URL(req.url).searchParams.has("token")) return text(400, TOKEN_QUERY_REFUSAL);
+    if (req.method !== "POST") return text(405, "Method Not Allowed", { Allow: "POST" });
+    const token = hookToken(req.headers);
+    const refused = await checkHttpSecret(host.limiter, c.env.peer, token, policy.token, "hook-token");
+    if (refused) {
+      if (refused.status !== 429) return text(401, "Unauthorized");
+      const retryAfter = refused.headers.get("Retry-After") ?? "1";
+      host.logger.warn("gateway/hooks", "hook auth throttled", { remote: c.env.peer.remoteAddress, retryAfterSeconds: Number(retryAfter) });
+      return text(429, "Too Many Requests", { "Retry-After": retryAfter });
+    }
+    if (!subPath) return text(404, "Not Found");
+    let payload: Record<string, unknown>;
+    try {
+      payload = asRecord(await readBody(req, host.bodyTimeoutMs ?? HOOK_BODY_TIMEOUT_MS));
+    } catch (error) {
+      if (error instanceof BodyError) return refusal(error.message, error.status);
+      throw error;
+    }
+    if (subPath === "wake") return wake(policy, payload);
+    if (subPath === "agent") return agent(policy, payload, req.headers, token!);
+    // clawgate has no hook mappings: every other sub-path is unknown.
+    return text(404, "Not Found");
+  }
+
+  function wake(policy: HooksPolicy, payload: Record<string, unknown>): Response {
+    const value = wakePayload(payload);
+    if (!value.ok) return refusal(value.error);
+    const agentId = targetAgent(policy, host.config(), value.value.agentId);
+    if (!agentId.ok) return refusal(agentId.error);
+    let sessionKey: string | undefined;
+    if (value.value.sessionKey) {
+      const key = then(hookSessionKey(policy, value.value.sessionKey), (k) => dispatchSessionKey(policy, k, agentId.value));
+      if (!key.ok) return refusal(key.error);
+      sessionKey = key.value;
+    }
+    return json(200, { ok: true, mode: value.value.mode, ...dispatcher.wake(value.value, agentId.value, sessionKey) });
+  }
+
+  async function agent(policy: HooksPolicy, payload: Record<string, unknown>, headers: Headers, token: string): Promise<Response> {
+    const wait = payload.waitForCompletion;
+    if (wait !== undefined && typeof wait !== "boolean") return refusal("waitForCompletion must be boolean");
+    const checked = agentPayload(payload, []);
+    if (!checked.ok) return refusal(checked.error);
+    const value = checked.value;
+    const agentId = targetAgent(policy, host.config(), value.agentId);
+    if (!agentId.ok) return refusal(agentId.error);
+    if (value.sessionMode === "persistent" && !value.sessionKey) return refusal("sessionKey is required when sessionMode is persistent");
+    const hookKey = hookSessionKey(policy, value.sessionKey);
+    if (!hookKey.ok) return refusal(hookKey.error);
+    if (value.sessionMode === "persistent" && !policy.allowedSessionKeyPrefixes?.length) return refusal("hooks.allowedSessionKeyPrefixes is required when direct hook sessionMode is persistent");
+    // Headers first, then the body's key (upstream's order).
+    const idempotencyKey = idempotencyKeyOf(headers.get("idempotency-key")) ?? idempotencyKeyOf(headers.get("x-openclaw-idempotency-key")) ?? value.idempotencyKey;
+    // A key replays only for the same token and the same dispatch: a changed message or route is a new run.
+    const scope = { ...value, idempotencyKey: undefined, agentId: agentId.value, sessionKey: value.sessionKey ?? policy.defaultSessionKey ?? null };
+    const replayKey = idempotencyKey === undefined ? undefined : JSON.stringify([token, idempotencyKey, scope]);
+    const admission = await replays.admit(replayKey, async (): Promise<Admission> => {
+      const key = dispatchSessionKey(policy, hookKey.value, agentId.value);
+      return key.ok ? dispatcher.agent(value, agentId.value, key.value, `${policy.basePath}/agent`) : { ok: false, status: 400, error: key.error };
+    });
+    if (!admission.ok) return json(admission.status, { ok: false, error: admission.error, ...(admission.runId ? { runId: admission.runId } : {}) });
+    if (wait !== true) return json(200, { ok: true, runId: admission.runId });
+    return json(200, { ok: true, runId: admission.runId, completion: await admission.completion });
+  }
+}
+
+function then<A, B>(a: Checked<A>, f: (value: A) => Checked<B>): Checked<B> {
+  return a.ok ? f(a.value) : a;
+}
