@@ -18,6 +18,7 @@ import { HookDispatcher, type HookDispatchHost } from "../hooks/dispatch.ts";
 import { agentPayload, asRecord, idempotencyKeyOf, wakePayload, type Checked } from "../hooks/payload.ts";
 import { dispatchSessionKey, hookSessionKey, targetAgent } from "../hooks/policy.ts";
 import { ReplayCache, type Admission } from "../hooks/replay.ts";
+import { BodyLimitError, readLimitedBody } from "./body.ts";
 import { checkHttpSecret, type HttpBindings } from "./credentials.ts";
 
 /** Upstream's body limit and body-read deadline for hook requests. */
@@ -56,51 +57,17 @@ export function hookToken(headers: Headers): string | undefined {
   return headers.get("x-openclaw-token")?.trim() || undefined;
 }
 
-class BodyError extends Error {
-  constructor(readonly status: 400 | 408 | 413, message: string) {
-    super(message);
-  }
-}
+/** Upstream's hook texts for a body past the limits. */
+const BODY_LIMIT_TEXT = { PAYLOAD_TOO_LARGE: [413, "payload too large"], REQUEST_BODY_TIMEOUT: [408, "request body timeout"] } as const;
 
-/** The JSON body, its size checked while it streams in and its read bounded in time; empty reads as `{}`. */
-async function readBody(req: Request, timeoutMs: number): Promise<unknown> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > HOOK_MAX_BODY_BYTES) throw new BodyError(413, "payload too large");
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (req.body) {
-    const reader = req.body.getReader();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new BodyError(408, "request body timeout")), timeoutMs);
-    });
-    try {
-      for (;;) {
-        const { value, done } = await Promise.race([reader.read(), expired]);
-        if (done) break;
-        size += value.byteLength;
-        if (size > HOOK_MAX_BODY_BYTES) throw new BodyError(413, "payload too large");
-        chunks.push(value);
-      }
-    } catch (error) {
-      await reader.cancel().catch(() => {});
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.byteLength;
-  }
-  const body = new TextDecoder().decode(bytes).trim();
-  if (body === "") return {};
+/** The JSON body; empty reads as `{}`. */
+async function readJson(req: Request, timeoutMs: number): Promise<Checked<unknown>> {
+  const body = (await readLimitedBody(req, { maxBytes: HOOK_MAX_BODY_BYTES, timeoutMs })).trim();
+  if (body === "") return { ok: true, value: {} };
   try {
-    return JSON.parse(body);
+    return { ok: true, value: JSON.parse(body) };
   } catch (error) {
-    throw new BodyError(400, error instanceof Error ? error.message : "invalid JSON");
+    return { ok: false, error: error instanceof Error ? error.message : "invalid JSON" };
   }
 }
 
@@ -129,13 +96,16 @@ export function mountHooksRoutes(app: App, host: HooksHost): void {
       return text(429, "Too Many Requests", { "Retry-After": retryAfter });
     }
     if (!subPath) return text(404, "Not Found");
-    let payload: Record<string, unknown>;
+    let body: Checked<unknown>;
     try {
-      payload = asRecord(await readBody(req, host.bodyTimeoutMs ?? HOOK_BODY_TIMEOUT_MS));
+      body = await readJson(req, host.bodyTimeoutMs ?? HOOK_BODY_TIMEOUT_MS);
     } catch (error) {
-      if (error instanceof BodyError) return refusal(error.message, error.status);
-      throw error;
+      if (!(error instanceof BodyLimitError)) throw error;
+      const [status, message] = BODY_LIMIT_TEXT[error.code];
+      return refusal(message, status);
     }
+    if (!body.ok) return refusal(body.error);
+    const payload = asRecord(body.value);
     if (subPath === "wake") return wake(policy, payload);
     if (subPath === "agent") return agent(policy, payload, req.headers, token!);
     // clawgate has no hook mappings: every other sub-path is unknown.

@@ -1,0 +1,49 @@
+/**
+ * Request bodies with limits enforced while they stream in, not after: a
+ * declared or streamed size past `maxBytes`, or a body still unfinished after
+ * `timeoutMs`, stops the read (upstream's readRequestBodyWithLimit, whose
+ * endpoints map the two to 413 and 408). Runtime-agnostic.
+ */
+
+export type BodyLimitCode = "PAYLOAD_TOO_LARGE" | "REQUEST_BODY_TIMEOUT";
+
+export class BodyLimitError extends Error {
+  constructor(readonly code: BodyLimitCode) {
+    super(code);
+  }
+}
+
+/** The whole body as text. */
+export async function readLimitedBody(req: Request, limits: { maxBytes: number; timeoutMs: number }): Promise<string> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > limits.maxBytes) throw new BodyLimitError("PAYLOAD_TOO_LARGE");
+  if (!req.body) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = req.body.getReader();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new BodyLimitError("REQUEST_BODY_TIMEOUT")), limits.timeoutMs);
+  });
+  try {
+    for (;;) {
+      const { value, done } = await Promise.race([reader.read(), expired]);
+      if (done) break;
+      size += value.byteLength;
+      if (size > limits.maxBytes) throw new BodyLimitError("PAYLOAD_TOO_LARGE");
+      chunks.push(value);
+    }
+  } catch (error) {
+    await reader.cancel().catch(() => {});
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
