@@ -4,8 +4,9 @@
  * the given one) and, with mode `now`, runs a heartbeat; an agent request
  * runs one agent turn on the webhook's text, wrapped as untrusted content,
  * in a fresh run session (`isolated`) or the named one (`persistent`). When
- * the run ends, a reply that went to no channel, and every failure, becomes
- * a `Hook <name>: ...` system event in the agent's main session.
+ * the run ends, a reply with a destination (`channel` + `to`) is sent through
+ * that channel; a reply with none, and every failure, becomes a
+ * `Hook <name>: ...` system event in the agent's main session.
  * Runtime-agnostic.
  */
 import type { Agents } from "../agent/agents.ts";
@@ -15,13 +16,24 @@ import type { RunOutcome } from "../agent/runs.ts";
 import { GatewayError } from "../protocol/errors.ts";
 import type { Logger } from "../runtime.ts";
 import { canonicalSessionKey, mainSessionKey } from "../sessions/keys.ts";
-import type { AgentPayload, WakePayload } from "./payload.ts";
+import type { AgentPayload, Checked, WakePayload } from "./payload.ts";
 import type { Admission, Completion } from "./replay.ts";
+
+/** The chat channels a hook can deliver through (the gateway's channel service). */
+export interface HookChannels {
+  /** Channel ids a request may name, besides `last`. */
+  ids(): readonly string[];
+  /** The account a delivery goes through (the given one, else the channel's default), or upstream's refusal text. */
+  account(channel: string, accountId: string | undefined): Checked<string>;
+  /** Sends one reply; a retried send with the same key delivers once. */
+  send(request: { channel: string; accountId: string; to: string; text: string; idempotencyKey: string }): Promise<unknown>;
+}
 
 export interface HookDispatchHost {
   now(): number;
   agents: Pick<Agents, "runs" | "events" | "heartbeats">;
   logger: Logger;
+  channels?: HookChannels;
 }
 
 /** Upstream's admission failure texts. */
@@ -79,16 +91,41 @@ export class HookDispatcher {
     return { ok: true, runId, completion: run.done.then((outcome) => this.finish(value, name, agentId, outcome, sourcePath)) };
   }
 
-  private finish(value: AgentPayload, name: string, agentId: string, outcome: RunOutcome, sourcePath: string): Completion {
+  private async finish(value: AgentPayload, name: string, agentId: string, outcome: RunOutcome, sourcePath: string): Promise<Completion> {
     const status = outcome.status === "ok" ? "ok" : "error";
     const reply = outcome.text.trim();
     const replyDisposition = reply === "" ? "empty" : SILENT.has(reply) ? "silent" : "visible";
-    const fields = { runId: outcome.runId, sourcePath, name, agentId, status, sessionKey: outcome.sessionKey, model: outcome.model, error: outcome.error };
-    if (status === "ok") this.host.logger.info("gateway/hooks", "hook agent run completed", fields);
+    const completion: Completion = { status, replyDisposition };
+    const { delivery } = value;
+    if (status === "ok" && replyDisposition === "visible" && delivery.mode === "announce") {
+      completion.deliveryAttempted = true;
+      completion.delivered = await this.deliver(delivery, outcome.runId, reply);
+      if (!completion.delivered) completion.deliveryError = "delivery-failed";
+    }
+    const fields = { runId: outcome.runId, sourcePath, name, agentId, status, sessionKey: outcome.sessionKey, model: outcome.model, error: outcome.error, delivered: completion.delivered };
+    if (status === "ok" && !completion.deliveryError) this.host.logger.info("gateway/hooks", "hook agent run completed", fields);
     else this.host.logger.warn("gateway/hooks", "hook agent run completed", fields);
     if (status !== "ok") this.announce(value, name, agentId, `Hook ${name} (${status}): ${clip(outcome.error ?? outcome.status)}`);
-    else if (value.deliver && replyDisposition === "visible") this.announce(value, name, agentId, `Hook ${name}: ${clip(reply)}`);
-    return { status, replyDisposition };
+    else if (value.deliver && replyDisposition === "visible" && !completion.deliveryAttempted) this.announce(value, name, agentId, `Hook ${name}: ${clip(reply)}`);
+    return completion;
+  }
+
+  /** Sends the reply to the hook's destination; false (logged) when the channel refused or is gone. */
+  private async deliver(delivery: Extract<AgentPayload["delivery"], { mode: "announce" }>, runId: string, text: string): Promise<boolean> {
+    const channels = this.host.channels;
+    const account = channels?.account(delivery.channel, delivery.accountId);
+    if (!channels || !account?.ok) {
+      this.host.logger.warn("gateway/hooks", "hook delivery failed", { runId, channel: delivery.channel, error: account && !account.ok ? account.error : "no channels" });
+      return false;
+    }
+    try {
+      // The run id keys the send, so a delivery is never repeated for one run.
+      await channels.send({ channel: delivery.channel, accountId: account.value, to: delivery.to, text, idempotencyKey: `hook:${runId}` });
+      return true;
+    } catch (error) {
+      this.host.logger.warn("gateway/hooks", "hook delivery failed", { runId, channel: delivery.channel, error: error instanceof Error ? error.message : String(error) });
+      return false;
+    }
   }
 
   /** The run's result as a system event in the agent's main session, with a heartbeat when the hook asked to wake now. */

@@ -129,9 +129,14 @@ export function mountHooksRoutes(app: App, host: HooksHost): void {
   async function agent(policy: HooksPolicy, payload: Record<string, unknown>, headers: Headers, token: string): Promise<Response> {
     const wait = payload.waitForCompletion;
     if (wait !== undefined && typeof wait !== "boolean") return refusal("waitForCompletion must be boolean");
-    const checked = agentPayload(payload, []);
+    const checked = agentPayload(payload, host.channels?.ids() ?? []);
     if (!checked.ok) return refusal(checked.error);
     const value = checked.value;
+    // A destination must name an account that can send now (upstream checks it before dispatch).
+    if (value.delivery.mode === "announce") {
+      const account = host.channels?.account(value.delivery.channel, value.delivery.accountId);
+      if (account && !account.ok) return refusal(account.error);
+    }
     const agentId = targetAgent(policy, host.config(), value.agentId);
     if (!agentId.ok) return refusal(agentId.error);
     if (value.sessionMode === "persistent" && !value.sessionKey) return refusal("sessionKey is required when sessionMode is persistent");

@@ -15,7 +15,7 @@ import type { OpenClawConfig } from "../../core/config/schema.ts";
 import { TEST_TOKEN } from "../harness/gateway.ts";
 import { startUpstream, type FakeUpstream } from "../harness/openai-upstream.ts";
 import { waitFor } from "../harness/reference-client.ts";
-import { RUNTIMES, startRuntimeGateway, type RuntimeGateway } from "../harness/runtimes.ts";
+import { RESTART_TIMEOUT_MS, RUNTIMES, startRuntimeGateway, type RuntimeGateway } from "../harness/runtimes.ts";
 
 const HOOK_TOKEN = "hook-token-fedcba9876543210";
 const MAX_ATTEMPTS = 4;
@@ -37,7 +37,8 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
     };
     gw = await startRuntimeGateway(runtime, { config });
     base = `http://127.0.0.1:${gw.port}`;
-  });
+    // Node's start (and its bundle, built once per run) is the slow one on a loaded box.
+  }, RESTART_TIMEOUT_MS);
 
   afterAll(async () => {
     await gw?.stop();
