@@ -12,6 +12,7 @@ import { authorizeUiRead } from "./control-ui-config.ts";
 import { mountChannelWebhooks } from "./channel-webhooks.ts";
 import { mountToolsInvoke } from "./tools-invoke.ts";
 import { mountHooksRoutes } from "./hooks.ts";
+import { hookChannels } from "../hooks/channels.ts";
 
 const SECURITY_HEADERS: Record<string, string> = {
   "X-Content-Type-Options": "nosniff",
@@ -65,7 +66,10 @@ export function createHttpApp(gw: Gateway, ui?: ControlUiHost): Hono<{ Bindings:
   mountOpenAiRoutes(app, gw);
   mountChannelWebhooks(app, gw);
   mountToolsInvoke(app, gw);
-  mountHooksRoutes(app, { config: () => gw.config, now: gw.now, limiter: gw.limiter, agents: gw.agents, logger: gw.options.logger });
+  mountHooksRoutes(app, {
+    config: () => gw.config, now: gw.now, limiter: gw.limiter, agents: gw.agents, logger: gw.options.logger,
+    channels: hookChannels(gw.options.channelPlugins ?? [], () => gw.config, (request) => gw.channels.send(request)),
+  });
   const notFound = () => json({ error: { message: "Not Found", type: "not_found" } }, 404);
   // The UI claims what no route above did (upstream serves it after its other HTTP handlers).
   const controlUi = ui && createControlUi(ui, () => gw.config, () => gw.auth.mode !== "none");
