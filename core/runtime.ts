@@ -159,16 +159,3 @@ export interface ProcessHost {
   /** The gateway's own environment, which commands inherit. */
   env(): Record<string, string>;
 }
-/** A plain HTTP listener of its own, apart from the gateway port (the Telegram webhook's `webhookHost:webhookPort`). */
-export interface HttpListener {
-  /** The bound port (the requested one, or the one the system chose for 0). */
-  readonly port: number;
-  /** Stops listening and ends open connections. */
-  close(): Promise<void>;
-}
-
-/** Serves `handle` on `hostname:port` until closed; rejects when the address cannot be bound. */
-export type ListenHttp = (
-  address: { hostname: string; port: number },
-  handle: (req: Request, peer: { remoteAddress: string }) => Response | Promise<Response>,
-) => Promise<HttpListener>;

@@ -1,14 +1,11 @@
 /**
- * Telegram webhook mode's listener on its own port (runtime-bun/http-listener.ts,
- * port 0), driven with fetch the way Telegram calls it: the update is admitted
+ * Telegram webhook mode's listener on its own port (node:http, port 0), driven with fetch the way Telegram calls it: the update is admitted
  * only with the right `X-Telegram-Bot-Api-Secret-Token`, and the empty 200
  * with `x-openclaw-delivery-accepted: durable` comes only after admission
  * returned; every refusal admits nothing.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { telegramWebhookHandler, webhookSettingsProblem } from "../../../core/channels/telegram-webhook.ts";
-import type { HttpListener } from "../../../core/runtime.ts";
-import { listenHttp } from "../../../runtime-bun/http-listener.ts";
+import { listenWebhook, telegramWebhookHandler, webhookSettingsProblem, type WebhookListener } from "../../../../../runtime-bun/host/channels/telegram/webhook.ts";
 
 const SECRET = "webhook-secret-0123456789";
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
@@ -17,7 +14,7 @@ const UPDATE = { update_id: 7001, message: { message_id: 1, date: 1, chat: { id:
 describe("telegram webhook listener", () => {
   const admitted: unknown[] = [];
   let failNext = false;
-  let listener: HttpListener;
+  let listener: WebhookListener;
   let url: string;
 
   beforeAll(async () => {
@@ -33,7 +30,7 @@ describe("telegram webhook listener", () => {
         admitted.push(update);
       },
     });
-    listener = await listenHttp({ hostname: "127.0.0.1", port: 0 }, handle);
+    listener = await listenWebhook("127.0.0.1", 0, handle);
     url = `http://127.0.0.1:${listener.port}`;
   });
   afterAll(() => listener?.close());

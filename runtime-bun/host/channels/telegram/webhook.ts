@@ -6,11 +6,15 @@
  * `x-openclaw-delivery-accepted: durable` only once the update is stored: the
  * same durable inbound path as long polling, so an update Telegram saw
  * acknowledged is answered exactly once. `/healthz` answers `ok`; anything
- * else is an empty 404. Upstream's status codes and texts. Runtime-agnostic.
+ * else is an empty 404. Upstream's status codes and texts. The listener is
+ * its own `node:http` server on `webhookHost:webhookPort` (Bun and Node alike).
  */
-import { safeEqualSecret } from "../auth/secrets.ts";
-import { BodyLimitError, readLimitedBody } from "../http/body.ts";
-import type { Logger } from "../runtime.ts";
+import { getRequestListener } from "@hono/node-server";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { safeEqualSecret } from "../../../../core/auth/secrets.ts";
+import { BodyLimitError, readLimitedBody } from "../../../../core/http/body.ts";
+import type { Logger } from "../../../../core/runtime.ts";
 
 export const DEFAULT_WEBHOOK_PATH = "/telegram-webhook";
 export const DEFAULT_WEBHOOK_HOST = "127.0.0.1";
@@ -71,4 +75,29 @@ export function telegramWebhookHandler(opts: TelegramWebhookOptions): (req: Requ
     }
     return new Response("", { status: 200, headers: { ...TEXT, "x-openclaw-delivery-accepted": "durable" } });
   };
+}
+
+/** A running webhook listener. */
+export interface WebhookListener {
+  /** The bound port (the configured one, or the system's choice for 0). */
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Serves `handle` on `host:port`; rejects when the address cannot be bound. */
+export function listenWebhook(host: string, port: number, handle: (req: Request) => Promise<Response>): Promise<WebhookListener> {
+  return new Promise((resolve, reject) => {
+    const server = createServer(getRequestListener(handle, { overrideGlobalObjects: false }));
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve({
+        port: (server.address() as AddressInfo).port,
+        close: () => new Promise<void>((done) => {
+          server.close(() => done());
+          server.closeAllConnections();
+        }),
+      });
+    });
+  });
 }
