@@ -50,6 +50,8 @@ export interface FakeTelegram {
   /** The highest offset a getUpdates confirmed (updates below it are forgotten). */
   confirmedOffset: number;
   webhookUrl: string;
+  /** `secret_token` of the last setWebhook. */
+  webhookSecret: string;
   /** Queues a raw update; returns its update_id. */
   inject(update: Record<string, unknown>): number;
   /** Queues a text message from user `from` in a DM (default) or in chat `chat`. */
@@ -128,6 +130,7 @@ export function startTelegramApi(opts: { token?: string; username?: string } = {
     actions: [],
     confirmedOffset: 0,
     webhookUrl: "",
+    webhookSecret: "",
     inject(update) {
       const update_id = nextUpdateId++;
       const carried = (update.message as { message_id?: unknown } | undefined)?.message_id;
@@ -257,6 +260,7 @@ export function startTelegramApi(opts: { token?: string; username?: string } = {
         return ok({ url: api.webhookUrl, has_custom_certificate: false, pending_update_count: updates.length });
       case "setWebhook":
         api.webhookUrl = String(p.url ?? "");
+        api.webhookSecret = String(p.secret_token ?? "");
         return ok(true);
       case "deleteWebhook":
         api.webhookUrl = "";

@@ -1,18 +1,19 @@
 /**
  * One Telegram bot account on grammY's Bot API client (loaded only when a
  * Telegram account is enabled): `getMe` for the bot's identity, the update
- * source (long polling, ./polling.ts) feeding the framework's durable inbound
+ * source (long polling, ./polling.ts, or webhook mode, ./webhook.ts) feeding the framework's durable inbound
  * path, `send` in HTML with a plain-text retry when Telegram refuses the
  * entities, replies threaded to the message they answer, 429 `retry_after`
  * honoured, typing, and `probe` = getMe + getWebhookInfo.
  */
 import { Api } from "grammy";
 import { PermanentDeliveryError, type ChannelAccountContext, type ChannelAccountSnapshot, type ChannelAdapter, type ChannelProbe, type OutboundMessage, type SentMessage } from "../../../../core/channels/contract.ts";
-import { telegramAccounts, type TelegramAccount } from "./config.ts";
+import { telegramAccounts, type TelegramAccount, type TelegramWebhookSettings } from "./config.ts";
 import { apiFailure, pause } from "./errors.ts";
 import { toTelegramHtml } from "./format.ts";
 import { normalizeUpdate } from "./normalize.ts";
 import { TelegramPolling, type PollingTuning } from "./polling.ts";
+import { listenWebhook, telegramWebhookHandler, webhookSettingsProblem, type WebhookListener } from "./webhook.ts";
 
 /** grammY types its signals with the abort-controller polyfill's AbortSignal; the Web one is what it receives at run time. */
 type GrammySignal = Parameters<Api["getMe"]>[0];
@@ -33,6 +34,7 @@ export class TelegramAdapter implements ChannelAdapter {
   private readonly account: TelegramAccount;
   private bot?: { id: number; username: string; first_name: string };
   private polling?: TelegramPolling;
+  private webhook?: { listener: WebhookListener; advertised: boolean; lastUpdateAt: number | null };
   private identity?: Promise<void>;
   private readonly stopper = new AbortController();
   private startError: string | null = null;
@@ -62,8 +64,10 @@ export class TelegramAdapter implements ChannelAdapter {
         const me = await this.api.getMe(signalOf(this.stopper.signal));
         this.bot = { id: me.id, username: me.username, first_name: me.first_name };
         this.startError = null;
-        this.ctx.logger.info("channels/telegram", `Telegram bot @${me.username} connected; long polling`, { accountId: this.ctx.accountId });
-        this.startPolling();
+        const { webhook } = this.account;
+        this.ctx.logger.info("channels/telegram", `Telegram bot @${me.username} connected; ${webhook ? "webhook" : "long polling"}`, { accountId: this.ctx.accountId });
+        if (webhook) await this.startWebhook(webhook);
+        else this.startPolling();
         return;
       } catch (error) {
         if (this.stopper.signal.aborted) return;
@@ -122,13 +126,61 @@ export class TelegramAdapter implements ChannelAdapter {
     return next;
   }
 
+  /**
+   * Webhook mode (upstream's order): listen on webhookHost:webhookPort, then
+   * setWebhook with the public URL and the secret. Each update Telegram posts
+   * is stored before its 200, the same durable path as polling; a repeat of a
+   * stored update_id is ignored there.
+   */
+  private async startWebhook(settings: TelegramWebhookSettings): Promise<void> {
+    const problem = webhookSettingsProblem(settings.path, settings.secret);
+    if (problem) {
+      this.startError = problem;
+      this.ctx.logger.error("channels/telegram", problem, { accountId: this.ctx.accountId });
+      return;
+    }
+    const secret = settings.secret!;
+    const handle = telegramWebhookHandler({
+      path: settings.path,
+      secret,
+      logger: this.ctx.logger,
+      admit: (update) => {
+        this.ingest([update]);
+        if (this.webhook) this.webhook.lastUpdateAt = this.ctx.now();
+      },
+    });
+    let listener: WebhookListener;
+    try {
+      listener = await listenWebhook(settings.host, settings.port, handle);
+    } catch (error) {
+      this.startError = `Telegram webhook listener could not bind ${settings.host}:${settings.port}: ${error instanceof Error ? error.message : String(error)}`;
+      this.ctx.logger.error("channels/telegram", this.startError, { accountId: this.ctx.accountId });
+      return;
+    }
+    this.webhook = { listener, advertised: false, lastUpdateAt: null };
+    if (this.stopper.signal.aborted) return;
+    this.ctx.logger.info("channels/telegram", `webhook local listener on http://${settings.host}:${listener.port}${settings.path}`, { accountId: this.ctx.accountId });
+    try {
+      await this.api.setWebhook(settings.url, { secret_token: secret, allowed_updates: ["message"] }, signalOf(this.stopper.signal));
+      this.webhook.advertised = true;
+      this.ctx.logger.info("channels/telegram", `webhook advertised to telegram on ${settings.url}`, { accountId: this.ctx.accountId });
+    } catch (error) {
+      if (this.stopper.signal.aborted) return;
+      const failure = apiFailure(error);
+      this.startError = `Telegram setWebhook failed: ${failure.code ? `${failure.code} ${failure.description}` : failure.description}`;
+      this.ctx.logger.error("channels/telegram", this.startError, { accountId: this.ctx.accountId });
+    }
+  }
+
   async stop(): Promise<void> {
     this.stopper.abort();
     await this.identity;
     await this.polling?.stop();
+    await this.webhook?.listener.close();
   }
 
   status(): ChannelAccountSnapshot {
+    if (this.account.webhook) return this.webhookStatus();
     const polling = this.polling?.state;
     return {
       accountId: this.ctx.accountId,
@@ -140,6 +192,19 @@ export class TelegramAdapter implements ChannelAdapter {
       lastError: polling?.lastError ?? this.startError,
       // Shown only when something is off, as upstream's line carries no health bit for a healthy account.
       ...(polling?.healthState === "healthy" ? {} : { healthState: polling?.healthState ?? (this.startError?.includes("rejected the bot token") ? "unauthorized" : "starting") }),
+      ...(this.bot ? { bot: { id: this.bot.id, username: this.bot.username } } : {}),
+    };
+  }
+
+  private webhookStatus(): ChannelAccountSnapshot {
+    const hook = this.webhook;
+    return {
+      accountId: this.ctx.accountId,
+      mode: "webhook",
+      connected: hook?.advertised ?? false,
+      lastTransportActivityAt: hook?.lastUpdateAt ?? null,
+      lastError: this.startError,
+      healthState: this.startError?.includes("rejected the bot token") ? "unauthorized" : hook?.advertised ? "healthy" : this.startError ? "error" : "starting",
       ...(this.bot ? { bot: { id: this.bot.id, username: this.bot.username } } : {}),
     };
   }

@@ -4,7 +4,9 @@
  * `tokenFile` > `botToken` > `TELEGRAM_BOT_TOKEN` (default account only; the
  * file must be a regular file, symlinks refused), access fields inherited
  * from the root (`groups` replaced, not merged), `textChunkLimit` (default
- * 4000), `apiRoot`. Host code: reads the token file and the environment.
+ * 4000), `apiRoot`, and webhook mode (`webhookUrl`, `webhookSecret`,
+ * `webhookPath`, `webhookHost`, `webhookPort`; a `webhookUrl` selects it).
+ * Host code: reads the token file and the environment.
  */
 import { lstatSync, readFileSync } from "node:fs";
 import { DM_POLICIES, GROUP_POLICIES, type AccessSettings, type ChannelAccountConfig, type DmPolicy, type GroupPolicy } from "../../../../core/channels/contract.ts";
@@ -15,6 +17,10 @@ import { DEFAULT_ACCOUNT_ID } from "../../../../core/sender-pairing/sender-pairi
 export const TELEGRAM_MAX_TEXT = 4096;
 const DEFAULT_CHUNK_LIMIT = 4000;
 export const DEFAULT_API_ROOT = "https://api.telegram.org";
+/** Webhook listener defaults (upstream's). */
+export const DEFAULT_WEBHOOK_PATH = "/telegram-webhook";
+export const DEFAULT_WEBHOOK_HOST = "127.0.0.1";
+export const DEFAULT_WEBHOOK_PORT = 8787;
 
 type Section = Record<string, unknown>;
 
@@ -25,6 +31,17 @@ export interface TelegramAccount extends ChannelAccountConfig {
   /** Why the token file could not be used (shown in status). */
   tokenError?: string;
   apiRoot: string;
+  /** Webhook mode instead of long polling, when `webhookUrl` is set. */
+  webhook?: TelegramWebhookSettings;
+}
+
+/** Where Telegram posts updates (`url`, public) and where the gateway listens for them. */
+export interface TelegramWebhookSettings {
+  url: string;
+  secret?: string;
+  path: string;
+  host: string;
+  port: number;
 }
 
 function section(config: OpenClawConfig): Section | undefined {
@@ -89,6 +106,20 @@ function access(root: Section, account: Section): AccessSettings {
   };
 }
 
+function webhookOf(pick: (key: string) => unknown): TelegramWebhookSettings | undefined {
+  const url = str(pick("webhookUrl"));
+  if (!url) return undefined;
+  const path = str(pick("webhookPath")) ?? DEFAULT_WEBHOOK_PATH;
+  const port = Number(pick("webhookPort") ?? DEFAULT_WEBHOOK_PORT);
+  return {
+    url,
+    secret: str(pick("webhookSecret")),
+    path: path.startsWith("/") ? path : `/${path}`,
+    host: str(pick("webhookHost")) ?? DEFAULT_WEBHOOK_HOST,
+    port: Number.isInteger(port) && port >= 0 && port <= 65_535 ? port : DEFAULT_WEBHOOK_PORT,
+  };
+}
+
 /** Every Telegram account of `config`, the default first. */
 export function telegramAccounts(config: OpenClawConfig, env: Record<string, string | undefined>): TelegramAccount[] {
   const root = section(config);
@@ -113,17 +144,19 @@ export function telegramAccounts(config: OpenClawConfig, env: Record<string, str
     if (!token && envToken) [token, tokenSource] = [envToken, "env"];
     const enabled = root.enabled !== false && own.enabled !== false;
     const apiRoot = (str(own.apiRoot) ?? str(root.apiRoot) ?? DEFAULT_API_ROOT).replace(/\/+$/, "");
+    const webhook = webhookOf((key) => (own[key] !== undefined ? own[key] : root[key]));
     return {
       accountId,
       ...(str(own.name) ? { name: str(own.name) } : {}),
       enabled,
       configured: token !== undefined,
       access: access(root, own),
-      details: { mode: "polling", tokenSource, ...(apiRoot !== DEFAULT_API_ROOT ? { baseUrl: apiRoot } : {}) },
+      details: { mode: webhook ? "webhook" : "polling", tokenSource, ...(apiRoot !== DEFAULT_API_ROOT ? { baseUrl: apiRoot } : {}) },
       token,
       tokenSource,
       ...(tokenError ? { tokenError } : {}),
       apiRoot,
+      ...(webhook ? { webhook } : {}),
     };
   });
 }

@@ -14,7 +14,7 @@ export function telegramPlugin(env: Record<string, string | undefined>, tuning?:
     detailLabel: "Telegram Bot",
     systemImage: "paperplane",
     maxTextLength: TELEGRAM_MAX_TEXT,
-    accounts: (config: OpenClawConfig) => telegramAccounts(config, env).map(({ token: _token, apiRoot: _root, tokenError, ...account }) => ({
+    accounts: (config: OpenClawConfig) => telegramAccounts(config, env).map(({ token: _token, apiRoot: _root, webhook: _webhook, tokenError, ...account }) => ({
       ...account,
       // A token file that cannot be read is a config problem to show, never a secret to log.
       ...(tokenError && !account.configured ? { details: { ...account.details, lastError: tokenError } } : {}),

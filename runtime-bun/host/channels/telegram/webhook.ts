@@ -16,9 +16,6 @@ import { safeEqualSecret } from "../../../../core/auth/secrets.ts";
 import { BodyLimitError, readLimitedBody } from "../../../../core/http/body.ts";
 import type { Logger } from "../../../../core/runtime.ts";
 
-export const DEFAULT_WEBHOOK_PATH = "/telegram-webhook";
-export const DEFAULT_WEBHOOK_HOST = "127.0.0.1";
-export const DEFAULT_WEBHOOK_PORT = 8787;
 /** Reserved for health checks on the listener; `webhookPath` may not use it. */
 export const WEBHOOK_HEALTH_PATH = "/healthz";
 const MAX_BODY_BYTES = 1024 * 1024;
