@@ -28,7 +28,9 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
     tg = startTelegramApi();
     gw = await startRuntimeGateway(runtime, {
       config: {
-        channels: { telegram: { botToken: tg.token, apiRoot: tg.apiRoot, dmPolicy: "open", allowFrom: ["*"], webhookUrl: PUBLIC_URL, webhookSecret: SECRET, webhookPath: "/tg-hook", webhookHost: "127.0.0.1", webhookPort: 0 } },
+        channels: { telegram: { botToken: tg.token, apiRoot: tg.apiRoot, dmPolicy: "open", allowFrom: ["*"], webhookUrl: PUBLIC_URL, webhookSecret: SECRET, webhookPath: "/tg-hook", webhookHost: "127.0.0.1", webhookPort: 0,
+          // Two more accounts for hooks' delivery refusals: one without a token (never runs), one switched off.
+          accounts: { work: { enabled: true }, off: { enabled: false, botToken: "unused-token" } } } },
         hooks: { enabled: true, token: HOOK_TOKEN },
       },
     });
@@ -111,7 +113,18 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
     expect(tg.sent.length).toBe(before + 1);
     expect(tg.sent.at(-1)).toMatchObject({ chat_id: "600" });
     expect(tg.sent.at(-1)!.text).toContain("Hooky");
-    expect(await (await post({ message: "x", channel: "telegram", to: "600", accountId: "work" })).json()).toEqual({ ok: false, error: 'Unknown account "work" for channel telegram.' });
     expect(await (await post({ message: "x", channel: "discord", to: "600" })).json()).toEqual({ ok: false, error: "channel must be last|telegram" });
+    expect(await (await post({ message: "x", channel: "telegram", to: "600", accountId: "nope" })).json()).toEqual({ ok: false, error: 'Unknown account "nope" for channel telegram.' });
+    expect(await (await post({ message: "x", channel: "telegram", to: "600", accountId: "off" })).json()).toEqual({ ok: false, error: 'Account "off" for channel telegram is disabled.' });
+  });
+
+  test("a hook whose account cannot send (no token, so not running) -> the run completes, delivery failed, nothing sent", async () => {
+    const before = tg.sent.length;
+    const res = await fetch(`http://127.0.0.1:${gw.port}/hooks/agent`, {
+      method: "POST", headers: { authorization: `Bearer ${HOOK_TOKEN}` },
+      body: JSON.stringify({ message: "undeliverable", channel: "telegram", to: "600", accountId: "work", waitForCompletion: true }),
+    });
+    expect(await res.json()).toEqual({ ok: true, runId: expect.any(String), completion: { status: "ok", replyDisposition: "visible", deliveryAttempted: true, delivered: false, deliveryError: "delivery-failed" } });
+    expect(tg.sent.length).toBe(before);
   });
 });
