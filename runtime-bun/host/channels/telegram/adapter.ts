@@ -35,6 +35,7 @@ export class TelegramAdapter implements ChannelAdapter {
   private bot?: { id: number; username: string; first_name: string };
   private polling?: TelegramPolling;
   private webhook?: { listener: WebhookListener; advertised: boolean; lastUpdateAt: number | null };
+  private registration?: Promise<void>;
   private identity?: Promise<void>;
   private readonly stopper = new AbortController();
   private startError: string | null = null;
@@ -160,15 +161,34 @@ export class TelegramAdapter implements ChannelAdapter {
     this.webhook = { listener, advertised: false, lastUpdateAt: null };
     if (this.stopper.signal.aborted) return;
     this.ctx.logger.info("channels/telegram", `webhook local listener on http://${settings.host}:${listener.port}${settings.path}`, { accountId: this.ctx.accountId });
-    try {
-      await this.api.setWebhook(settings.url, { secret_token: secret, allowed_updates: ["message"] }, signalOf(this.stopper.signal));
-      this.webhook.advertised = true;
-      this.ctx.logger.info("channels/telegram", `webhook advertised to telegram on ${settings.url}`, { accountId: this.ctx.accountId });
-    } catch (error) {
-      if (this.stopper.signal.aborted) return;
-      const failure = apiFailure(error);
-      this.startError = `Telegram setWebhook failed: ${failure.code ? `${failure.code} ${failure.description}` : failure.description}`;
-      this.ctx.logger.error("channels/telegram", this.startError, { accountId: this.ctx.accountId });
+    this.registration = this.register(settings.url, secret);
+  }
+
+  /**
+   * setWebhook until Telegram takes it, in the background: a 429 waits its
+   * retry_after, a network error or 5xx backs off (5 s doubling to 60 s, as
+   * upstream); any other refusal will not change by retrying and stops it.
+   */
+  private async register(url: string, secret: string): Promise<void> {
+    for (let attempt = 0; !this.stopper.signal.aborted; attempt++) {
+      try {
+        await this.api.setWebhook(url, { secret_token: secret, allowed_updates: ["message"] }, signalOf(this.stopper.signal));
+        this.webhook!.advertised = true;
+        this.startError = null;
+        this.ctx.logger.info("channels/telegram", `webhook advertised to telegram on ${url}`, { accountId: this.ctx.accountId });
+        return;
+      } catch (error) {
+        if (this.stopper.signal.aborted) return;
+        const failure = apiFailure(error);
+        this.startError = `Telegram setWebhook failed: ${failure.code ? `${failure.code} ${failure.description}` : failure.description}`;
+        const retryable = failure.code === undefined || failure.code === 429 || failure.code >= 500;
+        if (!retryable) {
+          this.ctx.logger.error("channels/telegram", this.startError, { accountId: this.ctx.accountId });
+          return;
+        }
+        this.ctx.logger.warn("channels/telegram", `${this.startError}; retrying`, { accountId: this.ctx.accountId });
+        await pause(failure.retryAfterS !== undefined ? failure.retryAfterS * 1000 : Math.min(60_000, 5_000 * 2 ** attempt), this.stopper.signal);
+      }
     }
   }
 
@@ -176,6 +196,7 @@ export class TelegramAdapter implements ChannelAdapter {
     this.stopper.abort();
     await this.identity;
     await this.polling?.stop();
+    await this.registration;
     await this.webhook?.listener.close();
   }
 
