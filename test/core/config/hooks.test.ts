@@ -1,7 +1,8 @@
 /**
  * `hooks.*` as openclaw.json carries it (upstream docs/gateway/config-hooks.md):
  * the load-time rules upstream enforces refuse the file with upstream's texts,
- * a valid file resolves to the policy the routes read.
+ * a valid file resolves to the policy the routes read. Also the Telegram
+ * webhook keys, the other ingress this branch reads.
  */
 import { describe, expect, test } from "bun:test";
 import { formatConfigIssues, snapshotConfig } from "../../../core/config/document.ts";
@@ -44,5 +45,14 @@ describe("hooks config", () => {
     expect(open.allowedSessionKeyPrefixes).toBeUndefined();
     expect(open.basePath).toBe("/hooks");
     expect(hooksPolicy(load(`{ enabled: true, token: "t", allowedAgentIds: [] }`).config!)!.allowedAgentIds).toEqual(new Set());
+  });
+});
+
+describe("telegram webhook keys", () => {
+  test("webhookUrl must be an http(s) URL and webhookPort 0..65535; valid values load", () => {
+    const load = (telegram: string) => snapshotConfig(PATH, `{ channels: { telegram: ${telegram} } }`, {});
+    expect(load(`{ webhookUrl: "https://bot.example.com/tg", webhookPort: 0, webhookPath: "/tg", webhookHost: "0.0.0.0", webhookSecret: "s" }`).valid).toBe(true);
+    expect(load(`{ webhookUrl: "ftp://bot.example.com/tg" }`).valid).toBe(false);
+    expect(load(`{ accounts: { work: { webhookPort: 70000 } } }`).valid).toBe(false);
   });
 });
