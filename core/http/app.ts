@@ -68,6 +68,7 @@ export function createHttpApp(gw: Gateway, ui?: ControlUiHost): Hono<{ Bindings:
   mountToolsInvoke(app, gw);
   mountHooksRoutes(app, {
     config: () => gw.config, now: gw.now, limiter: gw.limiter, agents: gw.agents, logger: gw.options.logger,
+    gatewaySecret: () => (gw.auth.mode === "token" ? gw.auth.token : gw.auth.mode === "password" ? gw.auth.password : undefined),
     channels: hookChannels(gw.options.channelPlugins ?? [], () => gw.config, (request) => gw.channels.send(request)),
   });
   const notFound = () => json({ error: { message: "Not Found", type: "not_found" } }, 404);

@@ -25,11 +25,16 @@ import { checkHttpSecret, type HttpBindings } from "./credentials.ts";
 export const HOOK_MAX_BODY_BYTES = 256 * 1024;
 export const HOOK_BODY_TIMEOUT_MS = 30_000;
 
+/** Upstream's start-up warning, without its pointers to CLI verbs clawgate lacks. */
+export const TOKEN_REUSE_WARNING = "Security warning: hooks.token matches active Gateway shared-secret auth. Startup continues for compatibility; rotate hooks.token or Gateway auth.";
+
 const TOKEN_QUERY_REFUSAL = "Hook token must be provided via Authorization: Bearer <token> or X-OpenClaw-Token header (query parameters are not allowed).";
 
 export interface HooksHost extends HookDispatchHost {
   config(): OpenClawConfig;
   limiter: AuthRateLimiter;
+  /** The gateway's own shared secret (token or password), which the hook token should not reuse. */
+  gatewaySecret(): string | undefined;
   /** The body-read deadline; upstream's 30 s unless a test needs it short. */
   bodyTimeoutMs?: number;
 }
@@ -75,8 +80,19 @@ async function readJson(req: Request, timeoutMs: number): Promise<Checked<unknow
 export function mountHooksRoutes(app: App, host: HooksHost): void {
   const dispatcher = new HookDispatcher(host);
   const replays = new ReplayCache(host.now);
-  app.use(async (c, next) => {
+  // Checked at start and for each reloaded policy: a leaked hook token must not also open the gateway.
+  let checked: HooksPolicy | null = null;
+  const current = (): HooksPolicy | null => {
     const policy = hooksPolicy(host.config());
+    if (policy && policy !== checked) {
+      checked = policy;
+      if (policy.token === host.gatewaySecret()) host.logger.warn("gateway/hooks", TOKEN_REUSE_WARNING);
+    }
+    return policy;
+  };
+  current();
+  app.use(async (c, next) => {
+    const policy = current();
     if (!policy) return next();
     const path = new URL(c.req.url).pathname;
     if (path !== policy.basePath && !path.startsWith(`${policy.basePath}/`)) return next();

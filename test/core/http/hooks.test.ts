@@ -1,15 +1,16 @@
 /**
- * The hook routes' body-read deadline (upstream: 30 s -> 408), on core's HTTP
- * app in memory with a whole in-memory gateway behind it and the deadline
- * shortened: a sender that never finishes its body gets upstream's 408 and
- * nothing is queued; a sender that finishes in time is served.
+ * The hook routes on core's HTTP app in memory, a whole in-memory gateway
+ * behind them: the body-read deadline (upstream: 30 s -> 408), shortened here,
+ * where a sender that never finishes its body gets upstream's 408 and nothing
+ * is queued while one that finishes in time is served; and the warning when
+ * the hook token reuses the gateway's own secret.
  */
 import { afterEach, expect, test } from "bun:test";
 import { Hono } from "hono";
 import type { HttpBindings } from "../../../core/http/credentials.ts";
-import { mountHooksRoutes } from "../../../core/http/hooks.ts";
+import { mountHooksRoutes, TOKEN_REUSE_WARNING } from "../../../core/http/hooks.ts";
 import { loopbackPeer } from "../../harness/memory-connection.ts";
-import { memoryGateway, type MemoryGateway } from "../../harness/memory-gateway.ts";
+import { MEMORY_TOKEN, memoryGateway, type MemoryGateway } from "../../harness/memory-gateway.ts";
 
 let mem: MemoryGateway | undefined;
 afterEach(() => mem?.stop());
@@ -18,7 +19,7 @@ function hooksApp(bodyTimeoutMs: number) {
   mem = memoryGateway({ config: { hooks: { enabled: true, token: "hook-secret" } } });
   const gw = mem.gateway;
   const app = new Hono<{ Bindings: HttpBindings }>();
-  mountHooksRoutes(app, { config: () => gw.config, now: gw.now, limiter: gw.limiter, agents: gw.agents, logger: gw.options.logger, bodyTimeoutMs });
+  mountHooksRoutes(app, { config: () => gw.config, now: gw.now, limiter: gw.limiter, agents: gw.agents, logger: gw.options.logger, gatewaySecret: () => MEMORY_TOKEN, bodyTimeoutMs });
   return { app, gw };
 }
 
@@ -47,4 +48,15 @@ test("control: the same body finished in time -> 200 and the text queued", async
   const res = await app.fetch(request(whole), { peer: loopbackPeer() });
   expect(await res.json()).toEqual({ ok: true, mode: "next-heartbeat", eventOutcome: "queued" });
   expect(gw.agents.events.peek("agent:main:main").map((e) => e.text)).toEqual(["arrived"]);
+});
+
+test("a hook token equal to the gateway's secret -> upstream's security warning at start; a distinct one -> none", () => {
+  const warnings: string[] = [];
+  const logger = { debug() {}, info() {}, error() {}, warn: (_subsystem: string, message: string) => void warnings.push(message) };
+  for (const token of [MEMORY_TOKEN, "a-distinct-hook-token"]) {
+    const gw = memoryGateway({ config: { hooks: { enabled: true, token } }, logger });
+    mountHooksRoutes(new Hono<{ Bindings: HttpBindings }>(), { config: () => gw.gateway.config, now: gw.gateway.now, limiter: gw.gateway.limiter, agents: gw.gateway.agents, logger, gatewaySecret: () => MEMORY_TOKEN });
+    gw.stop();
+  }
+  expect(warnings).toEqual([TOKEN_REUSE_WARNING]);
 });
