@@ -3,7 +3,8 @@
  * a wake queues its text as a system event for the agent's main session (or
  * the given one) and, with mode `now`, runs a heartbeat; an agent request
  * runs one agent turn on the webhook's text, wrapped as untrusted content,
- * in a fresh run session (`isolated`) or the named one (`persistent`). When
+ * in a fresh run session (`isolated`) or the named one (`persistent`), after
+ * any earlier run of the same logical key has ended. When
  * the run ends, a reply with a destination (`channel` + `to`) is sent through
  * that channel; a reply with none, and every failure, becomes a
  * `Hook <name>: ...` system event in the agent's main session.
@@ -65,7 +66,14 @@ export class HookDispatcher {
     return { eventOutcome: coalesced ? "coalesced" : "queued" };
   }
 
-  /** Admits one agent run; its completion settles when the run has ended and been announced. */
+  /** The newest run of each logical hook key: requests that share a key run one after another, as upstream orders them. */
+  private readonly lanes = new Map<string, Promise<unknown>>();
+
+  /**
+   * Admits one agent run; its completion settles when the run has ended and
+   * been delivered or announced. Behind an unfinished run of the same logical
+   * key it starts when that one has ended.
+   */
   agent(value: AgentPayload, agentId: string, hookKey: string, sourcePath: string): Admission {
     const runId = crypto.randomUUID();
     const key = canonicalSessionKey(hookKey, agentId);
@@ -73,9 +81,8 @@ export class HookDispatcher {
     const runKey = value.sessionMode === "persistent" ? key : `${key}:run:${runId}`;
     const name = safeName(value.name);
     const message = wrapExternalContent(value.message, { source: "Webhook", taskName: name, jobId: runId, receivedAt: new Date(this.host.now()).toISOString() });
-    let run;
-    try {
-      run = this.host.agents.runs.start({
+    const start = () => {
+      const run = this.host.agents.runs.start({
         runId,
         target: { key: runKey, agentId },
         message,
@@ -83,12 +90,31 @@ export class HookDispatcher {
         ...(value.timeoutSeconds ? { timeoutMs: value.timeoutSeconds * 1000 } : {}),
         ...(value.model ? { model: { model: value.model } } : {}),
       });
-    } catch (error) {
-      const stopping = error instanceof GatewayError && error.shape.code === "UNAVAILABLE";
-      return { ok: false, status: stopping ? 503 : 502, error: stopping ? GATEWAY_UNAVAILABLE : PREPARATION_FAILED, runId };
+      this.host.logger.info("gateway/hooks", "hook agent run started", { runId, sourcePath, name, agentId, sessionKey: runKey });
+      return run.done.then((outcome) => this.finish(value, name, agentId, outcome, sourcePath));
+    };
+    const previous = this.lanes.get(key);
+    let completion: Promise<Completion>;
+    if (previous) {
+      completion = previous.then(start).catch((error: unknown) => {
+        // Admitted already, so the failure to start (the gateway stopping) is the run's outcome.
+        this.host.logger.warn("gateway/hooks", "hook agent run did not start", { runId, sourcePath, error: error instanceof Error ? error.message : String(error) });
+        return { status: "error", replyDisposition: "empty" } satisfies Completion;
+      });
+    } else {
+      try {
+        completion = start();
+      } catch (error) {
+        const stopping = error instanceof GatewayError && error.shape.code === "UNAVAILABLE";
+        return { ok: false, status: stopping ? 503 : 502, error: stopping ? GATEWAY_UNAVAILABLE : PREPARATION_FAILED, runId };
+      }
     }
-    this.host.logger.info("gateway/hooks", "hook agent run admitted", { runId, sourcePath, name, agentId, sessionKey: runKey });
-    return { ok: true, runId, completion: run.done.then((outcome) => this.finish(value, name, agentId, outcome, sourcePath)) };
+    const lane = completion.catch(() => undefined);
+    this.lanes.set(key, lane);
+    void lane.then(() => {
+      if (this.lanes.get(key) === lane) this.lanes.delete(key);
+    });
+    return { ok: true, runId, completion };
   }
 
   private async finish(value: AgentPayload, name: string, agentId: string, outcome: RunOutcome, sourcePath: string): Promise<Completion> {

@@ -28,12 +28,12 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
   let config: OpenClawConfig;
 
   beforeAll(async () => {
-    upstream = startUpstream({ words: { pieces: ["Deployed ", "fine."] } });
+    upstream = startUpstream({ words: { pieces: ["Deployed ", "fine."] }, gate: { pieces: ["released"], gated: true } });
     config = {
       gateway: { auth: { mode: "token", token: TEST_TOKEN, rateLimit: { maxAttempts: MAX_ATTEMPTS, windowMs: 60_000, lockoutMs: 60_000, exemptLoopback: false } } },
-      hooks: { enabled: true, token: HOOK_TOKEN, allowedAgentIds: ["main", "ops"], allowRequestSessionKey: true, allowedSessionKeyPrefixes: ["hook:", "agent:"] },
-      models: { providers: { up: { baseUrl: upstream.baseUrl, models: ["words"] } } },
-      agents: { list: [{ id: "main", default: true }, { id: "ops", model: "up/words" }, { id: "vault" }] },
+      hooks: { enabled: true, token: HOOK_TOKEN, allowedAgentIds: ["main", "ops", "slow"], allowRequestSessionKey: true, allowedSessionKeyPrefixes: ["hook:", "agent:"] },
+      models: { providers: { up: { baseUrl: upstream.baseUrl, models: ["words", "gate"] } } },
+      agents: { list: [{ id: "main", default: true }, { id: "ops", model: "up/words" }, { id: "vault" }, { id: "slow", model: "up/gate" }] },
     };
     gw = await startRuntimeGateway(runtime, { config });
     base = `http://127.0.0.1:${gw.port}`;
@@ -181,6 +181,23 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
     test("persistent mode runs in the named session itself", async () => {
       const body = await (await post("/hooks/agent", { message: "persist me", agentId: "ops", sessionKey: "hook:deploys", sessionMode: "persistent", deliver: false, waitForCompletion: true })).json();
       expect(gw.store.getRun(body.runId)!.sessionKey).toBe("agent:ops:hook:deploys");
+    });
+
+    test("runs sharing a logical key go one after another, even isolated: the second starts when the first has ended", async () => {
+      const post2 = (message: string) => post("/hooks/agent", { message, agentId: "slow", sessionKey: "hook:ordered", deliver: false });
+      const first = await (await post2("lane-one")).json();
+      const second = await (await post2("lane-two")).json();
+      expect([first.ok, second.ok]).toEqual([true, true]);
+      await upstream.until(() => modelCalls("lane-one").length === 1);
+      // The first is held at the model: the second has not started (no run on record), let alone asked the model.
+      expect(gw.store.getRun(second.runId)).toBeUndefined();
+      expect(modelCalls("lane-two")).toEqual([]);
+      upstream.release("gate");
+      await upstream.until(() => modelCalls("lane-two").length === 1);
+      expect(gw.store.getRun(first.runId)!.status).toBe("ok");
+      upstream.release("gate");
+      await waitFor(() => gw.store.getRun(second.runId)?.status === "ok", 10_000);
+      expect(gw.store.getRun(second.runId)!.sessionKey).not.toBe(gw.store.getRun(first.runId)!.sessionKey);
     });
 
     test("bad requests -> 400 with upstream's texts, and no run", async () => {
