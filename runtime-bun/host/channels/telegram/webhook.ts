@@ -5,7 +5,8 @@
  * of at most 1 MiB read within 30 s, and an empty 200 carrying
  * `x-openclaw-delivery-accepted: durable` only once the update is stored: the
  * same durable inbound path as long polling, so an update Telegram saw
- * acknowledged is answered exactly once. `/healthz` answers `ok`; anything
+ * acknowledged is answered exactly once. Wrong secrets count per client
+ * address in a fixed window (upstream: 120 a minute, then 429). `/healthz` answers `ok`; anything
  * else is an empty 404. Upstream's status codes and texts. The listener is
  * its own `node:http` server on `webhookHost:webhookPort` (Bun and Node alike).
  */
@@ -21,6 +22,10 @@ export const WEBHOOK_HEALTH_PATH = "/healthz";
 const MAX_BODY_BYTES = 1024 * 1024;
 const BODY_TIMEOUT_MS = 30_000;
 const TEXT = { "Content-Type": "text/plain; charset=utf-8" };
+/** Upstream's webhook guard: wrong-secret requests per client address and window, and how many addresses it tracks. */
+const FAILURE_WINDOW_MS = 60_000;
+const MAX_FAILURES = 120;
+const MAX_TRACKED = 4_096;
 
 export interface TelegramWebhookOptions {
   path: string;
@@ -30,6 +35,9 @@ export interface TelegramWebhookOptions {
   logger: Logger;
   /** The body-read deadline; upstream's 30 s unless a test needs it short. */
   bodyTimeoutMs?: number;
+  /** Wrong-secret requests a client address may make per minute before 429 (upstream: 120). */
+  maxFailures?: number;
+  now?: () => number;
 }
 
 /** Upstream's start-up refusals for webhook settings. */
@@ -39,17 +47,33 @@ export function webhookSettingsProblem(path: string, secret: string | undefined)
   return undefined;
 }
 
-/** The listener's request handler. */
-export function telegramWebhookHandler(opts: TelegramWebhookOptions): (req: Request) => Promise<Response> {
+/** The listener's request handler; `remoteAddress` is the socket's peer. */
+export function telegramWebhookHandler(opts: TelegramWebhookOptions): (req: Request, remoteAddress: string) => Promise<Response> {
   const secret = opts.secret.trim();
-  return async (req) => {
+  const now = opts.now ?? Date.now;
+  const failures = new Map<string, { count: number; since: number }>();
+  /** Counts one wrong secret; true once the address is past its allowance for the window. */
+  const limited = (address: string): boolean => {
+    const t = now();
+    let entry = failures.get(address);
+    if (!entry || t - entry.since >= FAILURE_WINDOW_MS) {
+      failures.delete(address);
+      // Bounded memory: the oldest address goes when a flood of new ones arrives.
+      if (failures.size >= MAX_TRACKED) failures.delete(failures.keys().next().value!);
+      entry = { count: 0, since: t };
+      failures.set(address, entry);
+    }
+    return ++entry.count > (opts.maxFailures ?? MAX_FAILURES);
+  };
+  return async (req, remoteAddress) => {
     const url = new URL(req.url);
     const target = url.pathname + url.search;
     if (target === WEBHOOK_HEALTH_PATH) return new Response("ok");
     if (target !== opts.path || req.method !== "POST") return new Response(null, { status: 404 });
     const presented = req.headers.get("x-telegram-bot-api-secret-token");
     if (presented === null || !safeEqualSecret(presented, secret)) {
-      opts.logger.warn("telegram/webhook", "webhook request with a wrong secret token refused");
+      if (limited(remoteAddress)) return new Response("Too Many Requests", { status: 429, headers: { ...TEXT, Connection: "close" } });
+      opts.logger.warn("telegram/webhook", "webhook request with a wrong secret token refused", { remote: remoteAddress });
       return new Response("unauthorized", { status: 401, headers: { ...TEXT, Connection: "close" } });
     }
     let update: unknown;
@@ -82,9 +106,9 @@ export interface WebhookListener {
 }
 
 /** Serves `handle` on `host:port`; rejects when the address cannot be bound. */
-export function listenWebhook(host: string, port: number, handle: (req: Request) => Promise<Response>): Promise<WebhookListener> {
+export function listenWebhook(host: string, port: number, handle: (req: Request, remoteAddress: string) => Promise<Response>): Promise<WebhookListener> {
   return new Promise((resolve, reject) => {
-    const server = createServer(getRequestListener(handle, { overrideGlobalObjects: false }));
+    const server = createServer(getRequestListener((req, env) => handle(req, env.incoming.socket.remoteAddress ?? ""), { overrideGlobalObjects: false }));
     server.once("error", reject);
     server.listen(port, host, () => {
       server.off("error", reject);

@@ -22,6 +22,7 @@ describe("telegram webhook listener", () => {
       path: "/telegram-webhook",
       secret: SECRET,
       logger: quiet,
+      maxFailures: 6,
       admit: async (update) => {
         if (failNext) {
           failNext = false;
@@ -78,6 +79,14 @@ describe("telegram webhook listener", () => {
     expect(failed.status).toBe(500);
     expect(failed.headers.get("x-openclaw-delivery-accepted")).toBeNull();
     expect(admitted).toEqual([]);
+  });
+
+  test("past the allowance of wrong secrets a minute -> 429 Too Many Requests for that address; the right secret still works", async () => {
+    // Four wrong secrets were counted by the test above; two more are allowed, then 429.
+    for (const expected of [401, 401, 429, 429]) expect((await post(JSON.stringify(UPDATE), { "x-telegram-bot-api-secret-token": "guess" })).status).toBe(expected);
+    const res = await post(JSON.stringify({ ...UPDATE, update_id: 7002 }));
+    expect(res.status).toBe(200);
+    expect(admitted).toEqual([{ ...UPDATE, update_id: 7002 }]);
   });
 
   test("settings upstream refuses at start: no secret; the health path as webhookPath", () => {
