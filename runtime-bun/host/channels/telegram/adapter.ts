@@ -1,10 +1,11 @@
 /**
  * One Telegram bot account on grammY's Bot API client (loaded only when a
  * Telegram account is enabled): `getMe` for the bot's identity, the update
- * source (long polling, ./polling.ts, or webhook mode, ./webhook.ts) feeding the framework's durable inbound
- * path, `send` in HTML with a plain-text retry when Telegram refuses the
- * entities, replies threaded to the message they answer, 429 `retry_after`
- * honoured, typing, and `probe` = getMe + getWebhookInfo.
+ * source (long polling, ./polling.ts, or webhook mode, ./webhook.ts) feeding
+ * the framework's durable inbound path, `send` in HTML with a plain-text
+ * retry when Telegram refuses the entities, replies threaded to the message
+ * they answer, 429 `retry_after` honoured, typing, and `probe` = getMe +
+ * getWebhookInfo.
  */
 import { Api } from "grammy";
 import { PermanentDeliveryError, type ChannelAccountContext, type ChannelAccountSnapshot, type ChannelAdapter, type ChannelProbe, type OutboundMessage, type SentMessage } from "../../../../core/channels/contract.ts";
