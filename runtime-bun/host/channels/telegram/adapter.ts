@@ -35,7 +35,7 @@ export class TelegramAdapter implements ChannelAdapter {
   private readonly account: TelegramAccount;
   private bot?: { id: number; username: string; first_name: string };
   private polling?: TelegramPolling;
-  private webhook?: { listener: WebhookListener; advertised: boolean; lastUpdateAt: number | null };
+  private webhookMode?: { listener: WebhookListener; advertised: boolean; lastUpdateAt: number | null };
   private registration?: Promise<void>;
   private identity?: Promise<void>;
   private readonly stopper = new AbortController();
@@ -148,7 +148,7 @@ export class TelegramAdapter implements ChannelAdapter {
       logger: this.ctx.logger,
       admit: (update) => {
         this.ingest([update]);
-        if (this.webhook) this.webhook.lastUpdateAt = this.ctx.now();
+        if (this.webhookMode) this.webhookMode.lastUpdateAt = this.ctx.now();
       },
     });
     let listener: WebhookListener;
@@ -159,7 +159,7 @@ export class TelegramAdapter implements ChannelAdapter {
       this.ctx.logger.error("channels/telegram", this.startError, { accountId: this.ctx.accountId });
       return;
     }
-    this.webhook = { listener, advertised: false, lastUpdateAt: null };
+    this.webhookMode = { listener, advertised: false, lastUpdateAt: null };
     if (this.stopper.signal.aborted) return;
     this.ctx.logger.info("channels/telegram", `webhook local listener on http://${settings.host}:${listener.port}${settings.path}`, { accountId: this.ctx.accountId });
     this.registration = this.register(settings.url, secret);
@@ -174,7 +174,7 @@ export class TelegramAdapter implements ChannelAdapter {
     for (let attempt = 0; !this.stopper.signal.aborted; attempt++) {
       try {
         await this.api.setWebhook(url, { secret_token: secret, allowed_updates: ["message"] }, signalOf(this.stopper.signal));
-        this.webhook!.advertised = true;
+        this.webhookMode!.advertised = true;
         this.startError = null;
         this.ctx.logger.info("channels/telegram", `webhook advertised to telegram on ${url}`, { accountId: this.ctx.accountId });
         return;
@@ -198,7 +198,7 @@ export class TelegramAdapter implements ChannelAdapter {
     await this.identity;
     await this.polling?.stop();
     await this.registration;
-    await this.webhook?.listener.close();
+    await this.webhookMode?.listener.close();
   }
 
   status(): ChannelAccountSnapshot {
@@ -219,7 +219,7 @@ export class TelegramAdapter implements ChannelAdapter {
   }
 
   private webhookStatus(): ChannelAccountSnapshot {
-    const hook = this.webhook;
+    const hook = this.webhookMode;
     return {
       accountId: this.ctx.accountId,
       mode: "webhook",
