@@ -53,6 +53,18 @@ interface Slot extends LiveAccount {
   channel: string;
   accountId: string;
   startedAt: number;
+  /** The account's settings it was started with (connectionSettings). */
+  settings: string;
+}
+
+/**
+ * What a running account was started with: everything but its access
+ * settings and name, which are read per message. When a reload changes it
+ * (a new token, apiRoot, mode), the account restarts.
+ */
+function connectionSettings(account: ChannelAccountConfig): string {
+  const { access: _access, name: _name, ...rest } = account;
+  return JSON.stringify(rest);
 }
 
 export class ChannelManager {
@@ -97,9 +109,10 @@ export class ChannelManager {
 
   /**
    * After a config reload: accounts now disabled, unconfigured or gone stop;
-   * enabled, configured accounts that do not run start (unless the owner
-   * stopped them with `channels.stop`). Account settings are read per message,
-   * so policy changes need no restart.
+   * accounts whose connection settings changed restart; enabled, configured
+   * accounts that do not run start (unless the owner stopped them with
+   * `channels.stop`). Access settings are read per message, so policy changes
+   * need no restart.
    */
   async reconcile(): Promise<void> {
     if (this.stopping) return;
@@ -108,7 +121,11 @@ export class ChannelManager {
     for (const plugin of this.plugins.values()) {
       for (const a of plugin.accounts(config)) if (a.enabled && a.configured) wanted.add(key(plugin.id, a.accountId));
     }
-    const stops = [...this.running.values()].filter((slot) => !wanted.has(key(slot.channel, slot.accountId))).map((slot) => this.stopSlot(slot));
+    const changed = (slot: Slot) => {
+      const now = slot.account();
+      return now !== undefined && connectionSettings(now) !== slot.settings;
+    };
+    const stops = [...this.running.values()].filter((slot) => !wanted.has(key(slot.channel, slot.accountId)) || changed(slot)).map((slot) => this.stopSlot(slot));
     await Promise.all(stops);
     const starts: Promise<unknown>[] = [];
     for (const plugin of this.plugins.values()) {
@@ -172,7 +189,7 @@ export class ChannelManager {
       this.starting.delete(k);
     }
     const slot: Slot = {
-      channel: plugin.id, accountId: account.accountId, plugin, adapter, startedAt: this.deps.now(),
+      channel: plugin.id, accountId: account.accountId, plugin, adapter, startedAt: this.deps.now(), settings: connectionSettings(account),
       account: () => plugin.accounts(this.deps.config()).find((a) => a.accountId === account.accountId),
     };
     this.running.set(k, slot);

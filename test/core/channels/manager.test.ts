@@ -32,12 +32,15 @@ afterEach(() => {
 });
 
 function account(config: OpenClawConfig): ChannelAccountConfig[] {
-  const section = (config as { channels?: { rec?: { enabled?: boolean } } }).channels?.rec;
+  const section = (config as { channels?: { rec?: { enabled?: boolean; token?: string; dmPolicy?: "pairing" | "open" } } }).channels?.rec;
   if (!section) return [];
+  const token = section.token;
   return [{
     accountId: "default", enabled: section.enabled !== false, configured: true, details: {},
-    access: { dmPolicy: "pairing", allowFrom: [], groupPolicy: "allowlist", groupAllowFrom: [], groups: {}, textChunkLimit: 100 },
-  }];
+    access: { dmPolicy: section.dmPolicy ?? "pairing", allowFrom: [], groupPolicy: "allowlist", groupAllowFrom: [], groups: {}, textChunkLimit: 100 },
+    // A channel's own connection setting, as a Telegram account carries its token.
+    ...(token ? { token } : {}),
+  } as ChannelAccountConfig];
 }
 
 const recordingPlugin: ChannelPlugin = {
@@ -99,4 +102,16 @@ test("configured -> loaded and started once though start and a reload race; disa
   const sent = await m.request(conn, "x", "send", { to: "42", message: "hello", idempotencyKey: "k1" });
   expect(sent.payload).toMatchObject({ channel: "rec", chatId: "42" });
   expect(events.filter((e) => e.startsWith("send:"))).toEqual(["send:42:hello"]);
+});
+
+test("a reload that changes a running account's token -> it restarts; one that changes only its access policy -> it keeps running", async () => {
+  const m = start({ channels: { rec: { token: "a" } } } as OpenClawConfig);
+  await waitFor(() => events.includes("start:default"));
+  m.gateway.applyConfig({ channels: { rec: { token: "b" } } } as OpenClawConfig, m.gateway.auth);
+  await waitFor(() => events.filter((e) => e === "start:default").length === 2);
+  expect(events).toEqual(["load", "start:default", "stop:default", "load", "start:default"]);
+  m.gateway.applyConfig({ channels: { rec: { token: "b", dmPolicy: "open" } } } as OpenClawConfig, m.gateway.auth);
+  const conn = await admin(m);
+  await m.request(conn, "x", "send", { to: "7", message: "still", idempotencyKey: "k2" });
+  expect(events).toEqual(["load", "start:default", "stop:default", "load", "start:default", "send:7:still"]);
 });
