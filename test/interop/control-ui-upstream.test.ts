@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, describe, expect } from "bun:test";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Frame, Page } from "playwright-core";
 import { BROWSER_UNAVAILABLE, launchBrowser, screenshot, VIEWPORTS } from "../harness/browser.ts";
 import { IN_CI, testNeeding } from "../harness/capability.ts";
 import { TEST_TOKEN } from "../harness/gateway.ts";
@@ -41,10 +41,37 @@ const REPLY = 'You said: "hello from the browser"';
 /** The agent's reply as the transcript renders it (a screen-reader announcement repeats the text). */
 const reply = (page: Page) => page.locator("p", { hasText: REPLY });
 
-/** Opens the UI pointed at `gatewayUrl` with the shared token; the UI asks before leaving its own origin's gateway. */
+/** The query parameter of the UI's own reload when its app did not start in time (index.html's mount fallback). */
+const MOUNT_RECOVERY = "openclaw_mount_recovery";
+/** Opens before giving up; each recovery reload costs one. */
+const OPEN_ATTEMPTS = 3;
+
+/**
+ * Opens the UI pointed at `gatewayUrl` with the shared token; the UI asks before leaving its own origin's gateway.
+ * On a loaded box the UI may give up mounting and reload itself, which drops `?gatewayUrl` (the question then never
+ * comes): that reload is seen and the page opened again.
+ */
 async function openUi(page: Page, site: StaticSite, gatewayUrl: string): Promise<void> {
-  await page.goto(`${site.origin}/?gatewayUrl=${encodeURIComponent(gatewayUrl)}#token=${TEST_TOKEN}`);
-  await page.getByRole("button", { name: /^Switch to / }).click({ timeout: UI_WAIT_MS });
+  const url = `${site.origin}/?gatewayUrl=${encodeURIComponent(gatewayUrl)}#token=${TEST_TOKEN}`;
+  const switchButton = page.getByRole("button", { name: /^Switch to / });
+  let recovered: (() => void) | undefined;
+  const onNavigated = (frame: Frame) => {
+    if (frame === page.mainFrame() && new URL(frame.url()).searchParams.has(MOUNT_RECOVERY)) recovered?.();
+  };
+  page.on("framenavigated", onNavigated);
+  try {
+    for (let attempt = 1; attempt <= OPEN_ATTEMPTS; attempt++) {
+      const reloaded = new Promise<"reloaded">((resolve) => (recovered = () => resolve("reloaded")));
+      await page.goto(url);
+      const asked = switchButton.waitFor({ timeout: UI_WAIT_MS }).then(() => "asked" as const);
+      // The loser of the race may still settle (a reload can outlive the question's timeout): nothing awaits it.
+      asked.catch(() => {});
+      if ((await Promise.race([asked, reloaded])) === "asked") return switchButton.click({ timeout: UI_WAIT_MS });
+    }
+    throw new Error(`the Control UI reloaded itself (${MOUNT_RECOVERY}) on each of ${OPEN_ATTEMPTS} opens`);
+  } finally {
+    page.off("framenavigated", onNavigated);
+  }
 }
 
 /** The chat is open, its deferred reads (tasks.list) made, and every request the UI made so far has its answer. */
