@@ -60,19 +60,22 @@ function Waiting({ state }: { state: ConnState & { kind: "pairing" } }) {
 
 const PENDING_POLL_MS = 10_000;
 
-/** Pending device and sender pairings, for the badge on Pairing: device requests come as events, sender ones only by asking. */
+/** Events that change what waits on Pairing; sender requests have none, so they are only seen by asking. */
+const PENDING_EVENTS = ["device.pair.requested", "device.pair.resolved", "exec.approval.requested", "exec.approval.resolved"];
+
+/** Pending device and sender pairings and exec approvals, for the badge on Pairing. */
 function usePendingCount(): number {
   const [count, setCount] = useState(0);
   useEffect(() => {
     const load = () =>
-      Promise.all([client.request("device.pair.list"), client.request("channels.pairing.list")]).then(
-        ([devices, senders]) => setCount((devices.pending?.length ?? 0) + (senders.requests?.length ?? 0)),
+      Promise.all([client.request("device.pair.list"), client.request("channels.pairing.list"), client.request("exec.approval.list")]).then(
+        ([devices, senders, approvals]) => setCount((devices.pending?.length ?? 0) + (senders.requests?.length ?? 0) + (approvals?.length ?? 0)),
         () => undefined,
       );
     load();
     const timer = setInterval(load, PENDING_POLL_MS);
     const off = client.onEvent((event) => {
-      if (event === "device.pair.requested" || event === "device.pair.resolved") load();
+      if (PENDING_EVENTS.includes(event)) load();
     });
     return () => {
       clearInterval(timer);

@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx/dom */
 /**
  * The operator panes: pending pairings (devices and chat senders) to approve
- * or deny, devices, nodes, channels (probed), cron jobs and runs, status and
+ * or deny and pending exec approvals to answer, devices, nodes, channels (probed), cron jobs and runs, status and
  * health. Each loads its data on open and reloads on the events that change it.
  */
 import { useEffect, useState } from "hono/jsx/dom";
@@ -51,6 +51,7 @@ export function PairingPane({ client }: { client: GatewayClient }) {
   const requests: any[] = senders.data?.requests ?? [];
   return (
     <div class="cards">
+      <ExecApprovals client={client} />
       <section class="card" aria-labelledby="dp">
         <h2 id="dp">Devices waiting for approval</h2>
         <Problem error={devices.error} />
@@ -93,6 +94,39 @@ export function PairingPane({ client }: { client: GatewayClient }) {
         )}
       </section>
     </div>
+  );
+}
+
+const EXEC_DECISIONS = [["allow-once", "Allow once"], ["allow-always", "Always allow"], ["deny", "Deny"]] as const;
+
+/** Pending exec approvals, live from the approval events; the buttons offered are the request's allowed decisions. */
+function ExecApprovals({ client }: { client: GatewayClient }) {
+  const approvals = useGateway(client, () => client.request("exec.approval.list"), ["exec.approval.requested", "exec.approval.resolved"]);
+  const list: any[] = approvals.data ?? [];
+  const decide = (id: string, decision: string) =>
+    client.request("exec.approval.resolve", { id, decision }).then(approvals.reload, (e: Error) => approvals.setError(e.message));
+  return (
+    <section class="card" aria-labelledby="ea">
+      <h2 id="ea">Commands waiting for approval</h2>
+      <Problem error={approvals.error} />
+      {list.length === 0 ? <Empty>No pending exec approvals.</Empty> : (
+        <ul class="rows">
+          {list.map(({ id, request: r, expiresAtMs }) => (
+            <li data-approval={id}>
+              <div>
+                <code class="mono">{r.command}</code>
+                <div class="muted">agent {r.agentId ?? "?"} · cwd <span class="mono">{r.cwd ?? "?"}</span> · expires {when(expiresAtMs)}</div>
+              </div>
+              <div class="actions">
+                {EXEC_DECISIONS.filter(([d]) => (r.allowedDecisions ?? [d]).includes(d)).map(([d, label]) => (
+                  <button type="button" class={d === "deny" ? "danger" : d === "allow-always" ? "secondary" : undefined} onClick={() => decide(id, d)}>{label}</button>
+                ))}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }
 
