@@ -181,7 +181,10 @@ function query(db: SqlDriver, where: string, sql: string): unknown[] {
   try {
     return db.prepare(sql).all();
   } catch (error) {
-    throw new ImportError(`${where} cannot be read as an OpenClaw ${OPENCLAW_VERSION} state database: ${(error as Error).message}`);
+    const message = (error as Error).message;
+    // Which read meets a damaged page first depends on where the damage is; the advice is the same.
+    if (/malformed/i.test(message)) throw new ImportError(`${where} is damaged (${message})`, "Restore it from a backup, or repair it with OpenClaw, then import again.");
+    throw new ImportError(`${where} cannot be read as an OpenClaw ${OPENCLAW_VERSION} state database: ${message}`);
   }
 }
 
