@@ -13,10 +13,13 @@ import { GatewayError } from "../protocol/errors.ts";
 import { executeTool } from "../tools/execute.ts";
 import { ToolMatcher } from "../tools/policy.ts";
 import { z } from "../zod.ts";
+import { BodyLimitError, readLimitedBody } from "./body.ts";
 import { checkGatewayBearer, type HttpBindings } from "./credentials.ts";
 
 /** Upstream's DEFAULT_BODY_BYTES for this endpoint. */
 export const MAX_TOOLS_INVOKE_BODY_BYTES = 2 * 1024 * 1024;
+/** A body still unfinished after this is refused 408, as hooks' are. */
+const TOOLS_INVOKE_BODY_TIMEOUT_MS = 30_000;
 
 /** Tools HTTP never reaches unless `gateway.tools.allow` names them (upstream's default deny list). */
 export const DEFAULT_HTTP_TOOL_DENY: readonly string[] = [
@@ -91,32 +94,17 @@ export function mountToolsInvoke(app: Hono<{ Bindings: HttpBindings }>, gw: Gate
   });
 }
 
-/** The JSON body, read with the 2 MB limit enforced as it streams (413), or the response refusing it. */
+/** The JSON body, read with the 2 MB limit enforced as it streams (413) and within 30 s (408), or the response refusing it. */
 async function readBody(req: Request): Promise<unknown | Response> {
-  const tooLarge = () => reply(413, { error: { message: "Payload too large", type: "invalid_request_error" } });
-  if (Number(req.headers.get("content-length") ?? "0") > MAX_TOOLS_INVOKE_BODY_BYTES) return tooLarge();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (req.body) {
-    const reader = req.body.getReader();
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > MAX_TOOLS_INVOKE_BODY_BYTES) {
-        await reader.cancel().catch(() => {});
-        return tooLarge();
-      }
-      chunks.push(value);
-    }
+  let text: string;
+  try {
+    text = (await readLimitedBody(req, { maxBytes: MAX_TOOLS_INVOKE_BODY_BYTES, timeoutMs: TOOLS_INVOKE_BODY_TIMEOUT_MS })).trim();
+  } catch (error) {
+    if (!(error instanceof BodyLimitError)) throw error;
+    return error.code === "PAYLOAD_TOO_LARGE"
+      ? reply(413, { error: { message: "Payload too large", type: "invalid_request_error" } })
+      : reply(408, { error: { message: "Request body timeout", type: "invalid_request_error" } });
   }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  const text = new TextDecoder().decode(bytes).trim();
   if (!text) return {};
   try {
     return JSON.parse(text);
