@@ -48,6 +48,10 @@ import { uiStartupMethods } from "./rpc/methods/ui-startup.ts";
 import { systemInfoMethods } from "./rpc/methods/system-info.ts";
 import { pluginMethods } from "./rpc/methods/plugins.ts";
 import { environmentsMethods } from "./rpc/methods/environments.ts";
+import { usageMethods } from "./rpc/methods/usage.ts";
+import { skillsMethods } from "./rpc/methods/skills.ts";
+import { themesMethods } from "./rpc/methods/themes.ts";
+import { absentFeatureMethods } from "./rpc/methods/absent-features.ts";
 import { Router } from "./rpc/router.ts";
 import type { GatewayServices, MethodGroup } from "./rpc/services.ts";
 import { healthBody } from "./status.ts";
@@ -111,6 +115,10 @@ const METHOD_GROUPS: readonly MethodGroup[] = [
   pluginMethods,
   environmentsMethods,
   execApprovalMethods,
+  usageMethods,
+  skillsMethods,
+  themesMethods,
+  absentFeatureMethods,
 ];
 
 export class Gateway implements ClientHost {

@@ -226,6 +226,8 @@ export interface SessionStore {
   readMessages(sessionId: string, range: { afterSeq?: number; beforeSeq?: number; limit: number }): TranscriptMessage[];
   /** Highest seq of a transcript, 0 when empty. */
   lastMessageSeq(sessionId: string): number;
+  /** Messages of the given transcripts written from `startMs` to `endMs` (inclusive), oldest first (usage reports). */
+  messagesBetween(sessionIds: readonly string[], startMs: number, endMs: number): TranscriptMessage[];
   deleteTranscript(sessionId: string): number;
   putRun(run: RunRecord): void;
   getRun(runId: string): RunRecord | undefined;

@@ -104,6 +104,12 @@ export class ExecApprovals {
     return this.host.store.listApprovals("pending");
   }
 
+  /** Decided and expired requests (kept for HISTORY_MS), the newest decision first, ties by id. */
+  history(): ExecApprovalRecord[] {
+    const done = [...this.host.store.listApprovals("resolved"), ...this.host.store.listApprovals("expired")];
+    return done.sort((a, b) => (b.resolvedAtMs ?? 0) - (a.resolvedAtMs ?? 0) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  }
+
   /** Finds a record by its full id or a prefix that names only one (pending ones, or decided ones too). */
   lookup(input: string, state: "pending" | "any"): Lookup {
     const exact = this.host.store.getApproval(input);

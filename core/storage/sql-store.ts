@@ -207,6 +207,13 @@ export class SqlStore implements DeviceStore, NodeStore, SessionStore, Scheduler
     return (this.sql("SELECT MAX(seq) AS seq FROM transcript_messages WHERE session_id = ?").get(sessionId) as { seq: number | null }).seq ?? 0;
   }
 
+  messagesBetween(sessionIds: readonly string[], startMs: number, endMs: number): TranscriptMessage[] {
+    if (sessionIds.length === 0) return [];
+    // One statement per transcript keeps the prepared-statement cache bounded; each reads its own rows only.
+    const read = this.sql("SELECT record FROM transcript_messages WHERE session_id = ? AND json_extract(record, '$.ts') BETWEEN ? AND ? ORDER BY seq");
+    return sessionIds.flatMap((id) => parseRows<TranscriptMessage>(read.all(id, startMs, endMs))).sort((a, b) => a.ts - b.ts);
+  }
+
   deleteTranscript(sessionId: string): number {
     return this.sql("DELETE FROM transcript_messages WHERE session_id = ?").run(sessionId).changes;
   }

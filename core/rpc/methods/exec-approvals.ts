@@ -52,6 +52,39 @@ const approvalResolveParams = z.lazy(() => z.strictObject({
   grantExpiresInDays: z.optional(z.int().check(z.gte(1), z.lte(3650))),
 }));
 
+const historyParams = z.lazy(() => z.strictObject({
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
+  limit: z.optional(z.int().check(z.gte(1), z.lte(100))),
+  kind: z.optional(z.enum(["exec", "plugin", "system-agent"])),
+}));
+
+/** Where a history page ends: upstream's cursor, base64url of `{v: 1, resolvedAtMs, id}`. */
+interface HistoryCursor {
+  resolvedAtMs: number;
+  id: string;
+}
+
+function encodeCursor(record: ExecApprovalRecord): string {
+  const json = JSON.stringify({ v: 1, resolvedAtMs: record.resolvedAtMs ?? 0, id: record.id });
+  return btoa(json).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+function decodeCursor(raw: string): HistoryCursor {
+  try {
+    const parsed = JSON.parse(atob(raw.replaceAll("-", "+").replaceAll("_", "/")));
+    if (parsed?.v === 1 && Number.isSafeInteger(parsed.resolvedAtMs) && parsed.resolvedAtMs >= 0 && typeof parsed.id === "string" && parsed.id) return parsed;
+  } catch {
+    // Falls through to upstream's refusal.
+  }
+  throw invalidRequest("invalid approval.history cursor");
+}
+
+/** Whether `record` comes after the cursor in newest-first order. */
+function after(record: ExecApprovalRecord, cursor: HistoryCursor): boolean {
+  const at = record.resolvedAtMs ?? 0;
+  return at < cursor.resolvedAtMs || (at === cursor.resolvedAtMs && record.id < cursor.id);
+}
+
 /** What the approval methods use. */
 export interface ExecApprovalMethodsContext {
   approvals: ExecApprovals;
@@ -208,6 +241,18 @@ export function execApprovalMethods(ctx: ExecApprovalMethodsContext) {
       const done = approvals.resolve(record.id, decision, caller.displayName ?? caller.clientId, resolverOf(caller));
       return done ? { applied: true, approval: approvalSnapshot(done, base) } : { applied: false, approval: approvalSnapshot(approvals.get(p.id)!, base) };
     }),
+    // The reviewed ledger, newest first; clawgate raises only exec approvals, so another kind has no history.
+    method("approval.history", historyParams, (p) => {
+      const cursor = p.cursor === undefined ? undefined : decodeCursor(p.cursor);
+      const limit = p.limit ?? 50;
+      const all = p.kind === undefined || p.kind === "exec" ? approvals.history() : [];
+      const rest = cursor ? all.filter((r) => after(r, cursor)) : all;
+      const page = rest.slice(0, limit);
+      const base = basePath(ctx.config());
+      return { items: page.map((r) => approvalSnapshot(r, base)), ...(rest.length > limit ? { nextCursor: encodeCursor(page.at(-1)!) } : {}) };
+    }),
+    // Standing grants let a cron job run an approved command unattended; clawgate's allow-always edits the allowlist instead.
+    method("exec.approval.grants.list", z.lazy(() => z.strictObject({ limit: z.optional(z.int().check(z.gte(1), z.lte(500))) })), () => ({ grants: [] })),
     method("exec.approvals.get", noParams, () => approvals.snapshot()),
     method("exec.approvals.set", setParams, async (p) => {
       if (!p.file || typeof p.file !== "object" || Array.isArray(p.file)) throw invalidRequest("exec approvals file is required");
