@@ -53,6 +53,14 @@ export class Sessions {
     return { key: canonicalSessionKey(requested, agentId), agentId };
   }
 
+  /** The requested agent (ids are case-insensitive), else the default one; an unknown agent is refused. */
+  agent(requested?: string): string {
+    const config = this.config();
+    const agentId = requested === undefined ? defaultAgentId(config) : normalizeAgentId(requested);
+    this.assertAgent(agentId, config);
+    return agentId;
+  }
+
   /** Refuses agent ids that are not configured (`UNKNOWN_AGENT_ID`). */
   assertAgent(agentId: string, config = this.config()): void {
     if (!isValidAgentId(agentId) || !agentIds(config).includes(agentId)) {

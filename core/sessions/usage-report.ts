@@ -50,8 +50,11 @@ export function emptyTotals(): UsageTotals {
   return { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, totalTokens: 0, totalCost: 0, inputCost: 0, outputCost: 0, cacheReadCost: 0, cacheWriteCost: 0, missingCostEntries: 0 };
 }
 
-function addTotals(into: UsageTotals, add: UsageTotals): void {
-  for (const k of Object.keys(into) as (keyof UsageTotals)[]) into[k] += add[k];
+const TOTAL_KEYS = Object.keys(emptyTotals()) as (keyof UsageTotals)[];
+
+/** Adds the totals of `add` into `into` (which may carry more fields, as a SessionUsage does). */
+export function addTotals(into: UsageTotals, add: UsageTotals): void {
+  for (const k of TOTAL_KEYS) into[k] += add[k];
 }
 
 const emptyCounts = (): MessageCounts => ({ total: 0, user: 0, assistant: 0, toolCalls: 0, toolResults: 0, errors: 0 });

@@ -10,7 +10,6 @@
 import { z } from "../../zod.ts";
 import { modelRefs } from "../../agent/models.ts";
 import { agentWorkspace } from "../../exec/workspace.ts";
-import { defaultAgentId, normalizeAgentId } from "../../sessions/keys.ts";
 import { method, noParams } from "../router.ts";
 import type { GatewayServices } from "../services.ts";
 
@@ -41,11 +40,6 @@ const NO_GITHUB_IDENTITY = {
 
 export function absentFeatureMethods(ctx: AbsentFeaturesContext) {
   const { sessions } = ctx.agents;
-  const agentOf = (requested: string | undefined): string => {
-    const agentId = requested === undefined ? defaultAgentId(ctx.config()) : normalizeAgentId(requested);
-    sessions.assertAgent(agentId);
-    return agentId;
-  };
 
   return [
     method("transcripts.list", transcriptsParams, () => ({ sessions: [], nextCursor: null })),
@@ -56,12 +50,12 @@ export function absentFeatureMethods(ctx: AbsentFeaturesContext) {
     method("diagnostics.lanes", noParams, () => ({ ts: ctx.now(), lanes: [], dynamic: null })),
 
     method("doctor.memory.status", z.lazy(() => z.looseObject({ agentId: z.optional(key) })), (p) => ({
-      agentId: agentOf(p.agentId), searchRuntimeRegistered: false, embedding: { ok: false, error: "memory search unavailable" },
+      agentId: sessions.agent(p.agentId), searchRuntimeRegistered: false, embedding: { ok: false, error: "memory search unavailable" },
     })),
 
     // The agent has web_fetch but no search tool: upstream's route when no search provider is available.
     method("webSearch.status", z.lazy(() => z.strictObject({ agentId: z.optional(text), modelProvider: z.optional(text), modelId: z.optional(text) })), (p) => {
-      const agentId = agentOf(p.agentId);
+      const agentId = sessions.agent(p.agentId);
       const [primary] = modelRefs(ctx.config(), agentId);
       const slash = primary!.indexOf("/");
       const model = p.modelProvider && p.modelId ? { provider: p.modelProvider, id: p.modelId } : { provider: primary!.slice(0, slash), id: primary!.slice(slash + 1) };
@@ -72,14 +66,14 @@ export function absentFeatureMethods(ctx: AbsentFeaturesContext) {
     }),
 
     method("tools.github.status", z.lazy(() => z.strictObject({ agentId: key, selectedScope: z.enum(["system", "agent"]) })), (p) => ({
-      agentId: agentOf(p.agentId), selectedScope: p.selectedScope,
+      agentId: sessions.agent(p.agentId), selectedScope: p.selectedScope,
       // Only the system scope has an identity (detected, here none); an agent scope without an override has none.
       selected: { scope: p.selectedScope, configured: false, identity: p.selectedScope === "system" ? NO_GITHUB_IDENTITY : null }, effective: NO_GITHUB_IDENTITY,
     })),
 
     // No other assistant's memory is detected on this host: no provider to import from.
     method("migrations.memory.plan", z.lazy(() => z.strictObject({ agentId: key, overwrite: z.optional(z.boolean()) })), (p) => {
-      const agentId = agentOf(p.agentId);
+      const agentId = sessions.agent(p.agentId);
       return { agentId, workspace: agentWorkspace(ctx.config(), agentId, ctx.host.stateDir, undefined), providers: [] };
     }),
   ];

@@ -8,7 +8,6 @@
  */
 import { z } from "../../zod.ts";
 import { agentWorkspace } from "../../exec/workspace.ts";
-import { defaultAgentId, normalizeAgentId } from "../../sessions/keys.ts";
 import { method } from "../router.ts";
 import type { GatewayServices } from "../services.ts";
 
@@ -20,16 +19,10 @@ const agentParams = z.lazy(() => z.strictObject({ agentId: z.optional(key) }));
 
 export function skillsMethods(ctx: SkillsMethodsContext) {
   const { sessions } = ctx.agents;
-  /** The requested (or default) agent, refused when it is not configured. */
-  const agentOf = (requested: string | undefined): string => {
-    const agentId = requested === undefined ? defaultAgentId(ctx.config()) : normalizeAgentId(requested);
-    sessions.assertAgent(agentId);
-    return agentId;
-  };
 
   return [
     method("skills.status", z.lazy(() => z.strictObject({ agentId: z.optional(key), sessionKey: z.optional(key) })), (p) => {
-      const agentId = p.sessionKey ? sessions.resolve(p.sessionKey, p.agentId).agentId : agentOf(p.agentId);
+      const agentId = p.sessionKey ? sessions.resolve(p.sessionKey, p.agentId).agentId : sessions.agent(p.agentId);
       const workspaceDir = agentWorkspace(ctx.config(), agentId, ctx.host.stateDir, undefined);
       return { workspaceDir, managedSkillsDir: `${ctx.host.stateDir}/skills`, agentId, skills: [] };
     }),
@@ -43,7 +36,7 @@ export function skillsMethods(ctx: SkillsMethodsContext) {
     method("skills.search", z.lazy(() => z.strictObject({ query: z.optional(key), limit: z.optional(z.int().check(z.gte(1), z.lte(100))) })), () => ({ results: [] })),
 
     method("skills.proposals.list", agentParams, (p) => {
-      agentOf(p.agentId);
+      sessions.agent(p.agentId);
       return { schema: "openclaw.skill-workshop.proposals-manifest.v1", updatedAt: new Date(ctx.now()).toISOString(), proposals: [], installedSkills: [] };
     }),
   ];

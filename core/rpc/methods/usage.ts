@@ -9,7 +9,7 @@
  */
 import { z } from "../../zod.ts";
 import { invalidRequest } from "../../protocol/errors.ts";
-import { sessionUsage, usageAggregates, emptyTotals } from "../../sessions/usage-report.ts";
+import { addTotals, emptyTotals, sessionUsage, usageAggregates } from "../../sessions/usage-report.ts";
 import { normalizeAgentId } from "../../sessions/keys.ts";
 import { method, noParams } from "../router.ts";
 import type { GatewayServices } from "../services.ts";
@@ -113,7 +113,7 @@ export function usageMethods(ctx: UsageMethodsContext) {
         .map((session) => ({ session, usage: sessionUsage(bySession.get(session.sessionId) ?? [], dayOf) }))
         .filter((r) => target || r.usage.messageCounts.total > 0);
       const totals = emptyTotals();
-      for (const { usage } of rows) for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += usage[k];
+      for (const { usage } of rows) addTotals(totals, usage);
       return {
         updatedAt: now,
         startDate: dayOf(Math.max(startMs, 0)),
