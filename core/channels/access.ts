@@ -30,6 +30,8 @@ function listed(list: readonly string[], senderId: string): boolean {
 /** Decides for one message; `paired` says whether pairing approved the sender for this account. */
 export function decideAccess(access: AccessSettings, message: InboundMessage, paired: boolean): AccessDecision {
   if (message.chatType === "direct") {
+    // The linked number's notes to itself (WhatsApp self-chat) need no allowlist entry; the adapter drops them when selfChatMode is off.
+    if (message.selfChat && access.dmPolicy !== "disabled") return { kind: "allow" };
     switch (access.dmPolicy) {
       case "disabled":
         return { kind: "drop", reason: "dm-disabled" };

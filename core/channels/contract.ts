@@ -37,6 +37,8 @@ export interface InboundMessage {
   threadKind?: "topic" | "thread";
   /** The bot was addressed: @mention, reply to one of its messages, or a bot command. */
   mentioned: boolean;
+  /** The linked account writing to itself (WhatsApp's self-chat): admitted unless DMs are disabled. */
+  selfChat?: boolean;
   /** When the service says it was sent (ms). */
   ts: number;
 }
@@ -194,6 +196,34 @@ export interface ChannelPlugin {
   credentialPaths(config: OpenClawConfig, accountId: string): string[][];
   /** What status says when an enabled account has no credentials. */
   missingCredentials: { message: string; fix: string };
+  /** The channel's own reading of a live snapshot (WhatsApp: not linked, logged out, conflict), before the generic one. */
+  statusIssue?(snapshot: ChannelAccountSnapshot): ChannelStatusIssue | undefined;
+  /** Channels whose credentials are files, not config keys (WhatsApp's linked session): removes them; true when any were there. */
+  clearCredentials?(accountId: string): Promise<boolean>;
+  /** QR login (`web.login.start` / `web.login.wait`), for channels linked by scanning a code. */
+  login?: ChannelQrLogin;
+}
+
+/** `web.login.start`'s answer (upstream's ChannelLoginWithQrStartResult). */
+export interface QrLoginStart {
+  qrDataUrl?: string;
+  message: string;
+  connected?: boolean;
+}
+
+/** `web.login.wait`'s answer (upstream's ChannelLoginWithQrWaitResult). */
+export interface QrLoginWait {
+  connected: boolean;
+  message: string;
+  qrDataUrl?: string;
+}
+
+/** A channel's QR login flow for one account at a time. */
+export interface ChannelQrLogin {
+  /** Opens a login connection and answers with its first QR (or that the account is already linked). */
+  start(params: { accountId: string; force: boolean; timeoutMs?: number; running: boolean }): Promise<QrLoginStart>;
+  /** Waits for the scan, a newer QR than `currentQrDataUrl`, or `timeoutMs`. */
+  wait(params: { accountId: string; timeoutMs?: number; currentQrDataUrl?: string }): Promise<QrLoginWait>;
 }
 
 /**

@@ -13,7 +13,7 @@ import type { Logger } from "../runtime.ts";
 import type { SenderPairing } from "../sender-pairing/sender-pairing.ts";
 import type { ChannelStore } from "../store.ts";
 import { clearConfigPaths } from "./credentials.ts";
-import type { ChannelAccountConfig, ChannelAccountSnapshot, ChannelAdapter, ChannelPlugin, ChannelStatusIssue, ChannelWebhook } from "./contract.ts";
+import type { ChannelAccountConfig, ChannelAccountSnapshot, ChannelAdapter, ChannelPlugin, ChannelQrLogin, ChannelStatusIssue, ChannelWebhook, QrLoginStart, QrLoginWait } from "./contract.ts";
 import { ChannelPipeline, PAIRING_APPROVED_MESSAGE, type LiveAccount } from "./pipeline.ts";
 
 export interface ChannelManagerDeps {
@@ -224,6 +224,10 @@ export class ChannelManager {
     const plugin = this.plugin(channel);
     const account = this.account(plugin, accountId);
     await this.stopAccount(plugin.id, account.accountId);
+    if (plugin.clearCredentials) {
+      const cleared = await plugin.clearCredentials(account.accountId);
+      return { channel: plugin.id, accountId: account.accountId, cleared, loggedOut: true };
+    }
     const service = this.deps.configService?.();
     if (!service) throw unavailable("channels.logout needs the gateway's config file (this gateway runs without one)");
     const cleared = clearConfigPaths(service, plugin.credentialPaths(this.deps.config(), account.accountId));
@@ -240,6 +244,55 @@ export class ChannelManager {
     } catch (error) {
       this.deps.logger.warn(`channels/${slot.channel}`, `account did not stop cleanly: ${String(error)}`, { accountId: slot.accountId });
     }
+  }
+
+  /**
+   * `web.login.start`, as upstream's handler: the account is stopped first when it does not run (or `force`
+   * relinks), so the login connection is the only one using its session; a running account is stopped only once
+   * the answer carries a QR; a login that linked at once starts the account.
+   */
+  async loginStart(params: { channel?: string; accountId?: string; force?: boolean; timeoutMs?: number }): Promise<QrLoginStart> {
+    const { plugin, login, accountId } = this.qrLogin(params);
+    const wasRunning = this.running.has(key(plugin.id, accountId));
+    const force = params.force === true;
+    const stoppedBefore = force || !wasRunning;
+    if (stoppedBefore) await this.stopQuietly(plugin.id, accountId);
+    const result = await login.start({ accountId, force, running: wasRunning && !force, ...(params.timeoutMs !== undefined ? { timeoutMs: params.timeoutMs } : {}) });
+    const stoppedAfter = !stoppedBefore && result.qrDataUrl !== undefined;
+    if (stoppedAfter) await this.stopQuietly(plugin.id, accountId);
+    if ((result.connected && (stoppedBefore || stoppedAfter)) || (wasRunning && stoppedBefore && !result.qrDataUrl)) await this.startQuietly(plugin.id, accountId);
+    return result;
+  }
+
+  /** `web.login.wait`: waits for the scan; once linked, the account starts. */
+  async loginWait(params: { channel?: string; accountId?: string; timeoutMs?: number; currentQrDataUrl?: string }): Promise<QrLoginWait> {
+    const { plugin, login, accountId } = this.qrLogin(params);
+    const result = await login.wait({ accountId, ...(params.timeoutMs !== undefined ? { timeoutMs: params.timeoutMs } : {}), ...(params.currentQrDataUrl ? { currentQrDataUrl: params.currentQrDataUrl } : {}) });
+    if (result.connected) await this.startQuietly(plugin.id, accountId);
+    return result;
+  }
+
+  /** The channel that owns QR login (the named one, else the first that has it), and the account meant. */
+  private qrLogin(params: { channel?: string; accountId?: string }): { plugin: ChannelPlugin; login: ChannelQrLogin; accountId: string } {
+    const named = params.channel?.trim().toLowerCase();
+    const plugin = named ? this.plugins.get(named) : [...this.plugins.values()].find((p) => p.login);
+    if (!plugin) throw invalidRequest("web login provider is not available");
+    if (!plugin.login) throw invalidRequest(`web login is not supported by provider ${plugin.id}`);
+    const accountId = params.accountId?.trim().toLowerCase() || plugin.defaultAccountId(this.deps.config());
+    return { plugin, login: plugin.login, accountId };
+  }
+
+  /** Stops an account that the config may not name yet (a login before the reload that adds it). */
+  private async stopQuietly(channel: string, accountId: string): Promise<void> {
+    const slot = this.running.get(key(channel, accountId));
+    if (slot) await this.stopSlot(slot);
+  }
+
+  /** Starts an account after a login; one the config does not name yet starts on the reload that adds it. */
+  private async startQuietly(channel: string, accountId: string): Promise<void> {
+    await this.startAccount(channel, accountId).catch((error: unknown) => {
+      this.deps.logger.info(`channels/${channel}`, `account not started after login: ${String(error)}`, { accountId });
+    });
   }
 
   /** The running account's webhook served at `path`, if any (Slack HTTP Events mode). */
@@ -366,6 +419,8 @@ function key(channel: string, accountId: string): string {
 function issueOf(plugin: ChannelPlugin, s: ChannelAccountSnapshot): ChannelStatusIssue | undefined {
   const channel = plugin.id;
   if (s.enabled && !s.configured) return { channel, accountId: s.accountId, kind: "config", ...plugin.missingCredentials };
+  const own = s.enabled ? plugin.statusIssue?.(s) : undefined;
+  if (own) return own;
   if (!s.lastError) return undefined;
   const kind = s.healthState === "unauthorized" ? "auth" : "runtime";
   return { channel, accountId: s.accountId, kind, message: String(s.lastError) };

@@ -180,6 +180,30 @@ export const slackSchema = z.looseObject({
   defaultAccount: z.optional(z.string()),
 });
 
+/** Keys one WhatsApp account has (the root is the default account; core/channels/whatsapp/config.ts reads them). */
+export const whatsappAccountKeys = {
+  enabled: z.optional(z.boolean()),
+  name: z.optional(z.string()),
+  /** Where the linked session's Baileys credentials live (default `<stateDir>/credentials/whatsapp/<accountId>`). */
+  authDir: z.optional(z.string().check(z.minLength(1))),
+  dmPolicy: z.optional(z.enum(["pairing", "allowlist", "open", "disabled"])),
+  allowFrom: z.optional(idList),
+  groupPolicy: z.optional(z.enum(["allowlist", "open", "disabled"])),
+  groupAllowFrom: z.optional(idList),
+  groups: z.optional(z.record(z.string(), z.looseObject({ requireMention: z.optional(z.boolean()), enabled: z.optional(z.boolean()) }))),
+  selfChatMode: z.optional(z.boolean()),
+  sendReadReceipts: z.optional(z.boolean()),
+  replyToMode: z.optional(z.enum(["off", "first", "all", "batched"])),
+  textChunkLimit: z.optional(z.int().check(z.positive())),
+};
+
+/** `channels.whatsapp`: the default account at the root, more under `accounts.<id>`. */
+export const whatsappSchema = z.looseObject({
+  ...whatsappAccountKeys,
+  accounts: z.optional(z.record(z.string(), z.looseObject(whatsappAccountKeys))),
+  defaultAccount: z.optional(z.string()),
+});
+
 export const configSchema = z.looseObject({
   $schema: z.optional(z.string()),
   gateway: z.optional(gatewaySchema),
@@ -213,7 +237,7 @@ export const configSchema = z.looseObject({
   /** Written by upstream's writers; read only to keep it. */
   meta: z.optional(z.record(z.string(), z.unknown())),
   /** Chat channels (core/channels); keys clawgate does not read stay as written. */
-  channels: z.optional(z.looseObject({ telegram: z.optional(telegramSchema), discord: z.optional(discordSchema), slack: z.optional(slackSchema) })),
+  channels: z.optional(z.looseObject({ telegram: z.optional(telegramSchema), discord: z.optional(discordSchema), slack: z.optional(slackSchema), whatsapp: z.optional(whatsappSchema) })),
   /** How DMs map to sessions (core/channels/session-key.ts). */
   session: z.optional(z.looseObject({ dmScope: z.optional(z.enum(["main", "per-peer", "per-channel-peer", "per-account-channel-peer"])) })),
   tools: z.optional(toolsSchema),

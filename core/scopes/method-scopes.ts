@@ -101,6 +101,8 @@ export const METHOD_ACCESS: Readonly<Record<string, Access>> = {
   "channels.start": "operator.admin",
   "channels.stop": "operator.admin",
   "channels.logout": "operator.admin",
+  "web.login.start": "operator.admin",
+  "web.login.wait": "operator.admin",
   "system.info": "operator.read",
   "plugins.list": "operator.read",
   "environments.list": "operator.read",

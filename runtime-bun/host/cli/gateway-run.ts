@@ -15,6 +15,7 @@ import { envFor } from "../config-env.ts";
 import { telegramPlugin } from "../channels/telegram/plugin.ts";
 import { discordPlugin } from "../channels/discord/plugin.ts";
 import { slackPlugin } from "../channels/slack/plugin.ts";
+import { whatsappPlugin } from "../channels/whatsapp/plugin.ts";
 import { databasePath } from "../database-file.ts";
 import { ConfigFile, removeStaleWriteFiles } from "../config-file.ts";
 import { liveConfig, maskSecrets } from "../config-live.ts";
@@ -239,7 +240,7 @@ async function runInstance(ctx: InstanceContext): Promise<InstanceEnd> {
       sessions: store,
       scheduler: store,
       channels: store,
-      channelPlugins: [telegramPlugin(envFor(snapshot.parsed)), discordPlugin(envFor(snapshot.parsed)), slackPlugin(envFor(snapshot.parsed))],
+      channelPlugins: [telegramPlugin(envFor(snapshot.parsed)), discordPlugin(envFor(snapshot.parsed)), slackPlugin(envFor(snapshot.parsed)), whatsappPlugin(paths.stateDir, () => reloader.current.config ?? {})],
       approvals: store,
       processes: await platform.processHost(),
       configService,
