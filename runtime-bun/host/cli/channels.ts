@@ -47,6 +47,7 @@ function accountLine(label: string, a: Account, now: number): string {
   const bits: string[] = [];
   if (typeof a.enabled === "boolean") bits.push(a.enabled ? "enabled" : "disabled");
   if (typeof a.configured === "boolean") bits.push(a.configured ? "configured" : "not configured");
+  if (typeof a.linked === "boolean") bits.push(a.linked ? "linked" : "not linked");
   if (typeof a.lastError === "string" && a.lastError) bits.push(`error:${a.lastError}`);
   if (typeof a.running === "boolean") bits.push(a.running ? "running" : "stopped");
   if (typeof a.connected === "boolean") bits.push(a.connected ? "connected" : "disconnected");
