@@ -100,6 +100,8 @@ const cron = async () => import("./cron.ts");
 const channelEdit = (verb: "list" | "add" | "remove") => async ({ args, v, profile }: Invocation) => {
   const m = await import("./channels.ts");
   const flags = { profile, json: b(v, "json"), all: b(v, "all"), channel: s(v, "channel"), account: s(v, "account"), token: s(v, "token"), tokenFile: s(v, "token-file"), useEnv: b(v, "use-env"), name: s(v, "name"), delete: b(v, "delete") };
+  // WhatsApp links by QR, not a token: its add installs the optional packages and enables the account.
+  if (verb === "add" && (flags.channel ?? args[0])?.trim().toLowerCase() === "whatsapp") return (await import("./channels-whatsapp.ts")).whatsappAdd({ ...flags, authDir: s(v, "auth-dir") });
   return verb === "list" ? m.channelsList(flags) : verb === "add" ? m.channelsAdd(args[0], flags) : m.channelsRemove(args[0], flags);
 };
 const channelEditFlags: FlagTable = {
@@ -108,6 +110,7 @@ const channelEditFlags: FlagTable = {
   token: str("<token>", "Bot token"),
   "token-file": str("<path>", "Read the bot token from this file"),
   "use-env": bool("Use TELEGRAM_BOT_TOKEN (default account)"),
+  "auth-dir": str("<path>", "WhatsApp auth directory override"),
   name: str("<name>", "Account display name"),
 };
 
@@ -278,6 +281,26 @@ export const VERBS: readonly Verb[] = [
   { name: "pairing deny", args: "[channel] <code>", maxArgs: Infinity, summary: "Deny a sender's pairing code.", flags: pairingFlags, run: pairing("deny") },
   { name: "channels list", summary: "List configured chat channel accounts (local config).", flags: { all: bool("Also list channels with no configured account"), json }, run: channelEdit("list") },
   { name: "channels add", args: "[channel]", summary: "Add or update a channel account (local config): --channel telegram --token <bot-token> | --token-file <path> | --use-env.", flags: channelEditFlags, run: channelEdit("add") },
+  {
+    name: "channels login",
+    summary: "Link a WhatsApp account: installs WhatsApp support if needed, prints the gateway's QR in the terminal and waits until the phone scanned it.",
+    flags: { channel: str("<channel>", "Channel id (whatsapp)"), account: str("<id>", "Account id (default: default)"), json, ...CONNECTION },
+    run: async ({ v, target }) => {
+      const channel = s(v, "channel")?.trim().toLowerCase();
+      if (channel !== "whatsapp") return (await import("./output.ts")).fail(channel ? `Channel ${channel} does not log in by QR; clawgate links only whatsapp this way.` : "Channel is required. Pass --channel whatsapp.");
+      return (await import("./channels-whatsapp.ts")).whatsappLogin({ ...target, json: b(v, "json"), account: s(v, "account") });
+    },
+  },
+  {
+    name: "channels logout",
+    summary: "Stop a channel account and clear its credentials (WhatsApp: the linked session's files).",
+    flags: { channel: str("<channel>", "Channel id"), account: str("<id>", "Account id (default: the channel's default)"), json, ...CONNECTION },
+    run: async ({ v, target }) => {
+      const channel = s(v, "channel")?.trim().toLowerCase();
+      if (!channel) return (await import("./output.ts")).fail("Channel is required. Pass --channel <channel>.");
+      return (await import("./channels-whatsapp.ts")).channelsLogout(channel, { ...target, json: b(v, "json"), account: s(v, "account") });
+    },
+  },
   { name: "channels remove", args: "[channel]", summary: "Disable a channel account, or delete its config with --delete (local config).", flags: { channel: channelEditFlags.channel!, account: channelEditFlags.account!, delete: bool("Remove the account's config instead of disabling it") }, run: channelEdit("remove") },
   {
     name: "import openclaw",

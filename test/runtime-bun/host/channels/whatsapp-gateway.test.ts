@@ -5,7 +5,8 @@
  * decodes back to the ref WhatsApp showed); an unknown DM sender gets upstream's pairing reply, approval lets the
  * agent answer; group messages are mention-gated; after the connection drops the account reconnects; kill -9 with a
  * reply in flight -> delivered once, nothing repeated; `channels status --probe` in upstream's line; logged out
- * (401) and replaced (440) stop with a clear status while the gateway keeps serving.
+ * (401) and replaced (440) stop with a clear status while the gateway keeps serving; `channels logout` clears the
+ * session and `clawgate channels login` links it again with the QR printed in the terminal.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import jsQR from "jsqr";
@@ -13,9 +14,10 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PNG } from "pngjs";
-import { freshHome, runCli, runCliIsolated, spawnGateway, type ChildGateway } from "../../../harness/process.ts";
+import { childEnv, CLI, freshHome, runCli, runCliIsolated, spawnGateway, type ChildGateway } from "../../../harness/process.ts";
 import { connected, connectParams, type RawSocket } from "../../../harness/raw-socket.ts";
-import { prepareWhatsAppExtension, startWhatsApp, type WhatsAppFake } from "../../../harness/whatsapp-fake.ts";
+import { qrModules, renderModules } from "../../../../runtime-bun/host/channels/whatsapp/terminal-qr.ts";
+import { prepareWhatsAppExtension, startWhatsApp, WHATSAPP_CACHE_STATE_DIR, type WhatsAppFake } from "../../../harness/whatsapp-fake.ts";
 
 const TOKEN = "whatsapp-e2e-gateway-token-0123456789";
 const SELF = "+15550001111";
@@ -223,3 +225,34 @@ test("channels.logout stops the account and removes its credentials", async () =
   expect(readdirSync(join(stateDir, "credentials", "whatsapp"))).toEqual([]);
   expect((await status()).channelAccounts.whatsapp[0]).toMatchObject({ running: false });
 });
+
+test("clawgate channels login --channel whatsapp prints the gateway's QR in the terminal and returns once the phone linked it", async () => {
+  const qrs = fake.qrs.length;
+  const home = freshHome();
+  try {
+    const proc = Bun.spawn([process.execPath, CLI, "channels", "login", "--channel", "whatsapp", "--url", gw.url, "--token", TOKEN], { env: childEnv(home, { OPENCLAW_STATE_DIR: stateDir }), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+    // The phone scans what the terminal shows: wait for the printed QR before scanning.
+    let stdout = "";
+    const decoder = new TextDecoder();
+    const reader = proc.stdout.getReader();
+    for (let scanned = false; ;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      stdout += decoder.decode(value, { stream: true });
+      if (!scanned && stdout.includes("Scan this QR")) {
+        scanned = true;
+        fake.scan(SELF);
+      }
+    }
+    const [stderr, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+    // The terminal shows exactly the QR WhatsApp offered: the modules the QR encoder draws for that ref.
+    const qrcode = (await import(join(WHATSAPP_CACHE_STATE_DIR, "extensions", "whatsapp", "node_modules", "qrcode", "lib", "index.js"))).default;
+    const png = PNG.sync.read(Buffer.from((await qrcode.toDataURL(fake.qrs[qrs]!, { margin: 4, scale: 4 })).split(",")[1], "base64"));
+    expect(stdout).toBe(`${renderModules(qrModules(png))}\nScan this QR in WhatsApp → Linked Devices.\n✅ Linked! WhatsApp is ready.\n`);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+  await fake.until(() => fake.connections() === 1);
+  expect((await status()).channelAccounts.whatsapp[0]).toMatchObject({ running: true, connected: true, linked: true });
+}, 30_000);
