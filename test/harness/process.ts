@@ -2,7 +2,7 @@
  * Runs the real `clawgate` CLI as a child process with an isolated HOME and
  * state dir, and learns the port from its "listening on port N" line.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
@@ -121,5 +121,17 @@ export async function configPort(): Promise<number> {
     } catch {
       // Taken: draw again.
     }
+  }
+}
+
+/** `clawgate channels status --probe` as a user runs it: no --url (as upstream), the gateway at `port` found through ~/.openclaw. */
+export async function channelsStatusLines(port: number, token: string): Promise<{ code: number; stdout: string }> {
+  const home = freshHome();
+  try {
+    mkdirSync(join(home, ".openclaw"), { mode: 0o700 });
+    writeFileSync(join(home, ".openclaw", "openclaw.json"), JSON.stringify({ gateway: { mode: "local", port, auth: { mode: "token", token } } }), { mode: 0o600 });
+    return await runCli(home, ["channels", "status", "--probe"]);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
   }
 }

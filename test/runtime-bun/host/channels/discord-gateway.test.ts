@@ -7,11 +7,11 @@
  * leaves a clear status and a serving gateway. (test/interop/channels-openclaw-cli.test.ts: the real CLI's lines.)
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startDiscord, type DiscordFake } from "../../../harness/discord-api.ts";
-import { freshHome, runCli, runCliIsolated, spawnGateway, type ChildGateway } from "../../../harness/process.ts";
+import { channelsStatusLines, runCliIsolated, spawnGateway, type ChildGateway } from "../../../harness/process.ts";
 import { connected, connectParams, type RawSocket } from "../../../harness/raw-socket.ts";
 
 const TOKEN = "discord-e2e-gateway-token-0123456789";
@@ -62,17 +62,7 @@ afterAll(() => {
 });
 
 const cli = (...args: string[]) => runCliIsolated([...args, "--url", gw.url, "--token", TOKEN]);
-/** `clawgate channels status --probe` as a user runs it: no --url (as upstream), the gateway found through ~/.openclaw. */
-async function statusLines(): Promise<{ code: number; stdout: string }> {
-  const home = freshHome();
-  try {
-    mkdirSync(join(home, ".openclaw"), { mode: 0o700 });
-    writeFileSync(join(home, ".openclaw", "openclaw.json"), JSON.stringify({ gateway: { mode: "local", port: gw.port, auth: { mode: "token", token: TOKEN } } }), { mode: 0o600 });
-    return await runCli(home, ["channels", "status", "--probe"]);
-  } finally {
-    rmSync(home, { recursive: true, force: true });
-  }
-}
+const statusLines = () => channelsStatusLines(gw.port, TOKEN);
 const postsTo = (channelId: string) => fake.posted.filter((p) => p.channelId === channelId).map((p) => p.content);
 
 test("unknown DM sender -> upstream's pairing reply, no agent turn; approve --notify -> approval text; next DM -> agent reply", async () => {

@@ -8,10 +8,10 @@
  * serving gateway.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freshHome, runCli, runCliIsolated, spawnGateway, type ChildGateway } from "../../../harness/process.ts";
+import { channelsStatusLines, runCliIsolated, spawnGateway, type ChildGateway } from "../../../harness/process.ts";
 import { connected, connectParams, type RawSocket } from "../../../harness/raw-socket.ts";
 import { signedEvent, startSlack, type SlackFake } from "../../../harness/slack-api.ts";
 
@@ -74,17 +74,7 @@ afterAll(() => {
 });
 
 const cli = (...args: string[]) => runCliIsolated([...args, "--url", gw.url, "--token", TOKEN]);
-/** `clawgate channels status --probe` as a user runs it: no --url (as upstream), the gateway found through ~/.openclaw. */
-async function statusLines(): Promise<{ code: number; stdout: string }> {
-  const home = freshHome();
-  try {
-    mkdirSync(join(home, ".openclaw"), { mode: 0o700 });
-    writeFileSync(join(home, ".openclaw", "openclaw.json"), JSON.stringify({ gateway: { mode: "local", port: gw.port, auth: { mode: "token", token: TOKEN } } }), { mode: 0o600 });
-    return await runCli(home, ["channels", "status", "--probe"]);
-  } finally {
-    rmSync(home, { recursive: true, force: true });
-  }
-}
+const statusLines = () => channelsStatusLines(gw.port, TOKEN);
 const postsTo = (channel: string) => fake.posts.filter((p) => p.channel === channel);
 const bot = () => `<@${fake.botUserId}>`;
 

@@ -10,11 +10,11 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import jsQR from "jsqr";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PNG } from "pngjs";
-import { childEnv, CLI, freshHome, runCli, runCliIsolated, spawnGateway, type ChildGateway } from "../../../harness/process.ts";
+import { channelsStatusLines, childEnv, CLI, freshHome, runCliIsolated, spawnGateway, type ChildGateway } from "../../../harness/process.ts";
 import { connected, connectParams, type RawSocket } from "../../../harness/raw-socket.ts";
 import { qrModules, renderModules } from "../../../../runtime-bun/host/channels/whatsapp/terminal-qr.ts";
 import { prepareWhatsAppExtension, startWhatsApp, WHATSAPP_CACHE_STATE_DIR, type WhatsAppFake } from "../../../harness/whatsapp-fake.ts";
@@ -45,16 +45,7 @@ async function status(probe = false): Promise<any> {
   return (await admin.request("channels.status", { probe, channel: "whatsapp" })).payload;
 }
 
-async function statusLines(): Promise<{ code: number; stdout: string }> {
-  const home = freshHome();
-  try {
-    mkdirSync(join(home, ".openclaw"), { mode: 0o700 });
-    writeFileSync(join(home, ".openclaw", "openclaw.json"), JSON.stringify({ gateway: { mode: "local", port: gw.port, auth: { mode: "token", token: TOKEN } } }), { mode: 0o600 });
-    return await runCli(home, ["channels", "status", "--probe"]);
-  } finally {
-    rmSync(home, { recursive: true, force: true });
-  }
-}
+const statusLines = () => channelsStatusLines(gw.port, TOKEN);
 
 /** Waits until the gateway has recorded its last send as sent (see the Discord test: a kill in between would resend it). */
 async function settled(): Promise<void> {
