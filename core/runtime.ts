@@ -159,3 +159,31 @@ export interface ProcessHost {
   /** The gateway's own environment, which commands inherit. */
   env(): Record<string, string>;
 }
+
+/** A request handler an HTTP listener serves; `remoteAddress` is the socket's peer. */
+export type HttpHandler = (req: Request, remoteAddress: string) => Promise<Response>;
+
+/** A running HTTP listener. */
+export interface HttpListener {
+  /** The bound port (the asked-for one, or the system's choice for 0). */
+  readonly port: number;
+  /** Stops listening and drops the connections still open. */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves `handle` on `hostname:port`, apart from the gateway's own port (a
+ * channel's webhook listener: Telegram's `webhookHost:webhookPort`). Rejects
+ * when the address cannot be bound.
+ */
+export type HttpListen = (hostname: string, port: number, handle: HttpHandler) => Promise<HttpListener>;
+
+/** What reading a secret file gave: its text, or why not (`not-regular-file`, or the system's error code). */
+export type SecretFileRead = { text: string } | { problem: string };
+
+/**
+ * Reads a secret file (a channel's `tokenFile`) synchronously, as config is
+ * read. Only a regular file is read: a symlink could point the gateway at any
+ * file.
+ */
+export type SecretFileReader = (path: string) => SecretFileRead;

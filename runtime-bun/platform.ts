@@ -12,5 +12,6 @@ export const bunPlatform: Platform = {
   serveBridge: async (running) => (await import("./bridge.ts")).serveBridge(running),
   openSqlite: async (path) => (await import("./sqlite-store.ts")).openSqlite(path),
   processHost: async () => (await import("./process-host.ts")).bunProcessHost,
+  listenHttp: async (hostname, port, handle) => (await import("./http-listener.ts")).listenHttp(hostname, port, handle),
   startupDone: normalJitPolicy,
 };

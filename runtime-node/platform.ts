@@ -12,4 +12,5 @@ export const nodePlatform: Platform = {
   serveBridge: async (running) => (await import("./bridge.ts")).serveBridge(running),
   openSqlite: async (path) => (await import("./sqlite-store.ts")).openSqlite(path),
   processHost: async () => (await import("./process-host.ts")).nodeProcessHost,
+  listenHttp: async (hostname, port, handle) => (await import("./http-listener.ts")).listenHttp(hostname, port, handle),
 };

@@ -11,6 +11,8 @@ const CORE = join(import.meta.dir, "../../core");
 const ALLOWED_PACKAGES = new Set(["hono", "zod", "tweetnacl", "json5", "dns-packet", "croner", "@msgpack/msgpack"]);
 // web_fetch's HTML extraction: pure JavaScript, loaded on the first HTML page (core/tools/readable.ts).
 for (const pkg of ["@mozilla/readability", "linkedom"]) ALLOWED_PACKAGES.add(pkg);
+// The Telegram adapter's Bot API client (the design card's own example) in its Web build: fetch only, no Node shims.
+const ALLOWED_SPECIFIERS = new Set(["grammy/web"]);
 const RUNTIME_GLOBALS = /\b(Bun|Deno)\.|\bprocess\.|\bBuffer\.|\brequire\(|__dirname|__filename/;
 
 export function violations(file: string, text: string): string[] {
@@ -19,7 +21,7 @@ export function violations(file: string, text: string): string[] {
     if (spec.startsWith(".")) {
       if (!spec.endsWith(".ts")) out.push(`${file}: relative import without .ts: ${spec}`);
       if (spec.includes("runtime-")) out.push(`${file}: imports a runtime shim: ${spec}`);
-    } else {
+    } else if (!ALLOWED_SPECIFIERS.has(spec)) {
       const pkg = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]!;
       if (!ALLOWED_PACKAGES.has(pkg)) out.push(`${file}: imports ${spec}`);
     }
@@ -42,6 +44,8 @@ describe("core purity", () => {
     expect(violations("x.ts", 'import { s } from "../runtime-bun/server.ts";')).toHaveLength(1);
     expect(violations("x.ts", "const v = process.env.HOME;")).toHaveLength(1);
     expect(violations("x.ts", "await Bun.sleep(1);")).toHaveLength(1);
+    expect(violations("x.ts", 'import { Api } from "grammy";')).toHaveLength(1);
+    expect(violations("x.ts", 'import { Api } from "grammy/web";')).toEqual([]);
     expect(violations("x.ts", '// Bun.serve is the shim\'s business\nimport { z } from "zod";')).toEqual([]);
   });
 });

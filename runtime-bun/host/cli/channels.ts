@@ -9,9 +9,10 @@
 import { serializeConfig, snapshotFromObject } from "../../../core/config/document.ts";
 import { formatConfigIssues } from "../../../core/config/document.ts";
 import { getAt, isPlainObject, setAt, unsetAt } from "../../../core/config/object-path.ts";
+import { telegramAccounts } from "../../../core/channels/telegram/config.ts";
 import { envFor } from "../config-env.ts";
 import { ConfigFile } from "../config-file.ts";
-import { telegramAccounts } from "../channels/telegram/config.ts";
+import { readSecretFile } from "../secret-file.ts";
 import { currentPaths, readSnapshot } from "../state.ts";
 import { EXIT, fail, printJson } from "./output.ts";
 import { report, rpc, type CommandFlags } from "./rpc-command.ts";
@@ -138,7 +139,7 @@ function accountArg(flags: ChannelsEditFlags): { id: string } | { error: string 
 export function channelsList(flags: ChannelsEditFlags): number {
   const snapshot = readSnapshot(currentPaths(flags.profile).configPath);
   const config = snapshot.config ?? {};
-  const accounts = telegramAccounts(config, envFor(snapshot.parsed));
+  const accounts = telegramAccounts(config, { env: envFor(snapshot.parsed), readSecretFile });
   if (flags.json) {
     printJson({ chat: accounts.length > 0 || flags.all ? { telegram: { accounts: accounts.map((a) => a.accountId), label: "Telegram", docsPath: "/channels/telegram", installed: true, origin: accounts.length > 0 ? "configured" : "bundled" } } : {} });
     return EXIT.ok;

@@ -12,11 +12,12 @@ import { defaultLogFile, type Paths } from "../../../core/config/paths.ts";
 import type { OpenClawConfig } from "../../../core/config/schema.ts";
 import type { SqlStore } from "../../../core/storage/sql-store.ts";
 import { envFor } from "../config-env.ts";
-import { telegramPlugin } from "../channels/telegram/plugin.ts";
+import { telegramPlugin } from "../../../core/channels/telegram/plugin.ts";
 import { discordPlugin } from "../channels/discord/plugin.ts";
 import { slackPlugin } from "../channels/slack/plugin.ts";
 import { whatsappPlugin } from "../channels/whatsapp/plugin.ts";
 import { databasePath } from "../database-file.ts";
+import { readSecretFile } from "../secret-file.ts";
 import { ConfigFile, removeStaleWriteFiles } from "../config-file.ts";
 import { liveConfig, maskSecrets } from "../config-live.ts";
 import { resolveRuntime, type GatewayRuntime, type RuntimeFlags } from "../config-runtime.ts";
@@ -240,7 +241,7 @@ async function runInstance(ctx: InstanceContext): Promise<InstanceEnd> {
       sessions: store,
       scheduler: store,
       channels: store,
-      channelPlugins: [telegramPlugin(envFor(snapshot.parsed)), discordPlugin(envFor(snapshot.parsed)), slackPlugin(envFor(snapshot.parsed)), whatsappPlugin(paths.stateDir, () => reloader.current.config ?? {})],
+      channelPlugins: [telegramPlugin({ env: envFor(snapshot.parsed), readSecretFile, listenHttp: platform.listenHttp }), discordPlugin(envFor(snapshot.parsed)), slackPlugin(envFor(snapshot.parsed)), whatsappPlugin(paths.stateDir, () => reloader.current.config ?? {})],
       approvals: store,
       processes: await platform.processHost(),
       configService,

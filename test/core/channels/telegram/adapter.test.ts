@@ -6,12 +6,14 @@
  * getWebhookInfo.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { PermanentDeliveryError, type ChannelAccountContext } from "../../../../../core/channels/contract.ts";
-import type { Logger } from "../../../../../core/runtime.ts";
-import { TelegramAdapter } from "../../../../../runtime-bun/host/channels/telegram/adapter.ts";
-import { apiFailure } from "../../../../../runtime-bun/host/channels/telegram/errors.ts";
-import { toTelegramHtml } from "../../../../../runtime-bun/host/channels/telegram/format.ts";
-import { startTelegramApi, type FakeTelegram } from "../../../../harness/telegram-api.ts";
+import { PermanentDeliveryError, type ChannelAccountContext } from "../../../../core/channels/contract.ts";
+import type { Logger } from "../../../../core/runtime.ts";
+import { TelegramAdapter } from "../../../../core/channels/telegram/adapter.ts";
+import { apiFailure } from "../../../../core/channels/telegram/errors.ts";
+import { toTelegramHtml } from "../../../../core/channels/telegram/format.ts";
+import { readSecretFile } from "../../../../runtime-bun/host/secret-file.ts";
+import { listenHttp } from "../../../../runtime-bun/http-listener.ts";
+import { startTelegramApi, type FakeTelegram } from "../../../harness/telegram-api.ts";
 
 let tg: FakeTelegram;
 let adapter: TelegramAdapter;
@@ -25,7 +27,7 @@ beforeAll(() => {
     config: () => ({ channels: { telegram: { botToken: tg.token, apiRoot: tg.apiRoot } } }) as never,
     inbound: { accept: () => 0, cursor: () => undefined, malformed() {} },
   };
-  adapter = new TelegramAdapter(ctx, { env: {} });
+  adapter = new TelegramAdapter(ctx, { host: { env: {}, readSecretFile, listenHttp } });
 });
 afterAll(() => tg.stop());
 

@@ -10,7 +10,7 @@
  * A 401/404 (token refused) stops polling: only a new token helps.
  * A webhook source (added separately) feeds the same `deliver` path.
  */
-import type { Logger } from "../../../../core/runtime.ts";
+import type { Logger } from "../../runtime.ts";
 import { apiFailure, pause } from "./errors.ts";
 
 /** Upstream's explanation of a getUpdates 409 (extensions/telegram monitor-polling). */

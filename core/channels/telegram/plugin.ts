@@ -1,26 +1,28 @@
 /**
  * Telegram as a channel the gateway knows: its config is read here, cheaply;
  * the adapter and grammY load (dynamic import) only when an account starts.
+ * Runtime-agnostic: the host's part comes in as a TelegramHost.
  */
-import type { ChannelPlugin } from "../../../../core/channels/contract.ts";
-import type { OpenClawConfig } from "../../../../core/config/schema.ts";
+import type { ChannelPlugin } from "../contract.ts";
+import type { OpenClawConfig } from "../../config/schema.ts";
 import { defaultTelegramAccountId, TELEGRAM_MAX_TEXT, telegramAccounts, telegramCredentialPaths } from "./config.ts";
+import type { TelegramHost } from "./adapter.ts";
 import type { PollingTuning } from "./polling.ts";
 
-export function telegramPlugin(env: Record<string, string | undefined>, tuning?: Partial<PollingTuning>): ChannelPlugin {
+export function telegramPlugin(host: TelegramHost, tuning?: Partial<PollingTuning>): ChannelPlugin {
   return {
     id: "telegram",
     label: "Telegram",
     detailLabel: "Telegram Bot",
     systemImage: "paperplane",
     maxTextLength: TELEGRAM_MAX_TEXT,
-    accounts: (config: OpenClawConfig) => telegramAccounts(config, env).map(({ token: _token, apiRoot: _root, webhook: _webhook, tokenError, ...account }) => ({
+    accounts: (config: OpenClawConfig) => telegramAccounts(config, host).map(({ token: _token, apiRoot: _root, webhook: _webhook, tokenError, ...account }) => ({
       ...account,
       // A token file that cannot be read is a config problem to show, never a secret to log.
       ...(tokenError && !account.configured ? { details: { ...account.details, lastError: tokenError } } : {}),
     })),
     defaultAccountId: (config) => defaultTelegramAccountId(config),
-    load: async () => (await import("./adapter.ts")).createTelegramAdapter({ env, tuning }),
+    load: async () => (await import("./adapter.ts")).createTelegramAdapter({ host, tuning }),
     senderIdLine: (senderId) => `Your Telegram user id: ${senderId}`,
     credentialPaths: telegramCredentialPaths,
     missingCredentials: { message: "Not configured: no bot token.", fix: "set channels.telegram.botToken, tokenFile or TELEGRAM_BOT_TOKEN" },

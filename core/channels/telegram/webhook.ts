@@ -7,15 +7,13 @@
  * same durable inbound path as long polling, so an update Telegram saw
  * acknowledged is answered exactly once. Wrong secrets count per client
  * address in a fixed window (upstream: 120 a minute, then 429). `/healthz` answers `ok`; anything
- * else is an empty 404. Upstream's status codes and texts. The listener is
- * its own `node:http` server on `webhookHost:webhookPort` (Bun and Node alike).
+ * else is an empty 404. Upstream's status codes and texts. The host serves
+ * the handler on `webhookHost:webhookPort` (core/runtime.ts HttpListen).
+ * Runtime-agnostic.
  */
-import { getRequestListener } from "@hono/node-server";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { safeEqualSecret } from "../../../../core/auth/secrets.ts";
-import { BodyLimitError, readLimitedBody } from "../../../../core/http/body.ts";
-import type { Logger } from "../../../../core/runtime.ts";
+import { safeEqualSecret } from "../../auth/secrets.ts";
+import { BodyLimitError, readLimitedBody } from "../../http/body.ts";
+import type { HttpHandler, Logger } from "../../runtime.ts";
 
 /** Reserved for health checks on the listener; `webhookPath` may not use it. */
 export const WEBHOOK_HEALTH_PATH = "/healthz";
@@ -48,7 +46,7 @@ export function webhookSettingsProblem(path: string, secret: string | undefined)
 }
 
 /** The listener's request handler; `remoteAddress` is the socket's peer. */
-export function telegramWebhookHandler(opts: TelegramWebhookOptions): (req: Request, remoteAddress: string) => Promise<Response> {
+export function telegramWebhookHandler(opts: TelegramWebhookOptions): HttpHandler {
   const secret = opts.secret.trim();
   const now = opts.now ?? Date.now;
   const failures = new Map<string, { count: number; since: number }>();
@@ -96,29 +94,4 @@ export function telegramWebhookHandler(opts: TelegramWebhookOptions): (req: Requ
     }
     return new Response("", { status: 200, headers: { ...TEXT, "x-openclaw-delivery-accepted": "durable" } });
   };
-}
-
-/** A running webhook listener. */
-export interface WebhookListener {
-  /** The bound port (the configured one, or the system's choice for 0). */
-  readonly port: number;
-  close(): Promise<void>;
-}
-
-/** Serves `handle` on `host:port`; rejects when the address cannot be bound. */
-export function listenWebhook(host: string, port: number, handle: (req: Request, remoteAddress: string) => Promise<Response>): Promise<WebhookListener> {
-  return new Promise((resolve, reject) => {
-    const server = createServer(getRequestListener((req, env) => handle(req, env.incoming.socket.remoteAddress ?? ""), { overrideGlobalObjects: false }));
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      resolve({
-        port: (server.address() as AddressInfo).port,
-        close: () => new Promise<void>((done) => {
-          server.close(() => done());
-          server.closeAllConnections();
-        }),
-      });
-    });
-  });
 }

@@ -6,12 +6,13 @@
  * from the root (`groups` replaced, not merged), `textChunkLimit` (default
  * 4000), `apiRoot`, and webhook mode (`webhookUrl`, `webhookSecret`,
  * `webhookPath`, `webhookHost`, `webhookPort`; a `webhookUrl` selects it).
- * Host code: reads the token file and the environment.
+ * The token file and the environment come from the host (TelegramSources).
+ * Runtime-agnostic.
  */
-import { lstatSync, readFileSync } from "node:fs";
-import { DM_POLICIES, GROUP_POLICIES, type AccessSettings, type ChannelAccountConfig, type DmPolicy, type GroupPolicy } from "../../../../core/channels/contract.ts";
-import type { OpenClawConfig } from "../../../../core/config/schema.ts";
-import { DEFAULT_ACCOUNT_ID } from "../../../../core/sender-pairing/sender-pairing.ts";
+import { DM_POLICIES, GROUP_POLICIES, type AccessSettings, type ChannelAccountConfig, type DmPolicy, type GroupPolicy } from "../contract.ts";
+import type { OpenClawConfig } from "../../config/schema.ts";
+import type { SecretFileReader } from "../../runtime.ts";
+import { DEFAULT_ACCOUNT_ID } from "../../sender-pairing/sender-pairing.ts";
 
 /** Telegram's own limit on one message. */
 export const TELEGRAM_MAX_TEXT = 4096;
@@ -23,6 +24,12 @@ export const DEFAULT_WEBHOOK_HOST = "127.0.0.1";
 export const DEFAULT_WEBHOOK_PORT = 8787;
 
 type Section = Record<string, unknown>;
+
+/** Where account settings beyond the config come from: the environment (`TELEGRAM_BOT_TOKEN`) and `tokenFile`. */
+export interface TelegramSources {
+  env: Readonly<Record<string, string | undefined>>;
+  readSecretFile: SecretFileReader;
+}
 
 /** A resolved account, with what the adapter needs beyond the framework's view. */
 export interface TelegramAccount extends ChannelAccountConfig {
@@ -79,15 +86,11 @@ export function defaultTelegramAccountId(config: OpenClawConfig, ids = telegramA
   return ids.includes(DEFAULT_ACCOUNT_ID) ? DEFAULT_ACCOUNT_ID : (ids[0] ?? DEFAULT_ACCOUNT_ID);
 }
 
-function readTokenFile(path: string): { token?: string; error?: string } {
-  try {
-    // As upstream: a symlink could point the gateway at any file, so only a regular file is read.
-    if (!lstatSync(path).isFile()) return { error: `tokenFile ${path} is not a regular file` };
-    const token = readFileSync(path, "utf8").trim();
-    return token ? { token } : { error: `tokenFile ${path} is empty` };
-  } catch (error) {
-    return { error: `tokenFile ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
-  }
+function readTokenFile(path: string, read: SecretFileReader): { token?: string; error?: string } {
+  const file = read(path);
+  if ("problem" in file) return { error: file.problem === "not-regular-file" ? `tokenFile ${path} is not a regular file` : `tokenFile ${path} cannot be read: ${file.problem}` };
+  const token = file.text.trim();
+  return token ? { token } : { error: `tokenFile ${path} is empty` };
 }
 
 function access(root: Section, account: Section): AccessSettings {
@@ -121,7 +124,7 @@ function webhookOf(pick: (key: string) => unknown): TelegramWebhookSettings | un
 }
 
 /** Every Telegram account of `config`, the default first. */
-export function telegramAccounts(config: OpenClawConfig, env: Record<string, string | undefined>): TelegramAccount[] {
+export function telegramAccounts(config: OpenClawConfig, sources: TelegramSources): TelegramAccount[] {
   const root = section(config);
   if (!root) return [];
   const named = accountsOf(root);
@@ -130,12 +133,12 @@ export function telegramAccounts(config: OpenClawConfig, env: Record<string, str
     const isRootAccount = accountId === DEFAULT_ACCOUNT_ID;
     const tokenFile = str(own.tokenFile) ?? (isRootAccount ? str(root.tokenFile) : undefined);
     const configToken = str(own.botToken) ?? (isRootAccount ? str(root.botToken) : undefined);
-    const envToken = isRootAccount ? str(env.TELEGRAM_BOT_TOKEN) : undefined;
+    const envToken = isRootAccount ? str(sources.env.TELEGRAM_BOT_TOKEN) : undefined;
     let token: string | undefined;
     let tokenSource: TelegramAccount["tokenSource"] = "none";
     let tokenError: string | undefined;
     if (tokenFile) {
-      const read = readTokenFile(tokenFile);
+      const read = readTokenFile(tokenFile, sources.readSecretFile);
       token = read.token;
       tokenError = read.error;
       if (token) tokenSource = "file";

@@ -3,7 +3,7 @@
  * InboundMessage), or why it is skipped: malformed (no update_id, no chat or
  * sender), or not a text message the agent can answer. Pure.
  */
-import type { InboundMessage } from "../../../../core/channels/contract.ts";
+import type { InboundMessage } from "../contract.ts";
 
 export type Normalized = { kind: "message"; message: InboundMessage } | { kind: "skip"; reason: string } | { kind: "malformed"; reason: string };
 

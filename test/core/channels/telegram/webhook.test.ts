@@ -1,20 +1,26 @@
 /**
- * Telegram webhook mode's listener on its own port (node:http, port 0), driven with fetch the way Telegram calls it: the update is admitted
+ * Telegram webhook mode's listener on its own port (port 0; Bun.serve and node:http, the two shims' HttpListen),
+ * driven with fetch the way Telegram calls it: the update is admitted
  * only with the right `X-Telegram-Bot-Api-Secret-Token`, and the empty 200
  * with `x-openclaw-delivery-accepted: durable` comes only after admission
  * returned; every refusal admits nothing.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { listenWebhook, telegramWebhookHandler, webhookSettingsProblem, type WebhookListener } from "../../../../../runtime-bun/host/channels/telegram/webhook.ts";
+import { telegramWebhookHandler, webhookSettingsProblem } from "../../../../core/channels/telegram/webhook.ts";
+import type { HttpListen, HttpListener } from "../../../../core/runtime.ts";
+import { listenHttp as bunListen } from "../../../../runtime-bun/http-listener.ts";
+import { listenHttp as nodeListen } from "../../../../runtime-node/http-listener.ts";
 
 const SECRET = "webhook-secret-0123456789";
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const UPDATE = { update_id: 7001, message: { message_id: 1, date: 1, chat: { id: 42, type: "private" }, from: { id: 42, is_bot: false, first_name: "Ada" }, text: "hi" } };
 
-describe("telegram webhook listener", () => {
+const LISTENERS: [string, HttpListen][] = [["Bun.serve", bunListen], ["node:http", nodeListen]];
+
+describe.each(LISTENERS)("telegram webhook listener on %s", (_name, listenHttp) => {
   const admitted: unknown[] = [];
   let failNext = false;
-  let listener: WebhookListener;
+  let listener: HttpListener;
   let url: string;
 
   beforeAll(async () => {
@@ -31,7 +37,7 @@ describe("telegram webhook listener", () => {
         admitted.push(update);
       },
     });
-    listener = await listenWebhook("127.0.0.1", 0, handle);
+    listener = await listenHttp("127.0.0.1", 0, handle);
     url = `http://127.0.0.1:${listener.port}`;
   });
   afterAll(() => listener?.close());
@@ -88,10 +94,10 @@ describe("telegram webhook listener", () => {
     expect(res.status).toBe(200);
     expect(admitted).toEqual([{ ...UPDATE, update_id: 7002 }]);
   });
+});
 
-  test("settings upstream refuses at start: no secret; the health path as webhookPath", () => {
-    expect(webhookSettingsProblem("/telegram-webhook", " ")).toBe("Telegram webhook mode requires a non-empty secret token. Set channels.telegram.webhookSecret in your config.");
-    expect(webhookSettingsProblem("/healthz", SECRET)).toBe('Telegram webhook path "/healthz" conflicts with the health path.');
-    expect(webhookSettingsProblem("/telegram-webhook", SECRET)).toBeUndefined();
-  });
+test("settings upstream refuses at start: no secret; the health path as webhookPath", () => {
+  expect(webhookSettingsProblem("/telegram-webhook", " ")).toBe("Telegram webhook mode requires a non-empty secret token. Set channels.telegram.webhookSecret in your config.");
+  expect(webhookSettingsProblem("/healthz", SECRET)).toBe('Telegram webhook path "/healthz" conflicts with the health path.');
+  expect(webhookSettingsProblem("/telegram-webhook", SECRET)).toBeUndefined();
 });

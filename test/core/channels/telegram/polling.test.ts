@@ -7,10 +7,10 @@
  * adapter takes; every wait is on a condition.
  */
 import { afterEach, expect, test } from "bun:test";
-import { Api } from "grammy";
-import type { Logger } from "../../../../../core/runtime.ts";
-import { CONFLICT_HINT, TelegramPolling, type PollingApi, type PollingTuning } from "../../../../../runtime-bun/host/channels/telegram/polling.ts";
-import { CONFLICT_POLLER, CONFLICT_WEBHOOK, startTelegramApi, type FakeTelegram } from "../../../../harness/telegram-api.ts";
+import { Api } from "grammy/web";
+import type { Logger } from "../../../../core/runtime.ts";
+import { CONFLICT_HINT, TelegramPolling, type PollingApi, type PollingTuning } from "../../../../core/channels/telegram/polling.ts";
+import { CONFLICT_POLLER, CONFLICT_WEBHOOK, startTelegramApi, type FakeTelegram } from "../../../harness/telegram-api.ts";
 
 const FAST: Partial<PollingTuning> = { pollTimeoutS: 1, stallThresholdMs: 300, watchdogIntervalMs: 50, backoff: { initialMs: 20, factor: 2, maxMs: 100 } };
 

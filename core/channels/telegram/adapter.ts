@@ -5,16 +5,19 @@
  * the framework's durable inbound path, `send` in HTML with a plain-text
  * retry when Telegram refuses the entities, replies threaded to the message
  * they answer, 429 `retry_after` honoured, typing, and `probe` = getMe +
- * getWebhookInfo.
+ * getWebhookInfo. Runtime-agnostic: grammY's Web build (fetch, no Node
+ * shims); the host gives the token file, the environment and the webhook
+ * listener (TelegramHost).
  */
-import { Api } from "grammy";
-import { PermanentDeliveryError, type ChannelAccountContext, type ChannelAccountSnapshot, type ChannelAdapter, type ChannelProbe, type OutboundMessage, type SentMessage } from "../../../../core/channels/contract.ts";
-import { telegramAccounts, type TelegramAccount, type TelegramWebhookSettings } from "./config.ts";
+import { Api } from "grammy/web";
+import { PermanentDeliveryError, type ChannelAccountContext, type ChannelAccountSnapshot, type ChannelAdapter, type ChannelProbe, type OutboundMessage, type SentMessage } from "../contract.ts";
+import type { HttpListen, HttpListener } from "../../runtime.ts";
+import { telegramAccounts, type TelegramAccount, type TelegramSources, type TelegramWebhookSettings } from "./config.ts";
 import { apiFailure, pause } from "./errors.ts";
 import { toTelegramHtml } from "./format.ts";
 import { normalizeUpdate } from "./normalize.ts";
 import { TelegramPolling, type PollingTuning } from "./polling.ts";
-import { listenWebhook, telegramWebhookHandler, webhookSettingsProblem, type WebhookListener } from "./webhook.ts";
+import { telegramWebhookHandler, webhookSettingsProblem } from "./webhook.ts";
 
 /** grammY types its signals with the abort-controller polyfill's AbortSignal; the Web one is what it receives at run time. */
 type GrammySignal = Parameters<Api["getMe"]>[0];
@@ -25,8 +28,13 @@ const MAX_RATE_LIMIT_WAITS = 3;
 /** Client-side ceiling of a single Bot API request other than getUpdates (s). */
 const REQUEST_TIMEOUT_S = 30;
 
+/** What the Telegram channel needs from its host: the environment and `tokenFile` (config), and webhook mode's own listener. */
+export interface TelegramHost extends TelegramSources {
+  listenHttp: HttpListen;
+}
+
 export interface TelegramAdapterOptions {
-  env: Record<string, string | undefined>;
+  host: TelegramHost;
   tuning?: Partial<PollingTuning>;
 }
 
@@ -35,14 +43,14 @@ export class TelegramAdapter implements ChannelAdapter {
   private readonly account: TelegramAccount;
   private bot?: { id: number; username: string; first_name: string };
   private polling?: TelegramPolling;
-  private webhookMode?: { listener: WebhookListener; advertised: boolean; lastUpdateAt: number | null };
+  private webhookMode?: { listener: HttpListener; advertised: boolean; lastUpdateAt: number | null };
   private registration?: Promise<void>;
   private identity?: Promise<void>;
   private readonly stopper = new AbortController();
   private startError: string | null = null;
 
   constructor(private readonly ctx: ChannelAccountContext, private readonly options: TelegramAdapterOptions) {
-    const account = telegramAccounts(ctx.config(), options.env).find((a) => a.accountId === ctx.accountId);
+    const account = telegramAccounts(ctx.config(), options.host).find((a) => a.accountId === ctx.accountId);
     if (!account?.token) throw new Error(`telegram account ${ctx.accountId} has no bot token`);
     this.account = account;
     // getUpdates holds its request open for the long-poll window: the client timeout must outlast it.
@@ -151,9 +159,9 @@ export class TelegramAdapter implements ChannelAdapter {
         if (this.webhookMode) this.webhookMode.lastUpdateAt = this.ctx.now();
       },
     });
-    let listener: WebhookListener;
+    let listener: HttpListener;
     try {
-      listener = await listenWebhook(settings.host, settings.port, handle);
+      listener = await this.options.host.listenHttp(settings.host, settings.port, handle);
     } catch (error) {
       this.startError = `Telegram webhook listener could not bind ${settings.host}:${settings.port}: ${error instanceof Error ? error.message : String(error)}`;
       this.ctx.logger.error("channels/telegram", this.startError, { accountId: this.ctx.accountId });

@@ -23,7 +23,7 @@ export function apiFailure(error: unknown): ApiFailure {
     const retry = e.parameters?.retry_after;
     return { code: e.error_code, description: redactToken(String(e.description ?? "")), ...(typeof retry === "number" ? { retryAfterS: retry } : {}) };
   }
-  // node-fetch (grammY on Node) puts the errno in `code` and the full URL in `message`.
+  // A failed fetch names its reason in `code` (Bun's fetch, node-fetch) or `cause.code` (Node's fetch); its `message` may quote the URL.
   const inner = e?.error as { code?: unknown; message?: unknown; cause?: { code?: unknown } } | undefined;
   const detail = inner?.code ?? inner?.cause?.code ?? inner?.message ?? e?.message ?? String(error);
   return { description: redactToken(String(detail)) };
