@@ -10,26 +10,20 @@ import { TopicFanout } from "../../core/bridge/topics.ts";
 import { deviceIdFor, payloadV3 } from "../../core/device/identity.ts";
 import { encodeBase64Url } from "../../core/device/encoding.ts";
 import { Gateway } from "../../core/gateway.ts";
-import type { HostInfo } from "../../core/runtime.ts";
 import { SqlStore } from "../../core/storage/sql-store.ts";
 import { loopbackPeer, MemoryConnection } from "../harness/memory-connection.ts";
 import * as assert from "./assert.ts";
+import { denoHost, quiet } from "./gateway-host.ts";
 import { memoryDriver } from "./node-sqlite.ts";
 
 const TOKEN = "deno-token-0123456789abcdef";
-
-function host(): HostInfo {
-  return { hostname: "deno-host", platform: "deno", deviceFamily: "Linux", runtime: `deno ${Deno.version.deno}`, pid: 1, memory: () => ({ rss: 0, heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0 }), cpuMicros: () => 0, machine: () => ({ release: "0", arch: "x64", cpuCount: 1, loadAverage: [0, 0, 0], memoryTotalBytes: 1, memoryFreeBytes: 1 }), configPath: "/nonexistent/openclaw.json", stateDir: "/nonexistent", databasePath: "/nonexistent/state.db" };
-}
-
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 function startGateway(store: SqlStore): { gateway: Gateway; connect(): Promise<MemoryConnection> } {
   const topics = new TopicFanout();
   const gateway = new Gateway({
     config: {},
     auth: { mode: "token", token: TOKEN },
-    host: host(),
+    host: denoHost(),
     identity: () => Promise.resolve({ deviceId: "gateway-device", publicKey: "gateway-key" }),
     logger: quiet,
     logs: { tail: () => Promise.reject(new Error("no log file")) },
