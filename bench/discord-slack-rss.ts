@@ -8,6 +8,7 @@
 import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startDiscord } from "../test/harness/discord-api.ts";
+import { serveBun } from "../test/harness/serve-bun.ts";
 import { startSlack } from "../test/harness/slack-api.ts";
 import { BENCH_TOKEN, tempStateEnv } from "./lib/gateway-process.ts";
 import { median, report, table } from "./lib/report.ts";
@@ -17,8 +18,8 @@ const BIN = join(import.meta.dir, "..", "runtime-bun", "bin", "clawgate-bundle.t
 const RUNS = 5;
 const IDLE_MS = 1000;
 
-const discord = startDiscord();
-const slack = startSlack();
+const discord = startDiscord(serveBun);
+const slack = startSlack(serveBun);
 const kept = tempStateEnv();
 const bun = join(kept.dir, "bun");
 copyFileSync(process.execPath, bun);

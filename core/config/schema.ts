@@ -112,7 +112,7 @@ const telegramAccountKeys = {
   groupAllowFrom: z.optional(z.array(z.union([z.string(), z.number()]))),
   groups: z.optional(z.record(z.string(), z.looseObject({ requireMention: z.optional(z.boolean()), enabled: z.optional(z.boolean()), allowFrom: z.optional(z.array(z.union([z.string(), z.number()]))) }))),
   textChunkLimit: z.optional(z.int().check(z.gte(1), z.lte(4096))),
-  /** Webhook mode (runtime-bun/host/channels/telegram/webhook.ts); `webhookSecret` may be a string or upstream's SecretRef, read where used. */
+  /** Webhook mode (core/channels/telegram/webhook.ts); `webhookSecret` may be a string or upstream's SecretRef, read where used. */
   webhookUrl: z.optional(z.string().check(z.url({ protocol: /^https?$/ }))),
   webhookPath: z.optional(z.string()),
   webhookHost: z.optional(z.string()),

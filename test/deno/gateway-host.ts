@@ -1,9 +1,12 @@
 /**
  * What the Deno suite's gateways and channel adapters run on: a host
- * description, a silent logger, and Deno.serve as core's HttpListen and as
- * the local fakes' server (127.0.0.1, port 0; the suite's only permission).
+ * description, a silent logger, Deno.serve as core's HttpListen and as the
+ * local fakes' server (127.0.0.1, port 0), and one channel account's context.
  */
+import type { ChannelAccountContext, InboundMessage } from "../../core/channels/contract.ts";
+import type { OpenClawConfig } from "../../core/config/schema.ts";
 import type { HostInfo, HttpListen, Logger } from "../../core/runtime.ts";
+import type { FakeSocket, ServeLocal } from "../harness/serve-local.ts";
 
 export function denoHost(): HostInfo {
   return { hostname: "deno-host", platform: "deno", deviceFamily: "Linux", runtime: `deno ${Deno.version.deno}`, pid: 1, memory: () => ({ rss: 0, heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0 }), cpuMicros: () => 0, machine: () => ({ release: "0", arch: "x64", cpuCount: 1, loadAverage: [0, 0, 0], memoryTotalBytes: 1, memoryFreeBytes: 1 }), configPath: "/nonexistent/openclaw.json", stateDir: "/nonexistent", databasePath: "/nonexistent/state.db" };
@@ -17,8 +20,50 @@ export const denoListen: HttpListen = async (hostname, port, handle) => {
   return { port: server.addr.port, close: () => server.shutdown() };
 };
 
-/** Serves `fetch` on 127.0.0.1, port 0; `closed` settles once the server has stopped (for Deno's leak checks). */
-export function serveLocal(fetch: (req: Request) => Promise<Response>): { url: string; stop(): void; closed: Promise<void> } {
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, fetch);
-  return { url: `http://127.0.0.1:${server.addr.port}`, stop: () => void server.shutdown(), closed: server.finished };
+/**
+ * Deno.serve for the local fakes (test/harness/serve-local.ts). Deno cannot cut a WebSocket without a close frame,
+ * so `terminate` closes it. `stopped()` settles once every server this one started has shut down (Deno's leak checks).
+ */
+export function denoServer(): { serve: ServeLocal; stopped(): Promise<void> } {
+  const finished: Promise<void>[] = [];
+  const serve: ServeLocal = (fetch, sockets) => {
+    const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+      let switched: Response | undefined;
+      const upgrade = () => {
+        if (!sockets || req.headers.get("upgrade")?.toLowerCase() !== "websocket") return null;
+        const { socket, response } = Deno.upgradeWebSocket(req);
+        const ws: FakeSocket = { send: (text) => socket.send(text), close: (code, reason) => socket.close(code, reason), terminate: () => socket.close() };
+        socket.onopen = () => sockets.open(ws);
+        socket.onmessage = (e) => sockets.message(ws, typeof e.data === "string" ? e.data : new TextDecoder().decode(e.data));
+        socket.onclose = () => sockets.close(ws);
+        return (switched = response);
+      };
+      return (await fetch(req, upgrade)) ?? switched ?? new Response("upgrade failed", { status: 400 });
+    });
+    finished.push(server.finished);
+    return { port: server.addr.port, stop: () => void server.shutdown() };
+  };
+  return { serve, stopped: async () => void (await Promise.all(finished)) };
+}
+
+/** One default account of `channel` configured as `section`, with an in-memory inbound sink and the info lines it logged. */
+export function memoryAccount(channel: string, section: Record<string, unknown>) {
+  const accepted: InboundMessage[] = [];
+  const lines: string[] = [];
+  let cursor: string | undefined;
+  const logger: Logger = { ...quiet, info: (_s, m) => void lines.push(m) };
+  const ctx: ChannelAccountContext = {
+    channel, accountId: "default", logger, now: Date.now,
+    config: () => ({ channels: { [channel]: section } }) as OpenClawConfig,
+    inbound: {
+      accept(messages, next) {
+        accepted.push(...messages);
+        cursor = next;
+        return messages.length;
+      },
+      cursor: () => cursor,
+      malformed() {},
+    },
+  };
+  return { ctx, accepted, lines };
 }

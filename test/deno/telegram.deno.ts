@@ -8,16 +8,14 @@
  * (channel manager, SQL store on node:sqlite) answering an unknown DM sender
  * with upstream's pairing reply.
  */
-import type { ChannelAccountContext, InboundMessage } from "../../core/channels/contract.ts";
 import { TelegramAdapter, type TelegramHost } from "../../core/channels/telegram/adapter.ts";
 import { telegramPlugin } from "../../core/channels/telegram/plugin.ts";
 import type { OpenClawConfig } from "../../core/config/schema.ts";
 import { Gateway } from "../../core/gateway.ts";
-import type { Logger } from "../../core/runtime.ts";
 import { SqlStore } from "../../core/storage/sql-store.ts";
 import { telegramBotApi, type FakeTelegram } from "../harness/telegram-bot-api.ts";
 import * as assert from "./assert.ts";
-import { denoHost, denoListen, quiet, serveLocal } from "./gateway-host.ts";
+import { denoHost, denoListen, denoServer, memoryAccount, quiet } from "./gateway-host.ts";
 import { memoryDriver } from "./node-sqlite.ts";
 
 const SECRET = "deno-webhook-secret-0123456789";
@@ -26,42 +24,15 @@ const PUBLIC_URL = "https://bot.example.test/tg";
 const host: TelegramHost = { env: {}, readSecretFile: () => ({ problem: "ENOENT" }), listenHttp: denoListen };
 const tuning = { pollTimeoutS: 1 };
 
-/** The local Bot API on Deno.serve; `closed` settles once its server has stopped. */
-function startTelegramApi(): { tg: FakeTelegram; closed: Promise<void> } {
-  let closed: Promise<void> = Promise.resolve();
-  const tg = telegramBotApi({}, (fetch) => {
-    const served = serveLocal(fetch);
-    closed = served.closed;
-    return served;
-  });
-  return { tg, closed };
-}
-
-/** One account's context with an in-memory inbound sink, and the log lines it wrote. */
-function accountContext(telegram: Record<string, unknown>) {
-  const accepted: InboundMessage[] = [];
-  const lines: string[] = [];
-  let cursor: string | undefined;
-  const logger: Logger = { ...quiet, info: (_s, m) => void lines.push(m) };
-  const ctx: ChannelAccountContext = {
-    channel: "telegram", accountId: "default", logger, now: Date.now,
-    config: () => ({ channels: { telegram } }) as OpenClawConfig,
-    inbound: {
-      accept(messages, next) {
-        accepted.push(...messages);
-        cursor = next;
-        return messages.length;
-      },
-      cursor: () => cursor,
-      malformed() {},
-    },
-  };
-  return { ctx, accepted, lines };
+/** The local Bot API on Deno.serve; `closed()` settles once its server has stopped. */
+function startTelegramApi(): { tg: FakeTelegram; closed(): Promise<void> } {
+  const { serve, stopped } = denoServer();
+  return { tg: telegramBotApi({}, serve), closed: stopped };
 }
 
 Deno.test("Telegram on Deno, long polling: update stored before its offset is confirmed; HTML reply threaded; typing; probe", async () => {
   const { tg, closed } = startTelegramApi();
-  const { ctx, accepted } = accountContext({ botToken: tg.token, apiRoot: tg.apiRoot });
+  const { ctx, accepted } = memoryAccount("telegram", { botToken: tg.token, apiRoot: tg.apiRoot });
   const adapter = new TelegramAdapter(ctx, { host, tuning });
   try {
     await adapter.start();
@@ -84,13 +55,13 @@ Deno.test("Telegram on Deno, long polling: update stored before its offset is co
   } finally {
     await adapter.stop();
     tg.stop();
-    await closed;
+    await closed();
   }
 });
 
 Deno.test("Telegram on Deno, webhook mode: a Deno.serve listener, setWebhook with URL and secret; a wrong secret -> 401, the right one -> durable 200", async () => {
   const { tg, closed } = startTelegramApi();
-  const { ctx, accepted, lines } = accountContext({ botToken: tg.token, apiRoot: tg.apiRoot, webhookUrl: PUBLIC_URL, webhookSecret: SECRET, webhookPort: 0 });
+  const { ctx, accepted, lines } = memoryAccount("telegram", { botToken: tg.token, apiRoot: tg.apiRoot, webhookUrl: PUBLIC_URL, webhookSecret: SECRET, webhookPort: 0 });
   const adapter = new TelegramAdapter(ctx, { host, tuning });
   try {
     await adapter.start();
@@ -111,7 +82,7 @@ Deno.test("Telegram on Deno, webhook mode: a Deno.serve listener, setWebhook wit
   } finally {
     await adapter.stop();
     tg.stop();
-    await closed;
+    await closed();
   }
 });
 
@@ -148,6 +119,6 @@ Deno.test("gateway on Deno with the Telegram channel: an unknown DM sender gets 
     gateway.shutdown();
     store.close();
     tg.stop();
-    await closed;
+    await closed();
   }
 });

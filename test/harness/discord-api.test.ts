@@ -7,6 +7,7 @@ import { REST } from "@discordjs/rest";
 import { WebSocketManager, WebSocketShardEvents, type SessionInfo } from "@discordjs/ws";
 import { GatewayIntentBits, Routes, type GatewayDispatchPayload } from "discord-api-types/v10";
 import { startDiscord, type DiscordFake } from "./discord-api.ts";
+import { serveBun } from "./serve-bun.ts";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -32,7 +33,7 @@ function client(fake: DiscordFake, token = fake.token) {
 }
 
 test("REST: /users/@me and a posted message are answered and recorded; a wrong token gets Discord's 401", async () => {
-  const fake = startDiscord();
+  const fake = startDiscord(serveBun);
   cleanups.push(() => fake.stop());
   const { rest } = client(fake);
   fake.addChannel("123");
@@ -50,7 +51,7 @@ test("REST: /users/@me and a posted message are answered and recorded; a wrong t
 });
 
 test("gateway: HELLO -> IDENTIFY -> READY, heartbeats ACKed, MESSAGE_CREATE delivered", async () => {
-  const fake = startDiscord({ heartbeatIntervalMs: 100 });
+  const fake = startDiscord(serveBun, { heartbeatIntervalMs: 100 });
   cleanups.push(() => fake.stop());
   const { manager, dispatches } = client(fake);
   await manager.connect();
@@ -63,7 +64,7 @@ test("gateway: HELLO -> IDENTIFY -> READY, heartbeats ACKed, MESSAGE_CREATE deli
 });
 
 test("gateway: after a drop the client RESUMEs with its last seq and gets what it missed, once", async () => {
-  const fake = startDiscord();
+  const fake = startDiscord(serveBun);
   cleanups.push(() => fake.stop());
   const { manager, dispatches } = client(fake);
   await manager.connect();
@@ -80,7 +81,7 @@ test("gateway: after a drop the client RESUMEs with its last seq and gets what i
 });
 
 test("gateway: a wrong token is closed 4004 and the client reports authentication failed", async () => {
-  const fake = startDiscord();
+  const fake = startDiscord(serveBun);
   cleanups.push(() => fake.stop());
   // /gateway/bot needs a valid token too, so point the REST client at the right one and IDENTIFY with a wrong one.
   const rest = new REST({ api: fake.apiUrl.replace(/\/v10$/, ""), version: "10" }).setToken(fake.token);
@@ -95,7 +96,7 @@ test("gateway: a wrong token is closed 4004 and the client reports authenticatio
 });
 
 test("hold: a post waits until released; one whose client went away meanwhile is dropped unrecorded", async () => {
-  const fake = startDiscord();
+  const fake = startDiscord(serveBun);
   cleanups.push(() => fake.stop());
   fake.addChannel("1");
   const url = `${fake.apiUrl}/channels/1/messages`;

@@ -1,5 +1,6 @@
 /**
- * A local Discord speaking the real wire protocols over real sockets (Bun.serve on port 0), so the official
+ * A local Discord speaking the real wire protocols over real sockets (port 0, served by `serve`: ./serve-bun.ts on
+ * Bun, Deno.serve in test/deno), so the official
  * `@discordjs/rest` + `@discordjs/ws` clients talk to it unchanged:
  * - REST v10 under `/api/v10`: `GET /gateway/bot`, `GET /users/@me`, `POST /users/@me/channels` (open a DM),
  *   `POST /channels/:id/messages` (recorded), `POST /channels/:id/typing` (recorded); `Authorization: Bot <token>`
@@ -10,7 +11,7 @@
  * `drop()` cuts the live socket without a close frame (what a network drop looks like); `message()` injects a
  * MESSAGE_CREATE, queued for the session while no socket is connected so a RESUME replays it.
  */
-import type { Server, ServerWebSocket } from "bun";
+import type { FakeSocket, ServeLocal } from "./serve-local.ts";
 import { Signal } from "./signal.ts";
 
 export interface DiscordUser {
@@ -89,21 +90,19 @@ interface Session {
   seq: number;
   /** Every dispatch of the session, for RESUME replays. */
   log: { s: number; frame: string }[];
-  socket: ServerWebSocket<SocketData> | null;
-}
-
-interface SocketData {
-  session: Session | null;
+  socket: FakeSocket | null;
 }
 
 const unauthorizedBody = { message: "401: Unauthorized", code: 0 };
 
-export function startDiscord(options: DiscordFakeOptions = {}): DiscordFake {
+export function startDiscord(serve: ServeLocal, options: DiscordFakeOptions = {}): DiscordFake {
   const token = options.token ?? "discord-test-token";
   const bot: DiscordUser = options.bot ?? { id: "900000000000000001", username: "clawbot", bot: true };
   const signal = new Signal();
   const sessions = new Map<string, Session>();
-  const sockets = new Set<ServerWebSocket<SocketData>>();
+  const sockets = new Set<FakeSocket>();
+  /** The session each socket identified or resumed. */
+  const sessionOf = new Map<FakeSocket, Session>();
   let current: Session | null = null;
   let ids = 1_000_000_000_000_000n;
   const snowflake = () => String(++ids);
@@ -186,7 +185,7 @@ export function startDiscord(options: DiscordFakeOptions = {}): DiscordFake {
     return Response.json({ message: "404: Not Found", code: 0 }, { status: 404 });
   };
 
-  const onFrame = (ws: ServerWebSocket<SocketData>, raw: string): void => {
+  const onFrame = (ws: FakeSocket, raw: string): void => {
     const frame = JSON.parse(raw) as { op: number; d: any };
     switch (frame.op) {
       case 1: // HEARTBEAT
@@ -205,7 +204,7 @@ export function startDiscord(options: DiscordFakeOptions = {}): DiscordFake {
         sessions.set(session.id, session);
         if (current?.socket) current.socket = null;
         current = session;
-        ws.data.session = session;
+        sessionOf.set(ws, session);
         dispatch(session, "READY", {
           v: 10,
           user: { ...bot, discriminator: "0" },
@@ -226,7 +225,7 @@ export function startDiscord(options: DiscordFakeOptions = {}): DiscordFake {
           break;
         }
         session.socket = ws;
-        ws.data.session = session;
+        sessionOf.set(ws, session);
         current = session;
         for (const entry of session.log) if (entry.s > frame.d.seq) ws.send(entry.frame);
         dispatch(session, "RESUMED", null);
@@ -236,37 +235,32 @@ export function startDiscord(options: DiscordFakeOptions = {}): DiscordFake {
     signal.wake();
   };
 
-  const server: Server<SocketData> = Bun.serve<SocketData>({
-    port: 0,
-    hostname: "127.0.0.1",
-    idleTimeout: 0,
-    fetch(req, srv) {
+  const server = serve(
+    (req, upgrade) => {
       const url = new URL(req.url);
       if (url.pathname === "/gateway") {
         if (url.searchParams.get("v") !== "10" || url.searchParams.get("encoding") !== "json") return new Response("bad gateway query", { status: 400 });
-        if (srv.upgrade(req, { data: { session: null } })) return undefined;
-        return new Response("upgrade required", { status: 426 });
+        return upgrade() ?? new Response("upgrade required", { status: 426 });
       }
       if (url.pathname.startsWith("/api/v10/")) return rest(req, decodeURIComponent(url.pathname.slice("/api/v10".length)));
       return new Response("not found", { status: 404 });
     },
-    websocket: {
+    {
       open(ws) {
         sockets.add(ws);
         ws.send(JSON.stringify({ op: 10, d: { heartbeat_interval: options.heartbeatIntervalMs ?? 41_250 } }));
         signal.wake();
       },
-      message(ws, raw) {
-        onFrame(ws, typeof raw === "string" ? raw : new TextDecoder().decode(raw));
-      },
+      message: onFrame,
       close(ws) {
         sockets.delete(ws);
-        const session = ws.data.session;
+        const session = sessionOf.get(ws);
+        sessionOf.delete(ws);
         if (session?.socket === ws) session.socket = null;
         signal.wake();
       },
     },
-  });
+  );
 
   const origin = `http://127.0.0.1:${server.port}`;
   const fake: DiscordFake = {
@@ -322,7 +316,7 @@ export function startDiscord(options: DiscordFakeOptions = {}): DiscordFake {
     },
     until: (cond, ms) => signal.until(cond, ms),
     stop() {
-      server.stop(true);
+      server.stop();
     },
   };
   return fake;

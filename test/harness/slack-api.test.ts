@@ -6,7 +6,9 @@
 import { afterEach, expect, test } from "bun:test";
 import { SocketModeClient } from "@slack/socket-mode";
 import { WebClient } from "@slack/web-api";
-import { signedEvent, slackSignature, startSlack } from "./slack-api.ts";
+import { startSlack } from "./slack-api.ts";
+import { signedEvent, slackSignature } from "./slack-signing.ts";
+import { serveBun } from "./serve-bun.ts";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -14,7 +16,7 @@ afterEach(async () => {
 });
 
 test("Web API: auth.test and chat.postMessage in a thread are answered and recorded; a wrong token gets invalid_auth", async () => {
-  const fake = startSlack();
+  const fake = startSlack(serveBun);
   cleanups.push(() => fake.stop());
   const web = new WebClient(fake.botToken, { slackApiUrl: fake.apiUrl });
   expect(await web.auth.test()).toMatchObject({ ok: true, user_id: fake.botUserId, team_id: fake.teamId });
@@ -27,7 +29,7 @@ test("Web API: auth.test and chat.postMessage in a thread are answered and recor
 });
 
 test("Socket Mode: hello, an events_api envelope delivered and acknowledged by envelope_id, reconnect after a drop", async () => {
-  const fake = startSlack();
+  const fake = startSlack(serveBun);
   cleanups.push(() => fake.stop());
   // clientPingTimeout also paces the SDK's reconnect delay: short here so the reconnect is quick.
   const client = new SocketModeClient({ appToken: fake.appToken, clientPingTimeout: 300, clientOptions: { slackApiUrl: fake.apiUrl } });
@@ -50,7 +52,7 @@ test("Socket Mode: hello, an events_api envelope delivered and acknowledged by e
 });
 
 test("Socket Mode: an unacknowledged envelope is redelivered with retry_attempt until acknowledged", async () => {
-  const fake = startSlack();
+  const fake = startSlack(serveBun);
   cleanups.push(() => fake.stop());
   const client = new SocketModeClient({ appToken: fake.appToken, clientOptions: { slackApiUrl: fake.apiUrl } });
   cleanups.push(() => client.disconnect());
@@ -71,7 +73,7 @@ test("Socket Mode: an unacknowledged envelope is redelivered with retry_attempt 
 });
 
 test("Socket Mode: a wrong app token is refused with invalid_auth, which the client treats as unrecoverable", async () => {
-  const fake = startSlack();
+  const fake = startSlack(serveBun);
   cleanups.push(() => fake.stop());
   const client = new SocketModeClient({ appToken: "xapp-wrong", clientOptions: { slackApiUrl: fake.apiUrl } });
   await expect(client.start()).rejects.toThrow("invalid_auth");
@@ -85,7 +87,7 @@ test("signed HTTP events: the signature matches Slack's documented example, and 
     "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c";
   expect(slackSignature("8f742231b10e8888abcd99yyyzzz85a5", 1531420618, example)).toBe("v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503");
 
-  const fake = startSlack();
+  const fake = startSlack(serveBun);
   cleanups.push(() => fake.stop());
   const body = fake.eventBody({ channel: "C1", user: "U1", text: "hi", channelType: "channel" });
   const seen: { signature: string | null; timestamp: string | null; body: string }[] = [];
@@ -104,7 +106,7 @@ test("signed HTTP events: the signature matches Slack's documented example, and 
 });
 
 test("hold: chat.postMessage waits until released; one whose client went away meanwhile is dropped unrecorded", async () => {
-  const fake = startSlack();
+  const fake = startSlack(serveBun);
   cleanups.push(() => fake.stop());
   const post = (text: string, signal?: AbortSignal) =>
     fetch(`${fake.apiUrl}chat.postMessage`, { method: "POST", headers: { Authorization: `Bearer ${fake.botToken}`, "Content-Type": "application/json" }, body: JSON.stringify({ channel: "C1", text }), signal });

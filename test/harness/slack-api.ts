@@ -1,16 +1,15 @@
 /**
- * A local Slack speaking the real wire protocols over real sockets (Bun.serve on port 0), so the official
+ * A local Slack speaking the real wire protocols over real sockets (port 0, served by `serve`: ./serve-bun.ts on
+ * Bun, Deno.serve in test/deno), so the official
  * `@slack/web-api` and `@slack/socket-mode` clients talk to it with only `slackApiUrl` changed:
  * - Web API under `/api/`: `apps.connections.open` (app token) hands out this server's Socket Mode URL;
  *   `auth.test`, `chat.postMessage` (recorded), `conversations.open` (bot token); form or JSON bodies, Bearer auth,
  *   Slack's `{ok:false, error:"invalid_auth"}` for a wrong token (HTTP 200, as Slack answers).
  * - Socket Mode: `hello` on connect, then `events_api` envelopes, each expected to be acknowledged by
  *   `envelope_id`; `redeliver()` resends an unacknowledged one with Slack's `retry_attempt`/`retry_reason`.
- * `drop()` cuts the socket without a close frame. `signedEvent()` builds an HTTP Events API request signed as Slack
- * signs them (`X-Slack-Signature: v0=HMAC-SHA256(secret, "v0:<ts>:<body>")`).
+ * `drop()` cuts the socket without a close frame. Signed HTTP Events API requests: ./slack-signing.ts.
  */
-import type { Server, ServerWebSocket } from "bun";
-import { createHmac } from "node:crypto";
+import type { FakeSocket, ServeLocal } from "./serve-local.ts";
 import { Signal } from "./signal.ts";
 
 /** A `chat.postMessage` call. */
@@ -78,31 +77,13 @@ export interface SlackFake {
   stop(): void;
 }
 
-/** Signs an Events API request body as Slack does; `timestamp` in seconds. */
-export function slackSignature(secret: string, timestamp: number, body: string): string {
-  return `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
-}
-
-/** A POST of `body` to `url` with Slack's signature headers (wrong secret or stale timestamp if asked). */
-export function signedEvent(url: string, secret: string, body: string, timestamp = Math.floor(Date.now() / 1000)): Promise<Response> {
-  return fetch(url, {
-    method: "POST",
-    headers: {
-      "Content-Type": "application/json",
-      "X-Slack-Request-Timestamp": String(timestamp),
-      "X-Slack-Signature": slackSignature(secret, timestamp, body),
-    },
-    body,
-  });
-}
-
-export function startSlack(options: SlackFakeOptions = {}): SlackFake {
+export function startSlack(serve: ServeLocal, options: SlackFakeOptions = {}): SlackFake {
   const botToken = options.botToken ?? "xoxb-test-bot";
   const appToken = options.appToken ?? "xapp-test-app";
   const botUserId = options.botUserId ?? "UBOT0001";
   const teamId = options.teamId ?? "T0000001";
   const signal = new Signal();
-  const sockets = new Set<ServerWebSocket<unknown>>();
+  const sockets = new Set<FakeSocket>();
   const envelopes = new Map<string, { payload: unknown; attempt: number }>();
   let tsCounter = 1_700_000_000;
   let holding = false;
@@ -191,27 +172,21 @@ export function startSlack(options: SlackFakeOptions = {}): SlackFake {
     }
   };
 
-  const server: Server<unknown> = Bun.serve({
-    port: 0,
-    hostname: "127.0.0.1",
-    idleTimeout: 0,
-    fetch(req, srv) {
+  const server = serve(
+    (req, upgrade) => {
       const url = new URL(req.url);
-      if (url.pathname === "/link/") {
-        if (srv.upgrade(req, { data: undefined })) return undefined;
-        return new Response("upgrade required", { status: 426 });
-      }
-      if (req.method === "POST" && url.pathname.startsWith("/api/")) return api(req, url.pathname.slice("/api/".length), srv.port!);
+      if (url.pathname === "/link/") return upgrade() ?? new Response("upgrade required", { status: 426 });
+      if (req.method === "POST" && url.pathname.startsWith("/api/")) return api(req, url.pathname.slice("/api/".length), server.port);
       return new Response("not found", { status: 404 });
     },
-    websocket: {
+    {
       open(ws) {
         sockets.add(ws);
         ws.send(JSON.stringify({ type: "hello", num_connections: sockets.size, debug_info: { host: "applink-test", build_number: 1, approximate_connection_time: 18060 }, connection_info: { app_id: "A0000001" } }));
         signal.wake();
       },
       message(_ws, raw) {
-        const frame = JSON.parse(typeof raw === "string" ? raw : new TextDecoder().decode(raw)) as { envelope_id?: string };
+        const frame = JSON.parse(raw) as { envelope_id?: string };
         if (frame.envelope_id && envelopes.delete(frame.envelope_id)) fake.acked.push(frame.envelope_id);
         signal.wake();
       },
@@ -220,7 +195,7 @@ export function startSlack(options: SlackFakeOptions = {}): SlackFake {
         signal.wake();
       },
     },
-  });
+  );
 
   const sendEnvelope = (envelopeId: string): void => {
     const entry = envelopes.get(envelopeId);
@@ -277,7 +252,7 @@ export function startSlack(options: SlackFakeOptions = {}): SlackFake {
     eventBody: (ev) => JSON.stringify(eventPayload(ev)),
     until: (cond, ms) => signal.until(cond, ms),
     stop() {
-      server.stop(true);
+      server.stop();
     },
   };
   return fake;

@@ -1,7 +1,8 @@
 /**
  * A local Telegram Bot API as a plain `(Request) => Response` handler, which
- * a runtime serves over real sockets on port 0 (Bun.serve in ./telegram-api.ts,
- * Deno.serve in test/deno), pointed at by `channels.telegram.apiRoot`. It
+ * a runtime serves over real sockets on port 0 (./serve-local.ts: Bun.serve
+ * in ./telegram-api.ts, Deno.serve in test/deno), pointed at by
+ * `channels.telegram.apiRoot`. It
  * keeps the Bot API's semantics where a client depends on them:
  * - `POST /bot<token>/<method>` with a JSON, form or query body; a wrong token
  *   answers 401 "Unauthorized", an unknown method 404 "Not Found";
@@ -25,6 +26,8 @@
  *   tg.refuseFormattingNext(n) | tg.stallPolls(true) | tg.hold("sendMessage") / tg.releaseHeld()
  *   tg.stop()
  */
+import type { ServeLocal } from "./serve-local.ts";
+
 export const CONFLICT_POLLER = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running";
 export const CONFLICT_WEBHOOK = "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first";
 
@@ -95,9 +98,6 @@ async function params(req: Request, url: URL): Promise<Json> {
   else if (type.includes("form")) for (const [k, v] of (await req.formData()).entries()) out[k] = typeof v === "string" ? v : "(file)";
   return out;
 }
-
-/** Serves `fetch` on 127.0.0.1, port 0; the runtime's part. */
-export type ServeLocal = (fetch: (req: Request) => Promise<Response>) => { url: string; stop(): void };
 
 export function telegramBotApi(opts: { token?: string; username?: string }, serve: ServeLocal): FakeTelegram {
   const token = opts.token ?? "123456:TEST-token_abcdefghijklmnopqrstuv";
@@ -315,6 +315,6 @@ export function telegramBotApi(opts: { token?: string; username?: string }, serv
     if (heldMethod === method) await new Promise<void>((resolve) => held.push(resolve));
     return call(method!, p, req.signal);
   });
-  api.apiRoot = server.url;
+  api.apiRoot = `http://127.0.0.1:${server.port}`;
   return api;
 }

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { skipWithout } from "../harness/capability.ts";
 import { startDiscord, type DiscordFake } from "../harness/discord-api.ts";
+import { serveBun } from "../harness/serve-bun.ts";
 import { CLI_CALL_TIMEOUT_MS, openclaw, openclawCliAvailable, SKIP_MESSAGE } from "../harness/openclaw-cli.ts";
 import { freshHome, spawnGateway, type ChildGateway } from "../harness/process.ts";
 import { startSlack, type SlackFake } from "../harness/slack-api.ts";
@@ -22,8 +23,8 @@ let gw: ChildGateway;
 
 beforeAll(async () => {
   if (skip) return;
-  discord = startDiscord();
-  slack = startSlack();
+  discord = startDiscord(serveBun);
+  slack = startSlack(serveBun);
   const config = {
     gateway: { mode: "local", bind: "loopback", auth: { mode: "token", token: TOKEN } },
     channels: { discord: { token: discord.token }, slack: { botToken: slack.botToken, appToken: slack.appToken } },

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startDiscord, type DiscordFake } from "../harness/discord-api.ts";
+import { serveBun } from "../harness/serve-bun.ts";
 import { spawnGateway, type ChildGateway } from "../harness/process.ts";
 import { RESTART_TIMEOUT_MS, runtimeCommand } from "../harness/runtimes.ts";
 import { startSlack, type SlackFake } from "../harness/slack-api.ts";
@@ -18,8 +19,8 @@ let slack: SlackFake;
 let gw: ChildGateway;
 
 beforeAll(async () => {
-  discord = startDiscord();
-  slack = startSlack();
+  discord = startDiscord(serveBun);
+  slack = startSlack(serveBun);
   const config = {
     gateway: { mode: "local", bind: "loopback", auth: { mode: "token", token: TOKEN } },
     channels: { discord: { token: discord.token }, slack: { botToken: slack.botToken, appToken: slack.appToken } },

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { slackSignatureProblem } from "../../../../core/channels/slack/signature.ts";
-import { slackSignature } from "../../../harness/slack-api.ts";
+import { slackSignature } from "../../../harness/slack-signing.ts";
 
 // The worked example in Slack's "Verifying requests from Slack" guide.
 const SECRET = "8f742231b10e8888abcd99yyyzzz85a5";

@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startDiscord, type DiscordFake } from "../../../harness/discord-api.ts";
+import { serveBun } from "../../../harness/serve-bun.ts";
 import { channelsStatusLines, runCliIsolated, spawnGateway, type ChildGateway } from "../../../harness/process.ts";
 import { connected, connectParams, type RawSocket } from "../../../harness/raw-socket.ts";
 
@@ -49,7 +50,7 @@ async function settled(): Promise<void> {
 }
 
 beforeAll(async () => {
-  fake = startDiscord();
+  fake = startDiscord(serveBun);
   writeConfig({ token: fake.token, guilds: { G1: {} } });
   await startGateway();
   await fake.until(() => fake.identifies.length === 1 && fake.connections() === 1);

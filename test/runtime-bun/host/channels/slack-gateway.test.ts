@@ -13,7 +13,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { channelsStatusLines, runCliIsolated, spawnGateway, type ChildGateway } from "../../../harness/process.ts";
 import { connected, connectParams, type RawSocket } from "../../../harness/raw-socket.ts";
-import { signedEvent, startSlack, type SlackFake } from "../../../harness/slack-api.ts";
+import { startSlack, type SlackFake } from "../../../harness/slack-api.ts";
+import { signedEvent } from "../../../harness/slack-signing.ts";
+import { serveBun } from "../../../harness/serve-bun.ts";
 
 const TOKEN = "slack-e2e-gateway-token-0123456789";
 const stateDir = mkdtempSync(join(tmpdir(), "clawgate-slack-"));
@@ -61,7 +63,7 @@ async function settled(): Promise<void> {
 }
 
 beforeAll(async () => {
-  fake = startSlack();
+  fake = startSlack(serveBun);
   writeConfig({ botToken: fake.botToken, appToken: fake.appToken, channels: { C1: {} } });
   await startGateway();
   await fake.until(() => fake.connections() === 1);

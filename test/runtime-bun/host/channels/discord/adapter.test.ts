@@ -10,6 +10,7 @@ import { discordOrigin } from "../../../../../core/channels/discord/origin.ts";
 import type { ChannelAccountContext, ChannelAdapter, InboundMessage } from "../../../../../core/channels/contract.ts";
 import type { OpenClawConfig } from "../../../../../core/config/schema.ts";
 import { startDiscord, type DiscordFake } from "../../../../harness/discord-api.ts";
+import { serveBun } from "../../../../harness/serve-bun.ts";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -51,7 +52,7 @@ function adapterFor(fake: DiscordFake, discord: Record<string, unknown>, mem = m
 }
 
 function fakeDiscord(): DiscordFake {
-  const fake = startDiscord();
+  const fake = startDiscord(serveBun);
   cleanups.push(() => fake.stop());
   return fake;
 }

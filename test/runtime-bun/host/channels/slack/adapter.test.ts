@@ -8,7 +8,9 @@ import type { ChannelAccountContext, InboundMessage } from "../../../../../core/
 import { slackAdapter } from "../../../../../runtime-bun/host/channels/slack/adapter.ts";
 import { slackAccounts } from "../../../../../core/channels/slack/config.ts";
 import type { OpenClawConfig } from "../../../../../core/config/schema.ts";
-import { signedEvent, startSlack, type SlackFake } from "../../../../harness/slack-api.ts";
+import { startSlack, type SlackFake } from "../../../../harness/slack-api.ts";
+import { signedEvent } from "../../../../harness/slack-signing.ts";
+import { serveBun } from "../../../../harness/serve-bun.ts";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -48,7 +50,7 @@ function adapterFor(fake: SlackFake, slack: Record<string, unknown>, mem = memor
 }
 
 function fakeSlack(): SlackFake {
-  const fake = startSlack();
+  const fake = startSlack(serveBun);
   cleanups.push(() => fake.stop());
   return fake;
 }
