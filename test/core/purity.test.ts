@@ -11,6 +11,9 @@ const CORE = join(import.meta.dir, "../../core");
 const ALLOWED_PACKAGES = new Set(["hono", "zod", "tweetnacl", "json5", "dns-packet", "croner", "@msgpack/msgpack"]);
 // web_fetch's HTML extraction: pure JavaScript, loaded on the first HTML page (core/tools/readable.ts).
 for (const pkg of ["@mozilla/readability", "linkedom"]) ALLOWED_PACKAGES.add(pkg);
+// Discord's and Slack's official clients: built on node: APIs (ws, undici) that Bun, Node and Deno all provide;
+// test/deno/discord-slack.deno.ts runs them under Deno (package.json test:deno names the env switches they read).
+for (const pkg of ["@discordjs/rest", "@discordjs/ws", "discord-api-types", "@slack/socket-mode", "@slack/web-api"]) ALLOWED_PACKAGES.add(pkg);
 // The Telegram adapter's Bot API client (the design card's own example) in its Web build: fetch only, no Node shims.
 const ALLOWED_SPECIFIERS = new Set(["grammy/web"]);
 const RUNTIME_GLOBALS = /\b(Bun|Deno)\.|\bprocess\.|\bBuffer\.|\brequire\(|__dirname|__filename/;

@@ -4,13 +4,13 @@
  * to channels and users, and a wrong token reported in status without retrying.
  */
 import { afterEach, expect, test } from "bun:test";
-import { discordAdapter } from "../../../../../runtime-bun/host/channels/discord/adapter.ts";
-import { discordAccounts } from "../../../../../core/channels/discord/config.ts";
-import { discordOrigin } from "../../../../../core/channels/discord/origin.ts";
-import type { ChannelAccountContext, ChannelAdapter, InboundMessage } from "../../../../../core/channels/contract.ts";
-import type { OpenClawConfig } from "../../../../../core/config/schema.ts";
-import { startDiscord, type DiscordFake } from "../../../../harness/discord-api.ts";
-import { serveBun } from "../../../../harness/serve-bun.ts";
+import { discordAdapter } from "../../../../core/channels/discord/adapter.ts";
+import { discordAccounts } from "../../../../core/channels/discord/config.ts";
+import { discordOrigin } from "../../../../core/channels/discord/origin.ts";
+import type { ChannelAccountContext, ChannelAdapter, InboundMessage } from "../../../../core/channels/contract.ts";
+import type { OpenClawConfig } from "../../../../core/config/schema.ts";
+import { startDiscord, type DiscordFake } from "../../../harness/discord-api.ts";
+import { serveBun } from "../../../harness/serve-bun.ts";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

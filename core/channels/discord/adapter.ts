@@ -4,17 +4,17 @@
  * framework's durable inbound path, stored together with the Gateway session (id, seq, resume URL) as the account's
  * cursor, so after a drop or a restart the account RESUMEs where it stopped and Discord replays what it missed
  * (duplicates of stored messages are ignored). The clients reconnect and resume by themselves; a start that fails
- * for a transient reason is retried with back-off, a refused token is not (shown in status). Host code: the
- * clients need node: APIs, so this lives beside the Telegram adapter, not in core.
+ * for a transient reason is retried with back-off, a refused token is not (shown in status). Runtime-agnostic: the
+ * clients are built on node: APIs (ws, undici) that Bun, Node and Deno all provide (test/deno/discord-slack.deno.ts).
  */
 import { DiscordAPIError, REST } from "@discordjs/rest";
 import { WebSocketManager, WebSocketShardEvents, type SessionInfo } from "@discordjs/ws";
 import { GatewayDispatchEvents, GatewayIntentBits, MessageFlags, Routes, type GatewayDispatchPayload, type RESTGetAPIGatewayBotResult } from "discord-api-types/v10";
-import { PermanentDeliveryError, type ChannelAccountContext, type ChannelAccountSnapshot, type ChannelAdapter, type ChannelProbe, type InboundMessage, type OutboundMessage, type SentMessage } from "../../../../core/channels/contract.ts";
-import type { DiscordAccount } from "../../../../core/channels/discord/config.ts";
-import { decideGuildMessage } from "../../../../core/channels/discord/guild-policy.ts";
-import { readMessageCreate } from "../../../../core/channels/discord/message.ts";
-import { pinGatewayUrl, type DiscordOrigin } from "../../../../core/channels/discord/origin.ts";
+import { PermanentDeliveryError, type ChannelAccountContext, type ChannelAccountSnapshot, type ChannelAdapter, type ChannelProbe, type InboundMessage, type OutboundMessage, type SentMessage } from "../contract.ts";
+import type { DiscordAccount } from "./config.ts";
+import { decideGuildMessage } from "./guild-policy.ts";
+import { readMessageCreate } from "./message.ts";
+import { pinGatewayUrl, type DiscordOrigin } from "./origin.ts";
 
 /** Guild and DM messages with their content (Message Content is a privileged intent the bot must have enabled). */
 const INTENTS = GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.DirectMessages | GatewayIntentBits.MessageContent;

@@ -4,15 +4,16 @@
  * message is in the framework's durable inbound store, so an envelope lost to a crash is redelivered by Slack and
  * stored once (ids are channel + ts). HTTP Events mode: `handle()` serves `webhookPath`, verifying Slack's signature
  * before anything is read and answering 200 only once the message is stored. Socket Mode sessions that drop are
- * restarted with upstream's back-off (about 2 s growing to 30 s); invalid credentials are not retried. Host code:
- * the clients need node: APIs (undici), so this lives beside the Telegram adapter, not in core.
+ * restarted with upstream's back-off (about 2 s growing to 30 s); invalid credentials are not retried.
+ * Runtime-agnostic: the clients are built on node: APIs (undici) that Bun, Node and Deno all provide
+ * (test/deno/discord-slack.deno.ts).
  */
 import { SocketModeClient } from "@slack/socket-mode";
 import { ErrorCode, WebClient, type Logger as SlackLogger, LogLevel } from "@slack/web-api";
-import { PermanentDeliveryError, type ChannelAccountContext, type ChannelAccountSnapshot, type ChannelAdapter, type ChannelProbe, type InboundMessage, type SentMessage } from "../../../../core/channels/contract.ts";
-import type { SlackAccount } from "../../../../core/channels/slack/config.ts";
-import { readSlackEvent } from "../../../../core/channels/slack/event.ts";
-import { slackSignatureProblem } from "../../../../core/channels/slack/signature.ts";
+import { PermanentDeliveryError, type ChannelAccountContext, type ChannelAccountSnapshot, type ChannelAdapter, type ChannelProbe, type InboundMessage, type SentMessage } from "../contract.ts";
+import type { SlackAccount } from "./config.ts";
+import { readSlackEvent } from "./event.ts";
+import { slackSignatureProblem } from "./signature.ts";
 
 const BACKOFF_MS = [2_000, 4_000, 8_000, 16_000, 30_000];
 /** Upstream's fixed Socket Mode pong timeout. */

@@ -4,13 +4,13 @@
  * without a valid signature, and wrong credentials reported in status without retrying.
  */
 import { afterEach, expect, test } from "bun:test";
-import type { ChannelAccountContext, InboundMessage } from "../../../../../core/channels/contract.ts";
-import { slackAdapter } from "../../../../../runtime-bun/host/channels/slack/adapter.ts";
-import { slackAccounts } from "../../../../../core/channels/slack/config.ts";
-import type { OpenClawConfig } from "../../../../../core/config/schema.ts";
-import { startSlack, type SlackFake } from "../../../../harness/slack-api.ts";
-import { signedEvent } from "../../../../harness/slack-signing.ts";
-import { serveBun } from "../../../../harness/serve-bun.ts";
+import type { ChannelAccountContext, InboundMessage } from "../../../../core/channels/contract.ts";
+import { slackAdapter } from "../../../../core/channels/slack/adapter.ts";
+import { slackAccounts } from "../../../../core/channels/slack/config.ts";
+import type { OpenClawConfig } from "../../../../core/config/schema.ts";
+import { startSlack, type SlackFake } from "../../../harness/slack-api.ts";
+import { signedEvent } from "../../../harness/slack-signing.ts";
+import { serveBun } from "../../../harness/serve-bun.ts";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

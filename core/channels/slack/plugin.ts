@@ -3,8 +3,8 @@
  * load only when an account runs. `SLACK_BOT_TOKEN`, `SLACK_APP_TOKEN`, `SLACK_SIGNING_SECRET` and `SLACK_API_URL`
  * come from the gateway's environment.
  */
-import type { ChannelPlugin } from "../../../../core/channels/contract.ts";
-import { accountConfig, SLACK_MAX_TEXT, slackAccounts } from "../../../../core/channels/slack/config.ts";
+import type { ChannelPlugin } from "../contract.ts";
+import { accountConfig, SLACK_MAX_TEXT, slackAccounts } from "./config.ts";
 
 export function slackPlugin(env: Readonly<Record<string, string | undefined>>): ChannelPlugin {
   return {
@@ -14,7 +14,7 @@ export function slackPlugin(env: Readonly<Record<string, string | undefined>>): 
     accounts: (config) => slackAccounts(config, env).map(accountConfig),
     defaultAccountId: (config) => slackAccounts(config, env)[0]?.accountId ?? "default",
     async load() {
-      const [{ slackAdapter }, { slackApiUrl }] = await Promise.all([import("./adapter.ts"), import("../../../../core/channels/slack/api-url.ts")]);
+      const [{ slackAdapter }, { slackApiUrl }] = await Promise.all([import("./adapter.ts"), import("./api-url.ts")]);
       const apiUrl = slackApiUrl(env.SLACK_API_URL);
       return (ctx) => slackAdapter(ctx, apiUrl, () => slackAccounts(ctx.config(), env).find((a) => a.accountId === ctx.accountId));
     },

@@ -3,8 +3,8 @@
  * clients load only when an account runs. `DISCORD_BOT_TOKEN` and `DISCORD_API_URL` come from the gateway's
  * environment.
  */
-import type { ChannelPlugin } from "../../../../core/channels/contract.ts";
-import { accountConfig, DISCORD_MAX_TEXT, discordAccounts } from "../../../../core/channels/discord/config.ts";
+import type { ChannelPlugin } from "../contract.ts";
+import { accountConfig, DISCORD_MAX_TEXT, discordAccounts } from "./config.ts";
 
 export function discordPlugin(env: Readonly<Record<string, string | undefined>>): ChannelPlugin {
   return {
@@ -14,7 +14,7 @@ export function discordPlugin(env: Readonly<Record<string, string | undefined>>)
     accounts: (config) => discordAccounts(config, env).map(accountConfig),
     defaultAccountId: (config) => discordAccounts(config, env)[0]?.accountId ?? "default",
     async load() {
-      const [{ discordAdapter }, { discordOrigin }] = await Promise.all([import("./adapter.ts"), import("../../../../core/channels/discord/origin.ts")]);
+      const [{ discordAdapter }, { discordOrigin }] = await Promise.all([import("./adapter.ts"), import("./origin.ts")]);
       const origin = discordOrigin(env.DISCORD_API_URL);
       return (ctx) => discordAdapter(ctx, origin, () => discordAccounts(ctx.config(), env).find((a) => a.accountId === ctx.accountId));
     },
