@@ -14,13 +14,10 @@ import { slackAdapter } from "../../core/channels/slack/adapter.ts";
 import { slackAccounts } from "../../core/channels/slack/config.ts";
 import { slackPlugin } from "../../core/channels/slack/plugin.ts";
 import type { OpenClawConfig } from "../../core/config/schema.ts";
-import { Gateway } from "../../core/gateway.ts";
-import { SqlStore } from "../../core/storage/sql-store.ts";
 import { startDiscord } from "../harness/discord-api.ts";
 import { startSlack } from "../harness/slack-api.ts";
 import * as assert from "./assert.ts";
-import { denoHost, denoServer, memoryAccount, quiet } from "./gateway-host.ts";
-import { memoryDriver } from "./node-sqlite.ts";
+import { denoServer, memoryAccount, withAdapter, withGateway } from "./gateway-host.ts";
 
 const ALICE = { id: "4200", username: "alice" };
 
@@ -29,8 +26,7 @@ Deno.test("Discord on Deno: IDENTIFY -> READY; a DM reaches the inbound path wit
   const discord = startDiscord(serve);
   const { ctx, accepted } = memoryAccount("discord", { token: discord.token });
   const adapter = discordAdapter(ctx, discordOrigin(discord.apiUrl), () => discordAccounts(ctx.config(), {})[0]);
-  try {
-    await adapter.start();
+  await withAdapter(adapter, { stop: () => discord.stop(), stopped }, async () => {
     assert.equal([adapter.status().connected, (adapter.status().bot as { username: string }).username], [true, discord.bot.username]);
     assert.equal(discord.identifies.map((i) => i.token), [discord.token]);
     const id = discord.message({ channelId: "dm1", author: ALICE, content: "hello from deno" });
@@ -43,11 +39,7 @@ Deno.test("Discord on Deno: IDENTIFY -> READY; a DM reaches the inbound path wit
     assert.equal(sent, { messageId: discord.posted[0]!.id, chatId: "dm1" });
     await adapter.typing("dm1");
     assert.equal(discord.typing, ["dm1"]);
-  } finally {
-    await adapter.stop();
-    discord.stop();
-    await stopped();
-  }
+  });
 });
 
 Deno.test("Slack on Deno, Socket Mode: hello; a DM envelope is stored, then acknowledged; a reply over chat.postMessage", async () => {
@@ -55,8 +47,7 @@ Deno.test("Slack on Deno, Socket Mode: hello; a DM envelope is stored, then ackn
   const slack = startSlack(serve);
   const { ctx, accepted } = memoryAccount("slack", { botToken: slack.botToken, appToken: slack.appToken });
   const adapter = slackAdapter(ctx, slack.apiUrl, () => slackAccounts(ctx.config(), {})[0]);
-  try {
-    await adapter.start();
+  await withAdapter(adapter, { stop: () => slack.stop(), stopped }, async () => {
     assert.equal([adapter.status().connected, slack.opens], [true, 1]);
     const envelope = slack.message({ channel: "D1", user: "U1", text: "hello from deno", channelType: "im" });
     await slack.until(() => slack.acked.includes(envelope));
@@ -64,11 +55,7 @@ Deno.test("Slack on Deno, Socket Mode: hello; a DM envelope is stored, then ackn
     const sent = await adapter.send({ to: "D1", text: "hi U1" });
     assert.equal(slack.posts.map((p) => [p.channel, p.text]), [["D1", "hi U1"]]);
     assert.equal(sent, { messageId: slack.posts[0]!.ts, chatId: "D1" });
-  } finally {
-    await adapter.stop();
-    slack.stop();
-    await stopped();
-  }
+  });
 });
 
 Deno.test("gateway on Deno with Discord and Slack: an unknown DM sender on each gets upstream's pairing reply through the store and the outbox", async () => {
@@ -76,22 +63,9 @@ Deno.test("gateway on Deno with Discord and Slack: an unknown DM sender on each 
   const discord = startDiscord(serve);
   const slack = startSlack(serve);
   const env = { DISCORD_API_URL: discord.apiUrl, SLACK_API_URL: slack.apiUrl };
-  const store = new SqlStore(memoryDriver());
-  const gateway = new Gateway({
-    config: { channels: { discord: { token: discord.token }, slack: { botToken: slack.botToken, appToken: slack.appToken } } } as OpenClawConfig,
-    auth: { mode: "token", token: "deno-channels-token-0123456789" },
-    host: denoHost(),
-    identity: () => Promise.resolve({ deviceId: "gateway-device", publicKey: "gateway-key" }),
-    logger: quiet,
-    logs: { tail: () => Promise.reject(new Error("no log file")) },
-    publisher: { publish() {} },
-    devices: store, senders: store, nodes: store, sessions: store, scheduler: store, approvals: store,
-    channels: store,
-    channelPlugins: [discordPlugin(env), slackPlugin(env)],
-    buildId: "clawgate-deno-test",
-  });
-  gateway.start();
-  try {
+  const config = { channels: { discord: { token: discord.token }, slack: { botToken: slack.botToken, appToken: slack.appToken } } } as OpenClawConfig;
+  const fakes = { stop: () => (discord.stop(), slack.stop()), stopped };
+  await withGateway(config, [discordPlugin(env), slackPlugin(env)], fakes, async () => {
     await discord.until(() => discord.identifies.length === 1 && discord.connections() === 1);
     await slack.until(() => slack.connections() === 1);
     discord.message({ channelId: "dm1", author: ALICE, content: "hello bot" });
@@ -103,12 +77,5 @@ Deno.test("gateway on Deno with Discord and Slack: an unknown DM sender on each 
       assert.ok(/clawgate pairing approve (discord|slack) [A-Z2-9]{8}/.test(text!), text);
     }
     assert.equal([discord.posted[0]!.channelId, slack.posts[0]!.channel], ["dm1", "D7"]);
-  } finally {
-    await gateway.channels.stop();
-    gateway.shutdown();
-    store.close();
-    discord.stop();
-    slack.stop();
-    await stopped();
-  }
+  });
 });

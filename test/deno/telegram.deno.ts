@@ -11,12 +11,9 @@
 import { TelegramAdapter, type TelegramHost } from "../../core/channels/telegram/adapter.ts";
 import { telegramPlugin } from "../../core/channels/telegram/plugin.ts";
 import type { OpenClawConfig } from "../../core/config/schema.ts";
-import { Gateway } from "../../core/gateway.ts";
-import { SqlStore } from "../../core/storage/sql-store.ts";
 import { telegramBotApi, type FakeTelegram } from "../harness/telegram-bot-api.ts";
 import * as assert from "./assert.ts";
-import { denoHost, denoListen, denoServer, memoryAccount, quiet } from "./gateway-host.ts";
-import { memoryDriver } from "./node-sqlite.ts";
+import { denoListen, denoServer, memoryAccount, withAdapter, withGateway, type Fakes } from "./gateway-host.ts";
 
 const SECRET = "deno-webhook-secret-0123456789";
 const PUBLIC_URL = "https://bot.example.test/tg";
@@ -24,18 +21,18 @@ const PUBLIC_URL = "https://bot.example.test/tg";
 const host: TelegramHost = { env: {}, readSecretFile: () => ({ problem: "ENOENT" }), listenHttp: denoListen };
 const tuning = { pollTimeoutS: 1 };
 
-/** The local Bot API on Deno.serve; `closed()` settles once its server has stopped. */
-function startTelegramApi(): { tg: FakeTelegram; closed(): Promise<void> } {
+/** The local Bot API on Deno.serve. */
+function startTelegramApi(): { tg: FakeTelegram; fakes: Fakes } {
   const { serve, stopped } = denoServer();
-  return { tg: telegramBotApi({}, serve), closed: stopped };
+  const tg = telegramBotApi({}, serve);
+  return { tg, fakes: { stop: () => tg.stop(), stopped } };
 }
 
 Deno.test("Telegram on Deno, long polling: update stored before its offset is confirmed; HTML reply threaded; typing; probe", async () => {
-  const { tg, closed } = startTelegramApi();
+  const { tg, fakes } = startTelegramApi();
   const { ctx, accepted } = memoryAccount("telegram", { botToken: tg.token, apiRoot: tg.apiRoot });
   const adapter = new TelegramAdapter(ctx, { host, tuning });
-  try {
-    await adapter.start();
+  await withAdapter(adapter, fakes, async () => {
     await tg.until(() => tg.polling() > 0);
     assert.equal(tg.calls.slice(0, 3), ["getMe", "deleteWebhook", "getUpdates"]);
     const id = tg.message({ from: 42, text: "hello from deno" });
@@ -52,19 +49,14 @@ Deno.test("Telegram on Deno, long polling: update stored before its offset is co
     const probe = await adapter.probe(5_000);
     assert.equal([probe.ok, (probe.bot as { username: string }).username], [true, tg.bot.username]);
     assert.equal([adapter.status().mode, adapter.status().connected], ["polling", true]);
-  } finally {
-    await adapter.stop();
-    tg.stop();
-    await closed();
-  }
+  });
 });
 
 Deno.test("Telegram on Deno, webhook mode: a Deno.serve listener, setWebhook with URL and secret; a wrong secret -> 401, the right one -> durable 200", async () => {
-  const { tg, closed } = startTelegramApi();
+  const { tg, fakes } = startTelegramApi();
   const { ctx, accepted, lines } = memoryAccount("telegram", { botToken: tg.token, apiRoot: tg.apiRoot, webhookUrl: PUBLIC_URL, webhookSecret: SECRET, webhookPort: 0 });
   const adapter = new TelegramAdapter(ctx, { host, tuning });
-  try {
-    await adapter.start();
+  await withAdapter(adapter, fakes, async () => {
     await tg.until(() => tg.webhookUrl === PUBLIC_URL);
     assert.equal(tg.webhookSecret, SECRET);
     const listening = lines.map((l) => /^webhook local listener on (http:\/\/127\.0\.0\.1:\d+\/telegram-webhook)$/.exec(l)?.[1]).find(Boolean);
@@ -79,31 +71,13 @@ Deno.test("Telegram on Deno, webhook mode: a Deno.serve listener, setWebhook wit
     assert.equal([taken.status, taken.headers.get("x-openclaw-delivery-accepted"), await taken.text()], [200, "durable", ""]);
     assert.equal(accepted.map((m) => [m.id, m.chatId, m.text]), [["5001", "77", "via webhook"]]);
     assert.equal([adapter.status().mode, adapter.status().connected, tg.calls.includes("getUpdates")], ["webhook", true, false]);
-  } finally {
-    await adapter.stop();
-    tg.stop();
-    await closed();
-  }
+  });
 });
 
 Deno.test("gateway on Deno with the Telegram channel: an unknown DM sender gets upstream's pairing reply through the store and the outbox", async () => {
-  const { tg, closed } = startTelegramApi();
-  const store = new SqlStore(memoryDriver());
-  const gateway = new Gateway({
-    config: { channels: { telegram: { botToken: tg.token, apiRoot: tg.apiRoot } } } as OpenClawConfig,
-    auth: { mode: "token", token: "deno-telegram-token-0123456789" },
-    host: denoHost(),
-    identity: () => Promise.resolve({ deviceId: "gateway-device", publicKey: "gateway-key" }),
-    logger: quiet,
-    logs: { tail: () => Promise.reject(new Error("no log file")) },
-    publisher: { publish() {} },
-    devices: store, senders: store, nodes: store, sessions: store, scheduler: store, approvals: store,
-    channels: store,
-    channelPlugins: [telegramPlugin(host, tuning)],
-    buildId: "clawgate-deno-test",
-  });
-  gateway.start();
-  try {
+  const { tg, fakes } = startTelegramApi();
+  const config = { channels: { telegram: { botToken: tg.token, apiRoot: tg.apiRoot } } } as OpenClawConfig;
+  await withGateway(config, [telegramPlugin(host, tuning)], fakes, async () => {
     await tg.until(() => tg.polling() > 0);
     tg.message({ from: 4242, text: "hello bot" });
     await tg.until(() => tg.sent.length === 1);
@@ -114,11 +88,5 @@ Deno.test("gateway on Deno with the Telegram channel: an unknown DM sender gets 
       "OpenClaw: access not configured.", "", "Your Telegram user id: 4242", "Pairing code:", `<pre>${code}</pre>`, "",
       "Ask the bot owner to approve with:", `<pre>clawgate pairing approve telegram ${code}</pre>`,
     ].join("\n")]);
-  } finally {
-    await gateway.channels.stop();
-    gateway.shutdown();
-    store.close();
-    tg.stop();
-    await closed();
-  }
+  });
 });
