@@ -206,7 +206,7 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
         [{ agentId: "ops" }, "message required"],
         [{ message: "x", waitForCompletion: "yes" }, "waitForCompletion must be boolean"],
         [{ message: "x", sessionMode: "forever" }, "sessionMode must be isolated or persistent"],
-        [{ message: "x", channel: "matrix", to: "42" }, "channel must be last|telegram|discord|slack"],
+        [{ message: "x", channel: "matrix", to: "42" }, "channel must be last|telegram|discord|slack|whatsapp"],
         [{ message: "x", channel: "telegram", to: "42" }, "Channel telegram is unavailable."],
         [{ message: "x", to: "42" }, "channel and to must be set together for hook delivery"],
         [{ message: "x", to: "" }, "to must be a non-empty string for hook delivery"],

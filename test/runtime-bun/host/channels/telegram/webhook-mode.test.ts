@@ -115,7 +115,7 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
     expect(tg.sent.length).toBe(before + 1);
     expect(tg.sent.at(-1)).toMatchObject({ chat_id: "600" });
     expect(tg.sent.at(-1)!.text).toContain("Hooky");
-    expect(await (await post({ message: "x", channel: "matrix", to: "600" })).json()).toEqual({ ok: false, error: "channel must be last|telegram|discord|slack" });
+    expect(await (await post({ message: "x", channel: "matrix", to: "600" })).json()).toEqual({ ok: false, error: "channel must be last|telegram|discord|slack|whatsapp" });
     expect(await (await post({ message: "x", channel: "telegram", to: "600", accountId: "nope" })).json()).toEqual({ ok: false, error: 'Unknown account "nope" for channel telegram.' });
     expect(await (await post({ message: "x", channel: "telegram", to: "600", accountId: "off" })).json()).toEqual({ ok: false, error: 'Account "off" for channel telegram is disabled.' });
   });
