@@ -87,6 +87,12 @@ describe.each(LISTENERS)("telegram webhook listener on %s", (_name, listenHttp) 
     expect(admitted).toEqual([]);
   });
 
+  test("a port already taken -> listening rejects; the listener that holds it keeps serving", async () => {
+    const refused = await listenHttp("127.0.0.1", listener.port, async () => new Response("second")).then(() => "bound", (error: unknown) => String(error));
+    expect(refused).not.toBe("bound");
+    expect(await (await fetch(`${url}/healthz`)).text()).toBe("ok");
+  });
+
   test("past the allowance of wrong secrets a minute -> 429 Too Many Requests for that address; the right secret still works", async () => {
     // Four wrong secrets were counted by the test above; two more are allowed, then 429.
     for (const expected of [401, 401, 429, 429]) expect((await post(JSON.stringify(UPDATE), { "x-telegram-bot-api-secret-token": "guess" })).status).toBe(expected);
