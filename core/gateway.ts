@@ -3,6 +3,7 @@
  * transport. It owns auth, the method table, presence, health and broadcast
  * fan-out. Runtime-agnostic.
  */
+import type { HookTransformLoader } from "./hooks/mappings.ts";
 import { Agents } from "./agent/agents.ts";
 import { ExecApprovals } from "./approvals/approvals.ts";
 import { AuthRateLimiter, DEFAULT_RATE_LIMIT } from "./auth/rate-limit.ts";
@@ -98,6 +99,8 @@ export interface GatewayOptions {
   resolveHost?: HostResolver;
   /** Runs the exec tool's commands; absent, exec is not offered. */
   processes?: ProcessHost;
+  /** Imports hook mapping transforms (`hooks.transformsDir`); absent, a mapping with a transform answers 500. */
+  hookTransforms?: HookTransformLoader;
 }
 
 /** The connection as the pre-auth gate sees it, when its transport can pause reads. */

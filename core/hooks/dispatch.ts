@@ -80,7 +80,10 @@ export class HookDispatcher {
     // Isolated runs get a session of their own under the logical key, as upstream's cron runner names them.
     const runKey = value.sessionMode === "persistent" ? key : `${key}:run:${runId}`;
     const name = safeName(value.name);
-    const message = wrapExternalContent(value.message, { source: "Webhook", taskName: name, jobId: runId, receivedAt: new Date(this.host.now()).toISOString() });
+    // Unwrapped only where a mapping opted out (upstream's cron prompt line).
+    const message = value.allowUnsafeExternalContent
+      ? `[cron:${runId} ${name}] ${value.message}`
+      : wrapExternalContent(value.message, { source: value.externalSource ?? "Webhook", taskName: name, jobId: runId, receivedAt: new Date(this.host.now()).toISOString() });
     const start = () => {
       const run = this.host.agents.runs.start({
         runId,

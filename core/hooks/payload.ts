@@ -4,6 +4,7 @@
  * order with its error texts; the first problem is the answer. Pure
  * functions. Runtime-agnostic.
  */
+import type { ExternalSource } from "../agent/external-content.ts";
 
 /** A checked value, or upstream's text for what is wrong. */
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -33,6 +34,10 @@ export interface AgentPayload {
   model?: string;
   thinking?: string;
   timeoutSeconds?: number;
+  /** A mapping's opt-out of the untrusted-content wrapping (never set by a direct request). */
+  allowUnsafeExternalContent?: boolean;
+  /** What the wrapping names the source; Webhook unless the hook is Gmail's. */
+  externalSource?: ExternalSource;
 }
 
 /** Replay keys longer than this are ignored, as upstream does. */
@@ -70,6 +75,13 @@ export function idempotencyKeyOf(raw: unknown): string | undefined {
   return key && key.length <= MAX_IDEMPOTENCY_KEY_LENGTH ? key : undefined;
 }
 
+/** A hook's channel, lower-cased: omitted reads as `last`; else `last` or one of `channels`, or upstream's refusal. */
+export function hookChannelOf(raw: unknown, channels: readonly string[]): Checked<string> {
+  const allowed = ["last", ...channels];
+  const channel = raw === undefined ? "last" : typeof raw === "string" ? raw.trim().toLowerCase() : undefined;
+  return channel && allowed.includes(channel) ? { ok: true, value: channel } : { ok: false, error: `channel must be ${allowed.join("|")}` };
+}
+
 /**
  * `deliver` (anything but false delivers), `channel`, `to`, `accountId`: a
  * destination is all of channel and to (accountId optional) or none of them.
@@ -77,9 +89,8 @@ export function idempotencyKeyOf(raw: unknown): string | undefined {
  */
 export function deliveryOf(p: Record<string, unknown>, channels: readonly string[]): Checked<{ deliver: boolean; delivery: Delivery }> {
   if (p.deliver === false) return { ok: true, value: { deliver: false, delivery: { mode: "none" } } };
-  const allowed = ["last", ...channels];
-  const channel = p.channel === undefined ? "last" : typeof p.channel === "string" ? p.channel.trim().toLowerCase() : undefined;
-  if (!channel || !allowed.includes(channel)) return { ok: false, error: `channel must be ${allowed.join("|")}` };
+  const channel = hookChannelOf(p.channel, channels);
+  if (!channel.ok) return channel;
   const to = text(p.to);
   const accountId = text(p.accountId);
   const hasChannel = p.channel !== undefined;
@@ -90,8 +101,8 @@ export function deliveryOf(p: Record<string, unknown>, channels: readonly string
   if (hasAccount && !accountId) return { ok: false, error: "accountId must be a non-empty string for hook delivery" };
   if (hasAccount && (!hasChannel || !to)) return { ok: false, error: "accountId requires channel and to for hook delivery" };
   if (!hasChannel || !to) return { ok: false, error: "channel and to must be set together for hook delivery" };
-  if (channel === "last") return { ok: false, error: "channel must name a concrete channel for hook delivery" };
-  return { ok: true, value: { deliver: true, delivery: { mode: "announce", channel, to, ...(accountId ? { accountId } : {}) } } };
+  if (channel.value === "last") return { ok: false, error: "channel must name a concrete channel for hook delivery" };
+  return { ok: true, value: { deliver: true, delivery: { mode: "announce", channel: channel.value, to, ...(accountId ? { accountId } : {}) } } };
 }
 
 /** `POST /agent`: `message` required, the rest optional with upstream's defaults and checks. */

@@ -70,6 +70,7 @@ export function createHttpApp(gw: Gateway, ui?: ControlUiHost): Hono<{ Bindings:
     config: () => gw.config, now: gw.now, limiter: gw.limiter, agents: gw.agents, logger: gw.options.logger,
     gatewaySecret: () => (gw.auth.mode === "token" ? gw.auth.token : gw.auth.mode === "password" ? gw.auth.password : undefined),
     channels: hookChannels(gw.options.channelPlugins ?? [], () => gw.config, (request) => gw.channels.send(request)),
+    transforms: gw.options.hookTransforms,
   });
   const notFound = () => json({ error: { message: "Not Found", type: "not_found" } }, 404);
   // The UI claims what no route above did (upstream serves it after its other HTTP handlers).

@@ -12,17 +12,18 @@
  */
 import type { Context, Hono } from "hono";
 import type { AuthRateLimiter } from "../auth/rate-limit.ts";
-import { hooksPolicy, type HooksPolicy } from "../config/hooks.ts";
+import { hookBodyLimit, hooksPolicy, type HooksPolicy } from "../config/hooks.ts";
 import type { OpenClawConfig } from "../config/schema.ts";
 import { HookDispatcher, type HookDispatchHost } from "../hooks/dispatch.ts";
 import { agentPayload, asRecord, idempotencyKeyOf, wakePayload, type Checked } from "../hooks/payload.ts";
-import { dispatchSessionKey, hookSessionKey, targetAgent } from "../hooks/policy.ts";
+import type { HookTransform, HookTransformLoader, LoadTransform } from "../hooks/mappings.ts";
+import { dispatchSessionKey, hookSessionKey, resolveDispatchKey, targetAgent } from "../hooks/policy.ts";
 import { ReplayCache, type Admission } from "../hooks/replay.ts";
 import { BodyLimitError, readLimitedBody } from "./body.ts";
 import { checkHttpSecret, type HttpBindings } from "./credentials.ts";
+import { answerMappedHook } from "./hook-mappings.ts";
 
-/** Upstream's body limit and body-read deadline for hook requests. */
-export const HOOK_MAX_BODY_BYTES = 256 * 1024;
+/** Upstream's body-read deadline for hook requests. */
 export const HOOK_BODY_TIMEOUT_MS = 30_000;
 
 /** Upstream's start-up warning, without its pointers to CLI verbs clawgate lacks. */
@@ -37,7 +38,10 @@ export interface HooksHost extends HookDispatchHost {
   gatewaySecret(): string | undefined;
   /** The body-read deadline; upstream's 30 s unless a test needs it short. */
   bodyTimeoutMs?: number;
+  /** Loads mapping transforms from `hooks.transformsDir` (a host capability); absent, a mapping with a transform fails (500). */
+  transforms?: HookTransformLoader;
 }
+
 
 type App = Hono<{ Bindings: HttpBindings }>;
 type Ctx = Context<{ Bindings: HttpBindings }>;
@@ -66,8 +70,8 @@ export function hookToken(headers: Headers): string | undefined {
 const BODY_LIMIT_TEXT = { PAYLOAD_TOO_LARGE: [413, "payload too large"], REQUEST_BODY_TIMEOUT: [408, "request body timeout"] } as const;
 
 /** The JSON body; empty reads as `{}`. */
-async function readJson(req: Request, timeoutMs: number): Promise<Checked<unknown>> {
-  const body = (await readLimitedBody(req, { maxBytes: HOOK_MAX_BODY_BYTES, timeoutMs })).trim();
+async function readJson(req: Request, maxBytes: number, timeoutMs: number): Promise<Checked<unknown>> {
+  const body = (await readLimitedBody(req, { maxBytes, timeoutMs })).trim();
   if (body === "") return { ok: true, value: {} };
   try {
     return { ok: true, value: JSON.parse(body) };
@@ -82,14 +86,34 @@ export function mountHooksRoutes(app: App, host: HooksHost): void {
   const replays = new ReplayCache(host.now);
   // Checked at start and for each reloaded policy: a leaked hook token must not also open the gateway.
   let checked: HooksPolicy | null = null;
+  // Transforms are imported once per hook settings: a reload (a new policy) reads them again.
+  let version = 0;
+  let transforms = new Map<string, Promise<HookTransform>>();
   const current = (): HooksPolicy | null => {
     const policy = hooksPolicy(host.config());
     if (policy && policy !== checked) {
       checked = policy;
+      version++;
+      transforms = new Map();
       if (policy.token === host.gatewaySecret()) host.logger.warn("gateway/hooks", TOKEN_REUSE_WARNING);
     }
     return policy;
   };
+  const loadTransform = (policy: HooksPolicy): LoadTransform => (ref) => {
+    const loader = host.transforms;
+    if (!loader) return Promise.reject(new Error("hook transforms are not available in this gateway"));
+    const key = `${ref.module}::${ref.exportName ?? "default"}`;
+    let loaded = transforms.get(key);
+    if (!loaded) {
+      const cache = transforms;
+      loaded = loader.load({ ...ref, transformsDir: policy.transformsDir, version });
+      cache.set(key, loaded);
+      // A failed load is tried again by the next request.
+      loaded.catch(() => cache.get(key) === loaded && cache.delete(key));
+    }
+    return loaded;
+  };
+  const mapped = { config: host.config, now: host.now, logger: host.logger, channels: host.channels, dispatcher, replays, transforms: loadTransform, isCurrent: (policy: HooksPolicy) => current() === policy };
   current();
   app.use(async (c, next) => {
     const policy = current();
@@ -114,7 +138,7 @@ export function mountHooksRoutes(app: App, host: HooksHost): void {
     if (!subPath) return text(404, "Not Found");
     let body: Checked<unknown>;
     try {
-      body = await readJson(req, host.bodyTimeoutMs ?? HOOK_BODY_TIMEOUT_MS);
+      body = await readJson(req, hookBodyLimit(policy, subPath), host.bodyTimeoutMs ?? HOOK_BODY_TIMEOUT_MS);
     } catch (error) {
       if (!(error instanceof BodyLimitError)) throw error;
       const [status, message] = BODY_LIMIT_TEXT[error.code];
@@ -124,8 +148,12 @@ export function mountHooksRoutes(app: App, host: HooksHost): void {
     const payload = asRecord(body.value);
     if (subPath === "wake") return wake(policy, payload);
     if (subPath === "agent") return agent(policy, payload, req.headers, token!);
-    // clawgate has no hook mappings: every other sub-path is unknown.
-    return text(404, "Not Found");
+    const answer = policy.mappings.length === 0 ? null : await answerMappedHook(mapped, {
+      policy, token: token!, idempotencyKey: replayKeyOf(req.headers, payload.idempotencyKey),
+      ctx: { payload, headers: headerRecord(req.headers), url: new URL(req.url), path: subPath },
+    });
+    if (!answer) return text(404, "Not Found");
+    return answer.body ? json(answer.status, answer.body) : new Response(null, { status: answer.status });
   }
 
   function wake(policy: HooksPolicy, payload: Record<string, unknown>): Response {
@@ -135,7 +163,7 @@ export function mountHooksRoutes(app: App, host: HooksHost): void {
     if (!agentId.ok) return refusal(agentId.error);
     let sessionKey: string | undefined;
     if (value.value.sessionKey) {
-      const key = then(hookSessionKey(policy, value.value.sessionKey), (k) => dispatchSessionKey(policy, k, agentId.value));
+      const key = resolveDispatchKey(policy, value.value.sessionKey, agentId.value);
       if (!key.ok) return refusal(key.error);
       sessionKey = key.value;
     }
@@ -160,7 +188,7 @@ export function mountHooksRoutes(app: App, host: HooksHost): void {
     if (!hookKey.ok) return refusal(hookKey.error);
     if (value.sessionMode === "persistent" && !policy.allowedSessionKeyPrefixes?.length) return refusal("hooks.allowedSessionKeyPrefixes is required when direct hook sessionMode is persistent");
     // Headers first, then the body's key (upstream's order).
-    const idempotencyKey = idempotencyKeyOf(headers.get("idempotency-key")) ?? idempotencyKeyOf(headers.get("x-openclaw-idempotency-key")) ?? value.idempotencyKey;
+    const idempotencyKey = replayKeyOf(headers, value.idempotencyKey);
     // A key replays only for the same token and the same dispatch: a changed message or route is a new run.
     const scope = { ...value, idempotencyKey: undefined, agentId: agentId.value, sessionKey: value.sessionKey ?? policy.defaultSessionKey ?? null };
     const replayKey = idempotencyKey === undefined ? undefined : JSON.stringify([token, idempotencyKey, scope]);
@@ -174,6 +202,14 @@ export function mountHooksRoutes(app: App, host: HooksHost): void {
   }
 }
 
-function then<A, B>(a: Checked<A>, f: (value: A) => Checked<B>): Checked<B> {
-  return a.ok ? f(a.value) : a;
+/** The request's replay key: the headers' first, then the body's. */
+function replayKeyOf(headers: Headers, fromBody: unknown): string | undefined {
+  return idempotencyKeyOf(headers.get("idempotency-key")) ?? idempotencyKeyOf(headers.get("x-openclaw-idempotency-key")) ?? idempotencyKeyOf(fromBody);
+}
+
+/** Header names lower-cased (as Headers keeps them), for templates and transforms. */
+function headerRecord(headers: Headers): Record<string, string> {
+  const record: Record<string, string> = {};
+  headers.forEach((value, name) => (record[name] = value));
+  return record;
 }

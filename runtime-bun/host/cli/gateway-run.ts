@@ -22,6 +22,7 @@ import { ConfigFile, removeStaleWriteFiles } from "../config-file.ts";
 import { liveConfig, maskSecrets } from "../config-live.ts";
 import { resolveRuntime, type GatewayRuntime, type RuntimeFlags } from "../config-runtime.ts";
 import { watchConfig } from "../config-watch.ts";
+import { hookTransformLoader } from "../hook-transforms.ts";
 import { hostInfo } from "../host-info.ts";
 import { FileLogger } from "../log-file.ts";
 import { startDiscovery } from "../discovery.ts";
@@ -244,6 +245,7 @@ async function runInstance(ctx: InstanceContext): Promise<InstanceEnd> {
       channelPlugins: [telegramPlugin({ env: envFor(snapshot.parsed), readSecretFile, listenHttp: platform.listenHttp }), discordPlugin(envFor(snapshot.parsed)), slackPlugin(envFor(snapshot.parsed)), whatsappPlugin(paths.stateDir, () => reloader.current.config ?? {})],
       approvals: store,
       processes: await platform.processHost(),
+      hookTransforms: hookTransformLoader(paths.configPath),
       configService,
       buildId: `clawgate-${VERSION}`,
       handshakeTimeoutMs: Number(process.env.OPENCLAW_HANDSHAKE_TIMEOUT_MS) || undefined,

@@ -38,7 +38,7 @@ describe("hooks config", () => {
     const policy = hooksPolicy(load(`{ enabled: true, token: " t ", path: "inbound//", allowedAgentIds: ["Main", " ", "ops"], allowedSessionKeyPrefixes: ["Hook:", " "], allowRequestSessionKey: true }`).config!);
     expect(policy).toEqual({
       basePath: "/inbound", token: "t", allowedAgentIds: new Set(["main", "ops"]), defaultSessionKey: undefined,
-      allowRequestSessionKey: true, allowedSessionKeyPrefixes: ["hook:"],
+      allowRequestSessionKey: true, allowedSessionKeyPrefixes: ["hook:"], mappings: [], transformsDir: undefined, bodyLimits: new Map(), gmailModel: undefined,
     });
     const open = hooksPolicy(load(`{ enabled: true, token: "t", allowedAgentIds: ["ops", "*"], allowedSessionKeyPrefixes: [" "] }`).config!)!;
     expect(open.allowedAgentIds).toBeUndefined();
