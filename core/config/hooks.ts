@@ -131,7 +131,7 @@ function resolve(hooks: HooksFields): HooksPolicy | string | null {
   const mappings = resolveHookMappings([...(hooks.mappings ?? []), ...presetMappings(hooks.presets, hooks.gmail)]);
   if (!prefixes && hasEffectiveTemplatedSessionKey(mappings)) return "hooks.allowedSessionKeyPrefixes is required when a hook mapping sessionKey uses templates, even if hooks.allowRequestSessionKey=true";
   const bodyLimits = new Map<string, number>();
-  if (mappings.some((m) => m.matchPath === GMAIL_HOOK_PATH)) bodyLimits.set(GMAIL_HOOK_PATH, Math.max(HOOK_MAX_BODY_BYTES, gmailHookBodyLimit(hooks.gmail?.maxBytes)));
+  if (mappings.some((m) => m.matchPath === GMAIL_HOOK_PATH)) bodyLimits.set(GMAIL_HOOK_PATH, gmailHookBodyLimit(hooks.gmail?.maxBytes));
   return {
     basePath,
     token,

@@ -36,7 +36,8 @@ const DEFAULT_GMAIL_MAX_BYTES = 20_000;
 
 /**
  * The body limit of the Gmail path: room for a batch of 100 messages of
- * `maxBytes`, each escaped up to threefold plus 8 KiB of metadata, at most 32 MiB.
+ * `maxBytes`, each escaped up to threefold plus 8 KiB of metadata, at most 32 MiB
+ * (so never under the 256 KiB of other paths: 100 x 8 KiB is already more).
  */
 export function gmailHookBodyLimit(maxBytes: number | undefined): number {
   const perMessage = typeof maxBytes === "number" && Number.isFinite(maxBytes) && maxBytes > 0 ? Math.floor(maxBytes) : DEFAULT_GMAIL_MAX_BYTES;

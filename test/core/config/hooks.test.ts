@@ -48,6 +48,44 @@ describe("hooks config", () => {
   });
 });
 
+describe("hooks.mappings, presets and transforms config", () => {
+  const base = `enabled: true, token: "t"`;
+  const refusals: [string, string][] = [
+    [`{ ${base}, mappings: [{ match: { path: "x" }, messageTemplat: "typo" }] }`, `hooks.mappings[0]: Unrecognized key: "messageTemplat"`],
+    [`{ ${base}, mappings: [{ action: "notify" }] }`, `hooks.mappings[0].action: Invalid input (allowed: "wake", "agent")`],
+    [`{ ${base}, mappings: [{ forEach: "data.items" }] }`, "hooks.mappings[0].forEach: forEach must be a top-level payload key"],
+    [`{ ${base}, mappings: [{ forEach: "__proto__" }] }`, "hooks.mappings[0].forEach: forEach must be a top-level payload key"],
+    [`{ ${base}, mappings: [{ timeoutSeconds: 0 }] }`, "hooks.mappings[0].timeoutSeconds: Too small: expected number to be >0"],
+    [`{ ${base}, mappings: [{ transform: { module: "/etc/x.mjs" } }] }`, "hooks.mappings[0].transform.module: module must be a safe relative path (no absolute paths)"],
+    [`{ ${base}, mappings: [{ transform: { module: "a/../../x.mjs" } }] }`, "hooks.mappings[0].transform.module: module must be a safe relative path (no absolute paths)"],
+    [`{ ${base}, mappings: [{ transform: { module: "~/x.mjs" } }] }`, "hooks.mappings[0].transform.module: module must be a safe relative path (no absolute paths)"],
+    [`{ ${base}, mappings: [{ transform: { module: "file:x.mjs" } }] }`, "hooks.mappings[0].transform.module: module must be a safe relative path (no absolute paths)"],
+    [`{ ${base}, mappings: [{ sessionMode: "persistent" }] }`, "hooks.mappings[0].sessionKey: persistent hook mappings require sessionKey, hooks.defaultSessionKey, or a transform"],
+    [`{ ${base}, presets: ["gmail"] }`, "hooks: hooks.allowedSessionKeyPrefixes is required when a hook mapping sessionKey uses templates, even if hooks.allowRequestSessionKey=true"],
+    [`{ ${base}, mappings: [{ sessionKey: "hook:{{id}}" }] }`, "hooks: hooks.allowedSessionKeyPrefixes is required when a hook mapping sessionKey uses templates, even if hooks.allowRequestSessionKey=true"],
+  ];
+  for (const [hooks, message] of refusals) {
+    test(`${hooks} -> refused: ${message}`, () => {
+      const s = load(hooks);
+      expect(s.valid).toBe(false);
+      expect(formatConfigIssues(s.issues)).toBe(message);
+    });
+  }
+
+  test("valid mappings load: presets after custom mappings, Gmail's path allowed more, its model kept; a shadowing static mapping needs no prefixes", () => {
+    const policy = hooksPolicy(load(`{ ${base}, allowedSessionKeyPrefixes: ["hook:"], presets: ["gmail"], gmail: { maxBytes: 1000, model: " up/mail ", account: "r@example.com" }, transformsDir: "team",
+      mappings: [{ id: "gh", match: { path: "/github/" }, sessionMode: "persistent", sessionKey: "hook:gh", transform: { module: "gh/shape.mjs", export: "shape" } }] }`).config!)!;
+    expect(policy.mappings.map((m) => [m.id, m.matchPath])).toEqual([["gh", "github"], ["gmail", "gmail"]]);
+    expect(policy.mappings[0]!.transform).toEqual({ module: "gh/shape.mjs", exportName: "shape" });
+    expect(policy.transformsDir).toBe("team");
+    expect(policy.gmailModel).toBe("up/mail");
+    expect(policy.bodyLimits).toEqual(new Map([["gmail", 100 * (3 * 1000 + 8192)]]));
+    expect(hooksPolicy(load(`{ ${base}, allowedSessionKeyPrefixes: ["hook:"], presets: ["gmail"] }`).config!)!.bodyLimits).toEqual(new Map([["gmail", 100 * (3 * 20_000 + 8192)]]));
+    expect(load(`{ ${base}, presets: ["gmail"], mappings: [{ match: { path: "gmail" }, sessionKey: "hook:gmail", messageTemplate: "{{messages}}" }] }`).valid).toBe(true);
+    expect(load(`{ ${base}, defaultSessionKey: "hook:d", mappings: [{ sessionMode: "persistent" }, { sessionMode: "persistent", transform: { module: "t.mjs" } }] }`).valid).toBe(true);
+  });
+});
+
 describe("telegram webhook keys", () => {
   test("webhookUrl must be an http(s) URL and webhookPort 0..65535; valid values load", () => {
     const load = (telegram: string) => snapshotConfig(PATH, `{ channels: { telegram: ${telegram} } }`, {});
