@@ -9,7 +9,6 @@
  */
 import { existsSync, realpathSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { HookTransform, HookTransformLoader } from "../../core/hooks/mappings.ts";
 
 function inside(base: string, candidate: string): boolean {
@@ -60,7 +59,8 @@ export function hookTransformLoader(configPath: string): HookTransformLoader {
     async load({ transformsDir, module, exportName, version }) {
       const dir = transformsDir ? contained(root, transformsDir, "Hook transformsDir") : root;
       const file = contained(dir, module, "Hook transform");
-      return transformOf(await import(`${pathToFileURL(file).href}?v=${version}`), exportName);
+      // Bun caches a file: URL without its query, so the version rides on the plain path (both runtimes read it so).
+      return transformOf(await import(`${file}?v=${version}`), exportName);
     },
   };
 }
