@@ -198,32 +198,23 @@ function overrideKeySource(base: HookAction, o: Record<string, unknown>): Sessio
   return o.sessionKeySource === "static" ? "static" : "templated";
 }
 
-/** The action with a transform's fields laid over it (upstream's mergeAction); the kind may change. */
+/** The action with a transform's fields laid over it (upstream's mergeAction); the kind may change, keeping only the shared fields. */
 function merge(base: HookAction, o: Record<string, unknown>): HookAction {
-  const sessionKeySource = overrideKeySource(base, o);
-  if ((str(o.kind) ?? base.kind) === "wake") {
-    const wake = base.kind === "wake" ? base : undefined;
-    return {
-      kind: "wake",
-      mappingId: base.mappingId,
-      text: str(o.text) ?? wake?.text ?? "",
-      mode: o.mode === "next-heartbeat" ? "next-heartbeat" : wake?.mode ?? "now",
-      agentId: str(o.agentId) ?? wake?.agentId,
-      sessionKey: str(o.sessionKey) ?? wake?.sessionKey,
-      sessionKeySource,
-    };
+  const kind = (str(o.kind) ?? base.kind) === "wake" ? "wake" : "agent";
+  const same = kind === base.kind ? base : undefined;
+  const shared = { mappingId: base.mappingId, agentId: str(o.agentId) ?? same?.agentId, sessionKey: str(o.sessionKey) ?? same?.sessionKey, sessionKeySource: overrideKeySource(base, o) };
+  if (kind === "wake") {
+    const wake = same as WakeAction | undefined;
+    return { kind, ...shared, text: str(o.text) ?? wake?.text ?? "", mode: o.mode === "next-heartbeat" ? "next-heartbeat" : wake?.mode ?? "now" };
   }
-  const agent = base.kind === "agent" ? base : undefined;
+  const agent = same as AgentAction | undefined;
   const timeout = o.timeoutSeconds;
   return {
-    kind: "agent",
-    mappingId: base.mappingId,
+    kind,
+    ...shared,
     message: str(o.message) ?? agent?.message ?? "",
     wakeMode: o.wakeMode === "next-heartbeat" ? "next-heartbeat" : agent?.wakeMode ?? "now",
     name: str(o.name) ?? agent?.name,
-    agentId: str(o.agentId) ?? agent?.agentId,
-    sessionKey: str(o.sessionKey) ?? agent?.sessionKey,
-    sessionKeySource,
     sessionMode: (o.sessionMode as AgentAction["sessionMode"] | undefined) ?? agent?.sessionMode ?? "isolated",
     deliver: bool(o.deliver) ?? agent?.deliver,
     allowUnsafeExternalContent: bool(o.allowUnsafeExternalContent) ?? agent?.allowUnsafeExternalContent,

@@ -18,6 +18,7 @@ import { TEST_TOKEN } from "../harness/gateway.ts";
 import { startUpstream, type FakeUpstream } from "../harness/openai-upstream.ts";
 import { waitFor } from "../harness/reference-client.ts";
 import { RESTART_TIMEOUT_MS, RUNTIMES, startRuntimeGateway, type RuntimeGateway } from "../harness/runtimes.ts";
+import { waitForStatus } from "../harness/wait-for-status.ts";
 
 const HOOK_TOKEN = "hook-token-0123456789abcdef";
 type Hooks = NonNullable<OpenClawConfig["hooks"]>;
@@ -220,14 +221,4 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
     expect(await answer(await post("/hooks/broken", {}))).toEqual({ status: 404, body: "Not Found" });
     await waitFor(() => gw.store.listRuns("running").length === 0, 10_000);
   }, 60_000);
-
-  /** Polls until the request answers `status` (the file watcher's reload has landed). */
-  async function waitForStatus(request: () => Promise<Response>, status: number): Promise<void> {
-    let last = 0;
-    const deadline = Date.now() + 20_000;
-    while ((last = (await request()).status) !== status) {
-      if (Date.now() > deadline) throw new Error(`still ${last}, never ${status}`);
-      await Bun.sleep(50);
-    }
-  }
 });

@@ -16,6 +16,7 @@ import { TEST_TOKEN } from "../harness/gateway.ts";
 import { startUpstream, type FakeUpstream } from "../harness/openai-upstream.ts";
 import { waitFor } from "../harness/reference-client.ts";
 import { RESTART_TIMEOUT_MS, RUNTIMES, startRuntimeGateway, type RuntimeGateway } from "../harness/runtimes.ts";
+import { waitForStatus } from "../harness/wait-for-status.ts";
 
 const HOOK_TOKEN = "hook-token-fedcba9876543210";
 const MAX_ATTEMPTS = 4;
@@ -238,13 +239,13 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
     const write = (hooks: OpenClawConfig["hooks"]) => writeFileSync(file, serializeConfig({ ...config, hooks }), { mode: 0o600 });
     const fallThrough = { error: { message: "Not Found", type: "not_found" } };
     write({ ...config.hooks, path: "inbound/" });
-    await waitForAnswer(() => post("/inbound/wake", { text: "moved" }), 200);
+    await waitForStatus(() => post("/inbound/wake", { text: "moved" }), 200);
     expect(await (await post("/hooks/wake", { text: "old path" })).json()).toEqual(fallThrough);
     write({ ...config.hooks, enabled: false });
-    await waitForAnswer(() => post("/inbound/wake", { text: "off" }), 404);
+    await waitForStatus(() => post("/inbound/wake", { text: "off" }), 404);
     expect(await (await post("/hooks/wake", { text: "off" })).json()).toEqual(fallThrough);
     write(config.hooks);
-    await waitForAnswer(() => post("/hooks/wake", { text: "back" }), 200);
+    await waitForStatus(() => post("/hooks/wake", { text: "back" }), 200);
     expect(readFileSync(file, "utf8")).toContain(HOOK_TOKEN);
   }, 30_000);
 
@@ -256,13 +257,4 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
     expect(Number(locked.headers.get("retry-after"))).toBeLessThanOrEqual(60);
     expect((await post("/hooks/wake", { text: "locked-out wake" })).status).toBe(429);
   });
-
-  async function waitForAnswer(request: () => Promise<Response>, status: number): Promise<void> {
-    let last = 0;
-    const deadline = Date.now() + 20_000;
-    while ((last = (await request()).status) !== status) {
-      if (Date.now() > deadline) throw new Error(`still ${last}, never ${status}`);
-      await Bun.sleep(50);
-    }
-  }
 });
