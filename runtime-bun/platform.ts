@@ -13,5 +13,7 @@ export const bunPlatform: Platform = {
   openSqlite: async (path) => (await import("./sqlite-store.ts")).openSqlite(path),
   processHost: async () => (await import("./process-host.ts")).bunProcessHost,
   listenHttp: async (hostname, port, handle) => (await import("./http-listener.ts")).listenHttp(hostname, port, handle),
+  // Bun keys a file: URL's module without its query; on a plain path the query makes a new module.
+  importModule: (path, version) => import(`${path}?v=${version}`),
   startupDone: normalJitPolicy,
 };

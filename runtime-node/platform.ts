@@ -3,6 +3,7 @@
  * imported when first used, so CLI verbs that never listen load neither
  * `ws` nor a SQLite binding.
  */
+import { pathToFileURL } from "node:url";
 import type { Platform } from "../runtime-bun/host/platform.ts";
 
 export const nodePlatform: Platform = {
@@ -13,4 +14,6 @@ export const nodePlatform: Platform = {
   openSqlite: async (path) => (await import("./sqlite-store.ts")).openSqlite(path),
   processHost: async () => (await import("./process-host.ts")).nodeProcessHost,
   listenHttp: async (hostname, port, handle) => (await import("./http-listener.ts")).listenHttp(hostname, port, handle),
+  // A file: URL, so any character of the path survives; its query makes a new module.
+  importModule: (path, version) => import(`${pathToFileURL(path).href}?v=${version}`),
 };

@@ -4,8 +4,8 @@
  * `<config-dir>/hooks/transforms`; `hooks.transformsDir` may only name a
  * folder inside it, and a module must lie inside that folder, by its path and
  * by its real path (a symlink out is refused), with upstream's texts. The
- * module is imported with the settings' version in its URL, so a reload
- * reads it again. Shared host glue (Bun and Node).
+ * runtime imports it under the settings' version, so a reload reads it
+ * again. Shared host glue (Bun and Node).
  */
 import { existsSync, realpathSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
@@ -52,15 +52,14 @@ function transformOf(mod: Record<string, unknown>, exportName: string | undefine
   return fn as HookTransform;
 }
 
-/** The transform loader of the config file at `configPath`. */
-export function hookTransformLoader(configPath: string): HookTransformLoader {
+/** The transform loader of the config file at `configPath`, importing with the runtime's `importModule`. */
+export function hookTransformLoader(configPath: string, importModule: (path: string, version: number) => Promise<Record<string, unknown>>): HookTransformLoader {
   const root = resolve(dirname(configPath), "hooks", "transforms");
   return {
     async load({ transformsDir, module, exportName, version }) {
       const dir = transformsDir ? contained(root, transformsDir, "Hook transformsDir") : root;
       const file = contained(dir, module, "Hook transform");
-      // Bun caches a file: URL without its query, so the version rides on the plain path (both runtimes read it so).
-      return transformOf(await import(`${file}?v=${version}`), exportName);
+      return transformOf(await importModule(file, version), exportName);
     },
   };
 }

@@ -48,6 +48,8 @@ export interface Platform {
   processHost(): Promise<ProcessHost>;
   /** A listener apart from the gateway's port, for a channel's webhooks (Telegram's `webhookPort`). */
   listenHttp: HttpListen;
+  /** Imports the module file at an absolute path; a new `version` reads the file again (hook transforms after a reload). */
+  importModule(path: string, version: number): Promise<Record<string, unknown>>;
   /** `gateway run` is listening and start-up is over (Bun: back to the normal JIT policy, runtime-bun/jit-policy.ts). */
   startupDone?(): void;
 }

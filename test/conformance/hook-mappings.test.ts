@@ -55,6 +55,7 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
   let config: OpenClawConfig;
   let outside: string;
   let transforms: string;
+  let home: string;
 
   beforeAll(async () => {
     upstream = startUpstream({ words: { pieces: ["Noted."] }, mail: { pieces: ["Filed."] } });
@@ -68,7 +69,9 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
       models: { providers: { up: { baseUrl: upstream.baseUrl, models: ["words", "mail"] } } },
       agents: { list: [{ id: "main", default: true }, { id: "ops", model: "up/words" }, { id: "vault" }] },
     };
-    gw = await startRuntimeGateway(runtime, { config });
+    // A home whose path has a space and a '#', which the runtime's module import must not misread as a URL.
+    home = mkdtempSync(join(tmpdir(), "clawgate hooks #"));
+    gw = await startRuntimeGateway(runtime, { config, dir: home });
     base = `http://127.0.0.1:${gw.port}`;
     transforms = join(gw.stateDir, "hooks", "transforms");
     mkdirSync(transforms, { recursive: true });
@@ -83,7 +86,7 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
   afterAll(async () => {
     await gw?.stop();
     upstream?.stop();
-    if (outside) rmSync(outside, { recursive: true, force: true });
+    for (const dir of [outside, home]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   const AUTH = { authorization: `Bearer ${HOOK_TOKEN}` };

@@ -245,7 +245,7 @@ async function runInstance(ctx: InstanceContext): Promise<InstanceEnd> {
       channelPlugins: [telegramPlugin({ env: envFor(snapshot.parsed), readSecretFile, listenHttp: platform.listenHttp }), discordPlugin(envFor(snapshot.parsed)), slackPlugin(envFor(snapshot.parsed)), whatsappPlugin(paths.stateDir, () => reloader.current.config ?? {})],
       approvals: store,
       processes: await platform.processHost(),
-      hookTransforms: hookTransformLoader(paths.configPath),
+      hookTransforms: hookTransformLoader(paths.configPath, platform.importModule),
       configService,
       buildId: `clawgate-${VERSION}`,
       handshakeTimeoutMs: Number(process.env.OPENCLAW_HANDSHAKE_TIMEOUT_MS) || undefined,

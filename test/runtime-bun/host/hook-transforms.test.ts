@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hookTransformLoader } from "../../../runtime-bun/host/hook-transforms.ts";
+import { bunPlatform } from "../../../runtime-bun/platform.ts";
 import type { HookContext } from "../../../core/hooks/templates.ts";
 
 let dir: string;
@@ -19,7 +20,8 @@ let outside: string;
 const ctx: HookContext = { payload: { n: 1 }, headers: {}, url: new URL("http://127.0.0.1/hooks/x"), path: "x" };
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "clawgate-transforms-"));
+  // A '#' and a space in the path, which a URL would misread unescaped.
+  dir = mkdtempSync(join(tmpdir(), "clawgate transforms #"));
   root = join(dir, "hooks", "transforms");
   outside = join(dir, "outside");
   mkdirSync(join(root, "team"), { recursive: true });
@@ -35,7 +37,7 @@ beforeAll(() => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const loader = () => hookTransformLoader(join(dir, "openclaw.json"));
+const loader = () => hookTransformLoader(join(dir, "openclaw.json"), bunPlatform.importModule);
 const run = async (request: Parameters<ReturnType<typeof hookTransformLoader>["load"]>[0]) => (await loader().load(request))(ctx);
 
 describe("hook transform loader", () => {
