@@ -1,11 +1,12 @@
 /**
  * Hooks over HTTP (upstream docs/gateway/config-hooks.md "Hook HTTP contract"):
- * `POST <hooks.path>/wake` and `POST <hooks.path>/agent` once `hooks.enabled`.
+ * `POST <hooks.path>/wake` and `POST <hooks.path>/agent` once `hooks.enabled`,
+ * and any other sub-path through the mappings (./hook-mappings.ts).
  * The front door runs in upstream's order: a `?token=` query is refused (400)
  * even beside a good header, only POST (405), the hook token from
  * `Authorization: Bearer` or `x-openclaw-token` compared in constant time
  * under the gateway's one auth limiter (401, 429 + Retry-After), a body of at
- * most 256 KiB read within 30 s (413, 408), JSON (400). Every refusal
+ * most 256 KiB (Gmail's path more) read within 30 s (413, 408), JSON (400). Every refusal
  * changes nothing. The settings are read per request, so a hot reload
  * applies to the next one; disabled hooks fall through to the other routes.
  * Runtime-agnostic.
@@ -41,7 +42,6 @@ export interface HooksHost extends HookDispatchHost {
   /** Loads mapping transforms from `hooks.transformsDir` (a host capability); absent, a mapping with a transform fails (500). */
   transforms?: HookTransformLoader;
 }
-
 
 type App = Hono<{ Bindings: HttpBindings }>;
 type Ctx = Context<{ Bindings: HttpBindings }>;
