@@ -80,9 +80,9 @@ export async function answerMappedHook(host: MappedHookHost, request: MappedHook
   const occurrences = new Map<string, number>();
   const dispatches: (() => Promise<Admission>)[] = [];
   for (const action of mapped.actions) {
-    const agentId = targetAgent(policy, config, action.agentId, "mapping");
-    if (!agentId.ok) return refuse(agentId.error);
     if (action.kind === "wake") {
+      const agentId = targetAgent(policy, config, action.agentId, "mapping");
+      if (!agentId.ok) return refuse(agentId.error);
       let sessionKey: string | undefined;
       if (action.sessionKey) {
         const key = resolveDispatchKey(policy, action.sessionKey, agentId.value, action.sessionKeySource ?? "templated");
@@ -95,7 +95,7 @@ export async function answerMappedHook(host: MappedHookHost, request: MappedHook
       wakeMode = action.mode;
       continue;
     }
-    const prepared = prepareAgent(host, request, action, agentId.value, mapped.fanout, occurrences);
+    const prepared = prepareAgent(host, request, action, config, mapped.fanout, occurrences);
     if (!prepared.ok) return refuse(prepared.error);
     dispatches.push(prepared.dispatch);
   }
@@ -106,25 +106,30 @@ export async function answerMappedHook(host: MappedHookHost, request: MappedHook
 }
 
 /** The policy checks of one agent action, and its admission (with its replay identity) to run once they pass. */
-function prepareAgent(host: MappedHookHost, request: MappedHookRequest, action: AgentAction, agentId: string, fanout: boolean, occurrences: Map<string, number>): Prepared {
+function prepareAgent(host: MappedHookHost, request: MappedHookRequest, action: AgentAction, config: OpenClawConfig, fanout: boolean, occurrences: Map<string, number>): Prepared {
   const { policy, ctx } = request;
+  // Upstream's order: channel, agent, session.
   const channel = hookChannelOf(action.channel, host.channels?.ids() ?? []);
   if (!channel.ok) return channel;
   const deliver = action.deliver !== false;
   // clawgate has no "last route" resolver: a destination needs a concrete channel and a recipient, else the reply is announced in the main session.
   const delivery: Delivery = deliver && channel.value !== "last" && action.to ? { mode: "announce", channel: channel.value, to: action.to } : { mode: "none" };
-  if (delivery.mode === "announce") {
-    const account = host.channels?.account(delivery.channel, undefined);
-    if (account && !account.ok) return account;
-  }
+  const target = targetAgent(policy, config, action.agentId, "mapping");
+  if (!target.ok) return target;
+  const agentId = target.value;
   if (action.sessionMode === "persistent" && !action.sessionKey && !policy.defaultSessionKey) {
     return { ok: false, error: "sessionKey or hooks.defaultSessionKey is required when mapped hook sessionMode is persistent" };
   }
   const key = resolveDispatchKey(policy, action.sessionKey, agentId, action.sessionKeySource ?? "templated");
   if (!key.ok) return key;
+  // The destination's account must be able to send now (upstream checks it as the run is dispatched).
+  if (delivery.mode === "announce") {
+    const account = host.channels?.account(delivery.channel, undefined);
+    if (account && !account.ok) return account;
+  }
   // Gmail's path, or a key in Gmail's namespace, makes the run an email's (upstream's source rule).
   const gmail = ctx.path === GMAIL_HOOK_PATH || (action.sessionKey ?? policy.defaultSessionKey ?? "").toLowerCase().startsWith("hook:gmail:");
-  const gmailConfig = host.config().hooks?.gmail;
+  const gmailConfig = config.hooks?.gmail;
   const payload: AgentPayload = {
     message: action.message,
     name: action.name ?? "Hook",

@@ -36,6 +36,7 @@ const MAPPINGS: NonNullable<Hooks["mappings"]> = [
   { match: { path: "vault" }, agentId: "vault", messageTemplate: "x" },
   { match: { path: "keyed" }, sessionKey: "{{key}}", messageTemplate: "x" },
   { match: { path: "chan" }, channel: "matrix", messageTemplate: "x" },
+  { match: { path: "tg" }, channel: "telegram", to: "{{chat}}", messageTemplate: "x" },
   { match: { path: "xform" }, agentId: "ops", deliver: false, messageTemplate: "base", transform: { module: "shape.mjs" } },
   { match: { path: "boom" }, transform: { module: "boom.mjs" } },
   { match: { path: "escape" }, transform: { module: "link/evil.mjs" } },
@@ -151,6 +152,7 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
       expect(await answer(await post("/hooks/keyed", { key: "cron:evil" }))).toEqual(refused("sessionKey must start with one of: hook:"));
       expect(await answer(await post("/hooks/keyed", {}))).toEqual(refused("hook mapping sessionKey template rendered empty"));
       expect(await answer(await post("/hooks/chan", {}))).toEqual(refused("channel must be last|telegram|discord|slack"));
+      expect(await answer(await post("/hooks/tg", { chat: "42" }))).toEqual(refused("Channel telegram is unavailable."));
       expect(upstream.requests.length).toBe(before);
     });
   });
