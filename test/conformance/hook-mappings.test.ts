@@ -151,7 +151,7 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
       expect(await answer(await post("/hooks/vault", {}))).toEqual(refused("agentId is not allowed by hooks.allowedAgentIds"));
       expect(await answer(await post("/hooks/keyed", { key: "cron:evil" }))).toEqual(refused("sessionKey must start with one of: hook:"));
       expect(await answer(await post("/hooks/keyed", {}))).toEqual(refused("hook mapping sessionKey template rendered empty"));
-      expect(await answer(await post("/hooks/chan", {}))).toEqual(refused("channel must be last|telegram|discord|slack"));
+      expect(await answer(await post("/hooks/chan", {}))).toEqual(refused("channel must be last|telegram|discord|slack|whatsapp"));
       expect(await answer(await post("/hooks/tg", { chat: "42" }))).toEqual(refused("Channel telegram is unavailable."));
       expect(upstream.requests.length).toBe(before);
     });
