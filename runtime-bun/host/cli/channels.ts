@@ -9,10 +9,15 @@
 import { serializeConfig, snapshotFromObject } from "../../../core/config/document.ts";
 import { formatConfigIssues } from "../../../core/config/document.ts";
 import { getAt, isPlainObject, setAt, unsetAt } from "../../../core/config/object-path.ts";
-import { telegramAccounts } from "../../../core/channels/telegram/config.ts";
 import { envFor } from "../config-env.ts";
 import { ConfigFile } from "../config-file.ts";
 import { readSecretFile } from "../secret-file.ts";
+import type { ChannelAccountConfig, ChannelPlugin } from "../../../core/channels/contract.ts";
+import type { HttpListen } from "../../../core/runtime.ts";
+import { discordPlugin } from "../../../core/channels/discord/plugin.ts";
+import { slackPlugin } from "../../../core/channels/slack/plugin.ts";
+import { telegramPlugin } from "../../../core/channels/telegram/plugin.ts";
+import { CHANNEL_SETUP, SETUP_FLAGS, type ChannelSetup, type SetupFlags } from "./channel-setup.ts";
 import { currentPaths, readSnapshot } from "../state.ts";
 import { EXIT, fail, printJson } from "./output.ts";
 import { report, rpc, type CommandFlags } from "./rpc-command.ts";
@@ -31,9 +36,6 @@ interface ChannelsStatus {
 }
 
 const NO_CHANNELS = "- no configured chat channels (run `clawgate channels add --channel telegram --token <bot-token>` to add one)";
-/** The channels clawgate can run, with their labels. */
-const KNOWN: Record<string, string> = { telegram: "Telegram" };
-
 /** Upstream's formatTimeAgo. */
 function ago(ms: number): string {
   const minutes = Math.round(Math.round(ms / 1000) / 60);
@@ -109,25 +111,23 @@ export async function channelsStatus(flags: ChannelsStatusFlags): Promise<number
   return EXIT.ok;
 }
 
-export interface ChannelsEditFlags {
+export interface ChannelsEditFlags extends SetupFlags {
   profile?: string;
   json?: boolean;
   channel?: string;
   account?: string;
-  token?: string;
-  tokenFile?: string;
-  useEnv?: boolean;
   name?: string;
   delete?: boolean;
   all?: boolean;
 }
 
 /** The channel named positionally or by --channel (one clawgate runs). */
-function channelArg(positional: string | undefined, flags: ChannelsEditFlags): { id: string } | { error: string } {
+function channelArg(positional: string | undefined, flags: ChannelsEditFlags): { id: string; setup: ChannelSetup } | { error: string } {
   const raw = (flags.channel ?? positional ?? "").trim().toLowerCase();
-  if (!raw) return { error: "Channel is required. Pass --channel <channel> (clawgate runs: telegram)." };
-  if (!KNOWN[raw]) return { error: `Unknown channel: ${raw}. clawgate runs: ${Object.keys(KNOWN).join(", ")}.` };
-  return { id: raw };
+  const known = Object.keys(CHANNEL_SETUP).join(", ");
+  if (!raw) return { error: `Channel is required. Pass --channel <channel> (clawgate runs: ${known}).` };
+  const setup = CHANNEL_SETUP[raw];
+  return setup ? { id: raw, setup } : { error: `Unknown channel: ${raw}. clawgate runs: ${known}.` };
 }
 
 function accountArg(flags: ChannelsEditFlags): { id: string } | { error: string } {
@@ -135,21 +135,40 @@ function accountArg(flags: ChannelsEditFlags): { id: string } | { error: string 
   return flags.account.trim() ? { id: flags.account.trim() } : { error: "--account must not be blank" };
 }
 
-/** `channels list [--json]`: configured accounts from the local config, upstream's lines. */
-export function channelsList(flags: ChannelsEditFlags): number {
+/** The config readers of every channel, for listing and for the account keys `remove` clears. */
+function channelPlugins(env: Record<string, string | undefined>, listenHttp: HttpListen): Record<string, ChannelPlugin> {
+  return { telegram: telegramPlugin({ env, readSecretFile, listenHttp }), discord: discordPlugin(env), slack: slackPlugin(env) };
+}
+
+/** `channels list` tags of one account, as upstream prints them (`token=***`, Slack's `bot=config, app=env`). */
+function listTags(a: ChannelAccountConfig): string[] {
+  const tags = ["installed", a.configured ? "configured" : "not configured", a.enabled ? "enabled" : "disabled"];
+  const source = (key: string) => (typeof a.details[key] === "string" && a.details[key] !== "none" ? (a.details[key] as string) : undefined);
+  if (source("tokenSource")) tags.push("token=***");
+  for (const [key, tag] of [["botTokenSource", "bot"], ["appTokenSource", "app"], ["signingSecretSource", "signing"]] as const) {
+    const s = source(key);
+    if (s) tags.push(`${tag}=${s}`);
+  }
+  return tags;
+}
+
+/** `channels list [--all] [--json]`: configured accounts from the local config, upstream's lines. */
+export function channelsList(flags: ChannelsEditFlags, listenHttp: HttpListen): number {
   const snapshot = readSnapshot(currentPaths(flags.profile).configPath);
   const config = snapshot.config ?? {};
-  const accounts = telegramAccounts(config, { env: envFor(snapshot.parsed), readSecretFile });
+  const plugins = Object.entries(channelPlugins(envFor(snapshot.parsed), listenHttp));
+  const listed = plugins.map(([id, plugin]) => ({ id, setup: CHANNEL_SETUP[id]!, accounts: plugin.accounts(config) })).filter((c) => c.accounts.length > 0 || flags.all);
   if (flags.json) {
-    printJson({ chat: accounts.length > 0 || flags.all ? { telegram: { accounts: accounts.map((a) => a.accountId), label: "Telegram", docsPath: "/channels/telegram", installed: true, origin: accounts.length > 0 ? "configured" : "bundled" } } : {} });
+    const chat = Object.fromEntries(listed.map((c) => [c.id, { accounts: c.accounts.map((a) => a.accountId), label: c.setup.label, docsPath: c.setup.docsPath, installed: true, origin: c.accounts.length > 0 ? "configured" : "bundled" }]));
+    printJson({ chat });
     return EXIT.ok;
   }
   const lines = ["Chat channels:"];
-  for (const a of accounts) {
-    const tags = ["installed", a.configured ? "configured" : "not configured", a.enabled ? "enabled" : "disabled", ...(a.tokenSource !== "none" ? ["token=***"] : [])];
-    lines.push(`- Telegram ${a.accountId}${a.name ? ` (${a.name})` : ""}: ${tags.join(", ")}`);
+  for (const c of listed) {
+    if (c.accounts.length === 0) lines.push(`- ${c.setup.label}: installed, not configured`);
+    for (const a of c.accounts) lines.push(`- ${c.setup.label} ${a.accountId}${a.name ? ` (${a.name})` : ""}: ${listTags(a).join(", ")}`);
   }
-  if (accounts.length === 0) lines.push(flags.all ? "- Telegram: installed, not configured" : "- no configured chat channels (run `clawgate channels list --all` to see installable channels)");
+  if (listed.length === 0) lines.push("- no configured chat channels (run `clawgate channels list --all` to see installable channels)");
   process.stdout.write(`${lines.join("\n")}\n`);
   return EXIT.ok;
 }
@@ -162,51 +181,60 @@ function write(file: string, seen: string | null, next: Record<string, unknown>)
   return written.ok ? undefined : written.message;
 }
 
-/** `channels add --channel telegram --token <t> | --token-file <path> | --use-env [--account <id>] [--name <n>]`. */
+/** `channels add --channel <id> [--account <id>] [--name <n>]` plus the channel's own credential flags (./channel-setup.ts). */
 export function channelsAdd(positional: string | undefined, flags: ChannelsEditFlags): number {
   const channel = channelArg(positional, flags);
   if ("error" in channel) return fail(channel.error);
+  const foreign = SETUP_FLAGS.find((f) => flags[f] !== undefined && flags[f] !== false && !channel.setup.flags.includes(f));
+  if (foreign) return fail(`clawgate does not recognize option "--${foreign}" for \`channels add --channel ${channel.id}\`.`, EXIT.usage, `${channel.setup.label} takes ${channel.setup.flags.map((f) => `--${f}`).join(", ")}.`);
   const account = accountArg(flags);
   if ("error" in account) return fail(account.error);
-  const sources = [flags.token !== undefined, flags.tokenFile !== undefined, flags.useEnv === true].filter(Boolean).length;
-  if (sources !== 1) return fail("Pass exactly one of --token <bot-token>, --token-file <path> or --use-env.");
-  if (flags.useEnv && account.id !== "default") return fail("TELEGRAM_BOT_TOKEN can only be used for the default account.");
-  if (flags.useEnv && !process.env.TELEGRAM_BOT_TOKEN?.trim()) return fail("TELEGRAM_BOT_TOKEN is not set.");
-  if (flags.token !== undefined && !/^\d+:[\w-]+$/.test(flags.token.trim())) return fail("Invalid Telegram bot token: expected <digits>:<secret> as BotFather prints it.");
   const file = currentPaths(flags.profile).configPath;
   const snapshot = readSnapshot(file);
   if (snapshot.exists && !snapshot.parsed) return fail(`OpenClaw config is invalid: ${file}: ${formatConfigIssues(snapshot.issues)}`);
   const base = ["channels", channel.id];
   const at = account.id === "default" && !isPlainObject(getAt(snapshot.parsed, [...base, "accounts", "default"])) ? base : [...base, "accounts", account.id];
+  const current = getAt(snapshot.parsed, at);
+  const edit = channel.setup.edit({ flags, accountId: account.id, env: envFor(snapshot.parsed), current: isPlainObject(current) ? current : {} });
+  if ("error" in edit) return fail(edit.error);
   let next: unknown = setAt(snapshot.parsed ?? {}, [...base, "enabled"], true);
   if (at !== base) next = setAt(next, [...at, "enabled"], true);
-  for (const key of ["botToken", "tokenFile"]) next = unsetAt(next, [...at, key]);
-  if (flags.token !== undefined) next = setAt(next, [...at, "botToken"], flags.token.trim());
-  if (flags.tokenFile !== undefined) next = setAt(next, [...at, "tokenFile"], flags.tokenFile);
   if (flags.name !== undefined) next = setAt(next, [...at, "name"], flags.name);
+  for (const key of edit.unset) next = unsetAt(next, [...at, key]);
+  for (const [key, value] of Object.entries(edit.set)) next = setAt(next, [...at, key], value);
   const problem = write(file, snapshot.raw, next as Record<string, unknown>);
   if (problem) return fail(problem, EXIT.config);
-  process.stdout.write(`Added ${KNOWN[channel.id]} account "${account.id}".\n`);
+  process.stdout.write(`Added ${channel.setup.label} account "${account.id}".\n`);
   return EXIT.ok;
 }
 
-/** `channels remove --channel telegram [--account <id>] [--delete]`: disables, or with --delete removes, the account. */
-export function channelsRemove(positional: string | undefined, flags: ChannelsEditFlags): number {
+/** `channels remove --channel <id> [--account <id>] [--delete]`: disables, or with --delete removes, the account. */
+export function channelsRemove(positional: string | undefined, flags: ChannelsEditFlags, listenHttp: HttpListen): number {
   const channel = channelArg(positional, flags);
   if ("error" in channel) return fail(channel.error);
   const account = accountArg(flags);
   if ("error" in account) return fail(account.error);
+  const { label } = channel.setup;
   const file = currentPaths(flags.profile).configPath;
   const snapshot = readSnapshot(file);
   const base = ["channels", channel.id];
-  const named = getAt(snapshot.parsed, [...base, "accounts", account.id]);
-  if (!isPlainObject(getAt(snapshot.parsed, base)) || (account.id !== "default" && !isPlainObject(named))) {
-    return fail(`${KNOWN[channel.id]} account "${account.id}" is not configured.`);
+  if (!isPlainObject(getAt(snapshot.parsed, base))) return fail(`${label} account "${account.id}" is not configured.`);
+  const plugin = channelPlugins(envFor(snapshot.parsed), listenHttp)[channel.id]!;
+  const config = snapshot.config ?? {};
+  const known = plugin.accounts(config).map((a) => a.accountId);
+  if (!known.includes(account.id)) {
+    return fail(`${label} has no account "${account.id}" to remove. Known accounts: ${known.join(", ") || "none"}. Run clawgate channels status --channel ${channel.id} to inspect configured accounts.`);
   }
-  const at = isPlainObject(named) ? [...base, "accounts", account.id] : base;
-  const next = flags.delete ? unsetAt(snapshot.parsed, at) : setAt(snapshot.parsed, [...at, "enabled"], false);
+  const named = getAt(snapshot.parsed, [...base, "accounts", account.id]);
+  const others = Object.keys((getAt(snapshot.parsed, [...base, "accounts"]) ?? {}) as object).filter((id) => id !== account.id);
+  let next: unknown;
+  if (!flags.delete) next = setAt(snapshot.parsed, [...(isPlainObject(named) ? [...base, "accounts", account.id] : base), "enabled"], false);
+  else if (isPlainObject(named)) next = unsetAt(snapshot.parsed, [...base, "accounts", account.id]);
+  // The default account at the root of a channel that has named accounts too: only its own credentials and name go.
+  else if (others.length > 0) next = [...plugin.credentialPaths(config, account.id), [...base, "name"]].reduce((doc, path) => unsetAt(doc, path), snapshot.parsed as unknown);
+  else next = unsetAt(snapshot.parsed, base);
   const problem = write(file, snapshot.raw, next as Record<string, unknown>);
   if (problem) return fail(problem, EXIT.config);
-  process.stdout.write(`${flags.delete ? "Deleted" : "Disabled"} ${KNOWN[channel.id]} account "${account.id}".\n`);
+  process.stdout.write(`${flags.delete ? "Deleted" : "Disabled"} ${label} account "${account.id}".\n`);
   return EXIT.ok;
 }

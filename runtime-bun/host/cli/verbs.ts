@@ -97,21 +97,27 @@ const pairingFlags: FlagTable = { channel: str("<channel>", "Channel id, e.g. te
 const cron = async () => import("./cron.ts");
 
 /** `channels list|add|remove`: local config edits with upstream's flags. */
-const channelEdit = (verb: "list" | "add" | "remove") => async ({ args, v, profile }: Invocation) => {
+const channelEdit = (verb: "list" | "add" | "remove") => async ({ args, v, profile, platform }: Invocation) => {
   const m = await import("./channels.ts");
-  const flags = { profile, json: b(v, "json"), all: b(v, "all"), channel: s(v, "channel"), account: s(v, "account"), token: s(v, "token"), tokenFile: s(v, "token-file"), useEnv: b(v, "use-env"), name: s(v, "name"), delete: b(v, "delete") };
+  const setup = { token: s(v, "token"), "token-file": s(v, "token-file"), "use-env": b(v, "use-env"), "bot-token": s(v, "bot-token"), "app-token": s(v, "app-token"), "signing-secret": s(v, "signing-secret"), mode: s(v, "mode") };
+  const flags = { profile, json: b(v, "json"), all: b(v, "all"), channel: s(v, "channel"), account: s(v, "account"), name: s(v, "name"), delete: b(v, "delete"), ...setup };
   // WhatsApp links by QR, not a token: its add installs the optional packages and enables the account.
   if (verb === "add" && (flags.channel ?? args[0])?.trim().toLowerCase() === "whatsapp") return (await import("./channels-whatsapp.ts")).whatsappAdd({ ...flags, authDir: s(v, "auth-dir") });
-  return verb === "list" ? m.channelsList(flags) : verb === "add" ? m.channelsAdd(args[0], flags) : m.channelsRemove(args[0], flags);
+  // Listing reads accounts through the channel plugins, which take the runtime's listener (never used to list).
+  return verb === "list" ? m.channelsList(flags, platform.listenHttp) : verb === "add" ? m.channelsAdd(args[0], flags) : m.channelsRemove(args[0], flags, platform.listenHttp);
 };
 const channelEditFlags: FlagTable = {
-  channel: str("<channel>", "Channel id (telegram)"),
+  channel: str("<channel>", "Channel id (telegram|discord|slack|whatsapp)"),
   account: str("<id>", "Account id (default: default)"),
-  token: str("<token>", "Bot token"),
-  "token-file": str("<path>", "Read the bot token from this file"),
-  "use-env": bool("Use TELEGRAM_BOT_TOKEN (default account)"),
   "auth-dir": str("<path>", "WhatsApp auth directory override"),
   name: str("<name>", "Account display name"),
+  token: str("<token>", "Telegram or Discord bot token"),
+  "token-file": str("<path>", "Telegram: read the bot token from this file"),
+  "use-env": bool("Use the channel's environment credentials (TELEGRAM_BOT_TOKEN, DISCORD_BOT_TOKEN, SLACK_BOT_TOKEN + SLACK_APP_TOKEN; default account)"),
+  "bot-token": str("<token>", "Slack bot token (xoxb-...)"),
+  "app-token": str("<token>", "Slack app token (xapp-..., Socket Mode)"),
+  "signing-secret": str("<secret>", "Slack signing secret (HTTP mode)"),
+  mode: str("<mode>", "Slack connection mode: socket|http"),
 };
 
 /** Every verb, in the order help lists them. */
@@ -280,7 +286,7 @@ export const VERBS: readonly Verb[] = [
   { name: "pairing approve", args: "[channel] <code>", maxArgs: Infinity, summary: "Approve a sender's pairing code.", flags: { ...pairingFlags, notify: bool("Tell the sender") }, run: pairing("approve") },
   { name: "pairing deny", args: "[channel] <code>", maxArgs: Infinity, summary: "Deny a sender's pairing code.", flags: pairingFlags, run: pairing("deny") },
   { name: "channels list", summary: "List configured chat channel accounts (local config).", flags: { all: bool("Also list channels with no configured account"), json }, run: channelEdit("list") },
-  { name: "channels add", args: "[channel]", summary: "Add or update a channel account (local config): --channel telegram --token <bot-token> | --token-file <path> | --use-env.", flags: channelEditFlags, run: channelEdit("add") },
+  { name: "channels add", args: "[channel]", summary: "Add or update a channel account (local config): --channel telegram|discord --token <t>, --channel slack --bot-token <t> --app-token <t>, or --use-env; --channel whatsapp installs WhatsApp support and enables the account.", flags: channelEditFlags, run: channelEdit("add") },
   {
     name: "channels login",
     summary: "Link a WhatsApp account: installs WhatsApp support if needed, prints the gateway's QR in the terminal and waits until the phone scanned it.",

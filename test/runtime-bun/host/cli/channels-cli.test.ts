@@ -3,10 +3,11 @@
  * the account to the config file, the gateway polls the local Bot API
  * (test/harness/telegram-api.ts), `status --probe` prints upstream's account
  * line, and the real `openclaw channels status --probe` renders the same
- * gateway's answer; remove disables, then deletes.
+ * gateway's answer; remove disables, then deletes. Discord and Slack accounts
+ * are added and removed with upstream's flags, texts and written keys.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { skipWithout } from "../../../harness/capability.ts";
 import { openclaw, openclawCliAvailable, SKIP_MESSAGE } from "../../../harness/openclaw-cli.ts";
@@ -41,7 +42,7 @@ describe("channels add / list", () => {
   test("bad input -> a clear error, config untouched", async () => {
     const before = readFileSync(configPath(), "utf8");
     expect(await cli("channels", "add", "--channel", "telegram", "--token", "not-a-token")).toEqual({ code: 1, stdout: "", stderr: "error Invalid Telegram bot token: expected <digits>:<secret> as BotFather prints it.\n" });
-    expect((await cli("channels", "add", "--channel", "smoke-signals", "--token", "1:a")).stderr).toBe("error Unknown channel: smoke-signals. clawgate runs: telegram.\n");
+    expect((await cli("channels", "add", "--channel", "smoke-signals", "--token", "1:a")).stderr).toBe("error Unknown channel: smoke-signals. clawgate runs: telegram, discord, slack.\n");
     expect((await cli("channels", "add", "telegram")).stderr).toBe("error Pass exactly one of --token <bot-token>, --token-file <path> or --use-env.\n");
     expect((await cli("channels", "add", "telegram", "--use-env", "--token", "1:a")).code).toBe(1);
     expect(readFileSync(configPath(), "utf8")).toBe(before);
@@ -92,5 +93,69 @@ describe("channels remove", () => {
     expect(await cli("channels", "remove", "telegram", "--delete")).toEqual({ code: 0, stdout: 'Deleted Telegram account "default".\n', stderr: "" });
     expect(fileConfig().channels).toEqual({});
     expect((await cli("channels", "remove", "telegram")).stderr).toBe('error Telegram account "default" is not configured.\n');
+  });
+});
+
+describe("discord and slack: add / list / remove with upstream's flags", () => {
+  let dsHome: string;
+  const ds = (...args: string[]) => runCli(dsHome, args, { DISCORD_BOT_TOKEN: "", SLACK_BOT_TOKEN: "", SLACK_APP_TOKEN: "", SLACK_SIGNING_SECRET: "" });
+  const dsFile = () => join(dsHome, ".openclaw", "openclaw.json");
+  const dsChannels = () => JSON.parse(readFileSync(dsFile(), "utf8")).channels;
+  beforeAll(() => {
+    dsHome = freshHome();
+  });
+  afterAll(() => rmSync(dsHome, { recursive: true, force: true }));
+
+  test("missing or foreign credentials -> upstream's error, nothing written", async () => {
+    expect(await ds("channels", "add", "--channel", "discord")).toEqual({ code: 1, stdout: "", stderr: "error Discord requires token (or --use-env).\n" });
+    expect((await ds("channels", "add", "--channel", "discord", "--use-env")).stderr).toBe("error Set these environment variables before using --use-env: DISCORD_BOT_TOKEN.\n");
+    expect((await ds("channels", "add", "--channel", "slack", "--bot-token", "xoxb-1")).stderr).toBe("error Slack requires --bot-token and --app-token (or --use-env).\n");
+    expect((await ds("channels", "add", "--channel", "slack", "--bot-token", "xoxb-1", "--mode", "http")).stderr).toBe("error Slack HTTP mode requires --bot-token and --signing-secret (or --use-env).\n");
+    expect((await ds("channels", "add", "--channel", "slack", "--bot-token", "x", "--app-token", "y", "--mode", "rtm")).stderr).toBe('error mode must be one of: "socket", "http".\n');
+    const foreign = await ds("channels", "add", "--channel", "slack", "--token", "x");
+    expect(foreign.code).toBe(1);
+    expect(foreign.stderr).toBe('error clawgate does not recognize option "--token" for `channels add --channel slack`.\nSlack takes --bot-token, --app-token, --signing-secret, --mode, --use-env.\n');
+    expect((await ds("channels", "add", "--channel", "discord", "--token", "t", "--account", " ")).stderr).toBe("error --account must not be blank\n");
+    expect(await ds("channels", "add", "--channel", "slack", "--use-env", "--account", "work")).toMatchObject({ code: 1, stderr: "error Slack env tokens can only be used for the default account.\n" });
+    expect(() => statSync(dsFile())).toThrow();
+  });
+
+  test("add discord and slack -> the keys upstream writes, 0600; list shows both", async () => {
+    expect(await ds("channels", "add", "--channel", "discord", "--token", "discord.bot.token")).toEqual({ code: 0, stdout: 'Added Discord account "default".\n', stderr: "" });
+    expect(await ds("channels", "add", "slack", "--bot-token", "xoxb-1", "--app-token", "xapp-1")).toEqual({ code: 0, stdout: 'Added Slack account "default".\n', stderr: "" });
+    expect(await ds("channels", "add", "--channel", "slack", "--account", "events", "--mode", "http", "--bot-token", "xoxb-2", "--signing-secret", "s3cret", "--name", "Events")).toMatchObject({ code: 0, stdout: 'Added Slack account "events".\n' });
+    expect(dsChannels()).toEqual({
+      discord: { enabled: true, token: "discord.bot.token" },
+      slack: { enabled: true, botToken: "xoxb-1", appToken: "xapp-1", accounts: { events: { enabled: true, name: "Events", mode: "http", botToken: "xoxb-2", signingSecret: "s3cret" } } },
+    });
+    expect(statSync(dsFile()).mode & 0o777).toBe(0o600);
+    expect((await ds("channels", "list")).stdout).toBe([
+      "Chat channels:",
+      "- Discord default: installed, configured, enabled, token=***",
+      "- Slack default: installed, configured, enabled, bot=config, app=config",
+      "- Slack events (Events): installed, configured, enabled, bot=config, signing=config",
+      "",
+    ].join("\n"));
+  });
+
+  test("--use-env -> the config keeps no token; an existing mode is kept", async () => {
+    const env = { DISCORD_BOT_TOKEN: "from-env", SLACK_BOT_TOKEN: "xoxb-env", SLACK_APP_TOKEN: "xapp-env" };
+    expect(await runCli(dsHome, ["channels", "add", "--channel", "discord", "--use-env"], env)).toMatchObject({ code: 0, stdout: 'Added Discord account "default".\n' });
+    expect(dsChannels().discord).toEqual({ enabled: true });
+    expect(await runCli(dsHome, ["channels", "add", "--channel", "slack", "--use-env"], env)).toMatchObject({ code: 0 });
+    expect(dsChannels().slack).toMatchObject({ enabled: true });
+    expect(dsChannels().slack.botToken).toBeUndefined();
+    expect((await runCli(dsHome, ["channels", "add", "--channel", "slack", "--account", "events", "--bot-token", "xoxb-3", "--app-token", "xapp-3"], env)).stderr).toBe("error Slack HTTP mode requires --bot-token and --signing-secret (or --use-env).\n");
+  });
+
+  test("remove: disable keeps the config; --delete of the root default keeps named accounts; unknown account -> upstream's text", async () => {
+    expect(await ds("channels", "remove", "--channel", "slack", "--account", "events")).toEqual({ code: 0, stdout: 'Disabled Slack account "events".\n', stderr: "" });
+    expect(dsChannels().slack.accounts.events).toMatchObject({ enabled: false, botToken: "xoxb-2" });
+    expect(await ds("channels", "add", "--channel", "slack", "--bot-token", "xoxb-1", "--app-token", "xapp-1")).toMatchObject({ code: 0 });
+    expect(await ds("channels", "remove", "--channel", "slack", "--delete")).toEqual({ code: 0, stdout: 'Deleted Slack account "default".\n', stderr: "" });
+    expect(dsChannels().slack).toEqual({ enabled: true, accounts: { events: { enabled: false, name: "Events", mode: "http", botToken: "xoxb-2", signingSecret: "s3cret" } } });
+    expect(await ds("channels", "remove", "--channel", "slack", "--account", "nope")).toEqual({ code: 1, stdout: "", stderr: 'error Slack has no account "nope" to remove. Known accounts: events. Run clawgate channels status --channel slack to inspect configured accounts.\n' });
+    expect(await ds("channels", "remove", "discord", "--delete")).toMatchObject({ code: 0, stdout: 'Deleted Discord account "default".\n' });
+    expect(dsChannels().discord).toBeUndefined();
   });
 });
