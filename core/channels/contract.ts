@@ -110,6 +110,8 @@ export interface AccessSettings {
   groups: Record<string, { requireMention?: boolean; allowFrom?: string[]; enabled?: boolean }>;
   /** Characters per outbound message, capped at the channel's hard limit. */
   textChunkLimit: number;
+  /** Lines per outbound message, where the channel caps them (Discord's `maxLinesPerMessage`). */
+  maxLinesPerMessage?: number;
 }
 
 /** Durable inbound: the adapter acknowledges to its service only after `accept` returns. */

@@ -316,8 +316,7 @@ export class ChannelManager {
     const plugin = this.plugin(request.channel);
     const account = this.account(plugin, request.accountId);
     if (!this.running.has(key(plugin.id, account.accountId))) throw unavailable(`${plugin.label} account ${account.accountId} is not running`);
-    const limit = Math.min(account.access.textChunkLimit, plugin.maxTextLength);
-    const records = await this.pipeline.send({ channel: plugin.id, accountId: account.accountId, to: request.to, text: request.text, key: `send:${request.idempotencyKey}`, replyToId: request.replyToId, threadId: request.threadId }, limit);
+    const records = await this.pipeline.send({ channel: plugin.id, accountId: account.accountId, to: request.to, text: request.text, key: `send:${request.idempotencyKey}`, replyToId: request.replyToId, threadId: request.threadId }, plugin, account);
     const failed = records.find((r) => r.state === "failed");
     if (failed) throw invalidRequest(`${plugin.label} refused the message: ${failed.error}`);
     const pending = records.find((r) => r.state !== "sent");

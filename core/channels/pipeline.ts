@@ -61,6 +61,11 @@ function accountKey(channel: string, accountId: string): string {
   return `${channel}\0${accountId}`;
 }
 
+/** A text cut for one account: its chunk limit under the service's own, and its line cap where it has one. */
+function replyChunks(text: string, plugin: ChannelPlugin, account: ChannelAccountConfig): string[] {
+  return chunkText(text, Math.min(account.access.textChunkLimit, plugin.maxTextLength), account.access.maxLinesPerMessage);
+}
+
 export class ChannelPipeline {
   /** Per chat: the tail of its processing chain, so one chat's messages are answered in order. */
   private readonly chats = new Map<string, Promise<void>>();
@@ -194,7 +199,7 @@ export class ChannelPipeline {
   /** Writes a reply's chunks to the outbox (inside the caller's transaction). */
   private enqueueReply(record: ChannelInboundRecord, plugin: ChannelPlugin, account: ChannelAccountConfig, text: string): void {
     const message = record.message as unknown as InboundMessage;
-    const chunks = chunkText(text, Math.min(account.access.textChunkLimit, plugin.maxTextLength));
+    const chunks = replyChunks(text, plugin, account);
     chunks.forEach((chunk, i) => {
       this.deps.store.enqueueOutbox({
         channel: record.channel, accountId: record.accountId, key: `reply:${record.accountId}:${record.id}:${i}`, state: "pending",
@@ -210,9 +215,9 @@ export class ChannelPipeline {
    * Sends text through the outbox: stored first, then delivered. A repeated
    * `key` returns the stored chunks (and their outcome) instead of sending again.
    */
-  async send(input: { channel: string; accountId: string; to: string; text: string; key: string; replyToId?: string; threadId?: string }, limit: number): Promise<ChannelOutboxRecord[]> {
+  async send(input: { channel: string; accountId: string; to: string; text: string; key: string; replyToId?: string; threadId?: string }, plugin: ChannelPlugin, account: ChannelAccountConfig): Promise<ChannelOutboxRecord[]> {
     const { store, now } = this.deps;
-    const chunks = chunkText(input.text, limit);
+    const chunks = replyChunks(input.text, plugin, account);
     const records = store.transaction(() => chunks.map((chunk, i) => store.enqueueOutbox({
       channel: input.channel, accountId: input.accountId, key: `${input.key}:${i}`, state: "pending", to: input.to, text: chunk, createdAtMs: now(),
       ...(i === 0 && input.replyToId ? { replyToId: input.replyToId } : {}), ...(input.threadId ? { threadId: input.threadId } : {}),

@@ -128,6 +128,15 @@ const telegramSchema = z.looseObject({
 });
 
 const idList = z.array(z.union([z.string(), z.number()]));
+const replyToMode = z.enum(["off", "first", "all", "batched"]);
+/** Legacy DM keys Discord and Slack still read (`dm.policy`/`dm.allowFrom` yield to `dmPolicy`/`allowFrom`). */
+const legacyDm = {
+  enabled: z.optional(z.boolean()),
+  policy: z.optional(z.enum(["pairing", "allowlist", "open", "disabled"])),
+  allowFrom: z.optional(idList),
+  groupEnabled: z.optional(z.boolean()),
+  groupChannels: z.optional(idList),
+};
 
 /** Keys one Discord account has (the root is the default account; core/channels/discord/config.ts reads them). */
 export const discordAccountKeys = {
@@ -142,8 +151,12 @@ export const discordAccountKeys = {
     users: z.optional(idList),
     channels: z.optional(z.record(z.string(), z.looseObject({ enabled: z.optional(z.boolean()), requireMention: z.optional(z.boolean()), users: z.optional(idList) }))),
   }))),
-  replyToMode: z.optional(z.enum(["off", "first", "all", "batched"])),
+  dm: z.optional(z.looseObject(legacyDm)),
+  /** Bot-authored messages: ignored by default; `"mentions"` admits those that mention this bot. */
+  allowBots: z.optional(z.union([z.boolean(), z.literal("mentions")])),
+  replyToMode: z.optional(replyToMode),
   textChunkLimit: z.optional(z.int().check(z.positive())),
+  maxLinesPerMessage: z.optional(z.int().check(z.positive())),
 };
 
 /** `channels.discord`: the default account at the root, more under `accounts.<id>`. */
@@ -168,8 +181,17 @@ export const slackAccountKeys = {
   dmPolicy: z.optional(z.enum(["pairing", "allowlist", "open", "disabled"])),
   allowFrom: z.optional(idList),
   groupPolicy: z.optional(z.enum(["allowlist", "open", "disabled"])),
-  channels: z.optional(z.record(z.string(), z.looseObject({ enabled: z.optional(z.boolean()), requireMention: z.optional(z.boolean()), users: z.optional(idList) }))),
-  replyToMode: z.optional(z.enum(["off", "first", "all", "batched"])),
+  channels: z.optional(z.record(z.string(), z.looseObject({
+    enabled: z.optional(z.boolean()),
+    requireMention: z.optional(z.boolean()),
+    users: z.optional(idList),
+    allowBots: z.optional(z.boolean()),
+    replyToMode: z.optional(replyToMode),
+  }))),
+  dm: z.optional(z.looseObject({ ...legacyDm, replyToMode: z.optional(replyToMode) })),
+  allowBots: z.optional(z.boolean()),
+  replyToMode: z.optional(replyToMode),
+  replyToModeByChatType: z.optional(z.looseObject({ direct: z.optional(replyToMode), group: z.optional(replyToMode), channel: z.optional(replyToMode) })),
   textChunkLimit: z.optional(z.int().check(z.positive())),
 };
 

@@ -3,7 +3,8 @@
  * Bun, Deno.serve in test/deno), so the official
  * `@discordjs/rest` + `@discordjs/ws` clients talk to it unchanged:
  * - REST v10 under `/api/v10`: `GET /gateway/bot`, `GET /users/@me`, `POST /users/@me/channels` (open a DM),
- *   `POST /channels/:id/messages` (recorded), `POST /channels/:id/typing` (recorded); `Authorization: Bot <token>`
+ *   `GET /channels/:id` (a thread with its `parent_id`; recorded), `POST /channels/:id/messages` (recorded),
+ *   `POST /channels/:id/typing` (recorded); `Authorization: Bot <token>`
  *   checked, a wrong token answered with Discord's 401 body, a channel it does not know with Unknown Channel.
  * - the Gateway (JSON encoding): HELLO -> IDENTIFY -> READY (or close 4004 for a wrong token), HEARTBEAT -> ACK,
  *   dispatches with a per-session `s`, RESUME replaying what the session missed then RESUMED, a stale session
@@ -72,6 +73,10 @@ export interface DiscordFake {
   drop(): void;
   /** Makes a channel exist (one a message arrived in exists already); posts to others get Unknown Channel. */
   addChannel(id: string): void;
+  /** Makes a public thread of `parentId` exist; `announce` also dispatches its THREAD_CREATE, as Discord does. */
+  addThread(id: string, parentId: string, guildId: string, announce?: boolean): void;
+  /** Channel ids looked up with `GET /channels/:id`, in order. */
+  channelLookups: string[];
   /**
    * While on, message posts wait (in flight) until `hold(false)`; a held post whose client went away meanwhile is
    * dropped unrecorded, as Discord never saw it complete.
@@ -108,6 +113,7 @@ export function startDiscord(serve: ServeLocal, options: DiscordFakeOptions = {}
   const snowflake = () => String(++ids);
   let restFailure: number | null = null;
   const channels = new Set<string>();
+  const threads = new Map<string, { id: string; type: 11; parent_id: string; guild_id: string; name: string }>();
   let holding = false;
   const waiting = new Set<() => void>();
 
@@ -141,6 +147,14 @@ export function startDiscord(serve: ServeLocal, options: DiscordFakeOptions = {}
       const body = (await req.json()) as { recipient_id: string };
       channels.add(`dm-${body.recipient_id}`);
       return Response.json({ id: `dm-${body.recipient_id}`, type: 1, recipients: [{ id: body.recipient_id }] });
+    }
+    const lookup = /^\/channels\/([^/]+)$/.exec(path);
+    if (req.method === "GET" && lookup) {
+      fake.channelLookups.push(lookup[1]!);
+      signal.wake();
+      const thread = threads.get(lookup[1]!);
+      if (thread) return Response.json(thread);
+      return channels.has(lookup[1]!) ? Response.json({ id: lookup[1], type: 0, name: lookup[1] }) : Response.json({ message: "Unknown Channel", code: 10003 }, { status: 404 });
     }
     const inChannel = /^\/channels\/([^/]+)\//.exec(path);
     if (inChannel && !channels.has(inChannel[1]!)) return Response.json({ message: "Unknown Channel", code: 10003 }, { status: 404 });
@@ -304,6 +318,13 @@ export function startDiscord(serve: ServeLocal, options: DiscordFakeOptions = {}
     addChannel(id) {
       channels.add(id);
     },
+    addThread(id, parentId, guildId, announce = false) {
+      const thread = { id, type: 11 as const, parent_id: parentId, guild_id: guildId, name: `thread ${id}` };
+      channels.add(id);
+      threads.set(id, thread);
+      if (announce && current) dispatch(current, "THREAD_CREATE", { ...thread, newly_created: true });
+    },
+    channelLookups: [],
     hold(on) {
       holding = on;
       if (on) return;

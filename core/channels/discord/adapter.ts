@@ -3,16 +3,19 @@
  * Gateway (loaded only when an account runs). Inbound: MESSAGE_CREATE -> guild policy (./guild-policy.ts) -> the
  * framework's durable inbound path, stored together with the Gateway session (id, seq, resume URL) as the account's
  * cursor, so after a drop or a restart the account RESUMEs where it stopped and Discord replays what it missed
- * (duplicates of stored messages are ignored). The clients reconnect and resume by themselves; a start that fails
+ * (duplicates of stored messages are ignored). Messages are handled one at a time in arrival order, each stored with
+ * the session as it stood when it arrived; a message in a thread is decided by its parent channel's rules unless the
+ * thread has its own (the parent comes from thread events, else one `GET /channels/:id`, remembered). The clients
+ * reconnect and resume by themselves; a start that fails
  * for a transient reason is retried with back-off, a refused token is not (shown in status). Runtime-agnostic: the
  * clients are built on node: APIs (ws, undici) that Bun, Node and Deno all provide (test/deno/discord-slack.deno.ts).
  */
 import { DiscordAPIError, REST } from "@discordjs/rest";
 import { WebSocketManager, WebSocketShardEvents, type SessionInfo } from "@discordjs/ws";
-import { GatewayDispatchEvents, GatewayIntentBits, MessageFlags, Routes, type GatewayDispatchPayload, type RESTGetAPIGatewayBotResult } from "discord-api-types/v10";
+import { ChannelType, GatewayDispatchEvents, GatewayIntentBits, MessageFlags, Routes, type APIChannel, type GatewayDispatchPayload, type RESTGetAPIGatewayBotResult } from "discord-api-types/v10";
 import { PermanentDeliveryError, type ChannelAccountContext, type ChannelAccountSnapshot, type ChannelAdapter, type ChannelProbe, type InboundMessage, type OutboundMessage, type SentMessage } from "../contract.ts";
 import type { DiscordAccount } from "./config.ts";
-import { decideGuildMessage } from "./guild-policy.ts";
+import { decideGuildMessage, needsParentChannel } from "./guild-policy.ts";
 import { readMessageCreate } from "./message.ts";
 import { pinGatewayUrl, type DiscordOrigin } from "./origin.ts";
 
@@ -22,6 +25,9 @@ const INTENTS = GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | Gat
 const BACKOFF_MS = [2_000, 4_000, 8_000, 16_000, 30_000];
 /** Discord's "Unknown Channel" error code. */
 const UNKNOWN_CHANNEL = 10003;
+const THREAD_TYPES: readonly number[] = [ChannelType.AnnouncementThread, ChannelType.PublicThread, ChannelType.PrivateThread];
+/** Thread parents remembered; the oldest are forgotten first (a forgotten one costs one lookup). */
+const MAX_KNOWN_CHANNELS = 10_000;
 
 /** REST that keeps every Gateway URL Discord hands out on the configured origin (`DISCORD_API_URL`). */
 class PinnedREST extends REST {
@@ -55,6 +61,17 @@ export function discordAdapter(ctx: ChannelAccountContext, origin: DiscordOrigin
   let retry: ReturnType<typeof setTimeout> | undefined;
   /** DM channel per user, for sends addressed to a user (`user:<id>`, pairing notices). */
   const dmChannels = new Map<string, string>();
+  /** Channel id -> its parent when it is a thread, null when it is not. */
+  const parents = new Map<string, string | null>();
+  /** Inbound work in arrival order (a parent lookup must not let a later message overtake). */
+  let inbound: Promise<void> = Promise.resolve();
+  const inOrder = (work: () => void | Promise<void>) => {
+    inbound = inbound.then(work).catch((error: unknown) => ctx.logger.error(log, "inbound message not handled", { accountId: ctx.accountId, error: String(error) }));
+  };
+  const remember = (channel: { id: string; type?: number; parent_id?: string | null }) => {
+    if (parents.size >= MAX_KNOWN_CHANNELS) parents.delete(parents.keys().next().value!);
+    parents.set(channel.id, channel.type !== undefined && THREAD_TYPES.includes(channel.type) && channel.parent_id ? channel.parent_id : null);
+  };
 
   const fail = (message: string) => {
     lastError = message;
@@ -63,19 +80,47 @@ export function discordAdapter(ctx: ChannelAccountContext, origin: DiscordOrigin
 
   const onDispatch = (payload: GatewayDispatchPayload) => {
     switch (payload.t) {
-      case GatewayDispatchEvents.Ready:
+      case GatewayDispatchEvents.Ready: {
         bot = { id: payload.d.user.id, username: payload.d.user.username };
         markConnected();
         // The new session is stored at once, so a restart before any message still resumes it.
-        ctx.inbound.accept([], JSON.stringify(session));
+        const cursor = JSON.stringify(session);
+        inOrder(() => void ctx.inbound.accept([], cursor));
         break;
+      }
       case GatewayDispatchEvents.Resumed:
         markConnected();
         break;
-      case GatewayDispatchEvents.MessageCreate:
-        onMessage(payload.d);
+      case GatewayDispatchEvents.MessageCreate: {
+        // The session as this message left it: stored with the message, so a RESUME from it never skips a later one.
+        const cursor = JSON.stringify(session);
+        inOrder(() => onMessage(payload.d, cursor));
+        break;
+      }
+      case GatewayDispatchEvents.ThreadCreate:
+      case GatewayDispatchEvents.ThreadUpdate:
+        remember(payload.d);
+        break;
+      case GatewayDispatchEvents.ThreadListSync:
+        payload.d.threads.forEach(remember);
+        break;
+      case GatewayDispatchEvents.GuildCreate:
+        if ("threads" in payload.d) payload.d.threads.forEach(remember);
         break;
     }
+  };
+
+  /** The parent channel of a thread (undefined for a channel, or when Discord cannot say now). */
+  const parentOf = async (channelId: string): Promise<string | undefined> => {
+    if (!parents.has(channelId)) {
+      try {
+        remember((await rest.get(Routes.channel(channelId))) as APIChannel & { parent_id?: string | null });
+      } catch (error) {
+        ctx.logger.debug(log, "channel lookup failed; deciding without a parent", { accountId: ctx.accountId, channelId, error: String(error) });
+        return undefined;
+      }
+    }
+    return parents.get(channelId) ?? undefined;
   };
 
   const markConnected = () => {
@@ -84,18 +129,18 @@ export function discordAdapter(ctx: ChannelAccountContext, origin: DiscordOrigin
     lastConnectedAt = ctx.now();
   };
 
-  const onMessage = (d: unknown) => {
-    if (!bot) return;
-    const read = readMessageCreate(d, bot.id);
+  const onMessage = async (d: unknown, cursor: string) => {
+    const current = account();
+    if (!bot || !current) return;
+    const read = readMessageCreate(d, bot.id, current.allowBots);
     if (!read.ok) {
       if (!read.ignored) ctx.inbound.malformed(read.reason);
       return;
     }
     const m = read.message;
-    const current = account();
-    if (!current) return;
     if (m.guildId) {
-      const decision = decideGuildMessage(current.guildPolicy, m.guildId, m.channelId, m.senderId, m.mentioned);
+      const parentId = needsParentChannel(current.guildPolicy, m.guildId, m.channelId) ? await parentOf(m.channelId) : undefined;
+      const decision = decideGuildMessage(current.guildPolicy, m.guildId, m.channelId, m.senderId, m.mentioned, parentId);
       if (!decision.admit) {
         ctx.logger.debug(log, "guild message not admitted", { accountId: ctx.accountId, guildId: m.guildId, channelId: m.channelId, reason: decision.reason });
         return;
@@ -119,7 +164,7 @@ export function discordAdapter(ctx: ChannelAccountContext, origin: DiscordOrigin
     // replyToMode off (upstream's default) sends plain messages; otherwise the answer references the message.
     if (current.replyToMode !== "off") inbound.messageId = m.id;
     try {
-      ctx.inbound.accept([inbound], JSON.stringify(session));
+      ctx.inbound.accept([inbound], cursor);
     } catch (error) {
       // The stored cursor stays before this message, so the next RESUME from it (a restart) replays it.
       ctx.logger.error(log, "inbound message not stored", { accountId: ctx.accountId, id: m.id, error: String(error) });

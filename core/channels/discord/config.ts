@@ -2,7 +2,9 @@
  * `channels.discord` as upstream configures it (docs/gateway/config-channels, docs/channels/discord/*): the bot
  * `token` (`DISCORD_BOT_TOKEN` for the default account once a `channels.discord` block exists), `dmPolicy`
  * (pairing by default) + `allowFrom`, `groupPolicy` (allowlist by default) + `guilds.<id>.{requireMention, users,
- * channels.<id>.*}`, `replyToMode` (off by default), `textChunkLimit` (2,000, Discord's own limit), and
+ * channels.<id>.*}`, the legacy `dm.{enabled, policy, allowFrom}` (each yields to its current key, account before
+ * root), `allowBots` (bot authors ignored unless `true`, or `"mentions"` for those that mention this bot),
+ * `replyToMode` (off by default), `textChunkLimit` (2,000, Discord's own limit) and `maxLinesPerMessage` (17), and
  * `accounts.<id>.*` over the channel root. Secret-free `details` feed status. Runtime-agnostic.
  */
 import type { OpenClawConfig } from "../../config/schema.ts";
@@ -13,6 +15,8 @@ import type { DiscordGuildPolicy } from "./guild-policy.ts";
 
 /** Discord's hard limit on one message. */
 export const DISCORD_MAX_TEXT = 2000;
+/** Upstream's default `maxLinesPerMessage`: longer replies are split so they do not fill the screen. */
+export const DISCORD_MAX_LINES = 17;
 
 /** The typed view of one account's fields (parsing stays loose: upstream keys clawgate does not read are kept). */
 type AccountFields = { [K in keyof typeof discordAccountKeys]?: z.infer<(typeof discordAccountKeys)[K]> };
@@ -27,6 +31,8 @@ export interface DiscordAccount {
   access: AccessSettings;
   guildPolicy: DiscordGuildPolicy;
   replyToMode: "off" | "first" | "all" | "batched";
+  /** Which bot-authored messages reach the agent (this bot's own never do). */
+  allowBots: boolean | "mentions";
   /** Why `channels.discord` could not be read (the account then stays unconfigured and says so in status). */
   configError?: string;
 }
@@ -55,7 +61,10 @@ function resolve(accountId: string, root: AccountFields, own: AccountFields, env
   const envToken = accountId === "default" ? env.DISCORD_BOT_TOKEN?.trim() : undefined;
   const token = merged.token?.trim() || envToken || undefined;
   const tokenSource = merged.token?.trim() ? "config" : envToken ? "env" : "none";
-  const dmPolicy = merged.dmPolicy ?? "pairing";
+  // Current keys win over the legacy `dm.*` ones, and the account's over the root's (docs/channels/discord/access-control).
+  const dmPolicy = own.dmPolicy ?? own.dm?.policy ?? root.dmPolicy ?? root.dm?.policy ?? "pairing";
+  const allowFrom = own.allowFrom ?? own.dm?.allowFrom ?? root.allowFrom ?? root.dm?.allowFrom;
+  const dmEnabled = own.dm?.enabled ?? root.dm?.enabled ?? true;
   const groupPolicy = merged.groupPolicy ?? "allowlist";
   const guilds = Object.fromEntries(
     Object.entries(merged.guilds ?? {}).map(([id, g]) => [
@@ -74,17 +83,20 @@ function resolve(accountId: string, root: AccountFields, own: AccountFields, env
     enabled: merged.enabled !== false,
     tokenSource,
     access: {
-      dmPolicy,
-      allowFrom: ids(merged.allowFrom),
+      // `dm.enabled: false` turns DMs off whatever the policy says.
+      dmPolicy: dmEnabled ? dmPolicy : "disabled",
+      allowFrom: ids(allowFrom),
       // Guild messages reach the framework only after the guild policy admitted them (./guild-policy.ts), which
       // covers groupPolicy, guild/channel allowlists, users and requireMention; nothing is decided twice.
       groupPolicy: groupPolicy === "disabled" ? "disabled" : "open",
       groupAllowFrom: [],
       groups: { "*": { requireMention: false } },
       textChunkLimit: Math.min(merged.textChunkLimit ?? DISCORD_MAX_TEXT, DISCORD_MAX_TEXT),
+      maxLinesPerMessage: merged.maxLinesPerMessage ?? DISCORD_MAX_LINES,
     },
     guildPolicy: { groupPolicy, guilds },
     replyToMode: merged.replyToMode ?? "off",
+    allowBots: merged.allowBots ?? false,
   };
   if (token) account.token = token;
   if (merged.name) account.name = merged.name;

@@ -1,7 +1,9 @@
 /**
  * A Gateway MESSAGE_CREATE, read at the boundary: the fields clawgate routes on, whether the bot was addressed
  * (an explicit `<@id>` mention, or a reply to one of its messages), and the text with the bot's mention removed.
- * The bot's own messages and other bots' are not for the agent. Runtime-agnostic.
+ * The bot's own messages never reach the agent; other bots' (and webhooks', which no person sends) only as
+ * `allowBots` says: `true` all of them, `"mentions"` those whose text mentions this bot (a reply ping alone is not a
+ * mention, so two bots replying to each other do not loop). Runtime-agnostic.
  */
 import { z } from "../../zod.ts";
 
@@ -40,14 +42,16 @@ export interface DiscordMessage {
 
 export type ReadResult = { ok: true; message: DiscordMessage } | { ok: false; ignored: true } | { ok: false; ignored: false; reason: string };
 
-/** Reads one MESSAGE_CREATE payload `d` for the bot `botId`. */
-export function readMessageCreate(d: unknown, botId: string): ReadResult {
+/** Reads one MESSAGE_CREATE payload `d` for the bot `botId`, admitting bot authors as `allowBots` says. */
+export function readMessageCreate(d: unknown, botId: string, allowBots: boolean | "mentions" = false): ReadResult {
   const parsed = messageCreate.safeParse(d);
   if (!parsed.success) return { ok: false, ignored: false, reason: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") };
   const m = parsed.data;
-  if (m.author.id === botId || m.author.bot || m.webhook_id) return { ok: false, ignored: true };
+  if (m.author.id === botId) return { ok: false, ignored: true };
   const mentionTag = new RegExp(`<@!?${botId}>`, "g");
-  const mentioned = mentionTag.test(m.content) || (m.mentions ?? []).some((u) => u.id === botId) || m.referenced_message?.author?.id === botId;
+  const tagged = mentionTag.test(m.content);
+  if ((m.author.bot || m.webhook_id) && !(allowBots === true || (allowBots === "mentions" && tagged))) return { ok: false, ignored: true };
+  const mentioned = tagged || (m.mentions ?? []).some((u) => u.id === botId) || m.referenced_message?.author?.id === botId;
   const text = m.content.replace(mentionTag, "").replace(/\s+/g, " ").trim();
   const message: DiscordMessage = {
     id: m.id,

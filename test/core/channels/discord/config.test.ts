@@ -36,3 +36,24 @@ test("the config schema refuses bad channels.discord / channels.slack values, so
   expect(configSchema.safeParse({ channels: { slack: { mode: "websocket" } } }).success).toBe(false);
   expect(configSchema.safeParse({ channels: { discord: { token: "t", guilds: { G1: { requireMention: false } } }, slack: { botToken: { source: "env", provider: "default", id: "SLACK_BOT_TOKEN" } } } }).success).toBe(true);
 });
+
+test("legacy dm.* keys are read, each yielding to its current key and the account's to the root's; dm.enabled false disables DMs", () => {
+  const [root, named, own] = discordAccounts(cfg({
+    token: "t",
+    dm: { policy: "allowlist", allowFrom: ["discord:5"] },
+    accounts: { alpha: { token: "a" }, beta: { token: "b", allowFrom: [6], dm: { enabled: false } } },
+  }), {});
+  expect([root!.access.dmPolicy, root!.access.allowFrom]).toEqual(["allowlist", ["5"]]);
+  // A named account inherits the root's (legacy) DM settings when it has none of its own.
+  expect([named!.access.dmPolicy, named!.access.allowFrom]).toEqual(["allowlist", ["5"]]);
+  expect([own!.access.dmPolicy, own!.access.allowFrom]).toEqual(["disabled", ["6"]]);
+  const [current] = discordAccounts(cfg({ token: "t", dmPolicy: "open", allowFrom: ["*"], dm: { policy: "disabled", allowFrom: ["1"] } }), {});
+  expect([current!.access.dmPolicy, current!.access.allowFrom]).toEqual(["open", ["*"]]);
+});
+
+test("allowBots (default false) and maxLinesPerMessage (default 17) as upstream; a bad allowBots is refused", () => {
+  const [a, b] = discordAccounts(cfg({ token: "t", accounts: { m: { token: "m", allowBots: "mentions", maxLinesPerMessage: 40 } } }), {});
+  expect([a!.allowBots, a!.access.maxLinesPerMessage]).toEqual([false, 17]);
+  expect([b!.allowBots, b!.access.maxLinesPerMessage]).toEqual(["mentions", 40]);
+  expect(accountConfig(discordAccounts(cfg({ token: "t", allowBots: "always" }), {})[0]!).details.lastError).toMatch(/^channels\.discord: allowBots: /);
+});

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { decideGuildMessage, type DiscordGuildPolicy } from "../../../../core/channels/discord/guild-policy.ts";
+import { decideGuildMessage, needsParentChannel, type DiscordGuildPolicy } from "../../../../core/channels/discord/guild-policy.ts";
 
 const policy = (p: Partial<DiscordGuildPolicy>): DiscordGuildPolicy => ({ groupPolicy: "allowlist", guilds: {}, ...p });
 
@@ -25,4 +25,14 @@ test("a channels map is an allowlist ('*' keeps the rest); channel entries overr
   const star = policy({ guilds: { G1: { users: ["42"], channels: { "*": { enabled: true } } } } });
   expect(decideGuildMessage(star, "G1", "any", "7", true)).toEqual({ admit: false, reason: "sender-not-allowed" });
   expect(decideGuildMessage(star, "G1", "any", "42", true)).toEqual({ admit: true });
+});
+
+test("a thread without its own entry takes its parent channel's; its own entry wins", () => {
+  const p = policy({ guilds: { G1: { channels: { parent: { requireMention: false }, T2: { requireMention: true } } } } });
+  expect(needsParentChannel(p, "G1", "T1")).toBe(true);
+  expect(needsParentChannel(p, "G1", "T2")).toBe(false);
+  expect(needsParentChannel(policy({ guilds: { G1: {} } }), "G1", "T1")).toBe(false);
+  expect(decideGuildMessage(p, "G1", "T1", "7", false)).toEqual({ admit: false, reason: "channel-not-allowed" });
+  expect(decideGuildMessage(p, "G1", "T1", "7", false, "parent")).toEqual({ admit: true });
+  expect(decideGuildMessage(p, "G1", "T2", "7", false, "parent")).toEqual({ admit: false, reason: "not-mentioned" });
 });

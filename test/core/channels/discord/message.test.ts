@@ -27,3 +27,15 @@ test("the bot's own messages, other bots and webhooks -> ignored; a malformed pa
   const bad = readMessageCreate({ ...base, author: undefined }, BOT);
   expect(bad).toMatchObject({ ok: false, ignored: false, reason: expect.stringContaining("author") });
 });
+
+test("allowBots: true admits other bots and webhooks; \"mentions\" only those tagging this bot (a reply ping is not enough); its own never", () => {
+  const otherBot = { ...base, author: { id: "5", username: "otherbot", bot: true } };
+  expect(readMessageCreate(otherBot, BOT, true)).toMatchObject({ ok: true, message: { senderId: "5" } });
+  expect(readMessageCreate({ ...base, webhook_id: "w" }, BOT, true)).toMatchObject({ ok: true });
+  expect(readMessageCreate(otherBot, BOT, "mentions")).toEqual({ ok: false, ignored: true });
+  expect(readMessageCreate({ ...otherBot, referenced_message: { author: { id: BOT } }, mentions: [{ id: BOT }] }, BOT, "mentions")).toEqual({ ok: false, ignored: true });
+  expect(readMessageCreate({ ...otherBot, content: "<@900> status?" }, BOT, "mentions")).toMatchObject({ ok: true, message: { mentioned: true, text: "status?" } });
+  expect(readMessageCreate({ ...base, author: { id: BOT, username: "clawbot", bot: true } }, BOT, true)).toEqual({ ok: false, ignored: true });
+  // People are unaffected by the setting.
+  expect(readMessageCreate(base, BOT, "mentions")).toMatchObject({ ok: true });
+});

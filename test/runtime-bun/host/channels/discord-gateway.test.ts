@@ -4,7 +4,9 @@
  * `clawgate pairing approve discord <code> --notify` -> the sender's next DM gets the agent's reply; guild messages
  * are mention-gated; after the Gateway drops, the account resumes and what was sent meanwhile is answered; kill -9
  * with a reply in flight -> after restart the reply is delivered once and nothing earlier is repeated; a wrong token
- * leaves a clear status and a serving gateway. (test/interop/channels-openclaw-cli.test.ts: the real CLI's lines.)
+ * leaves a clear status and a serving gateway. Upstream's finer settings: `maxLinesPerMessage` (17) splits a
+ * many-line text, a thread takes its parent channel's guild rules, `allowBots: "mentions"` admits only bots that
+ * mention this one. (test/interop/channels-openclaw-cli.test.ts: the real CLI's lines.)
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -51,7 +53,7 @@ async function settled(): Promise<void> {
 
 beforeAll(async () => {
   fake = startDiscord(serveBun);
-  writeConfig({ token: fake.token, guilds: { G1: {} } });
+  writeConfig({ token: fake.token, allowBots: "mentions", guilds: { G1: {}, G2: { channels: { parent: { requireMention: false } } } } });
   await startGateway();
   await fake.until(() => fake.identifies.length === 1 && fake.connections() === 1);
 });
@@ -134,6 +136,45 @@ test("clawgate channels status --probe prints the account in upstream's line", a
   const out = await statusLines();
   expect(out.code).toBe(0);
   expect(out.stdout).toMatch(/^- Discord default: enabled, configured, running, connected, in:just now, out:just now, bot:@clawbot, dm:pairing, token:config, works$/m);
+});
+
+test("a 40-line send -> messages of at most 17 lines (upstream's maxLinesPerMessage), in order, nothing lost", async () => {
+  fake.addChannel("lines");
+  const lines = Array.from({ length: 40 }, (_, i) => `line ${i + 1}`);
+  const sent = await admin.request("send", { channel: "discord", to: "lines", message: lines.join("\n"), idempotencyKey: "forty-lines" });
+  expect(sent.ok).toBe(true);
+  expect(postsTo("lines").map((c) => c.split("\n").length)).toEqual([17, 17, 6]);
+  expect(postsTo("lines").join("\n")).toBe(lines.join("\n"));
+});
+
+test("a thread takes its parent channel's rules (requireMention false there) and has its own session; an unlisted channel stays closed", async () => {
+  // Not announced: the parent comes from GET /channels/:id, once.
+  fake.addThread("T1", "parent", "G2");
+  fake.message({ channelId: "elsewhere", guildId: "G2", author: BOB, content: "not listed" });
+  fake.message({ channelId: "T1", guildId: "G2", author: BOB, content: "my name is Theo" });
+  fake.message({ channelId: "T1", guildId: "G2", author: BOB, content: "what is my name?" });
+  await fake.until(() => postsTo("T1").length === 2);
+  expect(postsTo("T1")[0]).toStartWith("Nice to meet you, Theo.");
+  expect(postsTo("T1")[1]).toStartWith("Your name is Theo.");
+  expect(fake.channelLookups.filter((id) => id === "T1")).toEqual(["T1"]);
+  expect(postsTo("elsewhere")).toEqual([]);
+  const history = (await admin.request("chat.history", { sessionKey: "agent:main:discord:channel:T1" })).payload.messages;
+  expect(history.filter((m: any) => m.role === "user")).toHaveLength(2);
+  // Announced by THREAD_CREATE: no lookup needed.
+  fake.addThread("T2", "parent", "G2", true);
+  fake.message({ channelId: "T2", guildId: "G2", author: BOB, content: "my name is Tess" });
+  await fake.until(() => postsTo("T2").length === 1);
+  expect(fake.channelLookups).not.toContain("T2");
+});
+
+test('allowBots "mentions" -> another bot is answered only when it mentions this bot', async () => {
+  const robot = { id: "4400", username: "robot", bot: true };
+  fake.message({ channelId: "parent", guildId: "G2", author: robot, content: "my name is Quiet" });
+  fake.message({ channelId: "parent", guildId: "G2", author: robot, content: `<@${fake.bot.id}> my name is Robo`, mentions: [fake.bot] });
+  await fake.until(() => postsTo("parent").length === 1);
+  expect(postsTo("parent")).toEqual([expect.stringMatching(/^Nice to meet you, Robo\./)]);
+  const history = (await admin.request("chat.history", { sessionKey: "agent:main:discord:channel:parent" })).payload.messages;
+  expect(history.filter((m: any) => m.role === "user").map((m: any) => m.content[0].text)).toEqual(["my name is Robo"]);
 });
 
 test("a wrong token -> status says Discord refused it, the probe fails, and the gateway keeps serving", async () => {
