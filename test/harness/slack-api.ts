@@ -30,6 +30,8 @@ export interface SlackMessageEvent {
   ts?: string;
   /** `message` (default) or `app_mention`. */
   type?: "message" | "app_mention";
+  /** Posted by an app's bot user: Slack adds the app's `bot_id` (and its `bot_profile`). */
+  botId?: string;
 }
 
 export interface SlackFakeOptions {
@@ -109,6 +111,7 @@ export function startSlack(serve: ServeLocal, options: SlackFakeOptions = {}): S
         event_ts: ts,
         channel_type: ev.channelType,
         ...(ev.threadTs ? { thread_ts: ev.threadTs } : {}),
+        ...(ev.botId ? { bot_id: ev.botId, bot_profile: { id: ev.botId, name: ev.user, app_id: `A${ev.botId}`, team_id: teamId } } : {}),
       },
     };
   };

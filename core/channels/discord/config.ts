@@ -11,6 +11,7 @@ import type { OpenClawConfig } from "../../config/schema.ts";
 import { discordAccountKeys, discordSchema } from "../../config/schema.ts";
 import type { z } from "../../zod.ts";
 import type { AccessSettings, ChannelAccountConfig } from "../contract.ts";
+import { resolveDmSettings } from "../dm-settings.ts";
 import type { DiscordGuildPolicy } from "./guild-policy.ts";
 
 /** Discord's hard limit on one message. */
@@ -61,10 +62,7 @@ function resolve(accountId: string, root: AccountFields, own: AccountFields, env
   const envToken = accountId === "default" ? env.DISCORD_BOT_TOKEN?.trim() : undefined;
   const token = merged.token?.trim() || envToken || undefined;
   const tokenSource = merged.token?.trim() ? "config" : envToken ? "env" : "none";
-  // Current keys win over the legacy `dm.*` ones, and the account's over the root's (docs/channels/discord/access-control).
-  const dmPolicy = own.dmPolicy ?? own.dm?.policy ?? root.dmPolicy ?? root.dm?.policy ?? "pairing";
-  const allowFrom = own.allowFrom ?? own.dm?.allowFrom ?? root.allowFrom ?? root.dm?.allowFrom;
-  const dmEnabled = own.dm?.enabled ?? root.dm?.enabled ?? true;
+  const { dmPolicy, allowFrom } = resolveDmSettings(own, root);
   const groupPolicy = merged.groupPolicy ?? "allowlist";
   const guilds = Object.fromEntries(
     Object.entries(merged.guilds ?? {}).map(([id, g]) => [
@@ -83,8 +81,7 @@ function resolve(accountId: string, root: AccountFields, own: AccountFields, env
     enabled: merged.enabled !== false,
     tokenSource,
     access: {
-      // `dm.enabled: false` turns DMs off whatever the policy says.
-      dmPolicy: dmEnabled ? dmPolicy : "disabled",
+      dmPolicy,
       allowFrom: ids(allowFrom),
       // Guild messages reach the framework only after the guild policy admitted them (./guild-policy.ts), which
       // covers groupPolicy, guild/channel allowlists, users and requireMention; nothing is decided twice.

@@ -11,7 +11,8 @@
 import { SocketModeClient } from "@slack/socket-mode";
 import { ErrorCode, WebClient, type Logger as SlackLogger, LogLevel } from "@slack/web-api";
 import { PermanentDeliveryError, type ChannelAccountContext, type ChannelAccountSnapshot, type ChannelAdapter, type ChannelProbe, type InboundMessage, type SentMessage } from "../contract.ts";
-import type { SlackAccount } from "./config.ts";
+import { slackDropReason } from "./admission.ts";
+import { replyToModeFor, type SlackAccount } from "./config.ts";
 import { readSlackEvent } from "./event.ts";
 import { slackSignatureProblem } from "./signature.ts";
 
@@ -32,7 +33,7 @@ export function slackAdapter(ctx: ChannelAccountContext, apiUrl: string, account
   // No client-side retries: the outbox retries failed sends, and a start failure has its own back-off.
   const web = new WebClient(botToken, { slackApiUrl: apiUrl, logger: slackLogger, retryConfig: { retries: 0 } });
   let socket: SocketModeClient | undefined;
-  let bot: { id: string; name: string; teamId: string; team: string } | undefined;
+  let bot: { id: string; botId?: string; name: string; teamId: string; team: string } | undefined;
   let running = false;
   let connected = false;
   let lastError: string | null = null;
@@ -48,13 +49,19 @@ export function slackAdapter(ctx: ChannelAccountContext, apiUrl: string, account
 
   /** Stores one event's message; false when the store refused (the event must not be acknowledged). */
   const take = (event: unknown): boolean => {
-    if (!bot) return false;
-    const read = readSlackEvent(event, bot.id);
+    const current = account();
+    if (!bot || !current) return false;
+    const read = readSlackEvent(event, bot.id, bot.botId);
     if (!read.ok) {
       if (!read.ignored) ctx.inbound.malformed(read.reason);
       return true;
     }
     const m = read.message;
+    const dropped = slackDropReason(current, m);
+    if (dropped) {
+      ctx.logger.debug(log, "message not admitted", { accountId: ctx.accountId, channel: m.channel, reason: dropped });
+      return true;
+    }
     const inbound: InboundMessage = {
       id: m.id,
       chatId: m.channel,
@@ -69,8 +76,10 @@ export function slackAdapter(ctx: ChannelAccountContext, apiUrl: string, account
       inbound.groupKind = m.groupDm ? "group" : "channel";
       inbound.threadKind = "thread";
     }
-    // Inside a thread the answer stays in it; a top-level channel message starts one only when replyToMode asks.
-    const thread = m.threadTs ?? (m.chatType === "group" && account()?.replyToMode !== "off" ? m.ts : undefined);
+    // Inside a thread the answer stays in it; a top-level message starts one only when replyToMode asks (in a DM the
+    // thread is where the answer goes, not a session of its own).
+    const mode = replyToModeFor(current, m.chatType === "direct" ? "direct" : m.groupDm ? "group" : "channel", m.channel);
+    const thread = m.threadTs ?? (mode !== "off" ? m.ts : undefined);
     if (thread) inbound.threadId = thread;
     try {
       ctx.inbound.accept([inbound]);
@@ -83,7 +92,7 @@ export function slackAdapter(ctx: ChannelAccountContext, apiUrl: string, account
 
   const identify = async () => {
     const me = await web.auth.test();
-    bot = { id: String(me.user_id), name: String(me.user), teamId: String(me.team_id), team: String(me.team) };
+    bot = { id: String(me.user_id), ...(me.bot_id ? { botId: String(me.bot_id) } : {}), name: String(me.user), teamId: String(me.team_id), team: String(me.team) };
   };
 
   const openSocket = async () => {

@@ -3,14 +3,17 @@
  * `mode` `socket` (default: `botToken` + `appToken`) or `http` (`botToken` + `signingSecret`, events POSTed to
  * `webhookPath`, default `/slack/events`); `SLACK_BOT_TOKEN` / `SLACK_APP_TOKEN` / `SLACK_SIGNING_SECRET` for the
  * default account once a `channels.slack` block exists; credentials as strings or env SecretRefs
- * (`{source:"env", id}`); `dmPolicy` (pairing) + `allowFrom`; `groupPolicy` (allowlist) + `channels.<id>.{enabled,
- * requireMention, users}`; `replyToMode` (off); `textChunkLimit` (8,000); `accounts.<id>.*` over the root.
- * Runtime-agnostic.
+ * (`{source:"env", id}`); `dmPolicy` (pairing) + `allowFrom` (legacy `dm.{enabled, policy, allowFrom}` read as
+ * ../dm-settings.ts says); group DMs only with `dm.groupEnabled` (off by default), limited to `dm.groupChannels` when
+ * it lists any; `groupPolicy` (allowlist) + `channels.<id>.{enabled, requireMention, users, allowBots, replyToMode}`;
+ * `allowBots` (false); `replyToMode` (off) refined by `replyToModeByChatType`, the legacy `dm.replyToMode` for DMs and
+ * a channel's own; `textChunkLimit` (8,000); `accounts.<id>.*` over the root. Runtime-agnostic.
  */
 import type { OpenClawConfig } from "../../config/schema.ts";
 import { slackAccountKeys, slackSchema } from "../../config/schema.ts";
 import type { z } from "../../zod.ts";
 import type { AccessSettings, ChannelAccountConfig } from "../contract.ts";
+import { resolveDmSettings } from "../dm-settings.ts";
 
 /** Slack truncates a message past 40,000 characters. */
 export const SLACK_MAX_TEXT = 40_000;
@@ -20,6 +23,9 @@ const DEFAULT_CHUNK = 8_000;
 type AccountFields = { [K in keyof typeof slackAccountKeys]?: z.infer<(typeof slackAccountKeys)[K]> };
 type Env = Readonly<Record<string, string | undefined>>;
 type Source = "config" | "env" | "none";
+type ReplyToMode = "off" | "first" | "all" | "batched";
+/** Slack's conversation kinds as upstream names them: DMs, group DMs (mpim), channels (public and private). */
+export type SlackChatKind = "direct" | "group" | "channel";
 
 /** One Slack account with the root, the environment and upstream's defaults applied. */
 export interface SlackAccount {
@@ -35,7 +41,16 @@ export interface SlackAccount {
   /** Socket mode needs the app token, HTTP mode the signing secret; both need the bot token. */
   configured: boolean;
   access: AccessSettings;
-  replyToMode: "off" | "first" | "all" | "batched";
+  replyToMode: ReplyToMode;
+  replyToModeByChatType: Partial<Record<SlackChatKind, ReplyToMode>>;
+  /** Legacy `dm.replyToMode`, for DMs when `replyToModeByChatType.direct` is unset. */
+  dmReplyToMode?: ReplyToMode;
+  /** Per-channel settings the adapter applies itself (the framework's `groups` carry the access ones). */
+  channelRules: Record<string, { allowBots?: boolean; replyToMode?: ReplyToMode; users?: string[] }>;
+  /** Group DMs are answered only when enabled, and then only those listed when `channels` lists any. */
+  groupDms: { enabled: boolean; channels: string[] };
+  /** Whether other bots' messages may reach the agent (a channel's own `allowBots` overrides it). */
+  allowBots: boolean;
   /** Why `channels.slack` could not be read (the account then stays unconfigured and says so in status). */
   configError?: string;
 }
@@ -77,10 +92,16 @@ function resolve(accountId: string, root: AccountFields, own: AccountFields, env
   const signing = read(m.signingSecret, env, isDefault ? "SLACK_SIGNING_SECRET" : undefined);
   const mode = m.mode ?? "socket";
   const groups: AccessSettings["groups"] = {};
+  const channelRules: SlackAccount["channelRules"] = {};
   for (const [id, c] of Object.entries(m.channels ?? {})) {
     // A listed channel without `users` lets anyone in it talk (upstream's channel allowlist), not only allowFrom.
     groups[id] = { allowFrom: ids(c.users) ?? ["*"], ...(c.enabled !== undefined ? { enabled: c.enabled } : {}), ...(c.requireMention !== undefined ? { requireMention: c.requireMention } : {}) };
+    channelRules[id] = { ...(c.allowBots !== undefined ? { allowBots: c.allowBots } : {}), ...(c.replyToMode ? { replyToMode: c.replyToMode } : {}), ...(c.users ? { users: ids(c.users) } : {}) };
   }
+  const groupDms = { enabled: m.dm?.groupEnabled ?? false, channels: ids(m.dm?.groupChannels)?.map((c) => c.replace(/^channel:/i, "")) ?? [] };
+  // An admitted group DM is decided like a listed channel: anyone in it may talk, mention-gated by default.
+  for (const id of groupDms.enabled ? groupDms.channels.filter((c) => c !== "*") : []) groups[id] ??= { allowFrom: ["*"] };
+  const { dmPolicy, allowFrom } = resolveDmSettings(own, root);
   const account: SlackAccount = {
     accountId,
     enabled: m.enabled !== false,
@@ -89,14 +110,19 @@ function resolve(accountId: string, root: AccountFields, own: AccountFields, env
     webhookPath: m.webhookPath ?? "/slack/events",
     configured: bot.value !== undefined && (mode === "socket" ? app.value !== undefined : signing.value !== undefined),
     access: {
-      dmPolicy: m.dmPolicy ?? "pairing",
-      allowFrom: ids(m.allowFrom) ?? [],
+      dmPolicy,
+      allowFrom: ids(allowFrom) ?? [],
       groupPolicy: m.groupPolicy ?? "allowlist",
       groupAllowFrom: [],
       groups,
       textChunkLimit: Math.min(m.textChunkLimit ?? DEFAULT_CHUNK, SLACK_MAX_TEXT),
     },
     replyToMode: m.replyToMode ?? "off",
+    replyToModeByChatType: m.replyToModeByChatType ?? {},
+    ...(m.dm?.replyToMode ? { dmReplyToMode: m.dm.replyToMode } : {}),
+    channelRules,
+    groupDms,
+    allowBots: m.allowBots ?? false,
   };
   if (m.name) account.name = m.name;
   if (bot.value) account.botToken = bot.value;
@@ -120,4 +146,9 @@ export function accountConfig(account: SlackAccount): ChannelAccountConfig {
       ...(account.configError ? { lastError: account.configError } : {}),
     },
   };
+}
+
+/** Where replies to a `kind` conversation go: a channel's own mode, else by chat type, else the legacy DM key, else the account's. */
+export function replyToModeFor(account: SlackAccount, kind: SlackChatKind, channel: string): ReplyToMode {
+  return (kind !== "direct" ? account.channelRules[channel]?.replyToMode : undefined) ?? account.replyToModeByChatType[kind] ?? (kind === "direct" ? account.dmReplyToMode : undefined) ?? account.replyToMode;
 }

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { accountConfig, slackAccounts } from "../../../../core/channels/slack/config.ts";
+import { accountConfig, replyToModeFor, slackAccounts } from "../../../../core/channels/slack/config.ts";
 import type { OpenClawConfig } from "../../../../core/config/schema.ts";
 
 const cfg = (slack: unknown) => ({ channels: { slack } }) as unknown as OpenClawConfig;
@@ -28,4 +28,31 @@ test("channels.<id> become the group allowlist: users, or anyone in the channel 
 test("a webhookPath without a leading slash -> the account stays unconfigured and status says why", () => {
   const [a] = slackAccounts(cfg({ webhookPath: "slack/events", botToken: "b", appToken: "a" }), {});
   expect(accountConfig(a!)).toMatchObject({ configured: false, details: { lastError: "channels.slack: webhookPath: must start with /" } });
+});
+
+test("legacy dm.* keys yield to dmPolicy/allowFrom; dm.enabled false disables DMs; named accounts inherit the root", () => {
+  const [root, named] = slackAccounts(cfg({ botToken: "b", appToken: "a", dm: { policy: "allowlist", allowFrom: ["slack:U5"] }, accounts: { two: { botToken: "b2", appToken: "a2", dm: { enabled: false } } } }), {});
+  expect([root!.access.dmPolicy, root!.access.allowFrom]).toEqual(["allowlist", ["U5"]]);
+  expect([named!.access.dmPolicy, named!.access.allowFrom]).toEqual(["disabled", ["U5"]]);
+  const [current] = slackAccounts(cfg({ botToken: "b", appToken: "a", dmPolicy: "open", allowFrom: ["*"], dm: { policy: "disabled" } }), {});
+  expect(current!.access.dmPolicy).toBe("open");
+});
+
+test("group DMs off by default; dm.groupChannels become allowlisted groups; allowBots off by default, per channel too", () => {
+  const [off] = slackAccounts(cfg({ botToken: "b", appToken: "a" }), {});
+  expect([off!.groupDms, off!.allowBots]).toEqual([{ enabled: false, channels: [] }, false]);
+  const [on] = slackAccounts(cfg({ botToken: "b", appToken: "a", allowBots: true, dm: { groupEnabled: true, groupChannels: ["channel:G1"] }, channels: { C1: { allowBots: false, users: ["UBOT2"] } } }), {});
+  expect(on!.groupDms).toEqual({ enabled: true, channels: ["G1"] });
+  expect(on!.access.groups.G1).toEqual({ allowFrom: ["*"] });
+  expect([on!.allowBots, on!.channelRules.C1]).toEqual([true, { allowBots: false, users: ["UBOT2"] }]);
+});
+
+test("replyToMode: a channel's own, then by chat type, then the legacy dm.replyToMode for DMs, then the account's", () => {
+  const [a] = slackAccounts(cfg({ botToken: "b", appToken: "a", replyToMode: "first", replyToModeByChatType: { group: "off" }, dm: { replyToMode: "all" }, channels: { C1: { replyToMode: "off" } } }), {});
+  expect(replyToModeFor(a!, "channel", "C1")).toBe("off");
+  expect(replyToModeFor(a!, "channel", "C2")).toBe("first");
+  expect(replyToModeFor(a!, "group", "G1")).toBe("off");
+  expect(replyToModeFor(a!, "direct", "D1")).toBe("all");
+  const [plain] = slackAccounts(cfg({ botToken: "b", appToken: "a" }), {});
+  expect(replyToModeFor(plain!, "direct", "D1")).toBe("off");
 });

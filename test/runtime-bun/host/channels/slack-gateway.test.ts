@@ -5,7 +5,8 @@
  * are mention-gated, thread replies stay in their thread and session; after the link drops, the account reconnects;
  * kill -9 with a reply in flight -> after restart it is delivered once, nothing earlier repeated. HTTP Events mode
  * on the gateway port: signed events answered, forged ones refused. A wrong app token leaves a clear status and a
- * serving gateway.
+ * serving gateway. Upstream's finer settings: `replyToMode` per channel threads a top-level answer (and keys the
+ * session by that thread), `allowBots` admits a bot only when the channel lists it, group DMs stay ignored.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -64,7 +65,7 @@ async function settled(): Promise<void> {
 
 beforeAll(async () => {
   fake = startSlack(serveBun);
-  writeConfig({ botToken: fake.botToken, appToken: fake.appToken, channels: { C1: {} } });
+  writeConfig({ botToken: fake.botToken, appToken: fake.appToken, allowBots: true, channels: { C1: {}, C2: { requireMention: false, replyToMode: "all", users: ["U2", "UROBOT"] } } });
   await startGateway();
   await fake.until(() => fake.connections() === 1);
 });
@@ -116,6 +117,21 @@ test("channel: no mention never reaches the agent; a mention does (channel sessi
   const threadHistory = (await admin.request("chat.history", { sessionKey: "agent:main:slack:channel:c1:thread:1800.1" })).payload.messages;
   expect(threadHistory.filter((m: any) => m.role === "user").map((m: any) => m.content[0].text)).toEqual(["my name is Carol"]);
   expect(postsTo("C9")).toEqual([]);
+});
+
+test("channel replyToMode all: a top-level answer goes in a thread under it, in that thread's session; only a listed bot is answered; a group DM is ignored", async () => {
+  fake.message({ channel: "G7", user: "U2", text: `${bot()} my name is Mallory`, channelType: "mpim" });
+  fake.message({ channel: "C2", user: "USPAM", botId: "B7", text: "my name is Spam", channelType: "channel", ts: "1900.1" });
+  fake.message({ channel: "C2", user: "U2", text: "my name is Dora", channelType: "channel", ts: "1900.2" });
+  await fake.until(() => postsTo("C2").length === 1);
+  expect(postsTo("C2")[0]).toMatchObject({ threadTs: "1900.2", text: expect.stringMatching(/^Nice to meet you, Dora\./) });
+  const thread = (await admin.request("chat.history", { sessionKey: "agent:main:slack:channel:c2:thread:1900.2" })).payload.messages;
+  expect(thread.filter((m: any) => m.role === "user").map((m: any) => m.content[0].text)).toEqual(["my name is Dora"]);
+  fake.message({ channel: "C2", user: "UROBOT", botId: "B8", text: "my name is Robo", channelType: "channel", ts: "1900.3" });
+  await fake.until(() => postsTo("C2").length === 2);
+  expect(postsTo("C2")[1]).toMatchObject({ threadTs: "1900.3", text: expect.stringMatching(/^Nice to meet you, Robo\./) });
+  expect(postsTo("G7")).toEqual([]);
+  expect(JSON.stringify(fake.posts)).not.toMatch(/Spam|Mallory/);
 });
 
 test("the Socket Mode link drops -> the account reconnects, and the next DM is answered", async () => {
