@@ -83,7 +83,7 @@ test("Socket Mode: an envelope the store refused is not acknowledged; Slack's re
   expect(mem.accepted.map((m) => m.text)).toEqual(["hi"]);
 });
 
-test("threads: a reply inside a channel thread and replyToMode all start/keep the thread", async () => {
+test("threads: a reply inside a channel thread keeps it; replyToMode all threads top-level answers, in DMs too (upstream: the DM session stays one)", async () => {
   const fake = fakeSlack();
   const { adapter, mem } = adapterFor(fake, { botToken: fake.botToken, appToken: fake.appToken, replyToMode: "all" });
   await adapter.start();
@@ -91,7 +91,7 @@ test("threads: a reply inside a channel thread and replyToMode all start/keep th
   fake.message({ channel: "C1", user: "U1", text: `<@${fake.botUserId}> top level`, channelType: "channel", ts: "6.1" });
   fake.message({ channel: "D1", user: "U1", text: "dm top level", channelType: "im", ts: "7.1" });
   await fake.until(() => mem.accepted.length === 3);
-  expect(mem.accepted.map((m) => [m.text, m.threadId])).toEqual([["in thread", "5.1"], ["top level", "6.1"], ["dm top level", undefined]]);
+  expect(mem.accepted.map((m) => [m.text, m.threadId])).toEqual([["in thread", "5.1"], ["top level", "6.1"], ["dm top level", "7.1"]]);
   const sent = await adapter.send({ to: "C1", text: "answer", threadId: "5.1" });
   expect(fake.posts).toEqual([{ ts: sent.messageId, channel: "C1", text: "answer", threadTs: "5.1" }]);
 });
