@@ -17,7 +17,8 @@ import { controlUiHost } from "../runtime-bun/host/control-ui.ts";
 import { admitUpgrade, peerFrom } from "../core/http/upgrade.ts";
 import { listenEvery, stopGateway } from "../core/net/listeners.ts";
 import { negotiateCodec, type FrameCodec, type WireFrame } from "../core/protocol/codec.ts";
-import { MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES } from "../core/protocol/limits.ts";
+import { Close } from "../core/protocol/errors.ts";
+import { MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES, MAX_PREAUTH_READ_BYTES } from "../core/protocol/limits.ts";
 import type { Connection, PeerInfo, Publisher, SendStatus } from "../core/runtime.ts";
 import type { RunningGateway, ServeOptions } from "../runtime-bun/host/platform.ts";
 import { boundPort, listen } from "./listen.ts";
@@ -108,6 +109,16 @@ export async function serveGateway(options: ServeOptions): Promise<RunningGatewa
     const state = { alive: true };
     sockets.set(ws, state);
     const client: Client = gateway.open(conn);
+    // ws assembles a message up to maxPayload (25 MiB) before core sees it; counting the raw bytes of a socket
+    // that has not authenticated closes it once it sends more than a handshake can need (§1.4), so one holding a
+    // pre-auth read slot makes this process hold ~1 MiB, not 25 (with its copies, until they are collected).
+    let preauthBytes = 0;
+    const countPreauth = (chunk: Buffer) => {
+      if (client.state === "ready" || client.state === "closed") return void socket.off("data", countPreauth);
+      preauthBytes += chunk.length;
+      if (preauthBytes > MAX_PREAUTH_READ_BYTES) client.close(Close.tooBig, "frame too large");
+    };
+    socket.on("data", countPreauth);
     ws.on("message", (data, isBinary) => {
       state.alive = true;
       // binaryType "nodebuffer": a binary message is one Buffer.

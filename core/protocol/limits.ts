@@ -29,6 +29,15 @@ export const MAX_BUFFERED_BYTES = 50 * 1024 * 1024;
 export const MAX_TOTAL_BUFFERED_BYTES = 128 * 1024 * 1024;
 /** Frames queued while the handshake runs; one more closes with 1008. */
 export const MAX_PENDING_HANDSHAKE_FRAMES = 15;
+/**
+ * Bytes a peer can need to send before hello-ok: its connect frame and the
+ * frames that may queue behind it, each at most MAX_PREAUTH_PAYLOAD_BYTES
+ * plus a 14-byte frame header, and 64 KiB of control frames. Only a peer
+ * sending a frame core refuses (1009, 1008) gets past it, so a transport that
+ * counts raw bytes (the Node shim) closes it 1009 there instead of
+ * assembling up to MAX_PAYLOAD_BYTES of its message first.
+ */
+export const MAX_PREAUTH_READ_BYTES = (1 + MAX_PENDING_HANDSHAKE_FRAMES) * (MAX_PREAUTH_PAYLOAD_BYTES + 14) + 64 * 1024;
 /** Time a socket has to complete the handshake (`OPENCLAW_HANDSHAKE_TIMEOUT_MS`). */
 export const HANDSHAKE_TIMEOUT_MS = 15_000;
 /** `policy.tickIntervalMs`: clients drop the socket after twice this without traffic. */

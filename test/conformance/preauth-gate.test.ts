@@ -78,6 +78,39 @@ describe.each(RUNTIMES)("%s gateway", (runtime) => {
   }, 20_000);
 });
 
+// Node only: ws exposes the raw bytes, so the Node shim bounds what a socket holding a read slot may send
+// before hello-ok (MAX_PREAUTH_READ_BYTES, ~1.1 MiB) instead of letting ws assemble up to 25 MiB of it.
+// Bun assembles inside uWS, out of reach: its bound is the read slots alone.
+describe("node gateway", () => {
+  let gw: RuntimeGateway;
+  const open: WirePeer[] = [];
+  beforeAll(async () => {
+    gw = await startRuntimeGateway("node");
+  });
+  afterEach(() => {
+    for (const p of open.splice(0)) p.destroy();
+  });
+  afterAll(() => gw?.stop());
+
+  test("2 MiB of one unfinished frame before hello-ok -> 1009 while it is still unfinished; after hello-ok the same size is read", async () => {
+    const attacker = await WirePeer.open(gw.port, "127.0.0.8");
+    open.push(attacker);
+    // One 3 MiB frame (FIN, well under the post-auth limit), of which 2 MiB are sent: ws waits for the rest.
+    const frame = fragment(true, 3 * 1024 * 1024);
+    attacker.write(frame.subarray(0, 2 * 1024 * 1024));
+    expect(await attacker.closed()).toBe(1009);
+
+    // Control: an authenticated socket sends a frame of that size and is answered.
+    const control = await WirePeer.open(gw.port, "127.0.0.9");
+    open.push(control);
+    control.write(maskedText(JSON.stringify({ type: "req", id: "c1", method: "connect", params: connectParams({ auth: { token: TEST_TOKEN } }) })));
+    await control.until(() => control.text.includes("hello-ok"));
+    control.write(maskedText(JSON.stringify({ type: "req", id: "big", method: "health", params: { pad: "a".repeat(2 * 1024 * 1024) } })));
+    await control.until(() => control.text.includes('"id":"big"'));
+    expect(control.closeCode).toBeUndefined();
+  }, 20_000);
+});
+
 /** A WebSocket client over raw TCP from a chosen local address: upgrade, challenge, then exact frames. */
 class WirePeer {
   /** Every text frame received, concatenated. */
