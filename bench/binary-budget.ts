@@ -45,7 +45,7 @@ async function connectClients(port: number): Promise<() => void> {
 /** Compiles lib/floor-server.ts with the same flags as the gateway binary. */
 async function buildFloor(outdir: string): Promise<string> {
   const outfile = join(outdir, "floor-server");
-  const proc = Bun.spawn([process.execPath, "build", join(import.meta.dir, "lib", "floor-server.ts"), "--compile", "--outfile", outfile, "--minify", "--bytecode", "--format=esm", "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig"], { stdout: "ignore", stderr: "pipe" });
+  const proc = Bun.spawn([process.execPath, "build", join(import.meta.dir, "lib", "floor-server.ts"), "--compile", "--outfile", outfile, "--splitting", "--minify", "--bytecode", "--format=esm", "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig"], { stdout: "ignore", stderr: "pipe" });
   if ((await proc.exited) !== 0) throw new Error(`floor build failed: ${await new Response(proc.stderr).text()}`);
   return outfile;
 }

@@ -4,8 +4,12 @@
  * arm64 runtime from the npm registry once). Bytecode is embedded for a
  * faster cold start and laid out by a recorded start-up (profile-guided:
  * what `gateway run` loads sits together, so a start reads and keeps fewer
- * pages of the binary); Bun's own .env/bunfig autoloading is off so the
- * binary layers the environment exactly as OpenClaw does (spec §11).
+ * pages of the binary). The code is split into chunks as `npm start`'s bundle
+ * is, so code the CLI imports on demand (other verbs, channel clients) is
+ * neither parsed nor loaded until used: 3-4 MB less RSS than one chunk
+ * holding all of it (bench binary-budget). Bun's own .env/bunfig autoloading
+ * is off so the binary layers the environment exactly as OpenClaw does
+ * (spec §11).
  *
  * Usage: bun runtime-bun/build.ts [x64|arm64]... [--outdir DIR]
  */
@@ -25,7 +29,7 @@ const RECORD_TIMEOUT_MS = 20_000;
 async function compile(outfile: string, target: string | undefined, bytecodeOrder?: string): Promise<void> {
   const proc = Bun.spawn([
     process.execPath, "build", ENTRY,
-    "--compile", ...(target ? [`--target=${target}`] : []), "--outfile", outfile,
+    "--compile", ...(target ? [`--target=${target}`] : []), "--outfile", outfile, "--splitting",
     "--minify", "--bytecode", "--format=esm", `--compile-jit-policy=${STARTUP_JIT_POLICY}`,
     ...(bytecodeOrder ? [`--bytecode-order=${bytecodeOrder}`] : []),
     "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig",

@@ -2,7 +2,7 @@
  * The Bun runtime for the CLI. Each part is imported when first used, so CLI
  * verbs that never listen do not load the transports or bun:sqlite.
  */
-import { normalJitPolicy } from "./jit-policy.ts";
+import { runningJitPolicy } from "./jit-policy.ts";
 import type { Platform } from "./host/platform.ts";
 
 export const bunPlatform: Platform = {
@@ -15,5 +15,5 @@ export const bunPlatform: Platform = {
   listenHttp: async (hostname, port, handle) => (await import("./http-listener.ts")).listenHttp(hostname, port, handle),
   // Bun keys a file: URL's module without its query; on a plain path the query makes a new module.
   importModule: (path, version) => import(`${path}?v=${version}`),
-  startupDone: normalJitPolicy,
+  startupDone: runningJitPolicy,
 };
