@@ -2,10 +2,17 @@
  * Request bodies with limits enforced while they stream in, not after: a
  * declared or streamed size past `maxBytes`, or a body still unfinished after
  * `timeoutMs`, stops the read (upstream's readRequestBodyWithLimit, whose
- * endpoints map the two to 413 and 408). Runtime-agnostic.
+ * endpoints map the two to 413 and 408), and JSON bodies read that way.
+ * Runtime-agnostic.
  */
 
 export type BodyLimitCode = "PAYLOAD_TOO_LARGE" | "REQUEST_BODY_TIMEOUT";
+
+/** Upstream's status and text for each limit (http-body's defaults). */
+export const BODY_LIMIT_RESPONSE: Record<BodyLimitCode, { status: 408 | 413; message: string }> = {
+  PAYLOAD_TOO_LARGE: { status: 413, message: "Payload too large" },
+  REQUEST_BODY_TIMEOUT: { status: 408, message: "Request body timeout" },
+};
 
 export class BodyLimitError extends Error {
   constructor(readonly code: BodyLimitCode) {
@@ -46,4 +53,24 @@ export async function readLimitedBody(req: Request, limits: { maxBytes: number; 
     at += c.byteLength;
   }
   return new TextDecoder().decode(bytes);
+}
+
+/** A JSON body: its value, or why it was refused (a limit, or the parser's message). */
+export type JsonBody = { ok: true; value: unknown } | { ok: false; code: BodyLimitCode | "INVALID_JSON"; status: 400 | 408 | 413; message: string };
+
+/** The body read within the limits and parsed as JSON; an empty body is `{}` (upstream's emptyObjectOnEmpty). */
+export async function readJsonBody(req: Request, limits: { maxBytes: number; timeoutMs: number }): Promise<JsonBody> {
+  let text: string;
+  try {
+    text = (await readLimitedBody(req, limits)).trim();
+  } catch (error) {
+    if (!(error instanceof BodyLimitError)) throw error;
+    return { ok: false, code: error.code, ...BODY_LIMIT_RESPONSE[error.code] };
+  }
+  if (text === "") return { ok: true, value: {} };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    return { ok: false, code: "INVALID_JSON", status: 400, message: error instanceof Error ? error.message : "invalid JSON" };
+  }
 }

@@ -16,11 +16,11 @@ import type { AuthRateLimiter } from "../auth/rate-limit.ts";
 import { hookBodyLimit, hooksPolicy, type HooksPolicy } from "../config/hooks.ts";
 import type { OpenClawConfig } from "../config/schema.ts";
 import { HookDispatcher, type HookDispatchHost } from "../hooks/dispatch.ts";
-import { agentPayload, asRecord, idempotencyKeyOf, wakePayload, type Checked } from "../hooks/payload.ts";
+import { agentPayload, asRecord, idempotencyKeyOf, wakePayload } from "../hooks/payload.ts";
 import type { HookTransform, HookTransformLoader, LoadTransform } from "../hooks/mappings.ts";
 import { dispatchSessionKey, hookSessionKey, resolveDispatchKey, targetAgent } from "../hooks/policy.ts";
 import { ReplayCache, type Admission } from "../hooks/replay.ts";
-import { BodyLimitError, readLimitedBody } from "./body.ts";
+import { readJsonBody } from "./body.ts";
 import { checkHttpSecret, type HttpBindings } from "./credentials.ts";
 import { answerMappedHook } from "./hook-mappings.ts";
 
@@ -67,18 +67,7 @@ export function hookToken(headers: Headers): string | undefined {
 }
 
 /** Upstream's hook texts for a body past the limits. */
-const BODY_LIMIT_TEXT = { PAYLOAD_TOO_LARGE: [413, "payload too large"], REQUEST_BODY_TIMEOUT: [408, "request body timeout"] } as const;
-
-/** The JSON body; empty reads as `{}`. */
-async function readJson(req: Request, maxBytes: number, timeoutMs: number): Promise<Checked<unknown>> {
-  const body = (await readLimitedBody(req, { maxBytes, timeoutMs })).trim();
-  if (body === "") return { ok: true, value: {} };
-  try {
-    return { ok: true, value: JSON.parse(body) };
-  } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : "invalid JSON" };
-  }
-}
+const BODY_LIMIT_TEXT = { PAYLOAD_TOO_LARGE: "payload too large", REQUEST_BODY_TIMEOUT: "request body timeout" } as const;
 
 /** Mounts the hook routes as a middleware: requests outside `hooks.path`, or with hooks off, go on to the other routes. */
 export function mountHooksRoutes(app: App, host: HooksHost): void {
@@ -136,15 +125,8 @@ export function mountHooksRoutes(app: App, host: HooksHost): void {
       return text(429, "Too Many Requests", { "Retry-After": retryAfter });
     }
     if (!subPath) return text(404, "Not Found");
-    let body: Checked<unknown>;
-    try {
-      body = await readJson(req, hookBodyLimit(policy, subPath), host.bodyTimeoutMs ?? HOOK_BODY_TIMEOUT_MS);
-    } catch (error) {
-      if (!(error instanceof BodyLimitError)) throw error;
-      const [status, message] = BODY_LIMIT_TEXT[error.code];
-      return refusal(message, status);
-    }
-    if (!body.ok) return refusal(body.error);
+    const body = await readJsonBody(req, { maxBytes: hookBodyLimit(policy, subPath), timeoutMs: host.bodyTimeoutMs ?? HOOK_BODY_TIMEOUT_MS });
+    if (!body.ok) return refusal(body.code === "INVALID_JSON" ? body.message : BODY_LIMIT_TEXT[body.code], body.status);
     const payload = asRecord(body.value);
     if (subPath === "wake") return wake(policy, payload);
     if (subPath === "agent") return agent(policy, payload, req.headers, token!);

@@ -15,11 +15,14 @@ import type { ToolDefinition, TurnMessage } from "../agent/provider.ts";
 import { RunStop, type Run, type RunOutcome } from "../agent/runs.ts";
 import type { Gateway } from "../gateway.ts";
 import { GatewayError } from "../protocol/errors.ts";
+import { readJsonBody } from "./body.ts";
 import { checkGatewayBearer, type HttpBindings } from "./credentials.ts";
 import { agentIds, defaultAgentId, normalizeAgentId } from "../sessions/keys.ts";
 
 /** Upstream's built-in body limit for `/v1/chat/completions`. */
 export const MAX_BODY_BYTES = 20 * 1024 * 1024;
+/** A body still unfinished after this is refused 408 (upstream's default body timeout). */
+const BODY_TIMEOUT_MS = 30_000;
 
 const JSON_TYPE = "application/json; charset=utf-8";
 const AGENT_MODEL = /^(?:openclaw[:/]|agent:)([a-z0-9][a-z0-9_-]{0,63})$/i;
@@ -125,8 +128,9 @@ function openAiModel(id: string): Record<string, unknown> {
 }
 
 async function completions(gw: Gateway, req: Request): Promise<Response> {
-  const body = await readJson(req);
-  const parsed = completionRequest.safeParse(body);
+  const body = await readJsonBody(req, { maxBytes: MAX_BODY_BYTES, timeoutMs: BODY_TIMEOUT_MS });
+  if (!body.ok) throw new HttpError(body.status, body.message);
+  const parsed = completionRequest.safeParse(body.value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new HttpError(400, `${issue.path.join(".")}: ${issue.message}`);
@@ -229,43 +233,6 @@ function failureOf(o: RunOutcome): HttpError {
   return new HttpError(status, o.error ?? "request failed", type);
 }
 
-/** Reads the body with the size limit enforced while streaming, not after (§10: 413). */
-async function readJson(req: Request): Promise<unknown> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw new HttpError(413, "Payload too large");
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (req.body) {
-    const reader = req.body.getReader();
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > MAX_BODY_BYTES) {
-        await reader.cancel();
-        throw new HttpError(413, "Payload too large");
-      }
-      chunks.push(value);
-    }
-  }
-  const text = new TextDecoder().decode(concat(chunks, size)).trim();
-  if (text === "") return {};
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new HttpError(400, error instanceof Error ? error.message : "invalid JSON");
-  }
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
-}
 
 /** The agent a request targets: `x-openclaw-agent-id`, else the `model` alias, else the default. */
 function agentFor(gw: Gateway, model: string, headers: Headers): string {

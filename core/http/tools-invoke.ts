@@ -13,7 +13,7 @@ import { GatewayError } from "../protocol/errors.ts";
 import { executeTool } from "../tools/execute.ts";
 import { ToolMatcher } from "../tools/policy.ts";
 import { z } from "../zod.ts";
-import { BodyLimitError, readLimitedBody } from "./body.ts";
+import { readJsonBody } from "./body.ts";
 import { checkGatewayBearer, type HttpBindings } from "./credentials.ts";
 
 /** Upstream's DEFAULT_BODY_BYTES for this endpoint. */
@@ -96,19 +96,6 @@ export function mountToolsInvoke(app: Hono<{ Bindings: HttpBindings }>, gw: Gate
 
 /** The JSON body, read with the 2 MB limit enforced as it streams (413) and within 30 s (408), or the response refusing it. */
 async function readBody(req: Request): Promise<unknown | Response> {
-  let text: string;
-  try {
-    text = (await readLimitedBody(req, { maxBytes: MAX_TOOLS_INVOKE_BODY_BYTES, timeoutMs: TOOLS_INVOKE_BODY_TIMEOUT_MS })).trim();
-  } catch (error) {
-    if (!(error instanceof BodyLimitError)) throw error;
-    return error.code === "PAYLOAD_TOO_LARGE"
-      ? reply(413, { error: { message: "Payload too large", type: "invalid_request_error" } })
-      : reply(408, { error: { message: "Request body timeout", type: "invalid_request_error" } });
-  }
-  if (!text) return {};
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    return reply(400, { error: { message: error instanceof Error ? error.message : "invalid JSON", type: "invalid_request_error" } });
-  }
+  const body = await readJsonBody(req, { maxBytes: MAX_TOOLS_INVOKE_BODY_BYTES, timeoutMs: TOOLS_INVOKE_BODY_TIMEOUT_MS });
+  return body.ok ? body.value : reply(body.status, { error: { message: body.message, type: "invalid_request_error" } });
 }
