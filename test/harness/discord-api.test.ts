@@ -7,6 +7,7 @@ import { REST } from "@discordjs/rest";
 import { WebSocketManager, WebSocketShardEvents, type SessionInfo } from "@discordjs/ws";
 import { GatewayIntentBits, Routes, type GatewayDispatchPayload } from "discord-api-types/v10";
 import { startDiscord, type DiscordFake } from "./discord-api.ts";
+import { abandonThenRelease } from "./held-requests-case.ts";
 import { serveBun } from "./serve-bun.ts";
 
 const cleanups: (() => unknown)[] = [];
@@ -102,16 +103,6 @@ test("hold: a post waits until released; one whose client went away meanwhile is
   const url = `${fake.apiUrl}/channels/1/messages`;
   const post = (content: string, signal?: AbortSignal) =>
     fetch(url, { method: "POST", headers: { Authorization: `Bot ${fake.token}`, "Content-Type": "application/json" }, body: JSON.stringify({ content }), signal });
-  fake.hold(true);
-  const abandoned = new AbortController();
-  const lost = post("lost", abandoned.signal).catch(() => undefined);
-  await fake.until(() => fake.held() === 1);
-  abandoned.abort();
-  await lost;
-  await fake.until(() => fake.held() === 0);
-  const kept = post("kept");
-  await fake.until(() => fake.held() === 1);
-  fake.hold(false);
-  expect((await kept).status).toBe(200);
+  expect((await abandonThenRelease(fake, post)).status).toBe(200);
   expect(fake.posted.map((p) => p.content)).toEqual(["kept"]);
 });

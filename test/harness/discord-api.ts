@@ -13,6 +13,8 @@
  * MESSAGE_CREATE, queued for the session while no socket is connected so a RESUME replays it.
  */
 import type { FakeSocket, ServeLocal } from "./serve-local.ts";
+import { FakeSockets } from "./fake-sockets.ts";
+import { HeldRequests } from "./held-requests.ts";
 import { Signal } from "./signal.ts";
 
 export interface DiscordUser {
@@ -105,7 +107,7 @@ export function startDiscord(serve: ServeLocal, options: DiscordFakeOptions = {}
   const bot: DiscordUser = options.bot ?? { id: "900000000000000001", username: "clawbot", bot: true };
   const signal = new Signal();
   const sessions = new Map<string, Session>();
-  const sockets = new Set<FakeSocket>();
+  const sockets = new FakeSockets(signal);
   /** The session each socket identified or resumed. */
   const sessionOf = new Map<FakeSocket, Session>();
   let current: Session | null = null;
@@ -114,8 +116,7 @@ export function startDiscord(serve: ServeLocal, options: DiscordFakeOptions = {}
   let restFailure: number | null = null;
   const channels = new Set<string>();
   const threads = new Map<string, { id: string; type: 11; parent_id: string; guild_id: string; name: string }>();
-  let holding = false;
-  const waiting = new Set<() => void>();
+  const holds = new HeldRequests(signal);
 
   const dispatch = (session: Session, t: string, d: unknown): void => {
     const s = ++session.seq;
@@ -167,19 +168,7 @@ export function startDiscord(serve: ServeLocal, options: DiscordFakeOptions = {}
     const messages = /^\/channels\/([^/]+)\/messages$/.exec(path);
     if (req.method === "POST" && messages) {
       const body = (await req.json()) as { content?: string; message_reference?: { message_id?: string } };
-      if (holding) {
-        const gone = await new Promise<boolean>((resolve) => {
-          const release = () => resolve(false);
-          waiting.add(release);
-          signal.wake();
-          req.signal.addEventListener("abort", () => {
-            waiting.delete(release);
-            signal.wake();
-            resolve(true);
-          });
-        });
-        if (gone) return new Response(null, { status: 499 });
-      }
+      if (await holds.abandoned(req)) return new Response(null, { status: 499 });
       const content = body.content ?? "";
       // Discord's own limit: 2,000 characters per message.
       if (content.length > 2000) {
@@ -246,7 +235,6 @@ export function startDiscord(serve: ServeLocal, options: DiscordFakeOptions = {}
         break;
       }
     }
-    signal.wake();
   };
 
   const server = serve(
@@ -259,21 +247,17 @@ export function startDiscord(serve: ServeLocal, options: DiscordFakeOptions = {}
       if (url.pathname.startsWith("/api/v10/")) return rest(req, decodeURIComponent(url.pathname.slice("/api/v10".length)));
       return new Response("not found", { status: 404 });
     },
-    {
+    sockets.serve({
       open(ws) {
-        sockets.add(ws);
         ws.send(JSON.stringify({ op: 10, d: { heartbeat_interval: options.heartbeatIntervalMs ?? 41_250 } }));
-        signal.wake();
       },
       message: onFrame,
       close(ws) {
-        sockets.delete(ws);
         const session = sessionOf.get(ws);
         sessionOf.delete(ws);
         if (session?.socket === ws) session.socket = null;
-        signal.wake();
       },
-    },
+    }),
   );
 
   const origin = `http://127.0.0.1:${server.port}`;
@@ -289,7 +273,7 @@ export function startDiscord(serve: ServeLocal, options: DiscordFakeOptions = {}
     resumes: [],
     heartbeats: 0,
     unauthorized: 0,
-    connections: () => sockets.size,
+    connections: () => sockets.count(),
     message(msg) {
       if (!current) throw new Error("no gateway session to dispatch to");
       const id = msg.id ?? snowflake();
@@ -312,9 +296,7 @@ export function startDiscord(serve: ServeLocal, options: DiscordFakeOptions = {}
       });
       return id;
     },
-    drop() {
-      for (const ws of sockets) ws.terminate();
-    },
+    drop: () => sockets.drop(),
     addChannel(id) {
       channels.add(id);
     },
@@ -325,13 +307,8 @@ export function startDiscord(serve: ServeLocal, options: DiscordFakeOptions = {}
       if (announce && current) dispatch(current, "THREAD_CREATE", { ...thread, newly_created: true });
     },
     channelLookups: [],
-    hold(on) {
-      holding = on;
-      if (on) return;
-      for (const release of [...waiting]) release();
-      waiting.clear();
-    },
-    held: () => waiting.size,
+    hold: (on) => holds.hold(on),
+    held: () => holds.held(),
     failRest(status) {
       restFailure = status;
     },

@@ -6,6 +6,7 @@
 import { afterEach, expect, test } from "bun:test";
 import { SocketModeClient } from "@slack/socket-mode";
 import { WebClient } from "@slack/web-api";
+import { abandonThenRelease } from "./held-requests-case.ts";
 import { startSlack } from "./slack-api.ts";
 import { signedEvent, slackSignature } from "./slack-signing.ts";
 import { serveBun } from "./serve-bun.ts";
@@ -110,16 +111,6 @@ test("hold: chat.postMessage waits until released; one whose client went away me
   cleanups.push(() => fake.stop());
   const post = (text: string, signal?: AbortSignal) =>
     fetch(`${fake.apiUrl}chat.postMessage`, { method: "POST", headers: { Authorization: `Bearer ${fake.botToken}`, "Content-Type": "application/json" }, body: JSON.stringify({ channel: "C1", text }), signal });
-  fake.hold(true);
-  const abandoned = new AbortController();
-  const lost = post("lost", abandoned.signal).catch(() => undefined);
-  await fake.until(() => fake.held() === 1);
-  abandoned.abort();
-  await lost;
-  await fake.until(() => fake.held() === 0);
-  const kept = post("kept");
-  await fake.until(() => fake.held() === 1);
-  fake.hold(false);
-  expect(await (await kept).json()).toMatchObject({ ok: true });
+  expect(await (await abandonThenRelease(fake, post)).json()).toMatchObject({ ok: true });
   expect(fake.posts.map((p) => p.text)).toEqual(["kept"]);
 });

@@ -9,7 +9,9 @@
  *   `envelope_id`; `redeliver()` resends an unacknowledged one with Slack's `retry_attempt`/`retry_reason`.
  * `drop()` cuts the socket without a close frame. Signed HTTP Events API requests: ./slack-signing.ts.
  */
-import type { FakeSocket, ServeLocal } from "./serve-local.ts";
+import { FakeSockets } from "./fake-sockets.ts";
+import { HeldRequests } from "./held-requests.ts";
+import type { ServeLocal } from "./serve-local.ts";
 import { Signal } from "./signal.ts";
 
 /** A `chat.postMessage` call. */
@@ -85,11 +87,10 @@ export function startSlack(serve: ServeLocal, options: SlackFakeOptions = {}): S
   const botUserId = options.botUserId ?? "UBOT0001";
   const teamId = options.teamId ?? "T0000001";
   const signal = new Signal();
-  const sockets = new Set<FakeSocket>();
+  const sockets = new FakeSockets(signal);
   const envelopes = new Map<string, { payload: unknown; attempt: number }>();
   let tsCounter = 1_700_000_000;
-  let holding = false;
-  const waiting = new Set<() => void>();
+  const holds = new HeldRequests(signal);
   const nextTs = () => `${++tsCounter}.000100`;
 
   const eventPayload = (ev: SlackMessageEvent) => {
@@ -143,19 +144,7 @@ export function startSlack(serve: ServeLocal, options: SlackFakeOptions = {}): S
       case "auth.test":
         return Response.json({ ok: true, url: "https://clawgate-test.slack.com/", team: "clawgate-test", user: "clawbot", team_id: teamId, user_id: botUserId, bot_id: "B0000001", is_enterprise_install: false });
       case "chat.postMessage": {
-        if (holding) {
-          const gone = await new Promise<boolean>((resolve) => {
-            const release = () => resolve(false);
-            waiting.add(release);
-            signal.wake();
-            req.signal.addEventListener("abort", () => {
-              waiting.delete(release);
-              signal.wake();
-              resolve(true);
-            });
-          });
-          if (gone) return new Response(null, { status: 499 });
-        }
+        if (await holds.abandoned(req)) return new Response(null, { status: 499 });
         const text = String(body.text ?? "");
         if (!body.channel) return Response.json({ ok: false, error: "channel_not_found" });
         // Slack refuses a message over 40,000 characters.
@@ -182,28 +171,21 @@ export function startSlack(serve: ServeLocal, options: SlackFakeOptions = {}): S
       if (req.method === "POST" && url.pathname.startsWith("/api/")) return api(req, url.pathname.slice("/api/".length), server.port);
       return new Response("not found", { status: 404 });
     },
-    {
+    sockets.serve({
       open(ws) {
-        sockets.add(ws);
-        ws.send(JSON.stringify({ type: "hello", num_connections: sockets.size, debug_info: { host: "applink-test", build_number: 1, approximate_connection_time: 18060 }, connection_info: { app_id: "A0000001" } }));
-        signal.wake();
+        ws.send(JSON.stringify({ type: "hello", num_connections: sockets.count(), debug_info: { host: "applink-test", build_number: 1, approximate_connection_time: 18060 }, connection_info: { app_id: "A0000001" } }));
       },
       message(_ws, raw) {
         const frame = JSON.parse(raw) as { envelope_id?: string };
         if (frame.envelope_id && envelopes.delete(frame.envelope_id)) fake.acked.push(frame.envelope_id);
-        signal.wake();
       },
-      close(ws) {
-        sockets.delete(ws);
-        signal.wake();
-      },
-    },
+    }),
   );
 
   const sendEnvelope = (envelopeId: string): void => {
     const entry = envelopes.get(envelopeId);
     if (!entry) throw new Error(`envelope ${envelopeId} is not pending`);
-    const [ws] = sockets;
+    const ws = sockets.first();
     if (!ws) throw new Error("no Socket Mode connection");
     ws.send(
       JSON.stringify({
@@ -229,14 +211,9 @@ export function startSlack(serve: ServeLocal, options: SlackFakeOptions = {}): S
     acked: [],
     opens: 0,
     unauthorized: 0,
-    connections: () => sockets.size,
-    hold(on) {
-      holding = on;
-      if (on) return;
-      for (const release of [...waiting]) release();
-      waiting.clear();
-    },
-    held: () => waiting.size,
+    connections: () => sockets.count(),
+    hold: (on) => holds.hold(on),
+    held: () => holds.held(),
     message(ev) {
       const envelopeId = crypto.randomUUID();
       envelopes.set(envelopeId, { payload: eventPayload(ev), attempt: 0 });
@@ -249,9 +226,7 @@ export function startSlack(serve: ServeLocal, options: SlackFakeOptions = {}): S
       entry.attempt++;
       sendEnvelope(envelopeId);
     },
-    drop() {
-      for (const ws of sockets) ws.terminate();
-    },
+    drop: () => sockets.drop(),
     eventBody: (ev) => JSON.stringify(eventPayload(ev)),
     until: (cond, ms) => signal.until(cond, ms),
     stop() {
