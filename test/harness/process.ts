@@ -86,8 +86,8 @@ export async function spawnGateway(home: string, args: string[] = ["--port", "0"
 }
 
 /** A gateway whose HOME and state dir are both `stateDir`, so it can be killed and restarted on the same files. */
-export function spawnGatewayOn(stateDir: string): Promise<ChildGateway> {
-  return spawnGateway(stateDir, ["--port", "0"], { OPENCLAW_STATE_DIR: stateDir });
+export function spawnGatewayOn(stateDir: string, extraEnv: Record<string, string> = {}): Promise<ChildGateway> {
+  return spawnGateway(stateDir, ["--port", "0"], { OPENCLAW_STATE_DIR: stateDir, ...extraEnv });
 }
 
 /** Runs one CLI command to completion with `home` as HOME. */

@@ -4,10 +4,11 @@
  * parser's message), each limit enforced while the body streams in.
  */
 import { expect, test } from "bun:test";
-import { readJsonBody } from "../../../core/http/body.ts";
+import { readJsonBody, type JsonBody } from "../../../core/http/body.ts";
 
 const limits = { maxBytes: 16, timeoutMs: 60_000 };
-const post = (body: BodyInit, headers: Record<string, string> = {}) => new Request("http://127.0.0.1/x", { method: "POST", body, headers });
+// `duplex` lets a stream be the body.
+const post = (body: BodyInit, headers: Record<string, string> = {}) => new Request("http://127.0.0.1/x", { method: "POST", body, headers, duplex: "half" } as RequestInit);
 
 /** A body that sends `first` and then never ends, until the reader cancels it. */
 function stalled(first: string): { stream: ReadableStream<Uint8Array>; cancelled: Promise<void> } {
@@ -40,17 +41,16 @@ test("not JSON -> 400 INVALID_JSON with the parser's message", async () => {
 });
 
 test("a declared or streamed size past maxBytes -> 413 Payload too large; at the limit -> read", async () => {
-  const tooLarge = { ok: false, code: "PAYLOAD_TOO_LARGE", status: 413, message: "Payload too large" };
+  const tooLarge: JsonBody = { ok: false, code: "PAYLOAD_TOO_LARGE", status: 413, message: "Payload too large" };
   expect(await readJsonBody(post("{}", { "content-length": "17" }), limits)).toEqual(tooLarge);
   const { stream, cancelled } = stalled(`"${"x".repeat(20)}"`);
-  expect(await readJsonBody(new Request("http://127.0.0.1/x", { method: "POST", body: stream, duplex: "half" } as RequestInit), limits)).toEqual(tooLarge);
+  expect(await readJsonBody(post(stream), limits)).toEqual(tooLarge);
   await cancelled;
   expect(await readJsonBody(post(`"${"x".repeat(14)}"`), limits)).toEqual({ ok: true, value: "x".repeat(14) });
 });
 
 test("a body unfinished at timeoutMs -> 408 Request body timeout, and the read is cancelled", async () => {
   const { stream, cancelled } = stalled("{");
-  const req = new Request("http://127.0.0.1/x", { method: "POST", body: stream, duplex: "half" } as RequestInit);
-  expect(await readJsonBody(req, { maxBytes: 1024, timeoutMs: 50 })).toEqual({ ok: false, code: "REQUEST_BODY_TIMEOUT", status: 408, message: "Request body timeout" });
+  expect(await readJsonBody(post(stream), { maxBytes: 1024, timeoutMs: 50 })).toEqual({ ok: false, code: "REQUEST_BODY_TIMEOUT", status: 408, message: "Request body timeout" });
   await cancelled;
 });

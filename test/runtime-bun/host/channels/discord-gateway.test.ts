@@ -9,13 +9,14 @@
  * mention this one. (test/interop/channels-openclaw-cli.test.ts: the real CLI's lines.)
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { kill9, killWithReplyInFlight, removeGateway, startAdminGateway, untilRecordedSent, writeGatewayConfig } from "../../../harness/channel-gateway.ts";
 import { startDiscord, type DiscordFake } from "../../../harness/discord-api.ts";
 import { serveBun } from "../../../harness/serve-bun.ts";
-import { channelsStatusLines, runCliIsolated, spawnGateway, type ChildGateway } from "../../../harness/process.ts";
-import { connected, connectParams, type RawSocket } from "../../../harness/raw-socket.ts";
+import { channelsStatusLines, runCliIsolated, type ChildGateway } from "../../../harness/process.ts";
+import type { RawSocket } from "../../../harness/raw-socket.ts";
 
 const TOKEN = "discord-e2e-gateway-token-0123456789";
 const ADA = { id: "4200", username: "ada" };
@@ -26,30 +27,18 @@ let gw: ChildGateway;
 let admin: RawSocket;
 
 function writeConfig(discord: Record<string, unknown>): void {
-  const config = { gateway: { mode: "local", bind: "loopback", auth: { mode: "token", token: TOKEN } }, channels: { discord } };
-  writeFileSync(join(stateDir, "openclaw.json"), JSON.stringify(config), { mode: 0o600 });
+  writeGatewayConfig(stateDir, TOKEN, { channels: { discord } }, { bind: "loopback" });
 }
 
 async function startGateway(): Promise<void> {
-  gw = await spawnGateway(stateDir, ["--port", "0"], { OPENCLAW_STATE_DIR: stateDir, DISCORD_API_URL: fake.apiUrl });
-  admin = (await connected(gw.url, connectParams({ auth: { token: TOKEN } }))).sock;
+  ({ gw, admin } = await startAdminGateway(stateDir, TOKEN, { DISCORD_API_URL: fake.apiUrl }));
 }
 
 async function status(probe = false): Promise<any> {
   return (await admin.request("channels.status", { probe, channel: "discord" })).payload.channelAccounts.discord[0];
 }
 
-/**
- * Waits until the gateway has recorded its last post as sent: a kill between the service accepting a post and the
- * gateway recording it would (rightly, at least once) send it again after the restart.
- */
-async function settled(): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!((await status()).lastOutboundAt >= fake.lastPostAt)) {
-    if (Date.now() > deadline) throw new Error("the gateway never recorded its last post as sent");
-    await Bun.sleep(10);
-  }
-}
+const settled = () => untilRecordedSent(async () => (await status()).lastOutboundAt, () => fake.lastPostAt);
 
 beforeAll(async () => {
   fake = startDiscord(serveBun);
@@ -58,10 +47,8 @@ beforeAll(async () => {
   await fake.until(() => fake.identifies.length === 1 && fake.connections() === 1);
 });
 afterAll(() => {
-  admin?.close();
-  gw?.proc.kill("SIGKILL");
+  removeGateway(stateDir, { gw, admin });
   fake?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
 });
 
 const cli = (...args: string[]) => runCliIsolated([...args, "--url", gw.url, "--token", TOKEN]);
@@ -111,14 +98,7 @@ test("the Gateway drops -> the account resumes its session, and a DM sent meanwh
 test("kill -9 with a reply in flight -> after restart it is delivered once and nothing earlier is repeated", async () => {
   await settled();
   const before = [...fake.posted];
-  fake.hold(true);
-  fake.message({ channelId: "dm-ada", author: ADA, content: "my name is Grace" });
-  await fake.until(() => fake.held() === 1);
-  admin.close();
-  gw.proc.kill("SIGKILL");
-  await gw.proc.exited;
-  await fake.until(() => fake.held() === 0);
-  fake.hold(false);
+  await killWithReplyInFlight(fake, () => fake.message({ channelId: "dm-ada", author: ADA, content: "my name is Grace" }), () => kill9(gw, admin));
 
   await startGateway();
   await fake.until(() => fake.posted.length === before.length + 1, 15_000);
@@ -179,9 +159,7 @@ test('allowBots "mentions" -> another bot is answered only when it mentions this
 
 test("a wrong token -> status says Discord refused it, the probe fails, and the gateway keeps serving", async () => {
   await settled();
-  admin.close();
-  gw.proc.kill("SIGKILL");
-  await gw.proc.exited;
+  await kill9(gw, admin);
   writeConfig({ token: "not-the-token" });
   await startGateway();
   await fake.until(() => fake.unauthorized > 0);

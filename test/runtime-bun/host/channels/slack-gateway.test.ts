@@ -9,11 +9,12 @@
  * session by that thread), `allowBots` admits a bot only when the channel lists it, group DMs stay ignored.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { channelsStatusLines, runCliIsolated, spawnGateway, type ChildGateway } from "../../../harness/process.ts";
-import { connected, connectParams, type RawSocket } from "../../../harness/raw-socket.ts";
+import { kill9, killWithReplyInFlight, removeGateway, startAdminGateway, untilRecordedSent, writeGatewayConfig } from "../../../harness/channel-gateway.ts";
+import { channelsStatusLines, runCliIsolated, type ChildGateway } from "../../../harness/process.ts";
+import type { RawSocket } from "../../../harness/raw-socket.ts";
 import { startSlack, type SlackFake } from "../../../harness/slack-api.ts";
 import { signedEvent } from "../../../harness/slack-signing.ts";
 import { serveBun } from "../../../harness/serve-bun.ts";
@@ -25,24 +26,16 @@ let gw: ChildGateway;
 let admin: RawSocket;
 
 function writeConfig(slack: Record<string, unknown>): void {
-  const config = { gateway: { mode: "local", bind: "loopback", auth: { mode: "token", token: TOKEN } }, channels: { slack } };
-  writeFileSync(join(stateDir, "openclaw.json"), JSON.stringify(config), { mode: 0o600 });
+  writeGatewayConfig(stateDir, TOKEN, { channels: { slack } }, { bind: "loopback" });
 }
 
 async function startGateway(): Promise<void> {
-  gw = await spawnGateway(stateDir, ["--port", "0"], { OPENCLAW_STATE_DIR: stateDir, SLACK_API_URL: fake.apiUrl });
-  admin = (await connected(gw.url, connectParams({ auth: { token: TOKEN } }))).sock;
-}
-
-async function kill(): Promise<void> {
-  admin.close();
-  gw.proc.kill("SIGKILL");
-  await gw.proc.exited;
+  ({ gw, admin } = await startAdminGateway(stateDir, TOKEN, { SLACK_API_URL: fake.apiUrl }));
 }
 
 async function restart(slack?: Record<string, unknown>): Promise<void> {
   await settled();
-  await kill();
+  await kill9(gw, admin);
   if (slack) writeConfig(slack);
   await startGateway();
 }
@@ -51,17 +44,7 @@ async function status(probe = false): Promise<any> {
   return (await admin.request("channels.status", { probe, channel: "slack" })).payload.channelAccounts.slack[0];
 }
 
-/**
- * Waits until the gateway has recorded its last post as sent: a kill between the service accepting a post and the
- * gateway recording it would (rightly, at least once) send it again after the restart.
- */
-async function settled(): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!((await status()).lastOutboundAt >= fake.lastPostAt)) {
-    if (Date.now() > deadline) throw new Error("the gateway never recorded its last post as sent");
-    await Bun.sleep(10);
-  }
-}
+const settled = () => untilRecordedSent(async () => (await status()).lastOutboundAt, () => fake.lastPostAt);
 
 beforeAll(async () => {
   fake = startSlack(serveBun);
@@ -70,10 +53,8 @@ beforeAll(async () => {
   await fake.until(() => fake.connections() === 1);
 });
 afterAll(() => {
-  admin?.close();
-  gw?.proc.kill("SIGKILL");
+  removeGateway(stateDir, { gw, admin });
   fake?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
 });
 
 const cli = (...args: string[]) => runCliIsolated([...args, "--url", gw.url, "--token", TOKEN]);
@@ -153,15 +134,11 @@ test("clawgate channels status --probe prints the account in upstream's line", a
 test("kill -9 with a reply in flight -> after restart it is delivered once and nothing earlier is repeated", async () => {
   await settled();
   const before = [...fake.posts];
-  fake.hold(true);
-  const id = fake.message({ channel: "D1", user: "U1", text: "my name is Grace", channelType: "im" });
-  await fake.until(() => fake.held() === 1);
-  // Stored before it was acknowledged: Slack will not redeliver it, the outbox owns the reply now.
-  expect(fake.acked).toContain(id);
-  await kill();
-  // The killed gateway's post never completed; only then is the hold lifted and the gateway started again.
-  await fake.until(() => fake.held() === 0);
-  fake.hold(false);
+  await killWithReplyInFlight(fake, () => fake.message({ channel: "D1", user: "U1", text: "my name is Grace", channelType: "im" }), async (id) => {
+    // Stored before it was acknowledged: Slack will not redeliver it, the outbox owns the reply now.
+    expect(fake.acked).toContain(id);
+    await kill9(gw, admin);
+  });
   await startGateway();
   await fake.until(() => fake.posts.length === before.length + 1, 15_000);
   fake.message({ channel: "D1", user: "U1", text: "what is my name?", channelType: "im" });

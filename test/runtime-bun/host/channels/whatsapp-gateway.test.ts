@@ -14,6 +14,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PNG } from "pngjs";
+import { kill9, killWithReplyInFlight } from "../../../harness/channel-gateway.ts";
 import { channelsStatusLines, childEnv, CLI, freshHome, runCliIsolated, spawnGateway, type ChildGateway } from "../../../harness/process.ts";
 import { connected, connectParams, type RawSocket } from "../../../harness/raw-socket.ts";
 import { qrModules, renderModules } from "../../../../runtime-bun/host/channels/whatsapp/terminal-qr.ts";
@@ -160,14 +161,7 @@ test("515 restartRequired -> reconnects at once", async () => {
 test("kill -9 with a reply in flight -> after restart it is delivered once and nothing earlier is repeated", async () => {
   await settled();
   const before = [...fake.sent];
-  fake.hold(true);
-  dm(ADA, "my name is Grace");
-  await fake.until(() => fake.held() === 1);
-  admin.close();
-  gw.proc.kill("SIGKILL");
-  await gw.proc.exited;
-  await fake.until(() => fake.held() === 0);
-  fake.hold(false);
+  await killWithReplyInFlight(fake, () => dm(ADA, "my name is Grace"), () => kill9(gw, admin));
 
   await startGateway();
   await fake.until(() => fake.sent.length === before.length + 1, 15_000);
