@@ -6,11 +6,12 @@
  * `channels.stop|start|logout` act on one account.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCliIsolated, spawnGatewayOn, type ChildGateway } from "../../../harness/process.ts";
-import { connected, connectParams, type RawSocket } from "../../../harness/raw-socket.ts";
+import { removeGateway, startAdminGateway, writeGatewayConfig } from "../../../harness/channel-gateway.ts";
+import { runCliIsolated, type ChildGateway } from "../../../harness/process.ts";
+import type { RawSocket } from "../../../harness/raw-socket.ts";
 import { startTelegramApi, type FakeTelegram } from "../../../harness/telegram-api.ts";
 
 const TOKEN = "telegram-accounts-token-0123456789abcdef";
@@ -33,16 +34,13 @@ beforeAll(async () => {
       offline: { botToken: "998:offline-token", apiRoot: deadRoot },
     },
   };
-  writeFileSync(join(stateDir, "openclaw.json"), JSON.stringify({ gateway: { mode: "local", auth: { mode: "token", token: TOKEN } }, channels: { telegram } }), { mode: 0o600 });
-  gw = await spawnGatewayOn(stateDir);
-  admin = (await connected(gw.url, connectParams({ auth: { token: TOKEN } }))).sock;
+  writeGatewayConfig(stateDir, TOKEN, { channels: { telegram } });
+  ({ gw, admin } = await startAdminGateway(stateDir, TOKEN));
   await tg.until(() => tg.polling() > 0);
 });
 afterAll(() => {
-  admin?.close();
-  gw?.proc.kill("SIGKILL");
+  removeGateway(stateDir, { gw, admin });
   tg?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
 });
 
 const status = async () => (await admin.request("channels.status", {})).payload;

@@ -8,49 +8,23 @@
  * and repeats nothing it had answered before.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { startUpstream, type FakeUpstream } from "../../../harness/openai-upstream.ts";
-import { spawnGatewayOn, type ChildGateway } from "../../../harness/process.ts";
-import { startTelegramApi, type FakeTelegram } from "../../../harness/telegram-api.ts";
+import { kill9 } from "../../../harness/channel-gateway.ts";
+import type { FakeUpstream } from "../../../harness/openai-upstream.ts";
+import type { FakeTelegram } from "../../../harness/telegram-api.ts";
+import { startGatedTelegram, type GatedTelegram } from "../../../harness/telegram-gated-agent.ts";
 
 const TOKEN = "telegram-crash-token-0123456789abcdef";
 const USER = 4711;
-const stateDir = mkdtempSync(join(tmpdir(), "clawgate-telegram-crash-"));
-const children: ChildGateway[] = [];
+let rig: GatedTelegram;
 let tg: FakeTelegram;
 let upstream: FakeUpstream;
 
 beforeAll(() => {
-  tg = startTelegramApi();
-  upstream = startUpstream({ slow: { pieces: ["answer ", "from the model"], gated: true } });
-  const config = {
-    gateway: { mode: "local", auth: { mode: "token", token: TOKEN } },
-    models: { providers: { up: { baseUrl: upstream.baseUrl, apiKey: "sk-test", models: ["slow"] } } },
-    agents: { defaults: { model: "up/slow" } },
-    channels: { telegram: { botToken: tg.token, apiRoot: tg.apiRoot, dmPolicy: "open", allowFrom: ["*"] } },
-  };
-  writeFileSync(join(stateDir, "openclaw.json"), JSON.stringify(config), { mode: 0o600 });
+  ({ tg, upstream } = rig = startGatedTelegram("clawgate-telegram-crash-", TOKEN));
 });
-afterAll(() => {
-  for (const c of children) c.proc.kill("SIGKILL");
-  tg.stop();
-  upstream.stop();
-  rmSync(stateDir, { recursive: true, force: true });
-});
+afterAll(() => rig?.stop());
 
-async function startGateway(): Promise<ChildGateway> {
-  const child = await spawnGatewayOn(stateDir);
-  children.push(child);
-  return child;
-}
-
-async function kill9(child: ChildGateway): Promise<void> {
-  child.proc.kill("SIGKILL");
-  await child.proc.exited;
-  expect(child.proc.signalCode).toBe("SIGKILL");
-}
+const startGateway = () => rig.start();
 
 const repliesTo = (messageId: number) => tg.sent.filter((m) => m.reply_to === messageId);
 
@@ -68,7 +42,7 @@ test("kill -9 with a reply in flight (agent answering, then sending) -> each upd
   const asked = upstream.requests.length;
   const second = tg.message({ from: USER, text: "second" });
   await tg.until(() => upstream.requests.length === asked + 1 && tg.confirmedOffset > second);
-  await kill9(gw);
+  expect(await kill9(gw)).toBe("SIGKILL");
   expect(tg.sent).toHaveLength(1);
 
   gw = await startGateway();
@@ -87,7 +61,7 @@ test("kill -9 with a reply in flight (agent answering, then sending) -> each upd
   upstream.release("slow");
   const third = tg.message({ from: USER, text: "third" });
   await tg.until(() => tg.calls.filter((c) => c === "sendMessage").length === sendsBefore + 1 && tg.confirmedOffset > third);
-  await kill9(gw);
+  expect(await kill9(gw)).toBe("SIGKILL");
   // The held request died with the process; Telegram never accepted it.
   tg.hold(undefined);
 

@@ -7,11 +7,12 @@
  * to it, with typing shown first.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCliIsolated, spawnGatewayOn, type ChildGateway } from "../../../harness/process.ts";
-import { connected, connectParams, type RawSocket } from "../../../harness/raw-socket.ts";
+import { removeGateway, startAdminGateway, writeGatewayConfig } from "../../../harness/channel-gateway.ts";
+import { runCliIsolated, type ChildGateway } from "../../../harness/process.ts";
+import type { RawSocket } from "../../../harness/raw-socket.ts";
 import { startTelegramApi, type FakeTelegram } from "../../../harness/telegram-api.ts";
 
 const TOKEN = "telegram-test-token-0123456789abcdef";
@@ -22,20 +23,13 @@ let admin: RawSocket;
 
 beforeAll(async () => {
   tg = startTelegramApi();
-  const config = {
-    gateway: { mode: "local", bind: "loopback", auth: { mode: "token", token: TOKEN } },
-    channels: { telegram: { botToken: tg.token, apiRoot: tg.apiRoot } },
-  };
-  writeFileSync(join(stateDir, "openclaw.json"), JSON.stringify(config), { mode: 0o600 });
-  gw = await spawnGatewayOn(stateDir);
-  admin = (await connected(gw.url, connectParams({ auth: { token: TOKEN } }))).sock;
+  writeGatewayConfig(stateDir, TOKEN, { channels: { telegram: { botToken: tg.token, apiRoot: tg.apiRoot } } }, { bind: "loopback" });
+  ({ gw, admin } = await startAdminGateway(stateDir, TOKEN));
   await tg.until(() => tg.polling() > 0);
 });
 afterAll(() => {
-  admin?.close();
-  gw?.proc.kill("SIGKILL");
+  removeGateway(stateDir, { gw, admin });
   tg?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
 });
 
 const cli = (...args: string[]) => runCliIsolated([...args, "--url", gw.url, "--token", TOKEN]);

@@ -7,12 +7,13 @@
  * one sender is bounded while other senders are still answered.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MAX_QUEUED_PER_SENDER } from "../../../../core/channels/pipeline.ts";
-import { spawnGatewayOn, type ChildGateway } from "../../../harness/process.ts";
-import { connected, connectParams, type RawSocket } from "../../../harness/raw-socket.ts";
+import { removeGateway, startAdminGateway, writeGatewayConfig } from "../../../harness/channel-gateway.ts";
+import type { ChildGateway } from "../../../harness/process.ts";
+import type { RawSocket } from "../../../harness/raw-socket.ts";
 import { startTelegramApi, type FakeTelegram } from "../../../harness/telegram-api.ts";
 
 const TOKEN = "telegram-policy-token-0123456789abcdef";
@@ -31,16 +32,13 @@ beforeAll(async () => {
     groupAllowFrom: [String(OWNER)],
     groups: { "-1001": { requireMention: true }, "-1002": { requireMention: false } },
   };
-  writeFileSync(join(stateDir, "openclaw.json"), JSON.stringify({ gateway: { mode: "local", auth: { mode: "token", token: TOKEN } }, channels: { telegram } }), { mode: 0o600 });
-  gw = await spawnGatewayOn(stateDir);
-  admin = (await connected(gw.url, connectParams({ auth: { token: TOKEN } }))).sock;
+  writeGatewayConfig(stateDir, TOKEN, { channels: { telegram } });
+  ({ gw, admin } = await startAdminGateway(stateDir, TOKEN));
   await tg.until(() => tg.polling() > 0);
 });
 afterAll(() => {
-  admin?.close();
-  gw?.proc.kill("SIGKILL");
+  removeGateway(stateDir, { gw, admin });
   tg?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
 });
 
 const repliesTo = (chat: number) => tg.sent.filter((m) => m.chat_id === String(chat));

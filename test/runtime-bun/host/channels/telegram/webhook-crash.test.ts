@@ -6,49 +6,29 @@
  * answered a second time, before or after the restart.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { startUpstream, type FakeUpstream } from "../../../../harness/openai-upstream.ts";
-import { spawnGatewayOn, type ChildGateway } from "../../../../harness/process.ts";
+import { kill9 } from "../../../../harness/channel-gateway.ts";
+import type { FakeUpstream } from "../../../../harness/openai-upstream.ts";
+import type { ChildGateway } from "../../../../harness/process.ts";
 import { RESTART_TIMEOUT_MS } from "../../../../harness/runtimes.ts";
-import { startTelegramApi, type FakeTelegram } from "../../../../harness/telegram-api.ts";
+import type { FakeTelegram } from "../../../../harness/telegram-api.ts";
+import { startGatedTelegram, type GatedTelegram } from "../../../../harness/telegram-gated-agent.ts";
 
 const TOKEN = "telegram-webhook-crash-token-0123456789";
 const SECRET = "webhook-crash-secret-0123456789";
 const USER = 4712;
-const stateDir = mkdtempSync(join(tmpdir(), "clawgate-webhook-crash-"));
-const children: ChildGateway[] = [];
+let rig: GatedTelegram;
 let tg: FakeTelegram;
 let upstream: FakeUpstream;
 
 beforeAll(() => {
-  tg = startTelegramApi();
-  upstream = startUpstream({ slow: { pieces: ["answer ", "from the model"], gated: true } });
-  const config = {
-    gateway: { mode: "local", auth: { mode: "token", token: TOKEN } },
-    models: { providers: { up: { baseUrl: upstream.baseUrl, apiKey: "sk-test", models: ["slow"] } } },
-    agents: { defaults: { model: "up/slow" } },
-    channels: {
-      telegram: {
-        botToken: tg.token, apiRoot: tg.apiRoot, dmPolicy: "open", allowFrom: ["*"],
-        webhookUrl: "https://bot.example.test/tg", webhookSecret: SECRET, webhookHost: "127.0.0.1", webhookPort: 0,
-      },
-    },
-  };
-  writeFileSync(join(stateDir, "openclaw.json"), JSON.stringify(config), { mode: 0o600 });
+  const webhook = { webhookUrl: "https://bot.example.test/tg", webhookSecret: SECRET, webhookHost: "127.0.0.1", webhookPort: 0 };
+  ({ tg, upstream } = rig = startGatedTelegram("clawgate-webhook-crash-", TOKEN, webhook));
 });
-afterAll(() => {
-  for (const c of children) c.proc.kill("SIGKILL");
-  tg.stop();
-  upstream.stop();
-  rmSync(stateDir, { recursive: true, force: true });
-});
+afterAll(() => rig?.stop());
 
 /** A gateway on the state dir and its webhook listener's URL, from the line it logs once listening. */
 async function startGateway(): Promise<{ child: ChildGateway; webhook: string }> {
-  const child = await spawnGatewayOn(stateDir);
-  children.push(child);
+  const child = await rig.start();
   const line = await child.waitForStderr(/webhook local listener on (http:\/\/127\.0\.0\.1:\d+\/telegram-webhook)/);
   if (!line) throw new Error(`no webhook listener: ${child.stderr()}`);
   return { child, webhook: line[1]! };
@@ -74,8 +54,7 @@ test("kill -9 after the durable 200 while the agent answers -> answered once aft
   const second = update("second");
   expect((await post(gw.webhook, second)).status).toBe(200);
   await upstream.until(() => upstream.requests.length === asked + 1);
-  gw.child.proc.kill("SIGKILL");
-  await gw.child.proc.exited;
+  await kill9(gw.child);
   expect(tg.sent).toHaveLength(1);
 
   gw = await startGateway();
