@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { skipWithout } from "../harness/capability.ts";
+import { writeGatewayConfig } from "../harness/channel-gateway.ts";
 import { startDiscord, type DiscordFake } from "../harness/discord-api.ts";
 import { serveBun } from "../harness/serve-bun.ts";
 import { CLI_CALL_TIMEOUT_MS, openclaw, openclawCliAvailable, SKIP_MESSAGE } from "../harness/openclaw-cli.ts";
@@ -25,11 +26,7 @@ beforeAll(async () => {
   if (skip) return;
   discord = startDiscord(serveBun);
   slack = startSlack(serveBun);
-  const config = {
-    gateway: { mode: "local", bind: "loopback", auth: { mode: "token", token: TOKEN } },
-    channels: { discord: { token: discord.token }, slack: { botToken: slack.botToken, appToken: slack.appToken } },
-  };
-  writeFileSync(join(stateDir, "openclaw.json"), JSON.stringify(config), { mode: 0o600 });
+  writeGatewayConfig(stateDir, TOKEN, { channels: { discord: { token: discord.token }, slack: { botToken: slack.botToken, appToken: slack.appToken } } }, { bind: "loopback" });
   gw = await spawnGateway(stateDir, ["--port", "0"], { OPENCLAW_STATE_DIR: stateDir, DISCORD_API_URL: discord.apiUrl, SLACK_API_URL: slack.apiUrl });
   await discord.until(() => discord.connections() === 1);
   await slack.until(() => slack.connections() === 1);

@@ -3,9 +3,10 @@
  * an unknown DM sender on each gets upstream's pairing reply, and a dropped link comes back.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { writeGatewayConfig } from "../harness/channel-gateway.ts";
 import { startDiscord, type DiscordFake } from "../harness/discord-api.ts";
 import { serveBun } from "../harness/serve-bun.ts";
 import { spawnGateway, type ChildGateway } from "../harness/process.ts";
@@ -21,11 +22,7 @@ let gw: ChildGateway;
 beforeAll(async () => {
   discord = startDiscord(serveBun);
   slack = startSlack(serveBun);
-  const config = {
-    gateway: { mode: "local", bind: "loopback", auth: { mode: "token", token: TOKEN } },
-    channels: { discord: { token: discord.token }, slack: { botToken: slack.botToken, appToken: slack.appToken } },
-  };
-  writeFileSync(join(stateDir, "openclaw.json"), JSON.stringify(config), { mode: 0o600 });
+  writeGatewayConfig(stateDir, TOKEN, { channels: { discord: { token: discord.token }, slack: { botToken: slack.botToken, appToken: slack.appToken } } }, { bind: "loopback" });
   gw = await spawnGateway(stateDir, ["--port", "0"], { OPENCLAW_STATE_DIR: stateDir, DISCORD_API_URL: discord.apiUrl, SLACK_API_URL: slack.apiUrl }, await runtimeCommand("node"));
   await discord.until(() => discord.identifies.length === 1, 15_000).catch((error) => {
     throw new Error(`${error}; gateway stderr:\n${gw.stderr()}`);
