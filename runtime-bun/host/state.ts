@@ -70,18 +70,40 @@ export function generateToken(): string {
  */
 export type FirstRunSecret = { token: string } | "none" | "generate";
 
+/** The flags of `gateway run` that choose its secret; other verbs that create the config have none. */
+export interface FirstRunFlags {
+  token?: string;
+  password?: string;
+  passwordFile?: string;
+  auth?: string;
+}
+
+/** What a first-run config stores, so it never contradicts the secret the gateway accepts (§4.1). */
+export function firstRunSecret(env: Record<string, string | undefined>, flags: FirstRunFlags = {}): FirstRunSecret {
+  if (flags.token) return { token: flags.token };
+  const elsewhere = flags.password || flags.passwordFile || flags.auth || env.OPENCLAW_GATEWAY_TOKEN || env.OPENCLAW_GATEWAY_PASSWORD;
+  return elsewhere ? "none" : "generate";
+}
+
 /**
- * Loads the config; on first run writes a local-mode config with the
- * `firstRun` secret and says so through `created`.
+ * The config a first run writes: a local loopback gateway with the `firstRun` secret. Every verb that
+ * creates the file starts from it, so the CLI always finds the secret of the gateway it later starts.
  */
-export function loadOrCreateConfig(paths: Paths, firstRun: FirstRunSecret = "generate"): { snapshot: ConfigSnapshot; config: OpenClawConfig; created: boolean } {
+export function firstRunConfig(firstRun: FirstRunSecret): OpenClawConfig {
+  const token = firstRun === "generate" ? generateToken() : firstRun === "none" ? undefined : firstRun.token;
+  return { gateway: { mode: "local", bind: "loopback", ...(token ? { auth: { mode: "token", token } } : {}) } };
+}
+
+/**
+ * Loads the config; on first run writes `firstRunConfig(firstRun)` and says so through `created`.
+ */
+export function loadOrCreateConfig(paths: Paths, firstRun: FirstRunSecret): { snapshot: ConfigSnapshot; config: OpenClawConfig; created: boolean } {
   if (existsSync(paths.configPath)) {
     const snapshot = readSnapshot(paths.configPath);
     if (!snapshot.valid || !snapshot.config) throw new ConfigError(`Invalid config at ${paths.configPath}: ${formatConfigIssues(snapshot.issues)}`);
     return { snapshot, config: snapshot.config, created: false };
   }
-  const token = firstRun === "generate" ? generateToken() : firstRun === "none" ? undefined : firstRun.token;
-  const config: OpenClawConfig = { gateway: { mode: "local", bind: "loopback", ...(token ? { auth: { mode: "token", token } } : {}) } };
+  const config = firstRunConfig(firstRun);
   ensurePrivateDir(paths.stateDir);
   writePrivateFile(paths.configPath, serializeConfig(config));
   const snapshot = readSnapshot(paths.configPath);

@@ -5,13 +5,11 @@
  * (`web.login.wait`) until the phone linked it; `logout` (`channels.logout`) stops the account and removes its
  * credentials.
  */
-import { serializeConfig, snapshotFromObject, formatConfigIssues } from "../../../core/config/document.ts";
-import { getAt, isPlainObject, setAt } from "../../../core/config/object-path.ts";
-import { envFor } from "../config-env.ts";
-import { ConfigFile } from "../config-file.ts";
+import { getAt, isPlainObject, jsonEqual, setAt } from "../../../core/config/object-path.ts";
 import { extensionDir, installWhatsApp } from "../channels/whatsapp/extension.ts";
 import { terminalQr } from "../channels/whatsapp/terminal-qr.ts";
-import { currentPaths, readSnapshot } from "../state.ts";
+import { currentPaths } from "../state.ts";
+import { openConfigEdit, writeEdit } from "./config-edit.ts";
 import { EXIT, fail, printJson } from "./output.ts";
 import { report, rpc, type CommandFlags } from "./rpc-command.ts";
 
@@ -35,19 +33,16 @@ async function install(profile: string | undefined): Promise<number | undefined>
 
 /** Enables the account in the local config (with `--auth-dir` / `--name` when given); undefined on success. */
 function enable(flags: WhatsAppCommandFlags, accountId: string): number | undefined {
-  const file = currentPaths(flags.profile).configPath;
-  const snapshot = readSnapshot(file);
-  if (snapshot.exists && !snapshot.parsed) return fail(`OpenClaw config is invalid: ${file}: ${formatConfigIssues(snapshot.issues)}`);
+  const opened = openConfigEdit(currentPaths(flags.profile).configPath);
+  if ("error" in opened) return fail(opened.error);
   const base = ["channels", "whatsapp"];
-  const at = accountId === "default" && !isPlainObject(getAt(snapshot.parsed, [...base, "accounts", "default"])) ? base : [...base, "accounts", accountId];
-  let next = setAt(snapshot.parsed ?? {}, [...at, "enabled"], true);
+  const at = accountId === "default" && !isPlainObject(getAt(opened.base, [...base, "accounts", "default"])) ? base : [...base, "accounts", accountId];
+  let next = setAt(opened.base, [...at, "enabled"], true);
   if (flags.authDir !== undefined) next = setAt(next, [...at, "authDir"], flags.authDir);
   if (flags.name !== undefined) next = setAt(next, [...at, "name"], flags.name);
-  if (JSON.stringify(next) === JSON.stringify(snapshot.parsed)) return undefined;
-  const candidate = snapshotFromObject(file, serializeConfig(next), next as Record<string, unknown>, envFor(next as Record<string, unknown>));
-  if (!candidate.valid) return fail(`Config validation failed: ${formatConfigIssues(candidate.issues)}`, EXIT.config);
-  const written = new ConfigFile(file).write(candidate.raw!, snapshot.raw);
-  return written.ok ? undefined : fail(written.message, EXIT.config);
+  if (opened.snapshot.exists && jsonEqual(next, opened.base)) return undefined;
+  const problem = writeEdit(opened, next as Record<string, unknown>);
+  return problem === undefined ? undefined : fail(problem, EXIT.config);
 }
 
 function accountOf(flags: WhatsAppCommandFlags): string | { error: string } {

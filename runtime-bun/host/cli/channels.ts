@@ -6,11 +6,8 @@
  * works"); `list`, `add` and `remove` work on the local config file, as
  * upstream's do, and a running gateway picks the change up on reload.
  */
-import { serializeConfig, snapshotFromObject } from "../../../core/config/document.ts";
-import { formatConfigIssues } from "../../../core/config/document.ts";
 import { getAt, isPlainObject, setAt, unsetAt } from "../../../core/config/object-path.ts";
 import { envFor } from "../config-env.ts";
-import { ConfigFile } from "../config-file.ts";
 import { readSecretFile } from "../secret-file.ts";
 import type { ChannelAccountConfig, ChannelPlugin } from "../../../core/channels/contract.ts";
 import type { HttpListen } from "../../../core/runtime.ts";
@@ -19,6 +16,7 @@ import { slackPlugin } from "../../../core/channels/slack/plugin.ts";
 import { telegramPlugin } from "../../../core/channels/telegram/plugin.ts";
 import { CHANNEL_SETUP, SETUP_FLAGS, type ChannelSetup, type SetupFlags } from "./channel-setup.ts";
 import { currentPaths, readSnapshot } from "../state.ts";
+import { openConfigEdit, writeEdit } from "./config-edit.ts";
 import { EXIT, fail, printJson } from "./output.ts";
 import { report, rpc, type CommandFlags } from "./rpc-command.ts";
 
@@ -173,14 +171,6 @@ export function channelsList(flags: ChannelsEditFlags, listenHttp: HttpListen): 
   return EXIT.ok;
 }
 
-/** Writes `next` through the guarded writer after validating it. */
-function write(file: string, seen: string | null, next: Record<string, unknown>): string | undefined {
-  const candidate = snapshotFromObject(file, serializeConfig(next), next, envFor(next));
-  if (!candidate.valid) return `Config validation failed: ${formatConfigIssues(candidate.issues)}`;
-  const written = new ConfigFile(file).write(candidate.raw!, seen);
-  return written.ok ? undefined : written.message;
-}
-
 /** `channels add --channel <id> [--account <id>] [--name <n>]` plus the channel's own credential flags (./channel-setup.ts). */
 export function channelsAdd(positional: string | undefined, flags: ChannelsEditFlags): number {
   const channel = channelArg(positional, flags);
@@ -189,20 +179,20 @@ export function channelsAdd(positional: string | undefined, flags: ChannelsEditF
   if (foreign) return fail(`clawgate does not recognize option "--${foreign}" for \`channels add --channel ${channel.id}\`.`, EXIT.usage, `${channel.setup.label} takes ${channel.setup.flags.map((f) => `--${f}`).join(", ")}.`);
   const account = accountArg(flags);
   if ("error" in account) return fail(account.error);
-  const file = currentPaths(flags.profile).configPath;
-  const snapshot = readSnapshot(file);
-  if (snapshot.exists && !snapshot.parsed) return fail(`OpenClaw config is invalid: ${file}: ${formatConfigIssues(snapshot.issues)}`);
+  const opened = openConfigEdit(currentPaths(flags.profile).configPath);
+  if ("error" in opened) return fail(opened.error);
+  const doc = opened.base;
   const base = ["channels", channel.id];
-  const at = account.id === "default" && !isPlainObject(getAt(snapshot.parsed, [...base, "accounts", "default"])) ? base : [...base, "accounts", account.id];
-  const current = getAt(snapshot.parsed, at);
-  const edit = channel.setup.edit({ flags, accountId: account.id, env: envFor(snapshot.parsed), current: isPlainObject(current) ? current : {} });
+  const at = account.id === "default" && !isPlainObject(getAt(doc, [...base, "accounts", "default"])) ? base : [...base, "accounts", account.id];
+  const current = getAt(doc, at);
+  const edit = channel.setup.edit({ flags, accountId: account.id, env: envFor(doc), current: isPlainObject(current) ? current : {} });
   if ("error" in edit) return fail(edit.error);
-  let next: unknown = setAt(snapshot.parsed ?? {}, [...base, "enabled"], true);
+  let next: unknown = setAt(doc, [...base, "enabled"], true);
   if (at !== base) next = setAt(next, [...at, "enabled"], true);
   if (flags.name !== undefined) next = setAt(next, [...at, "name"], flags.name);
   for (const key of edit.unset) next = unsetAt(next, [...at, key]);
   for (const [key, value] of Object.entries(edit.set)) next = setAt(next, [...at, key], value);
-  const problem = write(file, snapshot.raw, next as Record<string, unknown>);
+  const problem = writeEdit(opened, next as Record<string, unknown>);
   if (problem) return fail(problem, EXIT.config);
   process.stdout.write(`Added ${channel.setup.label} account "${account.id}".\n`);
   return EXIT.ok;
@@ -215,8 +205,9 @@ export function channelsRemove(positional: string | undefined, flags: ChannelsEd
   const account = accountArg(flags);
   if ("error" in account) return fail(account.error);
   const { label } = channel.setup;
-  const file = currentPaths(flags.profile).configPath;
-  const snapshot = readSnapshot(file);
+  const opened = openConfigEdit(currentPaths(flags.profile).configPath);
+  if ("error" in opened) return fail(opened.error);
+  const { snapshot } = opened;
   const base = ["channels", channel.id];
   if (!isPlainObject(getAt(snapshot.parsed, base))) return fail(`${label} account "${account.id}" is not configured.`);
   const plugin = channelPlugins(envFor(snapshot.parsed), listenHttp)[channel.id]!;
@@ -233,7 +224,7 @@ export function channelsRemove(positional: string | undefined, flags: ChannelsEd
   // The default account at the root of a channel that has named accounts too: only its own credentials and name go.
   else if (others.length > 0) next = [...plugin.credentialPaths(config, account.id), [...base, "name"]].reduce((doc, path) => unsetAt(doc, path), snapshot.parsed as unknown);
   else next = unsetAt(snapshot.parsed, base);
-  const problem = write(file, snapshot.raw, next as Record<string, unknown>);
+  const problem = writeEdit(opened, next as Record<string, unknown>);
   if (problem) return fail(problem, EXIT.config);
   process.stdout.write(`${flags.delete ? "Deleted" : "Disabled"} ${label} account "${account.id}".\n`);
   return EXIT.ok;

@@ -7,15 +7,14 @@
 import { readFileSync } from "node:fs";
 import { text as readStream } from "node:stream/consumers";
 import JSON5 from "json5";
-import { formatConfigIssues, parseConfigText, reloadMode, serializeConfig, snapshotFromObject, type ConfigSnapshot } from "../../../core/config/document.ts";
+import { formatConfigIssues, parseConfigText, reloadMode, type ConfigSnapshot } from "../../../core/config/document.ts";
 import { configJsonSchema, lookupSchema } from "../../../core/config/json-schema.ts";
 import { unknownKeyProblem } from "../../../core/config/known-keys.ts";
 import { changedPaths, getAt, hasAt, isPlainObject, jsonEqual, parsePath, setAt, unsetAt, type PathSegment } from "../../../core/config/object-path.ts";
 import { redactConfig } from "../../../core/config/redact.ts";
 import { applyHint, planReload } from "../../../core/config/reload-plan.ts";
-import { envFor } from "../config-env.ts";
-import { ConfigFile } from "../config-file.ts";
 import { currentPaths, readSnapshot } from "../state.ts";
+import { openConfigEdit, saveEdit, validateEdit, type ConfigEdit } from "./config-edit.ts";
 import { color, EXIT, fail, printJson } from "./output.ts";
 
 export interface ConfigFlags {
@@ -115,18 +114,20 @@ function parseValue(raw: string, strict: boolean): { ok: true; value: unknown } 
 }
 
 /** Validates and writes a new authored config; prints the apply hint. */
-function commit(flags: ConfigFlags, file: string, current: ConfigSnapshot, next: Record<string, unknown>, success: (hint: string) => string): number {
-  const candidate = snapshotFromObject(file, serializeConfig(next), next, envFor(next));
-  if (!candidate.valid || !candidate.config) return cliError(flags, `Config validation failed: ${formatConfigIssues(candidate.issues)}`);
-  const changed = changedPaths(current.resolved ?? {}, candidate.resolved ?? {}, { leaves: true });
-  const hint = applyHint(planReload(changed, new Set(candidate.ignored)), reloadMode(candidate.config));
+function commit(flags: ConfigFlags, edit: ConfigEdit, next: Record<string, unknown>, success: (hint: string) => string): number {
+  const valid = validateEdit(edit, next);
+  if ("error" in valid) return cliError(flags, valid.error);
+  const { candidate } = valid;
+  const file = edit.file;
+  const changed = changedPaths(edit.snapshot.resolved ?? {}, candidate.resolved ?? {}, { leaves: true });
+  const hint = applyHint(planReload(changed, new Set(candidate.ignored)), reloadMode(candidate.config!));
   if (flags.dryRun) {
     if (flags.json) printJson({ ok: true, operations: 1, configPath: file, checks: { schema: true }, changedPaths: changed });
     else process.stdout.write(`Dry run: ${file} would change (${changed.join(", ") || "no effective change"}). Nothing was written.\n`);
     return EXIT.ok;
   }
   if (readOnly()) return cliError(flags, `Config is externally managed (OPENCLAW_CONFIG_READONLY=1); ${file} was not changed.`, {}, EXIT.config);
-  const written = new ConfigFile(file).write(candidate.raw!, current.raw);
+  const written = saveEdit(edit, candidate);
   // A clobber-guard refusal is a config safety refusal: exit 78 (§12).
   if (!written.ok) return cliError(flags, written.message, written.rejectedPath ? { rejectedPath: written.rejectedPath } : {}, EXIT.config);
   if (flags.json) printJson({ ok: true, path: file, changedPaths: changed, hint });
@@ -134,11 +135,10 @@ function commit(flags: ConfigFlags, file: string, current: ConfigSnapshot, next:
   return EXIT.ok;
 }
 
-/** The authored object to edit; refuses a file that does not parse. */
-function editable(flags: ConfigFlags): { file: string; snapshot: ConfigSnapshot; parsed: Record<string, unknown> } | number {
-  const { path: file, snapshot } = load(flags);
-  if (snapshot.exists && !snapshot.parsed) return cliError(flags, `OpenClaw config is invalid: ${file}: ${formatConfigIssues(snapshot.issues)}. Run \`clawgate doctor --fix\` first.`);
-  return { file, snapshot, parsed: snapshot.parsed ?? {} };
+/** The config opened for an edit (a missing file starts from the first-run gateway section); refuses a file that does not parse. */
+function editable(flags: ConfigFlags): ConfigEdit | number {
+  const opened = openConfigEdit(currentPaths(flags.profile).configPath);
+  return "error" in opened ? cliError(flags, `${opened.error}. Run \`clawgate doctor --fix\` first.`) : opened;
 }
 
 export function configSet(flags: ConfigFlags, path: string | undefined, rawValue: string | undefined): number {
@@ -150,21 +150,21 @@ export function configSet(flags: ConfigFlags, path: string | undefined, rawValue
   const target = editable(flags);
   if (typeof target === "number") return target;
   // A key already in the file stays editable even if unknown: it is preserved, not typed now.
-  const problem = hasAt(target.parsed, segments) ? undefined : unknownKeyProblem(segments);
+  const problem = hasAt(target.base, segments) ? undefined : unknownKeyProblem(segments);
   if (problem) return cliError(flags, problem);
   let next: Record<string, unknown>;
   try {
-    next = setAt(target.parsed, segments, value.value) as Record<string, unknown>;
+    next = setAt(target.base, segments, value.value) as Record<string, unknown>;
   } catch (error) {
     return cliError(flags, `Cannot set ${path}: ${(error as Error).message}`);
   }
-  if (target.snapshot.exists && jsonEqual(next, target.parsed)) {
+  if (target.snapshot.exists && jsonEqual(next, target.base)) {
     // No effective change: the file stays byte-for-byte untouched.
     if (flags.json) printJson({ ok: true, path: target.file, changedPaths: [] });
     else process.stdout.write("No change\n");
     return EXIT.ok;
   }
-  return commit(flags, target.file, target.snapshot, next, (hint) => `Updated ${path}. ${hint}`);
+  return commit(flags, target, next, (hint) => `Updated ${path}. ${hint}`);
 }
 
 export function configUnset(flags: ConfigFlags, path: string | undefined): number {
@@ -172,11 +172,12 @@ export function configUnset(flags: ConfigFlags, path: string | undefined): numbe
   if (typeof segments === "number") return segments;
   const target = editable(flags);
   if (typeof target === "number") return target;
-  if (!hasAt(target.parsed, segments)) {
+  // Only the file's own keys: unsetting one of a first-run base's would create a file for nothing.
+  if (!hasAt(target.snapshot.parsed ?? {}, segments)) {
     return cliError(flags, `Config path not found: ${path}. Nothing was changed. Run clawgate config get <path> first if you are unsure of the path.`);
   }
-  const next = unsetAt(target.parsed, segments) as Record<string, unknown>;
-  return commit(flags, target.file, target.snapshot, next, (hint) => `Removed ${path}. ${hint}`);
+  const next = unsetAt(target.base, segments) as Record<string, unknown>;
+  return commit(flags, target, next, (hint) => `Removed ${path}. ${hint}`);
 }
 
 /** Merge for `config patch`: objects merge, `null` deletes, anything else (arrays too) replaces; `--replace-path` replaces whole. */
@@ -208,13 +209,13 @@ export async function configPatch(flags: ConfigFlags): Promise<number> {
   if (!patch.ok) return cliError(flags, patch.message === "config must be a JSON5 object" ? "Config patch must be a JSON5 object of config keys (not a bare array or value)." : patch.message);
   const target = editable(flags);
   if (typeof target === "number") return target;
-  const next = mergeCli(target.parsed, patch.value, new Set(flags.replacePath ?? [])) as Record<string, unknown>;
+  const next = mergeCli(target.base, patch.value, new Set(flags.replacePath ?? [])) as Record<string, unknown>;
   const ops = countOps(patch.value);
-  if (target.snapshot.exists && jsonEqual(next, target.parsed)) {
+  if (target.snapshot.exists && jsonEqual(next, target.base)) {
     process.stdout.write("No change\n");
     return EXIT.ok;
   }
-  return commit(flags, target.file, target.snapshot, next, (hint) => `Applied ${ops} config update(s). ${hint}`);
+  return commit(flags, target, next, (hint) => `Applied ${ops} config update(s). ${hint}`);
 }
 
 export function configSchema(): number {

@@ -11,7 +11,7 @@
 import { chmodSync, existsSync, rmSync, statfsSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isLoopbackBind } from "../../../core/config/auth.ts";
-import { formatConfigIssues, serializeConfig, snapshotConfig } from "../../../core/config/document.ts";
+import { formatConfigIssues, snapshotConfig } from "../../../core/config/document.ts";
 import { setAt } from "../../../core/config/object-path.ts";
 import { ImportError } from "../../../core/import/openclaw-state.ts";
 import { DEFAULT_EXEC_MODE } from "../../../core/exec/policy.ts";
@@ -21,8 +21,9 @@ import { databasePath } from "../database-file.ts";
 import { openclawDatabasePath, readOpenClawStateDir } from "../openclaw-state-file.ts";
 import type { Platform } from "../platform.ts";
 import { describeHolders, portHolders } from "../service/process-info.ts";
-import { generateToken } from "../state.ts";
+import { generateToken, readSnapshot } from "../state.ts";
 import { authHint } from "./auth-hint.ts";
+import { openConfigEdit, writeEdit } from "./config-edit.ts";
 import { callMethod, resolveTarget } from "./connection.ts";
 import { localGateway, type LocalGateway } from "./local-gateway.ts";
 import { color, EXIT, printJson } from "./output.ts";
@@ -54,13 +55,12 @@ interface Check {
   run(lg: LocalGateway, fix: boolean): Finding[];
 }
 
-/** Rewrites the config with one change; used only by repairs. */
+/** Rewrites the config with one change (a missing file starts as gateway run's first one); used only by repairs. */
 function editConfig(lg: LocalGateway, edit: (parsed: Record<string, unknown>) => Record<string, unknown>): boolean {
-  const parsed = lg.snapshot.parsed ?? {};
-  const next = edit(parsed);
-  const result = new ConfigFile(lg.paths.configPath).write(serializeConfig(next), lg.snapshot.raw);
-  if (result.ok) lg.snapshot = snapshotConfig(lg.paths.configPath, serializeConfig(next), envFor(next));
-  return result.ok;
+  const opened = openConfigEdit(lg.paths.configPath);
+  if ("error" in opened || writeEdit(opened, edit(opened.base)) !== undefined) return false;
+  lg.snapshot = readSnapshot(lg.paths.configPath);
+  return true;
 }
 
 const configValid: Check = {

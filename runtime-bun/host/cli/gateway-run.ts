@@ -29,8 +29,9 @@ import { startDiscovery } from "../discovery.ts";
 import type { Platform, RunningBridge, RunningGateway } from "../platform.ts";
 import { acquireLock, isLive, releaseLock, updateLock, type LockRecord } from "../service/lock.ts";
 import { describeHolders, portHolders, stopProcess } from "../service/process-info.ts";
-import { ConfigError, currentPaths, generateToken, loadOrCreateConfig, type FirstRunSecret, loadOrCreateConfigRevisionKey, loadOrCreateIdentity, readSnapshot } from "../state.ts";
+import { ConfigError, currentPaths, firstRunSecret, generateToken, loadOrCreateConfig, loadOrCreateConfigRevisionKey, loadOrCreateIdentity, readSnapshot } from "../state.ts";
 import { VERSION } from "../version.ts";
+import { createdNotice } from "./config-edit.ts";
 import { color, EXIT, fail } from "./output.ts";
 import { resolveHost } from "../dns.ts";
 
@@ -93,28 +94,12 @@ async function takeLock(paths: Paths, force: boolean | undefined): Promise<true 
   );
 }
 
-/** What a first-run config stores, so it never contradicts the secret this run accepts (§4.1). */
-function firstRunSecret(flags: RunFlags): FirstRunSecret {
-  if (flags.token) return { token: flags.token };
-  const env = envFor(null);
-  const elsewhere = flags.password || flags.passwordFile || flags.auth || env.OPENCLAW_GATEWAY_TOKEN || env.OPENCLAW_GATEWAY_PASSWORD;
-  return elsewhere ? "none" : "generate";
-}
-
-/** The first-run notice: where the config is and where the secret the gateway accepts lives. */
-function createdNotice(path: string, source: GatewayRuntime["secretSource"]): string {
-  const where = source === "gateway.auth.token" || source === "--token" ? `${source === "--token" ? "the --token value as its" : "a new"} gateway token (gateway.auth.token); the local CLI reads it from there`
-    : source === "generated" || source === undefined ? "no secret; this run uses a generated token"
-    : `no secret: the gateway uses ${source}, which the CLI reads too when it is in its environment`;
-  return `${color.green("created")} ${path} with ${where}.\n`;
-}
-
 /** Runs until SIGINT/SIGTERM; resolves with the exit code. */
 export async function gatewayRun(flags: RunFlags, platform: Platform): Promise<number> {
   const paths = currentPaths(flags.profile);
   let loaded;
   try {
-    loaded = loadOrCreateConfig(paths, firstRunSecret(flags));
+    loaded = loadOrCreateConfig(paths, firstRunSecret(envFor(null), flags));
   } catch (error) {
     if (error instanceof ConfigError) return fail(error.message, EXIT.config, "Fix the file, or run `clawgate doctor --fix` to restore the last-known-good config.");
     throw error;

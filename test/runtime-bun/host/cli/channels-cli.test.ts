@@ -121,7 +121,8 @@ describe("discord and slack: add / list / remove with upstream's flags", () => {
   });
 
   test("add discord and slack -> the keys upstream writes, 0600; list shows both", async () => {
-    expect(await ds("channels", "add", "--channel", "discord", "--token", "discord.bot.token")).toEqual({ code: 0, stdout: 'Added Discord account "default".\n', stderr: "" });
+    // The first add creates the file, with the gateway section a first `gateway run` writes (./first-run-config.test.ts).
+    expect(await ds("channels", "add", "--channel", "discord", "--token", "discord.bot.token")).toEqual({ code: 0, stdout: 'Added Discord account "default".\n', stderr: `created ${dsFile()} with a new gateway token (gateway.auth.token); the local CLI reads it from there.\n` });
     expect(await ds("channels", "add", "slack", "--bot-token", "xoxb-1", "--app-token", "xapp-1")).toEqual({ code: 0, stdout: 'Added Slack account "default".\n', stderr: "" });
     expect(await ds("channels", "add", "--channel", "slack", "--account", "events", "--mode", "http", "--bot-token", "xoxb-2", "--signing-secret", "s3cret", "--name", "Events")).toMatchObject({ code: 0, stdout: 'Added Slack account "events".\n' });
     expect(dsChannels()).toEqual({
