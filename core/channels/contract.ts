@@ -7,6 +7,7 @@
  * outbox are the framework's (./manager.ts, ./pipeline.ts). Runtime-agnostic.
  */
 import type { OpenClawConfig } from "../config/schema.ts";
+import type { ChunkMode } from "./chunk.ts";
 import type { Logger } from "../runtime.ts";
 
 /** `dmPolicy` values, upstream's default first. */
@@ -112,6 +113,8 @@ export interface AccessSettings {
   textChunkLimit: number;
   /** Lines per outbound message, where the channel caps them (Discord's `maxLinesPerMessage`). */
   maxLinesPerMessage?: number;
+  /** `streaming.chunkMode`: fill each message (`length`, the default) or keep paragraphs whole (`newline`). */
+  chunkMode?: ChunkMode;
 }
 
 /** Durable inbound: the adapter acknowledges to its service only after `accept` returns. */

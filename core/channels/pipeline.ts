@@ -61,9 +61,10 @@ function accountKey(channel: string, accountId: string): string {
   return `${channel}\0${accountId}`;
 }
 
-/** A text cut for one account: its chunk limit under the service's own, and its line cap where it has one. */
+/** A text cut for one account: its chunk limit under the service's own, its line cap where it has one, its chunk mode. */
 function replyChunks(text: string, plugin: ChannelPlugin, account: ChannelAccountConfig): string[] {
-  return chunkText(text, Math.min(account.access.textChunkLimit, plugin.maxTextLength), account.access.maxLinesPerMessage);
+  const { textChunkLimit, maxLinesPerMessage, chunkMode } = account.access;
+  return chunkText(text, { limit: Math.min(textChunkLimit, plugin.maxTextLength), maxLines: maxLinesPerMessage, mode: chunkMode });
 }
 
 export class ChannelPipeline {

@@ -100,6 +100,9 @@ const agentEntrySchema = z.looseObject({
 });
 
 /** Access and delivery keys one Telegram account has (the root is the default account). */
+/** A channel account's `streaming` block; clawgate reads `chunkMode` (core/channels/chunk.ts), upstream's other keys are kept. */
+const streaming = z.looseObject({ chunkMode: z.optional(z.enum(["length", "newline"])) });
+
 const telegramAccountKeys = {
   enabled: z.optional(z.boolean()),
   name: z.optional(z.string()),
@@ -112,6 +115,7 @@ const telegramAccountKeys = {
   groupAllowFrom: z.optional(z.array(z.union([z.string(), z.number()]))),
   groups: z.optional(z.record(z.string(), z.looseObject({ requireMention: z.optional(z.boolean()), enabled: z.optional(z.boolean()), allowFrom: z.optional(z.array(z.union([z.string(), z.number()]))) }))),
   textChunkLimit: z.optional(z.int().check(z.gte(1), z.lte(4096))),
+  streaming: z.optional(streaming),
   /** Webhook mode (core/channels/telegram/webhook.ts); `webhookSecret` may be a string or upstream's SecretRef, read where used. */
   webhookUrl: z.optional(z.string().check(z.url({ protocol: /^https?$/ }))),
   webhookPath: z.optional(z.string()),
@@ -156,6 +160,7 @@ export const discordAccountKeys = {
   allowBots: z.optional(z.union([z.boolean(), z.literal("mentions")])),
   replyToMode: z.optional(replyToMode),
   textChunkLimit: z.optional(z.int().check(z.positive())),
+  streaming: z.optional(streaming),
   maxLinesPerMessage: z.optional(z.int().check(z.positive())),
 };
 
@@ -193,6 +198,7 @@ export const slackAccountKeys = {
   replyToMode: z.optional(replyToMode),
   replyToModeByChatType: z.optional(z.looseObject({ direct: z.optional(replyToMode), group: z.optional(replyToMode), channel: z.optional(replyToMode) })),
   textChunkLimit: z.optional(z.int().check(z.positive())),
+  streaming: z.optional(streaming),
 };
 
 /** `channels.slack`: the default account at the root, more under `accounts.<id>`. */
@@ -217,6 +223,7 @@ export const whatsappAccountKeys = {
   sendReadReceipts: z.optional(z.boolean()),
   replyToMode: z.optional(z.enum(["off", "first", "all", "batched"])),
   textChunkLimit: z.optional(z.int().check(z.positive())),
+  streaming: z.optional(streaming),
 };
 
 /** `channels.whatsapp`: the default account at the root, more under `accounts.<id>`. */

@@ -12,6 +12,7 @@ import { discordAccountKeys, discordSchema } from "../../config/schema.ts";
 import type { z } from "../../zod.ts";
 import type { AccessSettings, ChannelAccountConfig } from "../contract.ts";
 import { resolveDmSettings } from "../dm-settings.ts";
+import { chunkModeOf } from "../chunk.ts";
 import type { DiscordGuildPolicy } from "./guild-policy.ts";
 
 /** Discord's hard limit on one message. */
@@ -90,6 +91,7 @@ function resolve(accountId: string, root: AccountFields, own: AccountFields, env
       groups: { "*": { requireMention: false } },
       textChunkLimit: Math.min(merged.textChunkLimit ?? DISCORD_MAX_TEXT, DISCORD_MAX_TEXT),
       maxLinesPerMessage: merged.maxLinesPerMessage ?? DISCORD_MAX_LINES,
+      chunkMode: chunkModeOf(own, root),
     },
     guildPolicy: { groupPolicy, guilds },
     replyToMode: merged.replyToMode ?? "off",

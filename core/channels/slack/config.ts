@@ -14,6 +14,7 @@ import { slackAccountKeys, slackSchema } from "../../config/schema.ts";
 import type { z } from "../../zod.ts";
 import type { AccessSettings, ChannelAccountConfig } from "../contract.ts";
 import { resolveDmSettings } from "../dm-settings.ts";
+import { chunkModeOf } from "../chunk.ts";
 
 /** Slack truncates a message past 40,000 characters. */
 export const SLACK_MAX_TEXT = 40_000;
@@ -116,6 +117,7 @@ function resolve(accountId: string, root: AccountFields, own: AccountFields, env
       groupAllowFrom: [],
       groups,
       textChunkLimit: Math.min(m.textChunkLimit ?? DEFAULT_CHUNK, SLACK_MAX_TEXT),
+      chunkMode: chunkModeOf(own, root),
     },
     replyToMode: m.replyToMode ?? "off",
     replyToModeByChatType: m.replyToModeByChatType ?? {},

@@ -11,6 +11,7 @@
  */
 import { DM_POLICIES, GROUP_POLICIES, type AccessSettings, type ChannelAccountConfig, type DmPolicy, type GroupPolicy } from "../contract.ts";
 import type { OpenClawConfig } from "../../config/schema.ts";
+import { chunkModeOf } from "../chunk.ts";
 import type { SecretFileReader } from "../../runtime.ts";
 import { DEFAULT_ACCOUNT_ID } from "../../sender-pairing/sender-pairing.ts";
 
@@ -106,6 +107,7 @@ function access(root: Section, account: Section): AccessSettings {
     groupAllowFrom: list(pick("groupAllowFrom")),
     groups: groups && typeof groups === "object" ? groups : {},
     textChunkLimit: Number.isInteger(chunk) && chunk > 0 ? Math.min(chunk, TELEGRAM_MAX_TEXT) : DEFAULT_CHUNK_LIMIT,
+    chunkMode: chunkModeOf(account, root),
   };
 }
 

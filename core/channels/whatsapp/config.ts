@@ -11,6 +11,7 @@ import type { OpenClawConfig } from "../../config/schema.ts";
 import { whatsappAccountKeys, whatsappSchema } from "../../config/schema.ts";
 import type { z } from "../../zod.ts";
 import type { AccessSettings } from "../contract.ts";
+import { chunkModeOf } from "../chunk.ts";
 import { normalizeE164 } from "./jid.ts";
 
 /** Upstream's default chunk; WhatsApp itself takes far longer messages. */
@@ -77,6 +78,7 @@ function resolve(accountId: string, inherited: AccountFields, own: AccountFields
       // Without a `groups` map every group is eligible (upstream); the framework reads a map as the allowlist.
       groups: m.groups ?? { "*": {} },
       textChunkLimit: Math.min(m.textChunkLimit ?? WHATSAPP_CHUNK_LIMIT, WHATSAPP_MAX_TEXT),
+      chunkMode: chunkModeOf(own, inherited),
     },
     replyToMode: m.replyToMode ?? "off",
   };

@@ -4,7 +4,7 @@ import { whatsappAccounts } from "../../../../core/channels/whatsapp/config.ts";
 test("no channels.whatsapp -> no accounts; an empty block -> the default account with upstream's defaults", () => {
   expect(whatsappAccounts({})).toEqual([]);
   expect(whatsappAccounts({ channels: { whatsapp: {} } })).toEqual([
-    { accountId: "default", enabled: true, access: { dmPolicy: "pairing", allowFrom: [], groupPolicy: "allowlist", groupAllowFrom: [], groups: { "*": {} }, textChunkLimit: 4000 }, replyToMode: "off" },
+    { accountId: "default", enabled: true, access: { dmPolicy: "pairing", allowFrom: [], groupPolicy: "allowlist", groupAllowFrom: [], groups: { "*": {} }, textChunkLimit: 4000, chunkMode: "length" }, replyToMode: "off" },
   ]);
 });
 
@@ -24,4 +24,9 @@ test("named accounts: ids from accounts, default first; they inherit policy but 
 
 test("a bad block -> one unconfigured default account carrying the problem", () => {
   expect(whatsappAccounts({ channels: { whatsapp: { dmPolicy: "everyone" } } } as never)[0]!.configError).toStartWith("channels.whatsapp: dmPolicy:");
+});
+
+test("streaming.chunkMode: the root's applies to its accounts; an account's own wins", () => {
+  const accounts = whatsappAccounts({ channels: { whatsapp: { streaming: { chunkMode: "newline" }, accounts: { work: {}, home: { streaming: { chunkMode: "length" } } } } } });
+  expect(Object.fromEntries(accounts.map((a) => [a.accountId, a.access.chunkMode]))).toEqual({ work: "newline", home: "length" });
 });
