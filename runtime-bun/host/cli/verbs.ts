@@ -194,6 +194,7 @@ export const VERBS: readonly Verb[] = [
       limit: str("<count>", 'Max sessions to show (default: 100; use "all" for full output)'),
       json: bool("Output as JSON"),
       verbose: bool("Verbose logging"),
+      ...CONNECTION,
     },
     run: async ({ v, target }) => (await import("./sessions.ts")).sessionsCommand({ ...target, json: b(v, "json"), agent: s(v, "agent"), allAgents: b(v, "all-agents"), active: n(v, "active"), limit: s(v, "limit") }),
   })),

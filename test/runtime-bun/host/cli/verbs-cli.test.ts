@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { freshHome, runCli, spawnGateway, type ChildGateway } from "../../../harness/process.ts";
+import { freshHome, runCli, runCliIsolated, spawnGateway, type ChildGateway } from "../../../harness/process.ts";
 import { openclaw, openclawCliAvailable, SKIP_MESSAGE } from "../../../harness/openclaw-cli.ts";
 import { skipWithout } from "../../../harness/capability.ts";
 
@@ -116,6 +116,18 @@ describe("sessions", () => {
     expect(all).toMatchObject({ limitApplied: null, activeMinutes: 60, hasMore: false });
     expect(all.count).toBe(all.totalCount);
     expect((await cli("sessions", "--limit", "some")).stderr).toBe('error Invalid --limit. --limit must be a positive integer or "all", for example --limit 25.\n');
+  });
+  test("--url --token from a HOME with no config -> the same gateway's sessions; a wrong token -> refused; --url alone -> upstream's error", async () => {
+    const local = JSON.parse((await cli("sessions", "--json", "--limit", "all")).stdout);
+    const remote = await runCliIsolated(["sessions", "--json", "--limit", "all", "--url", gw.url, "--token", TOKEN]);
+    expect(remote.code).toBe(0);
+    expect(JSON.parse(remote.stdout).sessions.map((s: { key: string }) => s.key)).toEqual(local.sessions.map((s: { key: string }) => s.key));
+    const wrong = await runCliIsolated(["sessions", "--url", gw.url, "--token", "not-the-token-000"]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain("token mismatch");
+    const bare = await runCliIsolated(["sessions", "--url", gw.url]);
+    expect(bare.code).toBe(1);
+    expect(bare.stderr).toContain("--url requires explicit credentials (--token or --password)");
   });
 });
 
