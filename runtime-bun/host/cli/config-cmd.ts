@@ -57,7 +57,7 @@ export function configValidate(flags: ConfigFlags): number {
   const { path, snapshot } = load(flags);
   if (!snapshot.exists) {
     if (flags.json) printJson({ ok: false, error: { type: "cli_error", message: "file not found" }, valid: false, path });
-    else process.stderr.write(`${color.red(`Config file not found: ${path}`)}\nCreate one with \`clawgate gateway run\` (the first run writes one) or \`clawgate doctor --fix\`.\n`);
+    else process.stderr.write(`${color.red(`Config file not found: ${path}`)}\nCreate one with \`clawgate gateway run\` or \`clawgate doctor --generate-gateway-token\` (either writes the first-run gateway section).\n`);
     return EXIT.failure;
   }
   if (!snapshot.valid) {
