@@ -5,9 +5,10 @@
  * every code line once, in order, and the text after the block in the last message.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { removeGateway, writeGatewayConfig } from "../../../harness/channel-gateway.ts";
 import { startUpstream, type FakeUpstream } from "../../../harness/openai-upstream.ts";
 import { spawnGatewayOn, type ChildGateway } from "../../../harness/process.ts";
 import { startTelegramApi, type FakeTelegram } from "../../../harness/telegram-api.ts";
@@ -22,21 +23,18 @@ let gw: ChildGateway;
 beforeAll(async () => {
   tg = startTelegramApi();
   model = startUpstream({ coder: { pieces: [REPLY] } });
-  const config = {
-    gateway: { mode: "local", auth: { mode: "token", token: "telegram-chunking-token-0123456789" } },
+  writeGatewayConfig(stateDir, "telegram-chunking-token-0123456789", {
     models: { providers: { up: { baseUrl: model.baseUrl, models: ["coder"] } } },
     agents: { defaults: { model: "up/coder" } },
     channels: { telegram: { botToken: tg.token, apiRoot: tg.apiRoot, dmPolicy: "open", allowFrom: ["*"], textChunkLimit: 900 } },
-  };
-  writeFileSync(join(stateDir, "openclaw.json"), JSON.stringify(config), { mode: 0o600 });
+  });
   gw = await spawnGatewayOn(stateDir);
   await tg.until(() => tg.polling() > 0);
 });
 afterAll(() => {
-  gw?.proc.kill("SIGKILL");
+  removeGateway(stateDir, { gw });
   tg?.stop();
   model?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
 });
 
 const unescape = (html: string) => html.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
