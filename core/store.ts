@@ -301,6 +301,8 @@ export interface ChannelStore {
   /** Pending chunks of every account, oldest first. */
   listPendingOutbox(): ChannelOutboxRecord[];
   settleOutbox(seq: number, result: { state: "sent" | "failed"; atMs: number; messageId?: string; error?: string }): void;
+  /** Whether the account delivered a chunk the service knows by `messageId`. */
+  sentMessage(channel: string, accountId: string, messageId: string): boolean;
   /** Runs `fn` atomically: all of its writes land, or none. */
   transaction<T>(fn: () => T): T;
 }

@@ -30,6 +30,8 @@ export interface InboundMessage {
   text: string;
   /** The service's id of the message, so a reply can thread to it. */
   messageId?: string;
+  /** Every chunk of the answer threads to `messageId`, not only the first (WhatsApp's `replyToMode: "all"`). */
+  replyToEveryChunk?: boolean;
   /** Forum topic / thread the message belongs to. */
   threadId?: string;
   /** How session keys name the group chat: upstream's Telegram groups are "group", Discord and Slack channels "channel". */
@@ -126,6 +128,8 @@ export interface InboundSink {
   accept(messages: readonly InboundMessage[], cursor?: string): number;
   /** The cursor stored with the last accepted batch (Telegram: the next getUpdates offset). */
   cursor(): string | undefined;
+  /** Whether this account delivered a message the service knows by `messageId` (kept across restarts): its echo is never input. */
+  sentByAccount(messageId: string): boolean;
   /** An update that could not be read: logged and counted, never stored. */
   malformed(reason: string, detail?: Record<string, unknown>): void;
 }
@@ -155,6 +159,8 @@ export interface ChannelAdapter {
   send(message: OutboundMessage): Promise<SentMessage>;
   /** Shows "typing…" in a chat while the agent works. */
   typing(chatId: string, threadId?: string): Promise<void>;
+  /** Marks a message read on the service (WhatsApp's read receipts), once access admitted its sender. */
+  markRead?(message: InboundMessage): Promise<void>;
   /** An endpoint the service calls on the gateway's HTTP port (Slack's Events API); served while the account runs. */
   webhook?: ChannelWebhook;
 }

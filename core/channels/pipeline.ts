@@ -106,6 +106,7 @@ export class ChannelPipeline {
         return fresh.length;
       },
       cursor: () => store.getCursor(channel, accountId),
+      sentByAccount: (messageId) => store.sentMessage(channel, accountId, messageId),
       malformed: (reason, detail) => logger.warn(`channels/${channel}`, `malformed update skipped: ${reason}`, { accountId, ...detail }),
     };
   }
@@ -149,6 +150,11 @@ export class ChannelPipeline {
     const message = record.message as unknown as InboundMessage;
     const { store, senders, logger } = this.deps;
     const decision = decideAccess(account.access, message, senders.isAllowed(channel, accountId, message.senderId));
+    // Read receipts go to admitted senders, also in a group where the message did not mention the account (upstream
+    // marks read before its mention gate); never to refused or unpaired senders.
+    if (live.adapter.markRead && (decision.kind === "allow" || (decision.kind === "drop" && decision.reason === "no-mention"))) {
+      void live.adapter.markRead(message).catch((error: unknown) => logger.debug(`channels/${channel}`, "read receipt failed", { accountId, id: record.id, error: String(error) }));
+    }
     if (decision.kind === "drop") {
       logger.info(`channels/${channel}`, "inbound message not for the agent", { accountId, chatId: message.chatId, senderId: message.senderId, reason: decision.reason });
       store.finishInbound(channel, accountId, record.id, decision.reason);
@@ -205,8 +211,8 @@ export class ChannelPipeline {
       this.deps.store.enqueueOutbox({
         channel: record.channel, accountId: record.accountId, key: `reply:${record.accountId}:${record.id}:${i}`, state: "pending",
         to: message.chatId, text: chunk, createdAtMs: this.deps.now(),
-        // The first chunk threads to the message it answers.
-        ...(i === 0 && message.messageId ? { replyToId: message.messageId } : {}),
+        // The first chunk threads to the message it answers (every chunk, when the channel asks).
+        ...((i === 0 || message.replyToEveryChunk) && message.messageId ? { replyToId: message.messageId } : {}),
         ...(message.threadId ? { threadId: message.threadId } : {}),
       });
     });

@@ -91,10 +91,23 @@ const heartbeatSchema = z.looseObject({
 /** Display identity of an agent (`agents.entries.<id>.identity`). */
 const agentIdentitySchema = z.looseObject({ name: z.optional(z.string()), emoji: z.optional(z.string()), avatar: z.optional(z.string()), theme: z.optional(z.string()) });
 
+/** A group-chat mention pattern: a regular expression matched case-insensitively (core/channels/mention-patterns.ts). */
+const mentionPattern = z.string().check(z.refine((source) => {
+  try {
+    new RegExp(source, "i");
+    return true;
+  } catch {
+    return false;
+  }
+}, { message: "not a valid regular expression" }));
+/** `groupChat` of an agent and of `messages`: `mentionPatterns` set (even to []) replaces the identity-derived ones. */
+const groupChatSchema = z.looseObject({ mentionPatterns: z.optional(z.array(mentionPattern)) });
+
 const agentEntrySchema = z.looseObject({
   default: z.optional(z.boolean()),
   name: z.optional(z.string()),
   identity: z.optional(agentIdentitySchema),
+  groupChat: z.optional(groupChatSchema),
   model: z.optional(modelChoiceSchema),
   tools: z.optional(toolPolicySchema),
 });
@@ -267,6 +280,8 @@ export const configSchema = z.looseObject({
   meta: z.optional(z.record(z.string(), z.unknown())),
   /** Chat channels (core/channels); keys clawgate does not read stay as written. */
   channels: z.optional(z.looseObject({ telegram: z.optional(telegramSchema), discord: z.optional(discordSchema), slack: z.optional(slackSchema), whatsapp: z.optional(whatsappSchema) })),
+  /** Message handling shared by channels; clawgate reads `groupChat.mentionPatterns`. */
+  messages: z.optional(z.looseObject({ groupChat: z.optional(groupChatSchema) })),
   /** How DMs map to sessions (core/channels/session-key.ts). */
   session: z.optional(z.looseObject({ dmScope: z.optional(z.enum(["main", "per-peer", "per-channel-peer", "per-account-channel-peer"])) })),
   tools: z.optional(toolsSchema),

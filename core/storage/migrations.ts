@@ -39,4 +39,9 @@ export const MIGRATIONS = [
   `CREATE TABLE exec_approvals (id TEXT PRIMARY KEY, status TEXT NOT NULL, created_at_ms INTEGER NOT NULL, record TEXT NOT NULL);
    CREATE INDEX exec_approvals_status ON exec_approvals(status);
    CREATE TABLE exec_approvals_config (config_key TEXT PRIMARY KEY, raw_json TEXT NOT NULL);`,
+  // The service's id of each delivered chunk, indexed: an account recognises the echo of its own message after a
+  // restart (WhatsApp's self-chat shows it as the linked number writing to itself).
+  `ALTER TABLE channel_outbox ADD COLUMN message_id TEXT;
+   UPDATE channel_outbox SET message_id = json_extract(record, '$.messageId') WHERE state = 'sent';
+   CREATE INDEX channel_outbox_message ON channel_outbox(channel, message_id) WHERE message_id IS NOT NULL;`,
 ];

@@ -351,7 +351,11 @@ export class SqlStore implements DeviceStore, NodeStore, SessionStore, Scheduler
     if (!row) return;
     const { seq: _seq, ...stored } = row;
     const settled = { ...stored, state: result.state, ...(result.state === "sent" ? { sentAtMs: result.atMs, messageId: result.messageId } : { error: result.error }) };
-    this.sql("UPDATE channel_outbox SET state = ?, record = ? WHERE seq = ?").run(result.state, JSON.stringify(settled), seq);
+    this.sql("UPDATE channel_outbox SET state = ?, record = ?, message_id = ? WHERE seq = ?").run(result.state, JSON.stringify(settled), result.state === "sent" ? (result.messageId ?? null) : null, seq);
+  }
+
+  sentMessage(channel: string, accountId: string, messageId: string): boolean {
+    return Boolean(this.sql("SELECT 1 FROM channel_outbox WHERE channel = ? AND message_id = ? AND json_extract(record, '$.accountId') = ?").get(channel, messageId, accountId));
   }
 
   getApproval(id: string): ExecApprovalRecord | undefined {

@@ -66,6 +66,7 @@ export function memoryAccount(channel: string, section: Record<string, unknown>)
         return messages.length;
       },
       cursor: () => cursor,
+      sentByAccount: () => false,
       malformed() {},
     },
   };

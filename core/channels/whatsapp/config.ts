@@ -5,7 +5,7 @@
  * `selfChatMode` are never inherited: two accounts never share one session). `dmPolicy` (pairing) + `allowFrom` (E.164);
  * `groupPolicy` (allowlist) + `groupAllowFrom` (falls back to `allowFrom`); `groups` is the group allowlist when
  * present (all groups are eligible without it), with `requireMention` on by default; `selfChatMode`;
- * `textChunkLimit` (4,000). Credentials are the linked session's files, never config keys. Runtime-agnostic.
+ * `textChunkLimit` (4,000), `sendReadReceipts` (on), `replyToMode` (off). Credentials are the linked session's files, never config keys. Runtime-agnostic.
  */
 import type { OpenClawConfig } from "../../config/schema.ts";
 import { whatsappAccountKeys, whatsappSchema } from "../../config/schema.ts";
@@ -33,7 +33,11 @@ export interface WhatsAppAccount {
   access: AccessSettings;
   /** `undefined` (upstream's default) and `true` admit the linked number's own DMs; `false` ignores them. */
   selfChatMode?: boolean;
+  /** Native reply quoting: "first" quotes the answer's first chunk, "all" every chunk; "batched" quotes only answers to
+   * debounced batches, which clawgate does not make, so it quotes nothing, as "off" (upstream's default). */
   replyToMode: "off" | "first" | "all" | "batched";
+  /** Mark accepted messages read (blue ticks); upstream's default is on, never for self-chat. */
+  sendReadReceipts: boolean;
   /** Why `channels.whatsapp` could not be read (status shows it). */
   configError?: string;
 }
@@ -81,6 +85,7 @@ function resolve(accountId: string, inherited: AccountFields, own: AccountFields
       chunkMode: chunkModeOf(own, inherited),
     },
     replyToMode: m.replyToMode ?? "off",
+    sendReadReceipts: m.sendReadReceipts !== false,
   };
   if (m.name) account.name = m.name;
   if (m.authDir) account.authDir = m.authDir;

@@ -9,6 +9,8 @@
 
 /** Baileys' DisconnectReason codes clawgate tells apart. */
 export const CLOSE = { loggedOut: 401, forbidden: 403, timedOut: 408, multideviceMismatch: 411, connectionClosed: 428, connectionReplaced: 440, badSession: 500, unavailableService: 503, restartRequired: 515 } as const;
+/** The status upstream closes a stale connection with (its watchdog's forced close); reconnects with back-off. */
+export const WATCHDOG_CLOSE_STATUS = 499;
 
 /** Reconnect delays, growing to a minute, as upstream's reconnect policy. */
 export const RECONNECT_DELAYS_MS = [2_000, 4_000, 8_000, 16_000, 30_000, 60_000];

@@ -1,11 +1,12 @@
 /**
  * One Baileys `messages.upsert` message, read at the boundary: who sent it where, its text (captions and upstream's
  * media placeholders included), and whether the linked account was addressed in a group (an @mention of its JID or
- * number, or a reply to one of its messages). Status and broadcast chats, protocol/reaction-only messages and the
+ * number, a reply to one of its messages, or the agent's text mention patterns, ../mention-patterns.ts). Status and broadcast chats, protocol/reaction-only messages and the
  * account's own outbound messages are not for the agent; its own DMs to itself are self-chat (upstream's
  * `selfChatMode`). Runtime-agnostic.
  */
 import { z } from "../../zod.ts";
+import { matchesMentionPatterns } from "../mention-patterns.ts";
 import { isGroupJid, isStatusOrBroadcast, jidToSenderId, normalizeJid } from "./jid.ts";
 
 const contextInfo = z.looseObject({
@@ -90,8 +91,8 @@ export function messageText(content: Content): { text: string; context?: z.infer
 
 const digitsOf = (jid: string) => normalizeJid(jid).split("@")[0]!;
 
-/** Reads one upsert message for the linked account `self`. */
-export function readUpsertMessage(raw: unknown, self: WhatsAppSelf): ReadResult {
+/** Reads one upsert message for the linked account `self`; `mentionRegexes` are the agent's text mention patterns. */
+export function readUpsertMessage(raw: unknown, self: WhatsAppSelf, mentionRegexes: readonly RegExp[] = []): ReadResult {
   const parsed = waMessage.safeParse(raw);
   if (!parsed.success) return { ok: false, ignored: false, reason: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") };
   const m = parsed.data;
@@ -108,7 +109,7 @@ export function readUpsertMessage(raw: unknown, self: WhatsAppSelf): ReadResult 
   const senderJid = group ? (m.key.participant ?? "") : selfChat ? selfJid : chatJid;
   if (!senderJid) return { ok: false, ignored: false, reason: "key.participant: missing in a group message" };
   const mine = new Set([selfJid, ...(self.lid ? [normalizeJid(self.lid)] : [])]);
-  const mentioned = group && ((context?.mentionedJid ?? []).some((j) => mine.has(normalizeJid(j))) || (context?.participant ? mine.has(normalizeJid(context.participant)) : false) || text.includes(`@${digitsOf(selfJid)}`));
+  const mentioned = group && ((context?.mentionedJid ?? []).some((j) => mine.has(normalizeJid(j))) || (context?.participant ? mine.has(normalizeJid(context.participant)) : false) || text.includes(`@${digitsOf(selfJid)}`) || matchesMentionPatterns(text, mentionRegexes));
   const seconds = Number(m.messageTimestamp ?? 0);
   const message: WhatsAppMessage = {
     id: m.key.id,

@@ -36,6 +36,21 @@ export interface ConnectionUpdate {
   qr?: string;
 }
 
+/** A message key as Baileys addresses messages (receipts, quotes). */
+export interface WAMessageKeyLike {
+  remoteJid: string;
+  id: string;
+  fromMe?: boolean | null;
+  participant?: string | null;
+}
+
+/** A received message as Baileys hands it over (what `quoted` takes). */
+export interface WAMessageLike {
+  key: WAMessageKeyLike;
+  message?: Record<string, unknown> | null;
+  [field: string]: unknown;
+}
+
 export interface WASocketLike {
   ev: {
     on(event: "connection.update", listener: (update: ConnectionUpdate) => void): void;
@@ -43,8 +58,11 @@ export interface WASocketLike {
     on(event: "messages.upsert", listener: (upsert: { messages: unknown[]; type: string }) => void): void;
     removeAllListeners(event: string): void;
   };
+  /** Baileys' WebSocket client: it emits `frame` for every frame WhatsApp sends (the watchdog's transport signal). */
+  ws?: { on(event: "frame", listener: () => void): void; off(event: "frame", listener: () => void): void };
   user?: { id: string; lid?: string; name?: string };
-  sendMessage(jid: string, content: { text: string }, options?: { quoted?: unknown }): Promise<{ key: { id?: string | null; remoteJid?: string | null } } | undefined>;
+  sendMessage(jid: string, content: { text: string }, options?: { quoted?: WAMessageLike }): Promise<{ key: { id?: string | null; remoteJid?: string | null } } | undefined>;
+  readMessages(keys: WAMessageKeyLike[]): Promise<void>;
   sendPresenceUpdate(type: "composing" | "paused" | "available" | "unavailable", jid?: string): Promise<void>;
   end(error: Error | undefined): void;
 }

@@ -36,6 +36,7 @@ function memorySink(initialCursor?: string) {
         return fresh.length;
       },
       cursor: () => cursor,
+      sentByAccount: () => false,
       malformed: (reason: string) => void malformed.push(reason),
     },
   };

@@ -36,6 +36,7 @@ function memorySink(refusals = 0) {
         return fresh.length;
       },
       cursor: () => undefined,
+      sentByAccount: () => false,
       malformed: (reason: string) => void malformed.push(reason),
     },
   };

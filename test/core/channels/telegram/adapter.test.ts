@@ -25,7 +25,7 @@ beforeAll(() => {
   const ctx: ChannelAccountContext = {
     channel: "telegram", accountId: "default", logger, now: Date.now,
     config: () => ({ channels: { telegram: { botToken: tg.token, apiRoot: tg.apiRoot } } }) as never,
-    inbound: { accept: () => 0, cursor: () => undefined, malformed() {} },
+    inbound: { accept: () => 0, cursor: () => undefined, sentByAccount: () => false, malformed() {} },
   };
   adapter = new TelegramAdapter(ctx, { host: { env: {}, readSecretFile, listenHttp } });
 });

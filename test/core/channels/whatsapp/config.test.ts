@@ -4,8 +4,13 @@ import { whatsappAccounts } from "../../../../core/channels/whatsapp/config.ts";
 test("no channels.whatsapp -> no accounts; an empty block -> the default account with upstream's defaults", () => {
   expect(whatsappAccounts({})).toEqual([]);
   expect(whatsappAccounts({ channels: { whatsapp: {} } })).toEqual([
-    { accountId: "default", enabled: true, access: { dmPolicy: "pairing", allowFrom: [], groupPolicy: "allowlist", groupAllowFrom: [], groups: { "*": {} }, textChunkLimit: 4000, chunkMode: "length" }, replyToMode: "off" },
+    { accountId: "default", enabled: true, access: { dmPolicy: "pairing", allowFrom: [], groupPolicy: "allowlist", groupAllowFrom: [], groups: { "*": {} }, textChunkLimit: 4000, chunkMode: "length" }, replyToMode: "off", sendReadReceipts: true },
   ]);
+});
+
+test("sendReadReceipts and replyToMode: per account over the root, as upstream", () => {
+  const accounts = whatsappAccounts({ channels: { whatsapp: { sendReadReceipts: false, replyToMode: "all", accounts: { default: {}, work: { sendReadReceipts: true, replyToMode: "first" } } } } });
+  expect(accounts.map((a) => [a.accountId, a.sendReadReceipts, a.replyToMode])).toEqual([["default", false, "all"], ["work", true, "first"]]);
 });
 
 test("allowFrom normalized to E.164; a groups map is the allowlist", () => {

@@ -23,6 +23,18 @@ test("groups: mentioned by JID, by LID, by replying to the account, by @number i
   expect(r.ok && r.message.senderId).toBe("+15554445555");
 });
 
+test("groups: the agent's text mention patterns count as a mention; in a DM they change nothing", () => {
+  const patterns = [/\bclawd\b/i];
+  const group = (text: string) => {
+    const r = readUpsertMessage(msg({ remoteJid: "1203@g.us", participant: "15554445555@s.whatsapp.net" }, { conversation: text }), self, patterns);
+    return r.ok && r.message.mentioned;
+  };
+  expect(group("hey Clawd, what time is it?")).toBe(true);
+  expect(group("clawdbot is not a name")).toBe(false);
+  const direct = readUpsertMessage(msg({ remoteJid: "15552223333@s.whatsapp.net" }, { conversation: "clawd" }), self, patterns);
+  expect(direct.ok && direct.message.mentioned).toBe(false);
+});
+
 test("captions and media placeholders as upstream; wrappers unwrapped", () => {
   const text = (message: unknown) => {
     const r = readUpsertMessage(msg({ remoteJid: "15552223333@s.whatsapp.net" }, message), self);
