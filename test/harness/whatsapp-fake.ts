@@ -5,8 +5,9 @@
  * by test/tools/install-whatsapp.ts) except `baileys`, which is a small package that re-exports the real Baileys
  * (auth helpers, BufferJSON, proto, DisconnectReason, ...) and whose `makeWASocket` returns a socket driven by this
  * harness over a real local WebSocket. The gateway's production loader and adapter run unchanged; the test plays
- * WhatsApp: QR, pairing (creds.update + 515), open, close with any status code, `messages.upsert`, and it records
- * every `sendMessage` / `sendPresenceUpdate`.
+ * WhatsApp: QR, pairing (creds.update + 515), open, close with any status code, `messages.upsert` (`notify` or `append`,
+ * with the sent time), and it records every `sendMessage` (with the message it quotes), `sendPresenceUpdate` and
+ * `readMessages`. Every frame the harness sends is a `frame` event on `sock.ws`, as Baileys' WebSocket client emits.
  */
 import type { ServerWebSocket } from "bun";
 import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
@@ -28,6 +29,7 @@ const { Boom } = BoomModule;
 let rid = 0;
 export function makeWASocket(config) {
   const ev = new EventEmitter();
+  const frames = new EventEmitter();
   const pending = new Map();
   const ws = new WebSocket(${JSON.stringify(url)});
   let closed = false;
@@ -40,12 +42,16 @@ export function makeWASocket(config) {
   };
   const sock = {
     ev,
+    ws: frames,
     user: undefined,
-    async sendMessage(jid, content) {
+    async sendMessage(jid, content, options) {
       const id = ++rid;
       const done = new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
-      ws.send(JSON.stringify({ t: "send", rid: id, jid, text: content.text }));
+      ws.send(JSON.stringify({ t: "send", rid: id, jid, text: content.text, quoted: options?.quoted?.key?.id }));
       return await done;
+    },
+    async readMessages(keys) {
+      ws.send(JSON.stringify({ t: "read", keys }));
     },
     async sendPresenceUpdate(type, jid) {
       ws.send(JSON.stringify({ t: "presence", type, jid }));
@@ -58,6 +64,7 @@ export function makeWASocket(config) {
   ws.onopen = () => ws.send(JSON.stringify({ t: "hello", me: config.auth.creds.me ?? null }));
   ws.onmessage = (event) => {
     const m = JSON.parse(String(event.data));
+    frames.emit("frame", m);
     if (m.t === "update") {
       if (m.update.connection === "open") sock.user = config.auth.creds.me;
       ev.emit("connection.update", m.update);
@@ -106,6 +113,21 @@ export interface WhatsAppSend {
   jid: string;
   text: string;
   id: string;
+  /** The id of the message this one quotes (Baileys' `quoted` option). */
+  quoted?: string;
+}
+
+/** A message as the tests make WhatsApp deliver it. */
+export interface WhatsAppIncoming {
+  id: string;
+  from: string;
+  text: string;
+  participant?: string;
+  mentions?: string[];
+  pushName?: string;
+  fromMe?: boolean;
+  /** When it was sent (ms); now by default. */
+  sentAt?: number;
 }
 
 /** The harness: WhatsApp as the tests play it. */
@@ -115,6 +137,8 @@ export interface WhatsAppFake {
   sent: WhatsAppSend[];
   lastSentAt: number;
   presence: { type: string; jid: string }[];
+  /** Every key `readMessages` marked read, in order. */
+  reads: { remoteJid: string; id: string; participant?: string; fromMe?: boolean }[];
   /** Connections made so far (each `makeWASocket`), and how many are open now. */
   opened(): number;
   connections(): number;
@@ -122,8 +146,8 @@ export interface WhatsAppFake {
   qrs: string[];
   /** Links the session behind the connection showing a QR, as a phone scanning it does: creds, then 515. */
   scan(phone: string): void;
-  /** A message arriving from WhatsApp. */
-  upsert(message: { id: string; from: string; text: string; participant?: string; mentions?: string[]; pushName?: string; fromMe?: boolean }, type?: "notify" | "append"): void;
+  /** Messages arriving from WhatsApp in one `messages.upsert` (`append`: delivered after being offline, or history). */
+  upsert(message: WhatsAppIncoming | WhatsAppIncoming[], type?: "notify" | "append"): void;
   /** Closes every open connection with `status`, as WhatsApp's server does. */
   close(status: number, message?: string): void;
   /** Drops every connection without a word (the network went away). */
@@ -131,7 +155,7 @@ export interface WhatsAppFake {
   /** While on, sends are received but never answered (a reply in flight). */
   hold(on: boolean): void;
   held(): number;
-  until(condition: () => boolean, timeoutMs?: number): Promise<void>;
+  until(condition: () => boolean | Promise<boolean>, timeoutMs?: number): Promise<void>;
   stop(): void;
 }
 
@@ -149,6 +173,7 @@ export function startWhatsApp(): WhatsAppFake {
     sent: [],
     lastSentAt: 0,
     presence: [],
+    reads: [],
     qrs: [],
     opened: () => opened,
     connections: () => conns.size,
@@ -158,12 +183,14 @@ export function startWhatsApp(): WhatsAppFake {
       conn.ws.send(JSON.stringify({ t: "creds", update: { me: { id: `${phone.replace(/\D/g, "")}:7@s.whatsapp.net`, name: "clawgate test" } } }));
       conn.ws.send(JSON.stringify({ t: "close", status: 515, message: "Stream Errored (restart required)" }));
     },
-    upsert(m, type = "notify") {
-      const group = m.from.endsWith("@g.us");
-      const contextInfo = m.mentions ? { mentionedJid: m.mentions } : undefined;
-      const message = contextInfo ? { extendedTextMessage: { text: m.text, contextInfo } } : { conversation: m.text };
-      const raw = { key: { remoteJid: m.from, fromMe: m.fromMe ?? false, id: m.id, ...(group ? { participant: m.participant } : {}) }, message, messageTimestamp: Math.floor(Date.now() / 1000), pushName: m.pushName ?? "Tester" };
-      for (const c of conns) if (c.me) c.ws.send(JSON.stringify({ t: "upsert", type, messages: [raw] }));
+    upsert(incoming, type = "notify") {
+      const messages = (Array.isArray(incoming) ? incoming : [incoming]).map((m) => {
+        const group = m.from.endsWith("@g.us");
+        const contextInfo = m.mentions ? { mentionedJid: m.mentions } : undefined;
+        const message = contextInfo ? { extendedTextMessage: { text: m.text, contextInfo } } : { conversation: m.text };
+        return { key: { remoteJid: m.from, fromMe: m.fromMe ?? false, id: m.id, ...(group ? { participant: m.participant } : {}) }, message, messageTimestamp: Math.floor((m.sentAt ?? Date.now()) / 1000), pushName: m.pushName ?? "Tester" };
+      });
+      for (const c of conns) if (c.me) c.ws.send(JSON.stringify({ t: "upsert", type, messages }));
     },
     close(status, message = "Connection closed") {
       for (const c of conns) c.ws.send(JSON.stringify({ t: "close", status, message }));
@@ -177,7 +204,7 @@ export function startWhatsApp(): WhatsAppFake {
     held: () => heldCount,
     async until(condition, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
-      while (!condition()) {
+      while (!(await condition())) {
         if (Date.now() > deadline) throw new Error(`WhatsApp fake: condition not met within ${timeoutMs} ms`);
         await Bun.sleep(10);
       }
@@ -197,7 +224,7 @@ export function startWhatsApp(): WhatsAppFake {
         opened++;
       },
       message(ws, data) {
-        const m = JSON.parse(String(data)) as { t: string; me?: Me; rid?: number; jid?: string; text?: string; type?: string };
+        const m = JSON.parse(String(data)) as { t: string; me?: Me; rid?: number; jid?: string; text?: string; type?: string; quoted?: string; keys?: WhatsAppFake["reads"] };
         if (m.t === "hello") {
           conns.add({ ws, me: m.me ?? null });
           if (m.me) ws.send(JSON.stringify({ t: "update", update: { connection: "open" } }));
@@ -213,10 +240,11 @@ export function startWhatsApp(): WhatsAppFake {
             return;
           }
           const id = `3EB0${(++nextId).toString(16).padStart(8, "0").toUpperCase()}`;
-          fake.sent.push({ jid: m.jid!, text: m.text!, id });
+          fake.sent.push({ jid: m.jid!, text: m.text!, id, ...(m.quoted ? { quoted: m.quoted } : {}) });
           fake.lastSentAt = Date.now();
           ws.send(JSON.stringify({ t: "ack", rid: m.rid, id, jid: m.jid }));
         } else if (m.t === "presence") fake.presence.push({ type: m.type!, jid: m.jid! });
+        else if (m.t === "read") fake.reads.push(...m.keys!);
       },
       close(ws) {
         for (const c of conns) if (c.ws === ws) conns.delete(c);

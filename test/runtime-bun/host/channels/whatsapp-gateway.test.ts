@@ -176,7 +176,7 @@ test("kill -9 with a reply in flight -> after restart it is delivered once and n
 test("clawgate channels status --probe prints the account in upstream's line", async () => {
   const out = await statusLines();
   expect(out.code).toBe(0);
-  expect(out.stdout).toMatch(/^- WhatsApp default: enabled, configured, linked, running, connected, in:just now, out:just now, dm:pairing, health:healthy, works$/m);
+  expect(out.stdout).toMatch(/^- WhatsApp default: enabled, configured, linked, running, connected, in:just now, out:just now, transport:just now, dm:pairing, health:healthy, works$/m);
 });
 
 test("440 connectionReplaced -> stopped with a session-conflict status; the gateway keeps serving", async () => {
