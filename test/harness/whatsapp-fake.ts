@@ -148,6 +148,8 @@ export interface WhatsAppFake {
   scan(phone: string): void;
   /** Messages arriving from WhatsApp in one `messages.upsert` (`append`: delivered after being offline, or history). */
   upsert(message: WhatsAppIncoming | WhatsAppIncoming[], type?: "notify" | "append"): void;
+  /** A frame with nothing for the app (WhatsApp's keep-alive traffic): only transport activity. */
+  ping(): void;
   /** Closes every open connection with `status`, as WhatsApp's server does. */
   close(status: number, message?: string): void;
   /** Drops every connection without a word (the network went away). */
@@ -191,6 +193,9 @@ export function startWhatsApp(): WhatsAppFake {
         return { key: { remoteJid: m.from, fromMe: m.fromMe ?? false, id: m.id, ...(group ? { participant: m.participant } : {}) }, message, messageTimestamp: Math.floor((m.sentAt ?? Date.now()) / 1000), pushName: m.pushName ?? "Tester" };
       });
       for (const c of conns) if (c.me) c.ws.send(JSON.stringify({ t: "upsert", type, messages }));
+    },
+    ping() {
+      for (const c of conns) c.ws.send(JSON.stringify({ t: "ping" }));
     },
     close(status, message = "Connection closed") {
       for (const c of conns) c.ws.send(JSON.stringify({ t: "close", status, message }));

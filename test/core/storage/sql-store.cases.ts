@@ -178,4 +178,27 @@ export const STORE_CASES: StoreCase[] = [
       assert.equal(store.getOutbox("telegram", "k2")?.error, "chat not found");
     },
   },
+  {
+    name: "outbox message ids: an account knows what it delivered (not another account's, not a failed send); older databases are backfilled",
+    run(open) {
+      const driver = open();
+      // The schema before message ids were indexed, with one delivered chunk in it.
+      const before = MIGRATIONS.findIndex((m) => m.includes("channel_outbox_message"));
+      for (const m of MIGRATIONS.slice(0, before)) driver.exec(m);
+      driver.exec(`PRAGMA user_version = ${before}`);
+      const old = { channel: "whatsapp", accountId: "default", key: "reply:old", state: "sent", to: "a", text: "t", createdAtMs: 1, sentAtMs: 2, messageId: "OLD1" };
+      driver.prepare("INSERT INTO channel_outbox (channel, key, state, record) VALUES (?, ?, ?, ?)").run("whatsapp", "reply:old", "sent", JSON.stringify(old));
+      const store = new SqlStore(driver);
+      assert.equal(store.sentMessage("whatsapp", "default", "OLD1"), true);
+      const row = (key: string, accountId: string) => store.enqueueOutbox({ channel: "whatsapp", accountId, key, state: "pending", to: "a", text: key, createdAtMs: 3 });
+      store.settleOutbox(row("k1", "default").seq, { state: "sent", atMs: 4, messageId: "NEW1" });
+      store.settleOutbox(row("k2", "work").seq, { state: "sent", atMs: 4, messageId: "NEW2" });
+      store.settleOutbox(row("k3", "default").seq, { state: "failed", atMs: 4, error: "refused" });
+      assert.equal(store.sentMessage("whatsapp", "default", "NEW1"), true);
+      assert.equal(store.sentMessage("whatsapp", "default", "NEW2"), false);
+      assert.equal(store.sentMessage("whatsapp", "work", "NEW2"), true);
+      assert.equal(store.sentMessage("telegram", "default", "NEW1"), false);
+      assert.equal(store.sentMessage("whatsapp", "default", "NONE"), false);
+    },
+  },
 ];
