@@ -14,6 +14,10 @@ import type { HttpListen } from "../../../core/runtime.ts";
 import { discordPlugin } from "../../../core/channels/discord/plugin.ts";
 import { slackPlugin } from "../../../core/channels/slack/plugin.ts";
 import { telegramPlugin } from "../../../core/channels/telegram/plugin.ts";
+import type { OpenClawConfig } from "../../../core/config/schema.ts";
+import { authDirFor, readSelf } from "../channels/whatsapp/auth-store.ts";
+import { extensionDir, installed } from "../channels/whatsapp/extension.ts";
+import { whatsappPlugin } from "../channels/whatsapp/plugin.ts";
 import { CHANNEL_SETUP, SETUP_FLAGS, type ChannelSetup, type SetupFlags } from "./channel-setup.ts";
 import { currentPaths, readSnapshot } from "../state.ts";
 import { openConfigEdit, writeEdit } from "./config-edit.ts";
@@ -138,9 +142,31 @@ function channelPlugins(env: Record<string, string | undefined>, listenHttp: Htt
   return { telegram: telegramPlugin({ env, readSecretFile, listenHttp }), discord: discordPlugin(env), slack: slackPlugin(env) };
 }
 
-/** `channels list` tags of one account, as upstream prints them (`token=***`, Slack's `bot=config, app=env`). */
-function listTags(a: ChannelAccountConfig): string[] {
-  const tags = ["installed", a.configured ? "configured" : "not configured", a.enabled ? "enabled" : "disabled"];
+/** A channel as `channels list` shows it: its config reader, whether its support is installed, and whether an account is linked (WhatsApp). */
+interface ListedChannel {
+  id: string;
+  label: string;
+  docsPath: string;
+  plugin: ChannelPlugin;
+  installed: boolean;
+  linked?(account: ChannelAccountConfig): boolean;
+}
+
+function listedChannels(env: Record<string, string | undefined>, listenHttp: HttpListen, stateDir: string, config: OpenClawConfig): ListedChannel[] {
+  const bundled = Object.entries(channelPlugins(env, listenHttp)).map(([id, plugin]) => ({ id, label: CHANNEL_SETUP[id]!.label, docsPath: CHANNEL_SETUP[id]!.docsPath, plugin, installed: true }));
+  // WhatsApp support is the optional Baileys install; an account is linked once its session files name the phone.
+  const whatsapp: ListedChannel = {
+    id: "whatsapp", label: "WhatsApp", docsPath: "/channels/whatsapp", plugin: whatsappPlugin(stateDir, () => config),
+    installed: installed(extensionDir(stateDir)),
+    linked: (a) => readSelf(authDirFor(stateDir, a.accountId, typeof a.details.authDir === "string" ? a.details.authDir : undefined)) !== undefined,
+  };
+  return [...bundled, whatsapp];
+}
+
+/** `channels list` tags of one account, as upstream prints them (`token=***`, Slack's `bot=config, app=env`, WhatsApp's `linked`). */
+function listTags(c: ListedChannel, a: ChannelAccountConfig): string[] {
+  const tags = [c.installed ? "installed" : "not installed", a.configured ? "configured" : "not configured", a.enabled ? "enabled" : "disabled"];
+  if (c.linked) tags.push(c.linked(a) ? "linked" : "not linked");
   const source = (key: string) => (typeof a.details[key] === "string" && a.details[key] !== "none" ? (a.details[key] as string) : undefined);
   if (source("tokenSource")) tags.push("token=***");
   for (const [key, tag] of [["botTokenSource", "bot"], ["appTokenSource", "app"], ["signingSecretSource", "signing"]] as const) {
@@ -152,19 +178,20 @@ function listTags(a: ChannelAccountConfig): string[] {
 
 /** `channels list [--all] [--json]`: configured accounts from the local config, upstream's lines. */
 export function channelsList(flags: ChannelsEditFlags, listenHttp: HttpListen): number {
-  const snapshot = readSnapshot(currentPaths(flags.profile).configPath);
+  const paths = currentPaths(flags.profile);
+  const snapshot = readSnapshot(paths.configPath);
   const config = snapshot.config ?? {};
-  const plugins = Object.entries(channelPlugins(envFor(snapshot.parsed), listenHttp));
-  const listed = plugins.map(([id, plugin]) => ({ id, setup: CHANNEL_SETUP[id]!, accounts: plugin.accounts(config) })).filter((c) => c.accounts.length > 0 || flags.all);
+  const listed = listedChannels(envFor(snapshot.parsed), listenHttp, paths.stateDir, config).map((c) => ({ ...c, accounts: c.plugin.accounts(config) })).filter((c) => c.accounts.length > 0 || flags.all);
   if (flags.json) {
-    const chat = Object.fromEntries(listed.map((c) => [c.id, { accounts: c.accounts.map((a) => a.accountId), label: c.setup.label, docsPath: c.setup.docsPath, installed: true, origin: c.accounts.length > 0 ? "configured" : "bundled" }]));
+    const chat = Object.fromEntries(listed.map((c) => [c.id, { accounts: c.accounts.map((a) => a.accountId), label: c.label, docsPath: c.docsPath, installed: c.installed, origin: c.accounts.length > 0 ? "configured" : "bundled" }]));
     printJson({ chat });
     return EXIT.ok;
   }
   const lines = ["Chat channels:"];
   for (const c of listed) {
-    if (c.accounts.length === 0) lines.push(`- ${c.setup.label}: installed, not configured`);
-    for (const a of c.accounts) lines.push(`- ${c.setup.label} ${a.accountId}${a.name ? ` (${a.name})` : ""}: ${listTags(a).join(", ")}`);
+    // As upstream: a channel whose support is not installed shows as its catalog entry.
+    if (c.accounts.length === 0) lines.push(`- ${c.label}: ${c.installed ? "installed, not configured" : "not installed, not configured, disabled"}`);
+    for (const a of c.accounts) lines.push(`- ${c.label} ${a.accountId}${a.name ? ` (${a.name})` : ""}: ${listTags(c, a).join(", ")}`);
   }
   if (listed.length === 0) lines.push("- no configured chat channels (run `clawgate channels list --all` to see installable channels)");
   process.stdout.write(`${lines.join("\n")}\n`);

@@ -85,6 +85,8 @@ test("an enabled account with no session runs unlinked and status says how to li
   expect(s.channelAccounts.whatsapp[0]).toMatchObject({ accountId: "default", enabled: true, configured: true, running: true, connected: false, linked: false });
   expect(s.statusIssues).toContainEqual({ channel: "whatsapp", accountId: "default", kind: "auth", message: "Not linked (no WhatsApp Web session).", fix: "Run: clawgate channels login --channel whatsapp (scan QR on the gateway host)." });
   expect(fake.opened()).toBe(0);
+  const list = await runCliIsolated(["channels", "list"], { OPENCLAW_STATE_DIR: stateDir });
+  expect(list.stdout).toBe("Chat channels:\n- WhatsApp default: installed, configured, enabled, not linked\n");
 });
 
 test("web.login.start answers with the QR as a PNG that decodes to WhatsApp's ref; the scan links it and the account connects", async () => {
@@ -108,6 +110,7 @@ test("web.login.start answers with the QR as a PNG that decodes to WhatsApp's re
   for (const f of files) expect(statSync(join(authDir, f)).mode & 0o777).toBe(0o600);
   const account = (await status()).channelAccounts.whatsapp[0];
   expect(account).toMatchObject({ running: true, connected: true, linked: true, healthState: "healthy", self: { e164: SELF, jid: SELF_JID } });
+  expect((await runCliIsolated(["channels", "list"], { OPENCLAW_STATE_DIR: stateDir })).stdout).toBe("Chat channels:\n- WhatsApp default: installed, configured, enabled, linked\n");
 });
 
 test("unknown DM sender -> upstream's pairing reply, no agent turn; approve --notify -> approval text; next DM -> agent reply with typing", async () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { spawnGateway, type ChildGateway } from "../../../harness/process.ts";
+import { runCliIsolated, spawnGateway, type ChildGateway } from "../../../harness/process.ts";
 import { connected, connectParams, type RawSocket } from "../../../harness/raw-socket.ts";
 
 const TOKEN = "whatsapp-missing-gateway-token-0123456789";
@@ -27,6 +27,13 @@ afterAll(() => {
   admin?.close();
   gw?.proc.kill("SIGKILL");
   rmSync(stateDir, { recursive: true, force: true });
+});
+
+test("clawgate channels list -> the account as upstream lists it: support not installed, linked by its session files", async () => {
+  const out = await runCliIsolated(["channels", "list"], { OPENCLAW_STATE_DIR: stateDir });
+  expect(out).toEqual({ code: 0, stdout: "Chat channels:\n- WhatsApp default: not installed, configured, enabled, linked\n", stderr: "" });
+  const json = await runCliIsolated(["channels", "list", "--json"], { OPENCLAW_STATE_DIR: stateDir });
+  expect(JSON.parse(json.stdout)).toEqual({ chat: { whatsapp: { accounts: ["default"], label: "WhatsApp", docsPath: "/channels/whatsapp", installed: false, origin: "configured" } } });
 });
 
 test("a linked account without Baileys installed -> status names the install command; login says the same; the gateway serves", async () => {
