@@ -7,7 +7,8 @@
  * harness over a real local WebSocket. The gateway's production loader and adapter run unchanged; the test plays
  * WhatsApp: QR, pairing (creds.update + 515), open, close with any status code, `messages.upsert` (`notify` or `append`,
  * with the sent time), and it records every `sendMessage` (with the message it quotes), `sendPresenceUpdate` and
- * `readMessages`. Every frame the harness sends is a `frame` event on `sock.ws`, as Baileys' WebSocket client emits.
+ * `readMessages`; like Baileys it hands each sent message back as an `append` upsert (and takes the sender's
+ * `messageId`). Every frame the harness sends is a `frame` event on `sock.ws`, as Baileys' WebSocket client emits.
  */
 import type { ServerWebSocket } from "bun";
 import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
@@ -47,7 +48,7 @@ export function makeWASocket(config) {
     async sendMessage(jid, content, options) {
       const id = ++rid;
       const done = new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
-      ws.send(JSON.stringify({ t: "send", rid: id, jid, text: content.text, quoted: options?.quoted?.key?.id }));
+      ws.send(JSON.stringify({ t: "send", rid: id, jid, text: content.text, quoted: options?.quoted?.key?.id, messageId: options?.messageId }));
       return await done;
     },
     async readMessages(keys) {
@@ -229,7 +230,7 @@ export function startWhatsApp(): WhatsAppFake {
         opened++;
       },
       message(ws, data) {
-        const m = JSON.parse(String(data)) as { t: string; me?: Me; rid?: number; jid?: string; text?: string; type?: string; quoted?: string; keys?: WhatsAppFake["reads"] };
+        const m = JSON.parse(String(data)) as { t: string; me?: Me; rid?: number; jid?: string; text?: string; type?: string; quoted?: string; messageId?: string; keys?: WhatsAppFake["reads"] };
         if (m.t === "hello") {
           conns.add({ ws, me: m.me ?? null });
           if (m.me) ws.send(JSON.stringify({ t: "update", update: { connection: "open" } }));
@@ -244,9 +245,14 @@ export function startWhatsApp(): WhatsAppFake {
             heldCount++;
             return;
           }
-          const id = `3EB0${(++nextId).toString(16).padStart(8, "0").toUpperCase()}`;
+          // As Baileys: the caller's messageId when it chose one.
+          const id = m.messageId ?? `3EB0${(++nextId).toString(16).padStart(8, "0").toUpperCase()}`;
           fake.sent.push({ jid: m.jid!, text: m.text!, id, ...(m.quoted ? { quoted: m.quoted } : {}) });
           fake.lastSentAt = Date.now();
+          // Baileys hands every sent message back as an `append` upsert (emitOwnEvents); here before the send even
+          // returns, the hardest order for the account to recognise its own message.
+          const own = { key: { remoteJid: m.jid, fromMe: true, id }, message: { conversation: m.text }, messageTimestamp: Math.floor(Date.now() / 1000) };
+          ws.send(JSON.stringify({ t: "upsert", type: "append", messages: [own] }));
           ws.send(JSON.stringify({ t: "ack", rid: m.rid, id, jid: m.jid }));
         } else if (m.t === "presence") fake.presence.push({ type: m.type!, jid: m.jid! });
         else if (m.t === "read") fake.reads.push(...m.keys!);

@@ -36,7 +36,7 @@ export interface WhatsAppAccount {
   /** Native reply quoting: "first" quotes the answer's first chunk, "all" every chunk; "batched" quotes only answers to
    * debounced batches, which clawgate does not make, so it quotes nothing, as "off" (upstream's default). */
   replyToMode: "off" | "first" | "all" | "batched";
-  /** Mark accepted messages read (blue ticks); upstream's default is on, never for self-chat. */
+  /** Mark admitted messages read (blue ticks); upstream's default is on, skipped under the self-chat safeguards. */
   sendReadReceipts: boolean;
   /** Why `channels.whatsapp` could not be read (status shows it). */
   configError?: string;
@@ -91,4 +91,13 @@ function resolve(accountId: string, inherited: AccountFields, own: AccountFields
   if (m.authDir) account.authDir = m.authDir;
   if (m.selfChatMode !== undefined) account.selfChatMode = m.selfChatMode;
   return account;
+}
+
+/**
+ * Upstream's self-chat safeguards (a personal number linked to the gateway): on with `selfChatMode: true`, off with
+ * `false`, and when unset on if the linked number itself is in `allowFrom`. Under them no read receipts are sent, so
+ * the owner's contacts never see their messages read by the gateway.
+ */
+export function selfChatSafeguards(account: WhatsAppAccount, selfE164: string | undefined): boolean {
+  return account.selfChatMode ?? (selfE164 !== undefined && account.access.allowFrom.includes(selfE164));
 }

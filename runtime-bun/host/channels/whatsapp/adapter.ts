@@ -5,16 +5,17 @@
  * history: only its recent messages are answered (../../../../core/channels/whatsapp/append-window.ts). Baileys has
  * no acknowledgement to withhold, so a message is stored first and answered from the store; its WhatsApp message id
  * keys it, so a redelivery (after a reconnect or a restart) is never answered twice, and the ids of what the account
- * sent are kept in the outbox, so the echo of its own reply in self-chat is never input, even after a restart.
+ * sent are chosen before sending and kept in the outbox, so the echo of its own reply in self-chat (Baileys hands every
+ * sent message back as `append`) is never input, even after a restart.
  * Outbound: `sendMessage(jid, {text})`, quoting the message answered as `replyToMode` asks (while Baileys' message is
- * still at hand); typing as `composing` presence; read receipts for admitted messages (`sendReadReceipts`, not in
- * self-chat). A closed connection is read by status code (../../../../core/channels/whatsapp/disconnect.ts); the
+ * still at hand); typing as `composing` presence; read receipts for admitted messages (`sendReadReceipts`, not under
+ * the self-chat safeguards of a personal number). A closed connection is read by status code (../../../../core/channels/whatsapp/disconnect.ts); the
  * stale-connection watchdog (../../../../core/channels/whatsapp/watchdog.ts) replaces a connection gone quiet.
  */
 import type { ChannelAccountContext, ChannelAccountSnapshot, ChannelAdapter, ChannelProbe, InboundMessage, SentMessage } from "../../../../core/channels/contract.ts";
 import { mentionRegexes } from "../../../../core/channels/mention-patterns.ts";
 import { isStaleAppend } from "../../../../core/channels/whatsapp/append-window.ts";
-import type { WhatsAppAccount } from "../../../../core/channels/whatsapp/config.ts";
+import { selfChatSafeguards, type WhatsAppAccount } from "../../../../core/channels/whatsapp/config.ts";
 import { decideClose, WATCHDOG_CLOSE_STATUS } from "../../../../core/channels/whatsapp/disconnect.ts";
 import { isGroupJid, jidToSenderId, normalizeJid, toJid } from "../../../../core/channels/whatsapp/jid.ts";
 import { readUpsertMessage, type WhatsAppSelf } from "../../../../core/channels/whatsapp/message.ts";
@@ -23,7 +24,7 @@ import { defaultAgentId } from "../../../../core/sessions/keys.ts";
 import { readSelf } from "./auth-store.ts";
 import { closeStatus, type ConnectionUpdate, type WAMessageLike, type WASocketLike } from "./baileys-types.ts";
 import { WhatsAppNotInstalled } from "./extension.ts";
-import { openSocket } from "./socket.ts";
+import { loadBaileys, openSocket } from "./socket.ts";
 
 /** Ids of messages this account sent in this process: the echo can come back before the outbox records the id. */
 const SENT_IDS_KEPT = 500;
@@ -258,19 +259,24 @@ export function whatsappAdapter(ctx: ChannelAccountContext, stateDir: string, au
     },
     async send(message): Promise<SentMessage> {
       const jid = toJid(message.to);
+      const socket = live();
       const quoted = message.replyToId ? quotable.get(message.replyToId) : undefined;
-      const sent = await live().sendMessage(jid, { text: message.text }, quoted ? { quoted } : undefined);
+      // The id is chosen before sending: Baileys hands the sent message back as an `append` upsert at once, and in
+      // self-chat that echo must already be known as the account's own.
+      const messageId = (await loadBaileys(stateDir)).generateMessageIDV2(socket.user?.id);
+      sentIds.push(messageId);
+      sentIds.splice(0, Math.max(0, sentIds.length - SENT_IDS_KEPT));
+      const sent = await socket.sendMessage(jid, { text: message.text }, { messageId, ...(quoted ? { quoted } : {}) });
       const id = sent?.key.id;
       if (!id) throw new Error("WhatsApp did not return a message id");
-      sentIds.push(id);
-      sentIds.splice(0, Math.max(0, sentIds.length - SENT_IDS_KEPT));
       return { messageId: id, chatId: jid };
     },
     async typing(chatId) {
       await live().sendPresenceUpdate("composing", toJid(chatId));
     },
     async markRead(message) {
-      if (message.selfChat || account()?.sendReadReceipts === false) return;
+      const current = account();
+      if (!current?.sendReadReceipts || selfChatSafeguards(current, self && jidToSenderId(self.jid))) return;
       const participant = isGroupJid(message.chatId) ? toJid(message.senderId) : undefined;
       await live().readMessages([{ remoteJid: message.chatId, id: message.id, fromMe: false, ...(participant ? { participant } : {}) }]);
     },

@@ -61,7 +61,7 @@ export interface WASocketLike {
   /** Baileys' WebSocket client: it emits `frame` for every frame WhatsApp sends (the watchdog's transport signal). */
   ws?: { on(event: "frame", listener: () => void): void; off(event: "frame", listener: () => void): void };
   user?: { id: string; lid?: string; name?: string };
-  sendMessage(jid: string, content: { text: string }, options?: { quoted?: WAMessageLike }): Promise<{ key: { id?: string | null; remoteJid?: string | null } } | undefined>;
+  sendMessage(jid: string, content: { text: string }, options?: { quoted?: WAMessageLike; messageId?: string }): Promise<{ key: { id?: string | null; remoteJid?: string | null } } | undefined>;
   readMessages(keys: WAMessageKeyLike[]): Promise<void>;
   sendPresenceUpdate(type: "composing" | "paused" | "available" | "unavailable", jid?: string): Promise<void>;
   end(error: Error | undefined): void;
@@ -78,6 +78,8 @@ export interface BaileysModule {
     syncFullHistory?: boolean;
   }): WASocketLike;
   initAuthCreds(): AuthCreds;
+  /** A new message id as WhatsApp Web makes them (`3EB0…`), for `sendMessage`'s `messageId`. */
+  generateMessageIDV2(userId?: string): string;
   BufferJSON: BufferJSONLike;
   proto: { Message: { AppStateSyncKeyData: { fromObject(value: unknown): unknown } } };
   Browsers: { ubuntu(browser: string): [string, string, string] };

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { whatsappAccounts } from "../../../../core/channels/whatsapp/config.ts";
+import { selfChatSafeguards, whatsappAccounts } from "../../../../core/channels/whatsapp/config.ts";
 
 test("no channels.whatsapp -> no accounts; an empty block -> the default account with upstream's defaults", () => {
   expect(whatsappAccounts({})).toEqual([]);
@@ -34,4 +34,14 @@ test("a bad block -> one unconfigured default account carrying the problem", () 
 test("streaming.chunkMode: the root's applies to its accounts; an account's own wins", () => {
   const accounts = whatsappAccounts({ channels: { whatsapp: { streaming: { chunkMode: "newline" }, accounts: { work: {}, home: { streaming: { chunkMode: "length" } } } } } });
   expect(Object.fromEntries(accounts.map((a) => [a.accountId, a.access.chunkMode]))).toEqual({ work: "newline", home: "length" });
+});
+
+test("self-chat safeguards: selfChatMode decides; unset, they are on when the linked number is in allowFrom", () => {
+  const safeguards = (whatsapp: Record<string, unknown>) => selfChatSafeguards(whatsappAccounts({ channels: { whatsapp } })[0]!, "+15550001111");
+  expect(safeguards({})).toBe(false);
+  expect(safeguards({ allowFrom: ["+1 555 000 1111"] })).toBe(true);
+  expect(safeguards({ allowFrom: ["*"] })).toBe(false);
+  expect(safeguards({ allowFrom: ["+15550001111"], selfChatMode: false })).toBe(false);
+  expect(safeguards({ selfChatMode: true })).toBe(true);
+  expect(selfChatSafeguards(whatsappAccounts({ channels: { whatsapp: { allowFrom: ["+15550001111"] } } })[0]!, undefined)).toBe(false);
 });

@@ -1,7 +1,7 @@
 /**
  * WhatsApp delivery as upstream does it, in a real gateway process against the harness that replaces Baileys'
- * makeWASocket (test/harness/whatsapp-fake.ts): read receipts for admitted messages (not self-chat, not unpaired
- * senders), reply quoting by `replyToMode`, mention patterns in groups, the echo of the account's own answer in
+ * makeWASocket (test/harness/whatsapp-fake.ts): read receipts for admitted messages (not for unpaired senders, not
+ * under a personal number's self-chat safeguards, not with `sendReadReceipts: false`), reply quoting by `replyToMode`, mention patterns in groups, the echo of the account's own answer in
  * self-chat never taken as input (also after a restart), and messages delivered as `append` after being offline:
  * recent ones answered once, history not; after a reconnect of a busy session the catch-up window is 20 minutes.
  * With `replyToMode: "first"` every answer's first chunk quotes the message it answers, so `answered(id)` reads
@@ -107,7 +107,7 @@ test("group: a text mention pattern triggers the agent; an unmentioned message f
   expect(fake.reads).toContainEqual({ remoteJid: GROUP, id: called, participant: BOB, fromMe: false });
 });
 
-test("self-chat: the linked number's note is answered and not marked read; the echo of the answer is not input", async () => {
+test("self-chat: the linked number's note is answered; the echo of the answer is not input", async () => {
   const note = nextId();
   fake.upsert({ id: note, from: SELF_JID, fromMe: true, text: "my name is Notes" });
   await fake.until(() => answered(note) === 1);
@@ -118,7 +118,6 @@ test("self-chat: the linked number's note is answered and not marked read; the e
   fake.upsert({ id: next, from: SELF_JID, fromMe: true, text: "what is my name?" });
   await fake.until(() => answered(next) === 1);
   expect(answered(echo.id)).toBe(0);
-  expect(readIds()).not.toContain(note);
   await settled();
 });
 
@@ -161,11 +160,15 @@ test("a reconnect right after traffic catches up on 20 minutes: a 5-min-old appe
   expect(answered(ancient)).toBe(0);
 });
 
-test("config.patch replyToMode all + sendReadReceipts false -> every chunk quotes the message, none marked read", async () => {
+/** Applies a `channels.whatsapp` patch as an operator does (config.patch, live). */
+async function patchWhatsApp(whatsapp: Record<string, unknown>): Promise<void> {
   const { hash } = (await admin.request("config.get", {})).payload;
-  const patched = await admin.request("config.patch", { raw: JSON.stringify({ channels: { whatsapp: { replyToMode: "all", sendReadReceipts: false } } }), baseHash: hash });
-  expect(patched.ok).toBe(true);
+  expect((await admin.request("config.patch", { raw: JSON.stringify({ channels: { whatsapp } }), baseHash: hash })).ok).toBe(true);
   await fake.until(async () => (await account()).connected === true);
+}
+
+test("config.patch replyToMode all -> every chunk quotes the message; selfChatMode true (a personal number) -> nothing marked read", async () => {
+  await patchWhatsApp({ replyToMode: "all", selfChatMode: true });
   const id = nextId();
   const before = fake.sent.length;
   fake.upsert({ id, from: ADA, text: "my name is Augusta" });
@@ -174,4 +177,17 @@ test("config.patch replyToMode all + sendReadReceipts false -> every chunk quote
   expect(reply.length).toBeGreaterThan(1);
   expect(reply.every((s) => s.quoted === id)).toBe(true);
   expect(readIds()).not.toContain(id);
+});
+
+test("sendReadReceipts false -> an admitted message is answered but not marked read; true again -> marked read", async () => {
+  await patchWhatsApp({ replyToMode: "first", selfChatMode: false, sendReadReceipts: false });
+  const quiet = nextId();
+  fake.upsert({ id: quiet, from: ADA, text: "no ticks please" });
+  await fake.until(() => answered(quiet) === 1);
+  expect(readIds()).not.toContain(quiet);
+  await patchWhatsApp({ sendReadReceipts: true });
+  const ticked = nextId();
+  fake.upsert({ id: ticked, from: ADA, text: "ticks again" });
+  await fake.until(() => answered(ticked) === 1);
+  expect(readIds()).toContain(ticked);
 });
