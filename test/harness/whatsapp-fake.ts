@@ -15,6 +15,9 @@ import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "
 import { join } from "node:path";
 import { extensionDir, installed, WHATSAPP_PACKAGES } from "../../runtime-bun/host/channels/whatsapp/extension.ts";
 
+/** The people of the WhatsApp tests: the linked number (as `scan` links it) and two contacts. */
+export const WA = { self: "+15550001111", selfJid: "15550001111@s.whatsapp.net", ada: "15552223333@s.whatsapp.net", bob: "15554445555@s.whatsapp.net" } as const;
+
 /** The state dir whose extension folder holds the real packages (see test/tools/install-whatsapp.ts). */
 export const WHATSAPP_CACHE_STATE_DIR = join(import.meta.dir, "..", "..", ".cache", "whatsapp");
 const REAL = extensionDir(WHATSAPP_CACHE_STATE_DIR);

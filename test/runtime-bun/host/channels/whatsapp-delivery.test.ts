@@ -8,17 +8,16 @@
  * straight off what WhatsApp received.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { spawnGateway, type ChildGateway } from "../../../harness/process.ts";
-import { connected, connectParams, type RawSocket } from "../../../harness/raw-socket.ts";
-import { prepareWhatsAppExtension, startWhatsApp, type WhatsAppFake } from "../../../harness/whatsapp-fake.ts";
+import { kill9, removeGateway, startAdminGateway, untilRecordedSent, writeGatewayConfig } from "../../../harness/channel-gateway.ts";
+import type { ChildGateway } from "../../../harness/process.ts";
+import type { RawSocket } from "../../../harness/raw-socket.ts";
+import { prepareWhatsAppExtension, startWhatsApp, WA, type WhatsAppFake } from "../../../harness/whatsapp-fake.ts";
 
 const TOKEN = "whatsapp-delivery-gateway-token-0123456789";
-const SELF_JID = "15550001111@s.whatsapp.net";
-const ADA = "15552223333@s.whatsapp.net";
-const BOB = "15554445555@s.whatsapp.net";
+const { selfJid: SELF_JID, ada: ADA, bob: BOB } = WA;
 const CAROL = "15556667777@s.whatsapp.net";
 const GROUP = "120363000000000002@g.us";
 const MINUTE = 60_000;
@@ -29,8 +28,7 @@ let admin: RawSocket;
 let seq = 0;
 
 async function startGateway(): Promise<void> {
-  gw = await spawnGateway(stateDir, ["--port", "0"], { OPENCLAW_STATE_DIR: stateDir });
-  admin = (await connected(gw.url, connectParams({ auth: { token: TOKEN } }))).sock;
+  ({ gw, admin } = await startAdminGateway(stateDir, TOKEN));
 }
 
 const nextId = () => `WADLV${++seq}`;
@@ -43,38 +41,27 @@ const replyAfter = (jid: string, from: number) => {
 };
 const account = async () => (await admin.request("channels.status", { channel: "whatsapp" })).payload.channelAccounts.whatsapp[0];
 
-/** Waits until the gateway has recorded its last send, so a kill cannot lose the outbox's record of it. */
-async function settled(): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!((await account()).lastOutboundAt >= fake.lastSentAt)) {
-    if (Date.now() > deadline) throw new Error("the gateway never recorded a send");
-    await Bun.sleep(10);
-  }
-}
+const settled = () => untilRecordedSent(async () => (await account()).lastOutboundAt, () => fake.lastSentAt);
 
 beforeAll(async () => {
   fake = startWhatsApp();
   prepareWhatsAppExtension(stateDir, fake.url);
-  const config = {
-    gateway: { mode: "local", bind: "loopback", auth: { mode: "token", token: TOKEN } },
+  writeGatewayConfig(stateDir, TOKEN, {
     channels: { whatsapp: { allowFrom: ["+15552223333"], groupPolicy: "open", replyToMode: "first", textChunkLimit: 200 } },
     messages: { groupChat: { mentionPatterns: ["\\bclawd\\b"] } },
-  };
-  writeFileSync(join(stateDir, "openclaw.json"), JSON.stringify(config), { mode: 0o600 });
+  });
   await startGateway();
   const start = await admin.request("web.login.start", { channel: "whatsapp", timeoutMs: 10_000 });
   expect(start.payload.qrDataUrl).toStartWith("data:image/png;base64,");
   const wait = admin.request("web.login.wait", { channel: "whatsapp", timeoutMs: 10_000 });
-  fake.scan("+15550001111");
+  fake.scan(WA.self);
   expect((await wait).payload.connected).toBe(true);
   await fake.until(() => fake.connections() === 1);
   await fake.until(async () => (await account()).connected === true);
 });
 afterAll(() => {
-  admin?.close();
-  gw?.proc.kill("SIGKILL");
+  removeGateway(stateDir, { gw, admin });
   fake?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
 });
 
 test("an allowlisted DM -> marked read, answered with the first chunk quoting it (replyToMode first), the rest plain", async () => {
@@ -124,9 +111,7 @@ test("self-chat: the linked number's note is answered; the echo of the answer is
 test("after a restart: append messages from while it was down -> the recent one answered once; 5-min-old history and an answered one not; the echo of a reply sent before the restart is not input", async () => {
   const echo = fake.sent.filter((s) => s.jid === SELF_JID).at(-1)!;
   const answeredBefore = fake.sent.find((s) => s.jid === ADA && s.quoted)!.quoted!;
-  admin.close();
-  gw.proc.kill("SIGKILL");
-  await gw.proc.exited;
+  await kill9(gw, admin);
   await startGateway();
   await fake.until(() => fake.connections() === 1, 15_000);
   await fake.until(async () => (await account()).connected === true);

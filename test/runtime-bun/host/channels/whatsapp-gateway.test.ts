@@ -18,13 +18,10 @@ import { kill9, killWithReplyInFlight } from "../../../harness/channel-gateway.t
 import { channelsStatusLines, childEnv, CLI, freshHome, runCliIsolated, spawnGateway, type ChildGateway } from "../../../harness/process.ts";
 import { connected, connectParams, type RawSocket } from "../../../harness/raw-socket.ts";
 import { qrModules, renderModules } from "../../../../runtime-bun/host/channels/whatsapp/terminal-qr.ts";
-import { prepareWhatsAppExtension, startWhatsApp, WHATSAPP_CACHE_STATE_DIR, type WhatsAppFake } from "../../../harness/whatsapp-fake.ts";
+import { prepareWhatsAppExtension, startWhatsApp, WA, WHATSAPP_CACHE_STATE_DIR, type WhatsAppFake } from "../../../harness/whatsapp-fake.ts";
 
 const TOKEN = "whatsapp-e2e-gateway-token-0123456789";
-const SELF = "+15550001111";
-const SELF_JID = "15550001111@s.whatsapp.net";
-const ADA = "15552223333@s.whatsapp.net";
-const BOB = "15554445555@s.whatsapp.net";
+const { self: SELF, selfJid: SELF_JID, ada: ADA, bob: BOB } = WA;
 const GROUP = "120363000000000001@g.us";
 const stateDir = mkdtempSync(join(tmpdir(), "clawgate-whatsapp-"));
 let fake: WhatsAppFake;
