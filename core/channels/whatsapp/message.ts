@@ -1,9 +1,9 @@
 /**
  * One Baileys `messages.upsert` message, read at the boundary: who sent it where, its text (captions and upstream's
  * media placeholders included), and whether the linked account was addressed in a group (an @mention of its JID or
- * number, a reply to one of its messages, or the agent's text mention patterns, ../mention-patterns.ts). Status and broadcast chats, protocol/reaction-only messages and the
- * account's own outbound messages are not for the agent; its own DMs to itself are self-chat (upstream's
- * `selfChatMode`). Runtime-agnostic.
+ * number, a reply to one of its messages, or the agent's text mention patterns, ../mention-patterns.ts). Status and
+ * broadcast chats, protocol/reaction-only messages and the account's own outbound messages are not for the agent;
+ * its own DMs to itself are self-chat (upstream's `selfChatMode`). Runtime-agnostic.
  */
 import { z } from "../../zod.ts";
 import { matchesMentionPatterns } from "../mention-patterns.ts";
