@@ -42,5 +42,5 @@ afterAll(() => {
 test.skipIf(skip)("channels status --probe: the linked account in upstream's line, probe working", async () => {
   const out = await openclaw(["channels", "status", "--probe"], home);
   expect({ code: out.code, stderr: out.stderr }).toEqual({ code: 0, stderr: "" });
-  expect(out.stdout).toContain("- WhatsApp default: enabled, configured, linked, running, connected, dm:pairing, health:healthy, works\n");
+  expect(out.stdout).toContain("- WhatsApp default: enabled, configured, linked, running, connected, transport:just now, dm:pairing, health:healthy, works\n");
 }, CLI_CALL_TIMEOUT_MS);
