@@ -8,6 +8,7 @@
  */
 import type { OpenClawConfig } from "../config/schema.ts";
 import type { ChunkMode } from "./chunk.ts";
+import type { RenderedLength } from "./rendered-chunks.ts";
 import type { Logger } from "../runtime.ts";
 
 /** `dmPolicy` values, upstream's default first. */
@@ -195,6 +196,8 @@ export interface ChannelPlugin {
   systemImage?: string;
   /** The service's hard limit on one message's length. */
   maxTextLength: number;
+  /** How long a chunk is as sent, where the service gets it rendered (Telegram: HTML); chunks are kept within the limit by it. */
+  renderedLength?: RenderedLength;
   /** Accounts under `channels.<id>`, the default account first; empty when the channel is not configured. */
   accounts(config: OpenClawConfig): ChannelAccountConfig[];
   /** `channels.<id>.defaultAccount`, else "default" when present, else the first account. */

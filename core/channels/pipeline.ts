@@ -16,6 +16,7 @@ import { defaultAgentId } from "../sessions/keys.ts";
 import type { ChannelInboundRecord, ChannelOutboxRecord, ChannelStore } from "../store.ts";
 import { decideAccess } from "./access.ts";
 import { chunkText } from "./chunk.ts";
+import { chunkWithinRendered } from "./rendered-chunks.ts";
 import { PermanentDeliveryError, type ChannelAccountConfig, type ChannelAdapter, type ChannelPlugin, type InboundMessage, type InboundSink } from "./contract.ts";
 import { channelSessionKey } from "./session-key.ts";
 
@@ -61,10 +62,14 @@ function accountKey(channel: string, accountId: string): string {
   return `${channel}\0${accountId}`;
 }
 
-/** A text cut for one account: its chunk limit under the service's own, its line cap where it has one, its chunk mode. */
+/**
+ * A text cut for one account: its chunk limit under the service's own, its line cap where it has one, its chunk
+ * mode; where the service gets chunks rendered (Telegram's HTML), the rendered form is what stays within the limit.
+ */
 function replyChunks(text: string, plugin: ChannelPlugin, account: ChannelAccountConfig): string[] {
   const { textChunkLimit, maxLinesPerMessage, chunkMode } = account.access;
-  return chunkText(text, { limit: Math.min(textChunkLimit, plugin.maxTextLength), maxLines: maxLinesPerMessage, mode: chunkMode });
+  const options = { limit: Math.min(textChunkLimit, plugin.maxTextLength), maxLines: maxLinesPerMessage, mode: chunkMode };
+  return plugin.renderedLength ? chunkWithinRendered(text, options, plugin.renderedLength) : chunkText(text, options);
 }
 
 export class ChannelPipeline {

@@ -12,6 +12,9 @@
  *   it answers the real "webhook is active" 409;
  * - `getMe`, `getWebhookInfo`, `setWebhook`, `deleteWebhook`
  *   (`drop_pending_updates` honoured), `sendMessage`, `sendChatAction`, `logOut`;
+ * - sendMessage's 400 "message is too long" past 4,096 characters of text as
+ *   Telegram counts them, after entity parsing (HTML tags and escapes do not
+ *   count);
  * - a 429 with `parameters.retry_after`, and a 400 "can't parse entities" for
  *   formatted text, on request.
  *
@@ -97,6 +100,12 @@ async function params(req: Request, url: URL): Promise<Json> {
   if (type.includes("application/json")) Object.assign(out, await req.json());
   else if (type.includes("form")) for (const [k, v] of (await req.formData()).entries()) out[k] = typeof v === "string" ? v : "(file)";
   return out;
+}
+
+/** sendMessage's limit counts the text "after entities parsing" (Bot API docs): in HTML mode, without tags and with entities decoded. */
+function textLength(text: string, parseMode: unknown): number {
+  if (parseMode !== "HTML") return text.length;
+  return text.replace(/<[^>]*>/g, "").replace(/&(?:lt|gt|amp|quot|#\d+|#x[\da-f]+);/gi, "_").length;
 }
 
 export function telegramBotApi(opts: { token?: string; username?: string }, serve: ServeLocal): FakeTelegram {
@@ -282,7 +291,8 @@ export function telegramBotApi(opts: { token?: string; username?: string }, serv
         api.actions.push({ chat_id: String(p.chat_id), action: String(p.action) });
         return ok(true);
       case "sendMessage": {
-        if (!p.text || String(p.text).length > 4096) return fail(400, p.text ? "Bad Request: message is too long" : "Bad Request: message text is empty");
+        if (!p.text) return fail(400, "Bad Request: message text is empty");
+        if (textLength(String(p.text), p.parse_mode) > 4096) return fail(400, "Bad Request: message is too long");
         if (p.parse_mode && refuseFormatting > 0) {
           refuseFormatting--;
           return fail(400, "Bad Request: can't parse entities: Can't find end of the entity starting at byte offset 3");

@@ -262,13 +262,12 @@ export class TelegramAdapter implements ChannelAdapter {
       ...(message.replyToId ? { reply_parameters: { message_id: Number(message.replyToId), allow_sending_without_reply: true } } : {}),
       ...(message.threadId ? { message_thread_id: Number(message.threadId) } : {}),
     };
-    // Escaping can push a full chunk past Telegram's limit; such a chunk goes out as plain text.
-    const formatted = html.length <= 4096;
+    // The framework cut the text so that this HTML fits (plugin.renderedLength).
     try {
-      return await this.call(() => this.api.sendMessage(message.to, formatted ? html : message.text, formatted ? { ...base, parse_mode: "HTML" } : base));
+      return await this.call(() => this.api.sendMessage(message.to, html, { ...base, parse_mode: "HTML" }));
     } catch (error) {
       const failure = apiFailure(error);
-      if (!(formatted && failure.code === 400 && /can't parse entities/i.test(failure.description))) throw this.deliveryError(failure, error);
+      if (!(failure.code === 400 && /can't parse entities/i.test(failure.description))) throw this.deliveryError(failure, error);
       this.ctx.logger.warn("channels/telegram", "Telegram refused the formatted message; sent as plain text", { accountId: this.ctx.accountId, description: failure.description });
       try {
         return await this.call(() => this.api.sendMessage(message.to, message.text, base));

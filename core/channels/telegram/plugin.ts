@@ -7,6 +7,7 @@ import type { ChannelPlugin } from "../contract.ts";
 import type { OpenClawConfig } from "../../config/schema.ts";
 import { defaultTelegramAccountId, TELEGRAM_MAX_TEXT, telegramAccounts, telegramCredentialPaths } from "./config.ts";
 import type { TelegramHost } from "./adapter.ts";
+import { toTelegramHtml } from "./format.ts";
 import type { PollingTuning } from "./polling.ts";
 
 export function telegramPlugin(host: TelegramHost, tuning?: Partial<PollingTuning>): ChannelPlugin {
@@ -16,6 +17,7 @@ export function telegramPlugin(host: TelegramHost, tuning?: Partial<PollingTunin
     detailLabel: "Telegram Bot",
     systemImage: "paperplane",
     maxTextLength: TELEGRAM_MAX_TEXT,
+    renderedLength: (chunk) => toTelegramHtml(chunk).length,
     accounts: (config: OpenClawConfig) => telegramAccounts(config, host).map(({ token: _token, apiRoot: _root, webhook: _webhook, tokenError, ...account }) => ({
       ...account,
       // A token file that cannot be read is a config problem to show, never a secret to log.

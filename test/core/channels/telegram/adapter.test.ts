@@ -51,11 +51,16 @@ test("Telegram refuses the entities -> the same text resent without a parse mode
   expect(warnings).toContain("Telegram refused the formatted message; sent as plain text");
 });
 
-test("a chunk that escaping would push past 4,096 characters goes out as plain text", async () => {
+test("HTML over 4,096 characters whose text is within them -> sent formatted (Telegram counts after entity parsing)", async () => {
   const text = "<".repeat(4000);
   await adapter.send({ to: "42", text });
-  expect(tg.sent.at(-1)).toMatchObject({ text });
-  expect(tg.sent.at(-1)!.parse_mode).toBeUndefined();
+  expect(tg.sent.at(-1)).toMatchObject({ text: "&lt;".repeat(4000), parse_mode: "HTML" });
+});
+
+test("text over 4,096 characters -> Telegram's 400 'message is too long', a PermanentDeliveryError", async () => {
+  const error = await adapter.send({ to: "42", text: "a".repeat(4097) }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(PermanentDeliveryError);
+  expect((error as Error).message).toBe("400 Bad Request: message is too long");
 });
 
 test("429 on sendMessage -> waits retry_after and sends once", async () => {
