@@ -12,9 +12,7 @@
  * sample waits for its run to end, and only the first-token times count.
  * Budget: overhead (gateway p50 minus upstream p50) < 1 ms.
  */
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { BENCH_TOKEN, CLI, drainTail, readPort, tempStateEnv } from "./lib/gateway-process.ts";
+import { localModelConfig, startGatewayProcess } from "./lib/gateway-process.ts";
 import { compareLatency } from "./lib/mitata-run.ts";
 import { quantile, report } from "./lib/report.ts";
 import { backendConnectParams, connectedPeer, type Frame } from "./lib/ws-peer.ts";
@@ -37,20 +35,10 @@ const upstream = Bun.serve({
 });
 const baseUrl = `http://127.0.0.1:${upstream.port}/v1`;
 
-const { dir, env } = tempStateEnv();
-const stateDir = env.OPENCLAW_STATE_DIR!;
-const { mkdirSync, rmSync } = await import("node:fs");
-mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-writeFileSync(join(stateDir, "openclaw.json"), JSON.stringify({
-  gateway: { mode: "local", auth: { mode: "token", token: BENCH_TOKEN } },
-  models: { providers: { bench: { baseUrl, models: ["fast"] } } },
-  agents: { defaults: { model: "bench/fast", heartbeat: { every: "0m" } } },
-}), { mode: 0o600 });
-const proc = Bun.spawn([process.execPath, CLI, "gateway", "run", "--port", "0"], { env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
-const stderrTail = drainTail(proc.stderr);
+const gateway = await startGatewayProcess("bun", [], localModelConfig(baseUrl, "fast"));
 
 try {
-  const port = await readPort(proc.stdout, proc.exited, stderrTail, /clawgate listening on port (\d+)/);
+  const { port } = gateway;
   const waiting = new Map<string, { delta: (t: number) => void; end: () => void }>();
   const onEvent = (f: Frame) => {
     if (f.event !== "chat") return;
@@ -128,10 +116,6 @@ try {
   });
   await peer.close();
 } finally {
-  proc.kill("SIGTERM");
-  const timer = setTimeout(() => proc.kill("SIGKILL"), 3000);
-  await proc.exited;
-  clearTimeout(timer);
+  await gateway.stop();
   upstream.stop(true);
-  rmSync(dir, { recursive: true, force: true });
 }

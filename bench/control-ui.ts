@@ -11,10 +11,8 @@
  * Medians over RUNS after WARMUP; Chromium is Debian's (/usr/bin/chromium).
  * Budget: page weight (JS + CSS, gzip) <= 150 KB.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { BENCH_TOKEN, CLI, drainTail, readPort, tempStateEnv } from "./lib/gateway-process.ts";
+import { BENCH_TOKEN, localModelConfig, startGatewayProcess } from "./lib/gateway-process.ts";
 import { quantile, report } from "./lib/report.ts";
 
 const RUNS = 20;
@@ -35,20 +33,11 @@ const upstream = Bun.serve({
   },
 });
 
-const { dir, env } = tempStateEnv();
-const stateDir = env.OPENCLAW_STATE_DIR!;
-mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-writeFileSync(join(stateDir, "openclaw.json"), JSON.stringify({
-  gateway: { mode: "local", auth: { mode: "token", token: BENCH_TOKEN } },
-  models: { providers: { bench: { baseUrl: `http://127.0.0.1:${upstream.port}/v1`, models: ["fast"] } } },
-  agents: { defaults: { model: "bench/fast", heartbeat: { every: "0m" } } },
-}), { mode: 0o600 });
-const proc = Bun.spawn([process.execPath, CLI, "gateway", "run", "--port", "0"], { env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
-const stderrTail = drainTail(proc.stderr);
+const gateway = await startGatewayProcess("bun", [], localModelConfig(`http://127.0.0.1:${upstream.port}/v1`, "fast"));
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"], headless: true });
 
 try {
-  const port = await readPort(proc.stdout, proc.exited, stderrTail, /clawgate listening on port (\d+)/);
+  const { port } = gateway;
   const origin = `http://127.0.0.1:${port}`;
 
   // Page weight as a browser gets it.
@@ -106,8 +95,6 @@ try {
   });
 } finally {
   await browser.close();
-  proc.kill("SIGTERM");
-  await proc.exited;
+  await gateway.stop();
   upstream.stop(true);
-  rmSync(dir, { recursive: true, force: true });
 }

@@ -6,7 +6,7 @@
  * Node >= 22.13 (dist/clawgate-node.mjs, bundled from the source first; the
  * machine's Node or npm's Node 24, test/harness/node-runtime.ts).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Subprocess } from "bun";
@@ -91,10 +91,26 @@ export function drainTail(stream: ReadableStream<Uint8Array>, max = 4000): Strea
   return Object.assign(() => tail, { finished, waitFor });
 }
 
-/** Starts `clawgate gateway run --port 0 --token BENCH_TOKEN` on `runtime`; resolves once it printed its port. */
-export async function startGatewayProcess(runtime: GatewayRuntime = "bun", extraArgs: string[] = []): Promise<GatewayProcess> {
+/** Config sections for an agent whose model is `bench/<model>`, served OpenAI-compatibly at `baseUrl`; no heartbeat. */
+export function localModelConfig(baseUrl: string, model: string): Record<string, unknown> {
+  return {
+    models: { providers: { bench: { baseUrl, models: [model] } } },
+    agents: { defaults: { model: `bench/${model}`, heartbeat: { every: "0m" } } },
+  };
+}
+
+/**
+ * Starts `clawgate gateway run --port 0 --token BENCH_TOKEN` on `runtime`; resolves once it printed its port. With
+ * `config`, the state dir's openclaw.json (0600) holds those sections beside a local gateway using BENCH_TOKEN.
+ */
+export async function startGatewayProcess(runtime: GatewayRuntime = "bun", extraArgs: string[] = [], config?: Record<string, unknown>): Promise<GatewayProcess> {
   const command = await gatewayCommand(runtime);
   const { dir, env } = tempStateEnv();
+  if (config) {
+    mkdirSync(env.OPENCLAW_STATE_DIR!, { recursive: true, mode: 0o700 });
+    const gateway = { mode: "local", auth: { mode: "token", token: BENCH_TOKEN } };
+    writeFileSync(join(env.OPENCLAW_STATE_DIR!, "openclaw.json"), JSON.stringify({ gateway, ...config }), { mode: 0o600 });
+  }
   const proc = Bun.spawn([...command, "gateway", "run", "--port", "0", "--token", BENCH_TOKEN, ...extraArgs], {
     env,
     stdin: "ignore",
