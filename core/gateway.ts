@@ -56,7 +56,7 @@ import { absentFeatureMethods } from "./rpc/methods/absent-features.ts";
 import { Router } from "./rpc/router.ts";
 import type { GatewayServices, MethodGroup } from "./rpc/services.ts";
 import { healthBody } from "./status.ts";
-import type { Connection, HostInfo, HostResolver, Logger, LogReader, Publisher } from "./runtime.ts";
+import type { Connection, HostInfo, HostResolver, Logger, LogReader, PinnedFetch, Publisher } from "./runtime.ts";
 import type { ProcessHost } from "./runtime.ts";
 import { effectiveScopes } from "./scopes/scopes.ts";
 import { registerBuiltinTools } from "./tools/builtin.ts";
@@ -97,6 +97,8 @@ export interface GatewayOptions {
   channels?: ChannelStore;
   /** DNS for tools that guard outbound requests (web_fetch); absent, they refuse hostnames. */
   resolveHost?: HostResolver;
+  /** Connects web_fetch to the addresses its guard approved (DNS rebinding); absent, names that needed DNS are refused. */
+  pinnedFetch?: PinnedFetch;
   /** Runs the exec tool's commands; absent, exec is not offered. */
   processes?: ProcessHost;
   /** Imports hook mapping transforms (`hooks.transformsDir`); absent, a mapping with a transform answers 500. */
@@ -243,6 +245,7 @@ export class Gateway implements ClientHost {
       now: this.now,
       config: () => this.config,
       resolveHost: this.options.resolveHost,
+      pinnedFetch: this.options.pinnedFetch,
       processes: this.options.processes,
       approvals: this.approvals,
       stateDir: this.options.host.stateDir,

@@ -116,6 +116,16 @@ export interface HostInfo {
  */
 export type HostResolver = (hostname: string) => Promise<string[]>;
 
+/**
+ * `fetch(url, init)` that connects only to `addresses` (IP literals the
+ * private-network guard approved for `url`'s host), never resolving the name
+ * again: a DNS answer that changes between the check and the connection (DNS
+ * rebinding) cannot move the request elsewhere. The request still names the
+ * host (`Host` header; for https the TLS server name, and the certificate is
+ * verified against it). Addresses are tried in order until one connects.
+ */
+export type PinnedFetch = (url: URL, addresses: readonly string[], init: RequestInit) => Promise<Response>;
+
 /** One shell command for the process runner. */
 export interface ProcessSpec {
   /** A command line for the host's POSIX shell (`/bin/sh -c`). */

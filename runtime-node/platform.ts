@@ -13,6 +13,7 @@ export const nodePlatform: Platform = {
   serveBridge: async (running) => (await import("./bridge.ts")).serveBridge(running),
   openSqlite: async (path) => (await import("./sqlite-store.ts")).openSqlite(path),
   processHost: async () => (await import("./process-host.ts")).nodeProcessHost,
+  pinnedFetch: async (url, addresses, init) => (await import("./pinned-fetch.ts")).nodePinnedFetch(url, addresses, init),
   listenHttp: async (hostname, port, handle) => (await import("./http-listener.ts")).listenHttp(hostname, port, handle),
   // A file: URL, so any character of the path survives; its query makes a new module.
   importModule: (path, version) => import(`${pathToFileURL(path).href}?v=${version}`),

@@ -8,7 +8,7 @@
  */
 import type { OpenClawConfig } from "../config/schema.ts";
 import { GatewayError } from "../protocol/errors.ts";
-import type { HostResolver } from "../runtime.ts";
+import type { HostResolver, PinnedFetch } from "../runtime.ts";
 import type { ExecApprovals } from "../approvals/approvals.ts";
 import type { ProcessHost } from "../runtime.ts";
 import type { Scope } from "../scopes/scopes.ts";
@@ -23,6 +23,8 @@ export interface ToolServices {
   call(method: string, params: unknown, scopes: readonly Scope[]): Promise<unknown>;
   /** DNS for outbound guards; absent, only IP literals can be checked (and hostnames are refused). */
   resolveHost?: HostResolver;
+  /** Fetches from the addresses the guard approved; absent, names that needed DNS are refused. */
+  pinnedFetch?: PinnedFetch;
   /** Runs commands on the gateway host (`exec`); absent (an embedded core), exec is not offered. */
   processes?: ProcessHost;
   /** Exec approval requests and the host approvals document. */

@@ -6,7 +6,8 @@
  * multicast or reserved, IPv4 or IPv6 (mapped and NAT64 forms included).
  * `allowedHostnames` lets exact names through, `dangerouslyAllowPrivateNetwork`
  * everything, and `blockedHostnames` refuses names before any of that.
- * Every redirect hop is checked again. Runtime-agnostic.
+ * Every redirect hop is checked again, and a name's approved addresses are
+ * what the request then connects to (PinnedFetch). Runtime-agnostic.
  */
 import type { HostResolver } from "../runtime.ts";
 import { ToolError } from "./tool.ts";
@@ -109,18 +110,22 @@ function blockedByName(host: string, blocked: readonly string[]): boolean {
 
 /**
  * Refuses `url` (throws a `forbidden` ToolError) unless policy lets it
- * through; the error says which rule refused it and how to allow it.
+ * through; the error says which rule refused it and how to allow it. When the
+ * host is a name that was resolved and checked, resolves with the approved
+ * addresses (IPv4 first, as upstream's pinned lookup orders them), which the
+ * connection must use; otherwise (an address literal, or a host the policy
+ * lets through unchecked) with undefined.
  */
-export async function checkTarget(url: URL, policy: SsrfPolicy | undefined, resolve: HostResolver | undefined): Promise<void> {
+export async function checkTarget(url: URL, policy: SsrfPolicy | undefined, resolve: HostResolver | undefined): Promise<string[] | undefined> {
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new ToolError(`Blocked: only http and https URLs can be fetched (got ${url.protocol}).`, "input");
   const host = normalizeHost(url.hostname);
   if (blockedByName(host, policy?.blockedHostnames ?? [])) throw new ToolError(`Blocked: ${host} is in tools.web.fetch.ssrfPolicy.blockedHostnames.`, "forbidden");
-  if (policy?.dangerouslyAllowPrivateNetwork) return;
-  if ((policy?.allowedHostnames ?? []).some((h) => normalizeHost(h.trim()) === host)) return;
+  if (policy?.dangerouslyAllowPrivateNetwork) return undefined;
+  if ((policy?.allowedHostnames ?? []).some((h) => normalizeHost(h.trim()) === host)) return undefined;
   const hint = "Private and internal addresses are blocked; allow this host with tools.web.fetch.ssrfPolicy.allowedHostnames.";
   const literal = isPrivateAddress(host);
   if (literal === true) throw new ToolError(`Blocked: ${host} is a private or internal address. ${hint}`, "forbidden");
-  if (literal === false) return;
+  if (literal === false) return undefined;
   if (internalName(host)) throw new ToolError(`Blocked: ${host} is an internal hostname. ${hint}`, "forbidden");
   if (!resolve) throw new ToolError(`Blocked: ${host} cannot be checked (no DNS resolver on this gateway). ${hint}`, "forbidden");
   let addresses: string[];
@@ -132,4 +137,6 @@ export async function checkTarget(url: URL, policy: SsrfPolicy | undefined, reso
   if (addresses.length === 0) throw new ToolError(`Could not resolve ${host}.`, "failed");
   const inside = addresses.find((a) => isPrivateAddress(a) !== false);
   if (inside) throw new ToolError(`Blocked: ${host} resolves to a private or internal address (${inside}). ${hint}`, "forbidden");
+  const unique = [...new Set(addresses)];
+  return [...unique.filter((a) => !a.includes(":")), ...unique.filter((a) => a.includes(":"))];
 }

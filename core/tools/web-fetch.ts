@@ -4,8 +4,9 @@
  * (`timeoutSeconds`), size (`maxResponseBytes`, read as it streams) and
  * redirects (`maxRedirects`, each hop followed by hand and checked again);
  * private and internal targets are refused unless `ssrfPolicy` allows them
- * (core/tools/ssrf.ts). Runtime-agnostic (fetch and streams are Web APIs; DNS
- * comes from the shim).
+ * (core/tools/ssrf.ts), and a name is fetched from exactly the addresses that
+ * check approved (DNS rebinding cannot move it). Runtime-agnostic (fetch and
+ * streams are Web APIs; DNS and the pinned connection come from the shim).
  */
 import { z } from "../zod.ts";
 import { readableHtml } from "./readable.ts";
@@ -46,7 +47,9 @@ function settings(ctx: ToolContext, requested: number | undefined) {
   };
 }
 
-export function webFetchTool(services: Pick<ToolServices, "resolveHost" | "now">): RegisteredTool {
+type FetchServices = Pick<ToolServices, "resolveHost" | "pinnedFetch">;
+
+export function webFetchTool(services: FetchServices & Pick<ToolServices, "now">): RegisteredTool {
   return {
     name: "web_fetch",
     description: "Fetch a URL with HTTP GET and extract its readable content as markdown or text. Does not run JavaScript. Private and internal addresses are blocked.",
@@ -65,7 +68,7 @@ export function webFetchTool(services: Pick<ToolServices, "resolveHost" | "now">
       const timer = setTimeout(() => timeout.abort(), s.timeoutMs);
       const signal = AbortSignal.any([ctx.signal, timeout.signal]);
       try {
-        const response = await follow(url, s, signal, services);
+        const { response, finalUrl } = await follow(url, s, signal, services);
         const body = await readBounded(response, s.maxBytes);
         const contentType = response.headers.get("content-type") ?? "";
         if (response.status >= 400) throw new ToolError(`Web fetch failed (${response.status}): ${body.text.replace(/\s+/g, " ").slice(0, 200)}`, "failed");
@@ -73,7 +76,7 @@ export function webFetchTool(services: Pick<ToolServices, "resolveHost" | "now">
         const extracted = await extract(body.text, contentType, mode, s.readability);
         const payload = {
           url: a.url,
-          finalUrl: response.url || url.href,
+          finalUrl: finalUrl.href,
           status: response.status,
           extractMode: mode,
           extractor: extracted.extractor,
@@ -99,19 +102,26 @@ export function webFetchTool(services: Pick<ToolServices, "resolveHost" | "now">
   };
 }
 
-/** GETs `url`, following redirects by hand so every hop passes the private-network check. */
-async function follow(start: URL, s: ReturnType<typeof settings>, signal: AbortSignal, services: Pick<ToolServices, "resolveHost">): Promise<Response> {
+/**
+ * GETs `url`, following redirects by hand so every hop passes the
+ * private-network check and connects to the addresses it approved.
+ */
+async function follow(start: URL, s: ReturnType<typeof settings>, signal: AbortSignal, services: FetchServices): Promise<{ response: Response; finalUrl: URL }> {
+  const init: RequestInit = {
+    method: "GET",
+    redirect: "manual",
+    signal,
+    headers: { "User-Agent": s.userAgent, Accept: "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.8", "Accept-Language": "en-US,en;q=0.9" },
+  };
   let url = start;
   for (let hop = 0; ; hop++) {
-    await checkTarget(url, s.policy, services.resolveHost);
-    const response = await fetch(url, {
-      method: "GET",
-      redirect: "manual",
-      signal,
-      headers: { "User-Agent": s.userAgent, Accept: "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.8", "Accept-Language": "en-US,en;q=0.9" },
-    });
+    const addresses = await checkTarget(url, s.policy, services.resolveHost);
+    let response: Response;
+    if (!addresses) response = await fetch(url, init);
+    else if (services.pinnedFetch) response = await services.pinnedFetch(url, addresses, init);
+    else throw new ToolError(`Blocked: ${url.hostname} cannot be fetched: this gateway cannot hold the connection to the address it checked.`, "forbidden");
     const location = response.headers.get("location");
-    if (!REDIRECTS.has(response.status) || !location) return response;
+    if (!REDIRECTS.has(response.status) || !location) return { response, finalUrl: url };
     await response.body?.cancel().catch(() => {});
     if (hop >= s.maxRedirects) throw new ToolError(`Web fetch failed: too many redirects (limit ${s.maxRedirects}).`, "failed");
     url = new URL(location, url);

@@ -5,7 +5,7 @@
  * runtime-node/platform.ts) to `main()`; nothing here imports a runtime.
  */
 import type { Gateway, GatewayOptions } from "../../core/gateway.ts";
-import type { HttpListen, ProcessHost, Publisher } from "../../core/runtime.ts";
+import type { HttpListen, PinnedFetch, ProcessHost, Publisher } from "../../core/runtime.ts";
 import type { SqlDriver } from "../../core/storage/driver.ts";
 import type { SqlStore } from "../../core/storage/sql-store.ts";
 
@@ -46,6 +46,8 @@ export interface Platform {
   serveBridge(running: RunningGateway): Promise<RunningBridge>;
   /** The exec tool's process runner. */
   processHost(): Promise<ProcessHost>;
+  /** web_fetch's connection to the addresses its guard approved (DNS rebinding). */
+  pinnedFetch: PinnedFetch;
   /** A listener apart from the gateway's port, for a channel's webhooks (Telegram's `webhookPort`). */
   listenHttp: HttpListen;
   /** Imports the module file at an absolute path; a new `version` reads the file again (hook transforms after a reload). */

@@ -14,6 +14,7 @@ import { bunPlatform } from "../../runtime-bun/platform.ts";
 import { bunProcessHost } from "../../runtime-bun/process-host.ts";
 import { hostInfo } from "../../runtime-bun/host/host-info.ts";
 import { resolveHost } from "../../runtime-bun/host/dns.ts";
+import { bunPinnedFetch } from "../../runtime-bun/pinned-fetch.ts";
 import { FileLogger } from "../../runtime-bun/host/log-file.ts";
 import { serveBridge } from "../../runtime-bun/bridge.ts";
 import { serveGateway, type RunningGateway } from "../../runtime-bun/server.ts";
@@ -93,6 +94,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
     handshakeTimeoutMs: opts.handshakeTimeoutMs,
     tickIntervalMs: opts.tickIntervalMs,
     resolveHost,
+    pinnedFetch: bunPinnedFetch,
     port: 0,
     hostnames: opts.hostnames ?? ["127.0.0.1"],
   });

@@ -235,6 +235,7 @@ async function runInstance(ctx: InstanceContext): Promise<InstanceEnd> {
       buildId: `clawgate-${VERSION}`,
       handshakeTimeoutMs: Number(process.env.OPENCLAW_HANDSHAKE_TIMEOUT_MS) || undefined,
       resolveHost,
+      pinnedFetch: platform.pinnedFetch,
       port: rt.port,
       hostnames: rt.hosts,
     });
