@@ -26,11 +26,11 @@ async function ip(args: string[]): Promise<string> {
 
 let counter = 0;
 
-/** A 10.213.N.0/30 no interface here uses yet (parallel test processes each make their own). */
-async function freeSubnet(): Promise<string> {
+/** A <prefix>.N.0/30 (10.213 unless told) no interface here uses yet (parallel test processes each make their own). */
+export async function freeSubnet(prefix = "10.213"): Promise<string> {
   const used = await ip(["-o", "-4", "addr", "show"]);
   for (;;) {
-    const subnet = `10.213.${crypto.getRandomValues(new Uint8Array(1))[0]}`;
+    const subnet = `${prefix}.${crypto.getRandomValues(new Uint8Array(1))[0]}`;
     if (!used.includes(`${subnet}.`)) return subnet;
   }
 }

@@ -25,7 +25,7 @@ const CASE_TIMEOUT_MS = 20_000;
 
 interface Seen {
   host?: string;
-  sni?: string | false;
+  sni?: string | false | null;
   address: string;
 }
 
