@@ -16,11 +16,9 @@ import type { TLSSocket } from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-export type Outcome = { status: number; body: string } | { error: string };
-/** Runs requests in order in one child; `trustCert` sets NODE_EXTRA_CA_CERTS to the test certificate. */
-export type RunPinned = (requests: { url: string; addresses: string[] }[], env: Record<string, string>) => Promise<Outcome[]>;
+type Outcome = { status: number; body: string } | { error: string };
 
-export const DRIVER = join(import.meta.dir, "pinned-fetch-driver.ts");
+const DRIVER = join(import.meta.dir, "pinned-fetch-driver.ts");
 const CASE_TIMEOUT_MS = 20_000;
 
 interface Seen {
@@ -36,7 +34,17 @@ function listen(server: HttpServer | HttpsServer, host: string): Promise<number>
   });
 }
 
-export function pinnedFetchCases(runtime: string, run: RunPinned): void {
+/** The shim's `exportName` of `module` (absolute path), run by the executable `runner()` gives. */
+export function pinnedFetchCases(runtime: string, runner: () => string, module: string, exportName: string): void {
+  /** Runs requests in order in one child, with `env` (NODE_EXTRA_CA_CERTS) beside PATH. */
+  async function run(requests: { url: string; addresses: string[] }[], env: Record<string, string>): Promise<Outcome[]> {
+    const child = Bun.spawn([runner(), DRIVER, module, exportName, JSON.stringify(requests)], { env: { PATH: process.env.PATH!, ...env }, stdout: "pipe", stderr: "inherit" });
+    const [text, code] = await Promise.all([new Response(child.stdout).text(), child.exited]);
+    if (code !== 0) throw new Error(`${runtime} driver exited ${code}`);
+    return JSON.parse(text);
+  }
+
+
   describe(`${runtime} PinnedFetch`, () => {
     let dir: string;
     let certFile: string;
