@@ -49,8 +49,10 @@ export function pinnedFetchCases(runtime: string, runner: () => string, module: 
     let dir: string;
     let certFile: string;
     let http: HttpServer;
+    let http6: HttpServer;
     let https: HttpsServer;
     let httpPort: number;
+    let http6Port: number;
     let httpsPort: number;
     const seen: Seen[] = [];
     const answer = (req: IncomingMessage, res: ServerResponse) => {
@@ -67,13 +69,14 @@ export function pinnedFetchCases(runtime: string, runner: () => string, module: 
       http = createHttpServer(answer);
       https = createHttpsServer({ key: readFileSync(keyFile), cert: readFileSync(certFile) }, answer);
       httpPort = await listen(http, "127.0.0.1");
+      http6 = createHttpServer(answer);
+      http6Port = await listen(http6, "::1");
       httpsPort = await listen(https, "127.0.0.1");
     });
 
     afterAll(async () => {
-      http?.closeAllConnections();
-      https?.closeAllConnections();
-      await Promise.all([http, https].map((s) => s && new Promise((r) => s.close(r))));
+      for (const s of [http, http6, https]) s?.closeAllConnections();
+      await Promise.all([http, http6, https].map((s) => s && new Promise((r) => s.close(r))));
       rmSync(dir, { recursive: true, force: true });
     });
 
@@ -84,6 +87,13 @@ export function pinnedFetchCases(runtime: string, runner: () => string, module: 
       const [out] = await run([{ url: `http://pinned.test:${httpPort}/a?b=1`, addresses: ["127.0.0.1"] }], {});
       expect(out).toEqual({ status: 200, body: "page at /a?b=1" });
       expect(seen).toEqual([{ host: `pinned.test:${httpPort}`, sni: undefined, address: "127.0.0.1" }]);
+    }, CASE_TIMEOUT_MS);
+
+    test("an IPv6 address is connected to as such; Host still names the host", async () => {
+      seen.length = 0;
+      const [out] = await run([{ url: `http://pinned.test:${http6Port}/six`, addresses: ["::1"] }], {});
+      expect(out).toEqual({ status: 200, body: "page at /six" });
+      expect(seen).toEqual([{ host: `pinned.test:${http6Port}`, sni: undefined, address: "::1" }]);
     }, CASE_TIMEOUT_MS);
 
     test("an address that refuses the connection gives way to the next approved one", async () => {

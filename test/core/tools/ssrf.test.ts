@@ -39,6 +39,13 @@ describe("checkTarget", () => {
     await checkTarget(new URL("https://good.example/"), undefined, rebinding);
   });
 
+  test("a checked name yields the addresses to connect to (deduplicated, IPv4 first); a literal or a policy pass yields none", async () => {
+    const mixed = async () => ["2606:4700:4700::1111", "93.184.215.14", "93.184.215.14", "1.1.1.1"];
+    expect(await checkTarget(new URL("https://good.example/"), undefined, mixed)).toEqual(["93.184.215.14", "1.1.1.1", "2606:4700:4700::1111"]);
+    expect(await checkTarget(new URL("https://1.1.1.1/"), undefined, mixed)).toBeUndefined();
+    expect(await checkTarget(new URL("https://good.example/"), { allowedHostnames: ["good.example"] }, mixed)).toBeUndefined();
+  });
+
   test("the shim's resolver answers through the system resolver (localhost resolves to loopback)", async () => {
     expect((await resolveHost("localhost")).every((a) => isPrivateAddress(a))).toBe(true);
   });
