@@ -18,7 +18,7 @@ import type { OpenClawConfig } from "../../../core/config/schema.ts";
 import { authDirFor, readSelf } from "../channels/whatsapp/auth-store.ts";
 import { extensionDir, installed } from "../channels/whatsapp/extension.ts";
 import { whatsappPlugin } from "../channels/whatsapp/plugin.ts";
-import { CHANNEL_SETUP, SETUP_FLAGS, type ChannelSetup, type SetupFlags } from "./channel-setup.ts";
+import { CHANNEL_SETUP, SETUP_FLAGS, type SetupFlags } from "./channel-setup.ts";
 import { currentPaths, readSnapshot } from "../state.ts";
 import { openConfigEdit, writeEdit } from "./config-edit.ts";
 import { EXIT, fail, printJson } from "./output.ts";
@@ -113,9 +113,7 @@ export async function channelsStatus(flags: ChannelsStatusFlags): Promise<number
   return EXIT.ok;
 }
 
-export interface ChannelsEditFlags extends SetupFlags {
-  profile?: string;
-  json?: boolean;
+export interface ChannelsEditFlags extends SetupFlags, CommandFlags {
   channel?: string;
   account?: string;
   name?: string;
@@ -123,13 +121,11 @@ export interface ChannelsEditFlags extends SetupFlags {
   all?: boolean;
 }
 
-/** The channel named positionally or by --channel (one clawgate runs). */
-function channelArg(positional: string | undefined, flags: ChannelsEditFlags): { id: string; setup: ChannelSetup } | { error: string } {
+/** The channel named positionally or by --channel, one of `known`. */
+function channelArg(positional: string | undefined, flags: ChannelsEditFlags, known: readonly string[]): { id: string } | { error: string } {
   const raw = (flags.channel ?? positional ?? "").trim().toLowerCase();
-  const known = Object.keys(CHANNEL_SETUP).join(", ");
-  if (!raw) return { error: `Channel is required. Pass --channel <channel> (clawgate runs: ${known}).` };
-  const setup = CHANNEL_SETUP[raw];
-  return setup ? { id: raw, setup } : { error: `Unknown channel: ${raw}. clawgate runs: ${known}.` };
+  if (!raw) return { error: `Channel is required. Pass --channel <channel> (clawgate runs: ${known.join(", ")}).` };
+  return known.includes(raw) ? { id: raw } : { error: `Unknown channel: ${raw}. clawgate runs: ${known.join(", ")}.` };
 }
 
 function accountArg(flags: ChannelsEditFlags): { id: string } | { error: string } {
@@ -200,8 +196,9 @@ export function channelsList(flags: ChannelsEditFlags, listenHttp: HttpListen): 
 
 /** `channels add --channel <id> [--account <id>] [--name <n>]` plus the channel's own credential flags (./channel-setup.ts). */
 export function channelsAdd(positional: string | undefined, flags: ChannelsEditFlags): number {
-  const channel = channelArg(positional, flags);
-  if ("error" in channel) return fail(channel.error);
+  const named = channelArg(positional, flags, Object.keys(CHANNEL_SETUP));
+  if ("error" in named) return fail(named.error);
+  const channel = { id: named.id, setup: CHANNEL_SETUP[named.id]! };
   const foreign = SETUP_FLAGS.find((f) => flags[f] !== undefined && flags[f] !== false && !channel.setup.flags.includes(f));
   if (foreign) return fail(`clawgate does not recognize option "--${foreign}" for \`channels add --channel ${channel.id}\`.`, EXIT.usage, `${channel.setup.label} takes ${channel.setup.flags.map((f) => `--${f}`).join(", ")}.`);
   const account = accountArg(flags);
@@ -225,32 +222,44 @@ export function channelsAdd(positional: string | undefined, flags: ChannelsEditF
   return EXIT.ok;
 }
 
-/** `channels remove --channel <id> [--account <id>] [--delete]`: disables, or with --delete removes, the account. */
-export function channelsRemove(positional: string | undefined, flags: ChannelsEditFlags, listenHttp: HttpListen): number {
-  const channel = channelArg(positional, flags);
-  if ("error" in channel) return fail(channel.error);
+/**
+ * Upstream's stopGatewayRuntimeBeforeRemove: the running gateway stops the account (`channels.stop`) before its
+ * config changes, so a live listener (WhatsApp's linked session) stops receiving at once; an unreachable gateway is
+ * reported and the removal goes on.
+ */
+async function stopBeforeRemove(flags: ChannelsEditFlags, channel: string, label: string, accountId: string): Promise<void> {
+  const stopped = await rpc(flags, "channels.stop", { channel, accountId });
+  if (!stopped.ok) process.stdout.write(`Could not stop running ${label} account "${accountId}" before removing it: ${stopped.failure.message}\n`);
+}
+
+/** `channels remove --channel <id> [--account <id>] [--delete]`: disables, or with --delete removes, the account; WhatsApp's session files stay. */
+export async function channelsRemove(positional: string | undefined, flags: ChannelsEditFlags, listenHttp: HttpListen): Promise<number> {
+  const named = channelArg(positional, flags, [...Object.keys(CHANNEL_SETUP), "whatsapp"]);
+  if ("error" in named) return fail(named.error);
   const account = accountArg(flags);
   if ("error" in account) return fail(account.error);
-  const { label } = channel.setup;
-  const opened = openConfigEdit(currentPaths(flags.profile).configPath);
+  const paths = currentPaths(flags.profile);
+  const opened = openConfigEdit(paths.configPath);
   if ("error" in opened) return fail(opened.error);
   const { snapshot } = opened;
-  const base = ["channels", channel.id];
-  if (!isPlainObject(getAt(snapshot.parsed, base))) return fail(`${label} account "${account.id}" is not configured.`);
-  const plugin = channelPlugins(envFor(snapshot.parsed), listenHttp)[channel.id]!;
   const config = snapshot.config ?? {};
+  const { label, plugin, installed } = listedChannels(envFor(snapshot.parsed), listenHttp, paths.stateDir, config).find((c) => c.id === named.id)!;
+  if (!installed) return fail(`Channel plugin "${named.id}" is not installed. Run clawgate channels add --channel ${named.id} first.`);
+  const base = ["channels", named.id];
+  if (!isPlainObject(getAt(snapshot.parsed, base))) return fail(`${label} account "${account.id}" is not configured.`);
   const known = plugin.accounts(config).map((a) => a.accountId);
   if (!known.includes(account.id)) {
-    return fail(`${label} has no account "${account.id}" to remove. Known accounts: ${known.join(", ") || "none"}. Run clawgate channels status --channel ${channel.id} to inspect configured accounts.`);
+    return fail(`${label} has no account "${account.id}" to remove. Known accounts: ${known.join(", ") || "none"}. Run clawgate channels status --channel ${named.id} to inspect configured accounts.`);
   }
-  const named = getAt(snapshot.parsed, [...base, "accounts", account.id]);
+  const own = getAt(snapshot.parsed, [...base, "accounts", account.id]);
   const others = Object.keys((getAt(snapshot.parsed, [...base, "accounts"]) ?? {}) as object).filter((id) => id !== account.id);
   let next: unknown;
-  if (!flags.delete) next = setAt(snapshot.parsed, [...(isPlainObject(named) ? [...base, "accounts", account.id] : base), "enabled"], false);
-  else if (isPlainObject(named)) next = unsetAt(snapshot.parsed, [...base, "accounts", account.id]);
+  if (!flags.delete) next = setAt(snapshot.parsed, [...(isPlainObject(own) ? [...base, "accounts", account.id] : base), "enabled"], false);
+  else if (isPlainObject(own)) next = unsetAt(snapshot.parsed, [...base, "accounts", account.id]);
   // The default account at the root of a channel that has named accounts too: only its own credentials and name go.
   else if (others.length > 0) next = [...plugin.credentialPaths(config, account.id), [...base, "name"]].reduce((doc, path) => unsetAt(doc, path), snapshot.parsed as unknown);
   else next = unsetAt(snapshot.parsed, base);
+  await stopBeforeRemove(flags, named.id, label, account.id);
   const problem = writeEdit(opened, next as Record<string, unknown>);
   if (problem) return fail(problem, EXIT.config);
   process.stdout.write(`${flags.delete ? "Deleted" : "Disabled"} ${label} account "${account.id}".\n`);

@@ -97,10 +97,10 @@ const pairingFlags: FlagTable = { channel: str("<channel>", "Channel id, e.g. te
 const cron = async () => import("./cron.ts");
 
 /** `channels list|add|remove`: local config edits with upstream's flags. */
-const channelEdit = (verb: "list" | "add" | "remove") => async ({ args, v, profile, platform }: Invocation) => {
+const channelEdit = (verb: "list" | "add" | "remove") => async ({ args, v, profile, platform, target }: Invocation) => {
   const m = await import("./channels.ts");
   const setup = { token: s(v, "token"), "token-file": s(v, "token-file"), "use-env": b(v, "use-env"), "bot-token": s(v, "bot-token"), "app-token": s(v, "app-token"), "signing-secret": s(v, "signing-secret"), mode: s(v, "mode") };
-  const flags = { profile, json: b(v, "json"), all: b(v, "all"), channel: s(v, "channel"), account: s(v, "account"), name: s(v, "name"), delete: b(v, "delete"), ...setup };
+  const flags = { ...target, profile, json: b(v, "json"), all: b(v, "all"), channel: s(v, "channel"), account: s(v, "account"), name: s(v, "name"), delete: b(v, "delete"), ...setup };
   // WhatsApp links by QR, not a token: its add installs the optional packages and enables the account.
   if (verb === "add" && (flags.channel ?? args[0])?.trim().toLowerCase() === "whatsapp") return (await import("./channels-whatsapp.ts")).whatsappAdd({ ...flags, authDir: s(v, "auth-dir") });
   // Listing reads accounts through the channel plugins, which take the runtime's listener (never used to list).
@@ -308,7 +308,7 @@ export const VERBS: readonly Verb[] = [
       return (await import("./channels-whatsapp.ts")).channelsLogout(channel, { ...target, json: b(v, "json"), account: s(v, "account") });
     },
   },
-  { name: "channels remove", args: "[channel]", summary: "Disable a channel account, or delete its config with --delete (local config).", flags: { channel: channelEditFlags.channel!, account: channelEditFlags.account!, delete: bool("Remove the account's config instead of disabling it") }, run: channelEdit("remove") },
+  { name: "channels remove", args: "[channel]", summary: "Disable a channel account, or delete its config with --delete (local config); a reachable gateway stops the account first.", flags: { channel: channelEditFlags.channel!, account: channelEditFlags.account!, delete: bool("Remove the account's config instead of disabling it"), ...CONNECTION }, run: channelEdit("remove") },
   {
     name: "import openclaw",
     summary: "Import an OpenClaw 2026.9.6 state dir (paired devices and their tokens, nodes, approved chat senders, cron jobs) in one transaction; upstream's files are only read. Running it again changes nothing.",

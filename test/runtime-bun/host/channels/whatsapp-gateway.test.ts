@@ -6,11 +6,12 @@
  * agent answer; group messages are mention-gated; after the connection drops the account reconnects; kill -9 with a
  * reply in flight -> delivered once, nothing repeated; `channels status --probe` in upstream's line; logged out
  * (401) and replaced (440) stop with a clear status while the gateway keeps serving; `channels logout` clears the
- * session and `clawgate channels login` links it again with the QR printed in the terminal.
+ * session and `clawgate channels login` links it again with the QR printed in the terminal; `channels remove` stops the
+ * live listener through the gateway before it disables or deletes the account, and keeps the session files.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import jsQR from "jsqr";
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PNG } from "pngjs";
@@ -29,8 +30,9 @@ let gw: ChildGateway;
 let admin: RawSocket;
 let seq = 0;
 
+// Config reload is off, so only `channels remove`'s own `channels.stop` can stop the listener when the account is removed.
 function writeConfig(): void {
-  const config = { gateway: { mode: "local", bind: "loopback", auth: { mode: "token", token: TOKEN } }, channels: { whatsapp: { groupAllowFrom: ["+1 555 444 5555"] } } };
+  const config = { gateway: { mode: "local", bind: "loopback", auth: { mode: "token", token: TOKEN }, reload: { mode: "off" } }, channels: { whatsapp: { groupAllowFrom: ["+1 555 444 5555"] } } };
   writeFileSync(join(stateDir, "openclaw.json"), JSON.stringify(config), { mode: 0o600 });
 }
 
@@ -241,3 +243,20 @@ test("clawgate channels login --channel whatsapp prints the gateway's QR in the 
   await fake.until(() => fake.connections() === 1);
   expect((await status()).channelAccounts.whatsapp[0]).toMatchObject({ running: true, connected: true, linked: true });
 }, 30_000);
+
+test("clawgate channels remove --channel whatsapp -> the gateway stops the listener, the account is disabled, the session stays; --delete removes the config", async () => {
+  const fileChannels = () => JSON.parse(readFileSync(join(stateDir, "openclaw.json"), "utf8")).channels;
+  const env = { OPENCLAW_STATE_DIR: stateDir };
+  expect(fake.connections()).toBe(1);
+  expect(await runCliIsolated(["channels", "remove", "--channel", "whatsapp", "--url", gw.url, "--token", TOKEN], env)).toEqual({ code: 0, stdout: 'Disabled WhatsApp account "default".\n', stderr: "" });
+  expect(fake.connections()).toBe(0);
+  expect((await status()).channelAccounts.whatsapp[0]).toMatchObject({ running: false });
+  expect(fileChannels().whatsapp).toEqual({ groupAllowFrom: ["+1 555 444 5555"], enabled: false });
+  const authDir = join(stateDir, "credentials", "whatsapp", "default");
+  expect(readdirSync(authDir)).toContain("creds.json");
+
+  expect(await runCliIsolated(["channels", "remove", "whatsapp", "--delete", "--url", gw.url, "--token", TOKEN], env)).toEqual({ code: 0, stdout: 'Deleted WhatsApp account "default".\n', stderr: "" });
+  expect(fileChannels()).toEqual({});
+  expect(readdirSync(authDir)).toContain("creds.json");
+  expect(await runCliIsolated(["channels", "remove", "--channel", "whatsapp"], env)).toEqual({ code: 1, stdout: "", stderr: 'error WhatsApp account "default" is not configured.\n' });
+});

@@ -3,7 +3,8 @@
  * the account to the config file, the gateway polls the local Bot API
  * (test/harness/telegram-api.ts), `status --probe` prints upstream's account
  * line, and the real `openclaw channels status --probe` renders the same
- * gateway's answer; remove disables, then deletes. Discord and Slack accounts
+ * gateway's answer; remove has the running gateway stop the account, then
+ * disables, then deletes (with no gateway it says so and still removes). Discord and Slack accounts
  * are added and removed with upstream's flags, texts and written keys.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -11,7 +12,7 @@ import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:f
 import { join } from "node:path";
 import { skipWithout } from "../../../harness/capability.ts";
 import { openclaw, openclawCliAvailable, SKIP_MESSAGE } from "../../../harness/openclaw-cli.ts";
-import { freshHome, runCli, spawnGateway, type ChildGateway } from "../../../harness/process.ts";
+import { configPort, freshHome, runCli, spawnGateway, type ChildGateway } from "../../../harness/process.ts";
 import { startTelegramApi, type FakeTelegram } from "../../../harness/telegram-api.ts";
 
 const TOKEN = "channels-cli-token-0123456789abcdef";
@@ -149,14 +150,16 @@ describe("discord and slack: add / list / remove with upstream's flags", () => {
     expect((await runCli(dsHome, ["channels", "add", "--channel", "slack", "--account", "events", "--bot-token", "xoxb-3", "--app-token", "xapp-3"], env)).stderr).toBe("error Slack HTTP mode requires --bot-token and --signing-secret (or --use-env).\n");
   });
 
-  test("remove: disable keeps the config; --delete of the root default keeps named accounts; unknown account -> upstream's text", async () => {
-    expect(await ds("channels", "remove", "--channel", "slack", "--account", "events")).toEqual({ code: 0, stdout: 'Disabled Slack account "events".\n', stderr: "" });
+  test("remove: no gateway -> upstream's note and the removal still happens; disable keeps the config; --delete of the root default keeps named accounts; unknown account -> upstream's text", async () => {
+    const port = String(await configPort());
+    expect(await ds("channels", "remove", "--channel", "slack", "--account", "events", "--port", port)).toEqual({ code: 0, stdout: `Could not stop running Slack account "events" before removing it: Gateway not reachable at ws://127.0.0.1:${port} (ECONNREFUSED).\nDisabled Slack account "events".\n`, stderr: "" });
     expect(dsChannels().slack.accounts.events).toMatchObject({ enabled: false, botToken: "xoxb-2" });
     expect(await ds("channels", "add", "--channel", "slack", "--bot-token", "xoxb-1", "--app-token", "xapp-1")).toMatchObject({ code: 0 });
-    expect(await ds("channels", "remove", "--channel", "slack", "--delete")).toEqual({ code: 0, stdout: 'Deleted Slack account "default".\n', stderr: "" });
+    expect(await ds("channels", "remove", "--channel", "slack", "--delete", "--port", port)).toMatchObject({ code: 0, stdout: expect.stringMatching(/\nDeleted Slack account "default"\.\n$/), stderr: "" });
     expect(dsChannels().slack).toEqual({ enabled: true, accounts: { events: { enabled: false, name: "Events", mode: "http", botToken: "xoxb-2", signingSecret: "s3cret" } } });
     expect(await ds("channels", "remove", "--channel", "slack", "--account", "nope")).toEqual({ code: 1, stdout: "", stderr: 'error Slack has no account "nope" to remove. Known accounts: events. Run clawgate channels status --channel slack to inspect configured accounts.\n' });
-    expect(await ds("channels", "remove", "discord", "--delete")).toMatchObject({ code: 0, stdout: 'Deleted Discord account "default".\n' });
+    expect(await ds("channels", "remove", "discord", "--delete", "--port", port)).toMatchObject({ code: 0, stdout: expect.stringMatching(/\nDeleted Discord account "default"\.\n$/) });
     expect(dsChannels().discord).toBeUndefined();
+    expect(await ds("channels", "remove", "--channel", "whatsapp")).toEqual({ code: 1, stdout: "", stderr: 'error Channel plugin "whatsapp" is not installed. Run clawgate channels add --channel whatsapp first.\n' });
   });
 });
