@@ -45,6 +45,8 @@ export interface InboundMessage {
   selfChat?: boolean;
   /** When the service says it was sent (ms). */
   ts: number;
+  /** Sent well before the connection that delivered it (WhatsApp's offline history): an unknown sender gets no pairing request or code. */
+  pairingHistory?: boolean;
 }
 
 /** One chunk of text to deliver. */

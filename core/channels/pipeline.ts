@@ -165,6 +165,12 @@ export class ChannelPipeline {
       store.finishInbound(channel, accountId, record.id, decision.reason);
       return;
     }
+    if (decision.kind === "pair" && message.pairingHistory) {
+      // Upstream's "Skipping pairing reply for historical DM": no request, no code for what was sent long before.
+      logger.info(`channels/${channel}`, "pairing reply skipped for historical message", { accountId, senderId: message.senderId });
+      store.finishInbound(channel, accountId, record.id, "pairing-history");
+      return;
+    }
     if (decision.kind === "pair") {
       store.transaction(() => {
         const status = senders.request({ channel, accountId, senderId: message.senderId, meta: senderMeta(message) });

@@ -3,7 +3,8 @@
  * (and history) as `messages.upsert` of type `append`; upstream answers only recent ones: on a first connection (a
  * gateway start) those sent at most a minute before it connected, and after a reconnect of a session that had just
  * handled a message, those of the catch-up window (the message timeout, at most 20 minutes) while that window
- * lasts. Older ones are history, never answered. Runtime-agnostic.
+ * lasts. Older ones are history, never answered. An unknown sender gets a pairing code only for a message sent at most
+ * 30 s before the connection opened (upstream's suppressPairingReply). Runtime-agnostic.
  */
 import type { WatchdogTiming } from "./watchdog.ts";
 
@@ -28,3 +29,9 @@ export function isStaleAppend(sentAt: number, now: number, connection: AppendCon
   if (connection.openedAfterRecentInbound && now <= connection.connectedAt + window) return sentAt < Math.max(connection.connectedAt - window, now - window);
   return sentAt < connection.connectedAt - APPEND_RECENT_GRACE_MS;
 }
+
+/** How far before the connection a message may be and still get a pairing code (upstream's PAIRING_REPLY_HISTORY_GRACE_MS). */
+export const PAIRING_REPLY_GRACE_MS = 30_000;
+
+/** True when a message sent at `sentAt` (ms; 0 when unknown) is too old for a pairing code on a connection opened at `connectedAt`. */
+export const isPairingHistory = (sentAt: number, connectedAt: number): boolean => sentAt > 0 && sentAt < connectedAt - PAIRING_REPLY_GRACE_MS;

@@ -14,7 +14,7 @@
  */
 import type { ChannelAccountContext, ChannelAccountSnapshot, ChannelAdapter, ChannelProbe, InboundMessage, SentMessage } from "../../../../core/channels/contract.ts";
 import { mentionRegexes } from "../../../../core/channels/mention-patterns.ts";
-import { isStaleAppend } from "../../../../core/channels/whatsapp/append-window.ts";
+import { isPairingHistory, isStaleAppend } from "../../../../core/channels/whatsapp/append-window.ts";
 import { selfChatSafeguards, type WhatsAppAccount } from "../../../../core/channels/whatsapp/config.ts";
 import { decideClose, WATCHDOG_CLOSE_STATUS } from "../../../../core/channels/whatsapp/disconnect.ts";
 import { isGroupJid, jidToSenderId, normalizeJid, toJid } from "../../../../core/channels/whatsapp/jid.ts";
@@ -82,11 +82,13 @@ export function whatsappAdapter(ctx: ChannelAccountContext, stateDir: string, au
       }
       const m = read.message;
       if (m.selfChat && (current.selfChatMode === false || ownEcho(m.id))) continue;
-      if (type === "append" && isStaleAppend(m.ts, now, activity ? { connectedAt: activity.startedAt, openedAfterRecentInbound: activity.openedAfterRecentInbound } : { connectedAt: now, openedAfterRecentInbound: false }, timing)) {
+      const connectedAt = activity?.startedAt ?? now;
+      if (type === "append" && isStaleAppend(m.ts, now, { connectedAt, openedAfterRecentInbound: activity?.openedAfterRecentInbound ?? false }, timing)) {
         history++;
         continue;
       }
       const inbound: InboundMessage = { id: m.id, chatId: m.chatJid, chatType: m.chatType, senderId: m.senderId, text: m.text, mentioned: m.mentioned, ts: m.ts };
+      if (isPairingHistory(m.ts, connectedAt)) inbound.pairingHistory = true;
       if (m.senderName) inbound.senderName = m.senderName;
       if (m.selfChat) inbound.selfChat = true;
       if (current.replyToMode === "first" || current.replyToMode === "all") {

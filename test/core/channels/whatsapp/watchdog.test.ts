@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { catchUpWindow, isStaleAppend } from "../../../../core/channels/whatsapp/append-window.ts";
+import { catchUpWindow, isPairingHistory, isStaleAppend } from "../../../../core/channels/whatsapp/append-window.ts";
 import { WATCHDOG_TIMING, watchdogVerdict } from "../../../../core/channels/whatsapp/watchdog.ts";
 
 const MIN = 60_000;
@@ -38,4 +38,11 @@ test("append after a busy session reconnected: the 20-minute catch-up window, wh
   expect(isStaleAppend(T0 - 21 * MIN, T0 + 1_000, reconnect, WATCHDOG_TIMING)).toBe(true);
   // Past the window the start rule applies again.
   expect(isStaleAppend(T0 - 5 * MIN, T0 + 21 * MIN, reconnect, WATCHDOG_TIMING)).toBe(true);
+});
+
+test("pairing code: sent up to 30 s before the connection opened -> offered; older -> history; unknown time -> offered", () => {
+  expect(isPairingHistory(T0 - 30_000, T0)).toBe(false);
+  expect(isPairingHistory(T0 - 30_001, T0)).toBe(true);
+  expect(isPairingHistory(T0 + 5_000, T0)).toBe(false);
+  expect(isPairingHistory(0, T0)).toBe(false);
 });

@@ -3,7 +3,8 @@
  * makeWASocket (test/harness/whatsapp-fake.ts): read receipts for admitted messages (not for unpaired senders, not
  * under a personal number's self-chat safeguards, not with `sendReadReceipts: false`), reply quoting by `replyToMode`, mention patterns in groups, the echo of the account's own answer in
  * self-chat never taken as input (also after a restart), and messages delivered as `append` after being offline:
- * recent ones answered once, history not; after a reconnect of a busy session the catch-up window is 20 minutes.
+ * recent ones answered once, history not; after a reconnect of a busy session the catch-up window is 20 minutes; an
+ * unknown sender's message sent over 30 s before the connection opened gets no pairing code.
  * With `replyToMode: "first"` every answer's first chunk quotes the message it answers, so `answered(id)` reads
  * straight off what WhatsApp received.
  */
@@ -131,6 +132,19 @@ test("after a restart: append messages from while it was down -> the recent one 
   expect(answered(old)).toBe(0);
   expect(answered(answeredBefore)).toBe(1);
   expect(answered(echo.id)).toBe(0);
+});
+
+test("an unknown sender's append messages: sent 40 s before the connection -> no pairing code, no request (upstream's 30 s grace); the next, 10 s before -> the code", async () => {
+  const connectedAt = (await account()).lastConnectedAt as number;
+  const dave = "15558889999@s.whatsapp.net";
+  const historical = nextId();
+  const fresh = nextId();
+  fake.upsert([{ id: historical, from: dave, text: "sent before you connected", sentAt: connectedAt - 40_000 }, { id: fresh, from: dave, text: "sent just before", sentAt: connectedAt - 10_000 }], "append");
+  // One chat's messages are handled in order, and a sender gets a code only with a new request: had the first
+  // message asked for pairing, it would carry the code and the second none.
+  await fake.until(() => answered(fresh) === 1);
+  expect(fake.sent.find((s) => s.quoted === fresh)!.text).toStartWith("OpenClaw: access not configured.");
+  expect(fake.sent.filter((s) => s.jid === dave).map((s) => s.quoted)).toEqual([fresh]);
 });
 
 test("a reconnect right after traffic catches up on 20 minutes: a 5-min-old append is answered then", async () => {
