@@ -3,7 +3,8 @@
  * Bun, Deno.serve in test/deno), so the official
  * `@slack/web-api` and `@slack/socket-mode` clients talk to it with only `slackApiUrl` changed:
  * - Web API under `/api/`: `apps.connections.open` (app token) hands out this server's Socket Mode URL;
- *   `auth.test`, `chat.postMessage` (recorded), `conversations.open` (bot token); form or JSON bodies, Bearer auth,
+ *   `auth.test`, `chat.postMessage` (recorded), `conversations.open`, `conversations.members` (of the channels in
+ *   `members`, `channel_not_found` for others; each lookup recorded) (bot token); form or JSON bodies, Bearer auth,
  *   Slack's `{ok:false, error:"invalid_auth"}` for a wrong token (HTTP 200, as Slack answers).
  * - Socket Mode: `hello` on connect, then `events_api` envelopes, each expected to be acknowledged by
  *   `envelope_id`; `redeliver()` resends an unacknowledged one with Slack's `retry_attempt`/`retry_reason`.
@@ -57,6 +58,10 @@ export interface SlackFake {
   calls: string[];
   /** Envelope ids acknowledged over Socket Mode. */
   acked: string[];
+  /** Who is in each channel, as `conversations.members` answers. */
+  members: Record<string, string[]>;
+  /** The channels `conversations.members` was asked about, in order. */
+  memberLookups: string[];
   /** `apps.connections.open` calls answered with a URL. */
   opens: number;
   /** Calls refused for a wrong token. */
@@ -159,6 +164,13 @@ export function startSlack(serve: ServeLocal, options: SlackFakeOptions = {}): S
       }
       case "conversations.open":
         return Response.json({ ok: true, channel: { id: `D${String(body.users ?? "").replace(/^U/, "")}` } });
+      case "conversations.members": {
+        const channel = String(body.channel ?? "");
+        fake.memberLookups.push(channel);
+        signal.wake();
+        const members = fake.members[channel];
+        return members ? Response.json({ ok: true, members, response_metadata: { next_cursor: "" } }) : Response.json({ ok: false, error: "channel_not_found" });
+      }
       default:
         return Response.json({ ok: false, error: "unknown_method" });
     }
@@ -209,6 +221,8 @@ export function startSlack(serve: ServeLocal, options: SlackFakeOptions = {}): S
     lastPostAt: 0,
     calls: [],
     acked: [],
+    members: {},
+    memberLookups: [],
     opens: 0,
     unauthorized: 0,
     connections: () => sockets.count(),

@@ -11,9 +11,10 @@
 import { SocketModeClient } from "@slack/socket-mode";
 import { ErrorCode, WebClient, type Logger as SlackLogger, LogLevel } from "@slack/web-api";
 import { PermanentDeliveryError, type ChannelAccountContext, type ChannelAccountSnapshot, type ChannelAdapter, type ChannelProbe, type InboundMessage, type SentMessage } from "../contract.ts";
-import { slackDropReason } from "./admission.ts";
+import { ownerPresenceDropReason, slackDropReason } from "./admission.ts";
+import { channelMembers, MEMBERS_CACHE_TTL_MS, type MembersPage } from "./channel-members.ts";
 import { replyToModeFor, type SlackAccount } from "./config.ts";
-import { readSlackEvent } from "./event.ts";
+import { readSlackEvent, type SlackMessage } from "./event.ts";
 import { slackSignatureProblem } from "./signature.ts";
 
 const BACKOFF_MS = [2_000, 4_000, 8_000, 16_000, 30_000];
@@ -24,7 +25,8 @@ const MAX_EVENT_BYTES = 1024 * 1024;
 /** Slack errors that no retry fixes. */
 const AUTH_ERRORS = new Set(["not_authed", "invalid_auth", "account_inactive", "token_revoked", "token_expired", "user_removed_from_team", "team_disabled", "missing_scope"]);
 
-export function slackAdapter(ctx: ChannelAccountContext, apiUrl: string, account: () => SlackAccount | undefined): ChannelAdapter {
+/** `membersTtlMs`: how long a channel's member list is kept for the owner-presence check (./channel-members.ts). */
+export function slackAdapter(ctx: ChannelAccountContext, apiUrl: string, account: () => SlackAccount | undefined, membersTtlMs = MEMBERS_CACHE_TTL_MS): ChannelAdapter {
   const log = "channels/slack";
   const initial = account();
   if (!initial?.botToken) throw new Error("Slack bot token missing (channels.slack.botToken or SLACK_BOT_TOKEN)");
@@ -47,8 +49,14 @@ export function slackAdapter(ctx: ChannelAccountContext, apiUrl: string, account
     ctx.logger.warn(log, message, { accountId: ctx.accountId });
   };
 
-  /** Stores one event's message; false when the store refused (the event must not be acknowledged). */
-  const take = (event: unknown): boolean => {
+  const members = channelMembers((channel, cursor) => web.conversations.members({ channel, limit: 999, ...(cursor ? { cursor } : {}) }) as Promise<MembersPage>, ctx.now, membersTtlMs);
+
+  /**
+   * Stores one event's message; false when the store refused (the event must not be acknowledged). Synchronous, so
+   * the acknowledgement follows the store at once, except for a bot the channel does not list, which waits for the
+   * owner-presence lookup.
+   */
+  const take = (event: unknown): boolean | Promise<boolean> => {
     const current = account();
     if (!bot || !current) return false;
     const read = readSlackEvent(event, bot.id, bot.botId);
@@ -58,6 +66,11 @@ export function slackAdapter(ctx: ChannelAccountContext, apiUrl: string, account
     }
     const m = read.message;
     const dropped = slackDropReason(current, m);
+    if (dropped === "bot-not-listed") return ownerPresenceDropReason(current.access.allowFrom, m.channel, members).then((reason) => store(current, m, reason));
+    return store(current, m, dropped);
+  };
+
+  const store = (current: SlackAccount, m: SlackMessage, dropped: string | undefined): boolean => {
     if (dropped) {
       ctx.logger.debug(log, "message not admitted", { accountId: ctx.accountId, channel: m.channel, reason: dropped });
       return true;
@@ -105,7 +118,10 @@ export function slackAdapter(ctx: ChannelAccountContext, apiUrl: string, account
       clientOptions: { slackApiUrl: apiUrl, retryConfig: { retries: 0 } },
     });
     client.on("slack_event", async ({ ack, type, body }: { ack: () => Promise<void>; type: string; body?: { event?: unknown } }) => {
-      if (type === "events_api" && !take(body?.event)) return;
+      if (type === "events_api") {
+        const stored = take(body?.event);
+        if (!(typeof stored === "boolean" ? stored : await stored)) return;
+      }
       await ack().catch((error: unknown) => ctx.logger.debug(log, "ack not sent; Slack will redeliver", { accountId: ctx.accountId, error: String(error) }));
     });
     client.on("connected", () => {
@@ -167,7 +183,7 @@ export function slackAdapter(ctx: ChannelAccountContext, apiUrl: string, account
     if (payload.type === "url_verification") return Response.json({ challenge: payload.challenge });
     if (payload.type === "event_callback") {
       if (!bot) await identify().catch(() => undefined);
-      if (!take(payload.event)) return Response.json({ error: "not stored" }, { status: 503 });
+      if (!(await take(payload.event))) return Response.json({ error: "not stored" }, { status: 503 });
     }
     return new Response(null, { status: 200 });
   };

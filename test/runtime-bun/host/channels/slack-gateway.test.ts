@@ -6,7 +6,8 @@
  * kill -9 with a reply in flight -> after restart it is delivered once, nothing earlier repeated. HTTP Events mode
  * on the gateway port: signed events answered, forged ones refused. A wrong app token leaves a clear status and a
  * serving gateway. Upstream's finer settings: `replyToMode` per channel threads a top-level answer (and keys the
- * session by that thread), `allowBots` admits a bot only when the channel lists it, group DMs stay ignored.
+ * session by that thread), `allowBots` admits a bot in a channel only when the channel lists it or an owner from
+ * `allowFrom` is a member (`conversations.members`, cached a minute), group DMs stay ignored.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
@@ -173,4 +174,32 @@ test("a wrong app token -> status names it, the probe still checks the bot token
   expect((await statusLines()).stdout).toContain("- Slack default: enabled, configured, error:Slack refused the app token (invalid_auth); check channels.slack.appToken, running, disconnected, mode:socket, dm:pairing, bot:config, app:config, works");
   expect((await admin.request("health", {})).ok).toBe(true);
   expect(await fetch(`http://127.0.0.1:${gw.port}/health`).then((r) => r.status)).toBe(200);
+});
+
+test("allowBots, a bot the channel does not list: answered where an owner from allowFrom is a member (conversations.members), not elsewhere; each channel's list is looked up once within the cache's minute", async () => {
+  await kill9(gw, admin);
+  fake.members = { C3: ["U2"], C4: ["U2", "UOWNER"] };
+  writeConfig({ botToken: fake.botToken, appToken: fake.appToken, allowBots: true, allowFrom: ["UOWNER"], channels: { C3: { requireMention: false }, C4: { requireMention: false } } });
+  await startGateway();
+  await fake.until(() => fake.connections() === 1);
+  const robot = (channel: string, text: string, ts: string) => fake.message({ channel, user: "UROBOT", botId: "B8", text, channelType: "channel", ts });
+
+  const absent = robot("C3", "my name is Absent", "2000.1");
+  robot("C4", "my name is Present", "2000.2");
+  await fake.until(() => postsTo("C4").length === 1 && fake.acked.includes(absent));
+  expect(postsTo("C4")[0]!.text).toMatch(/^Nice to meet you, Present\./);
+
+  // The owner joins C3, but within the minute the gateway keeps the list Slack gave it.
+  fake.members.C3 = ["U2", "UOWNER"];
+  const cached = robot("C3", "my name is Cached", "2000.3");
+  robot("C4", "my name is Twice", "2000.4");
+  await fake.until(() => postsTo("C4").length === 2 && fake.acked.includes(cached));
+  expect(postsTo("C3")).toEqual([]);
+  expect(fake.memberLookups.toSorted()).toEqual(["C3", "C4"]);
+
+  // People are not subject to the check.
+  fake.message({ channel: "C3", user: "U2", text: "my name is Human", channelType: "channel", ts: "2000.5" });
+  await fake.until(() => postsTo("C3").length === 1);
+  expect(postsTo("C3")[0]!.text).toMatch(/^Nice to meet you, Human\./);
+  expect(fake.memberLookups).toHaveLength(2);
 });
