@@ -9,7 +9,7 @@ import { frameExceeds, jsonCodec, type FrameCodec, type WireFrame } from "./prot
 import { MAX_PENDING_HANDSHAKE_FRAMES, MAX_PREAUTH_PAYLOAD_BYTES } from "./protocol/limits.ts";
 import type { NodeLink } from "./nodes/sessions.ts";
 import { ErrorWithPayload, TwoPhaseReply } from "./rpc/reply.ts";
-import { RoleError, type Caller } from "./rpc/router.ts";
+import { RoleError, type Caller, type PreparedCall } from "./rpc/router.ts";
 import type { Connection } from "./runtime.ts";
 
 /** What a client needs from the gateway it belongs to. */
@@ -19,7 +19,8 @@ export interface ClientHost {
   authenticate(client: Client, rawParams: unknown): Promise<Admission>;
   /** Registers the admitted client; returns who it is, its view class and the hello-ok payload to send. */
   welcome(client: Client, admission: Admission): Welcome;
-  dispatch(name: string, params: unknown, caller: Caller): unknown;
+  /** Authorizes and validates a request; a promise while the method's group loads on its first call. */
+  prepare(name: string, params: unknown, caller: Caller): PreparedCall | Promise<PreparedCall>;
   closed(client: Client): void;
   /** The client is being closed before hello-ok (refused, timed out): called before the transport close. */
   refusing(client: Client): void;
@@ -166,28 +167,48 @@ export class Client {
       this.send(this.codec.encodeError(frame.id, { code: "UNAVAILABLE", message: "The server is busy. Please try again in a moment.", retryable: true }));
       return;
     }
-    let result: unknown;
+    let prepared: PreparedCall | Promise<PreparedCall>;
     try {
-      result = this.host.dispatch(frame.method, frame.params, this.caller!);
+      prepared = this.host.prepare(frame.method, frame.params, this.caller!);
     } catch (error) {
       return this.fail(frame.id, error);
+    }
+    if (prepared instanceof Promise) {
+      // The method's group is loading (its first call): the request counts as in flight meanwhile.
+      this.inFlight++;
+      prepared.then(
+        (call) => this.run(frame.id, call),
+        (error) => this.fail(frame.id, error),
+      ).finally(() => this.inFlight--);
+    } else {
+      this.run(frame.id, prepared);
+    }
+  }
+
+  /** Runs an authorized, validated request and answers it: at once, when its promise settles, or in two phases. */
+  private run(id: string, call: PreparedCall): void {
+    let result: unknown;
+    try {
+      result = call();
+    } catch (error) {
+      return this.fail(id, error);
     }
     this.roleErrors = 0;
     if (result instanceof TwoPhaseReply) {
       // Two frames, one id (§6 `agent`): the acknowledgement now, the final result when it settles.
-      this.reply(frame.id, result.accepted);
+      this.reply(id, result.accepted);
       result.final.then(
-        (payload) => this.reply(frame.id, payload),
-        (error) => this.fail(frame.id, error),
+        (payload) => this.reply(id, payload),
+        (error) => this.fail(id, error),
       );
     } else if (result instanceof Promise) {
       this.inFlight++;
       result.then(
-        (payload) => this.reply(frame.id, payload),
-        (error) => this.fail(frame.id, error),
+        (payload) => this.reply(id, payload),
+        (error) => this.fail(id, error),
       ).finally(() => this.inFlight--);
     } else {
-      this.reply(frame.id, result);
+      this.reply(id, result);
     }
   }
 

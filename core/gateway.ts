@@ -32,29 +32,9 @@ import {
   PREAUTH_READ_SLOTS, PREAUTH_READ_SLOTS_PER_ADDRESS, TICK_INTERVAL_MS,
 } from "./protocol/limits.ts";
 import { OPENCLAW_COMPAT_VERSION } from "./protocol/version.ts";
-import { agentMethods } from "./rpc/methods/agent.ts";
-import { channelPairingMethods } from "./rpc/methods/channel-pairing.ts";
-import { channelMethods } from "./rpc/methods/channels.ts";
-import { chatMethods } from "./rpc/methods/chat.ts";
-import { configMethods } from "./rpc/methods/config.ts";
-import { cronMethods } from "./rpc/methods/cron.ts";
-import { execApprovalMethods } from "./rpc/methods/exec-approvals.ts";
-import { deviceMethods } from "./rpc/methods/devices.ts";
-import { infoMethods } from "./rpc/methods/info.ts";
-import { nodeMethods } from "./rpc/methods/nodes.ts";
-import { sendMethods } from "./rpc/methods/send.ts";
-import { sessionMethods } from "./rpc/methods/sessions.ts";
-import { systemMethods } from "./rpc/methods/system.ts";
-import { uiStartupMethods } from "./rpc/methods/ui-startup.ts";
-import { systemInfoMethods } from "./rpc/methods/system-info.ts";
-import { pluginMethods } from "./rpc/methods/plugins.ts";
-import { environmentsMethods } from "./rpc/methods/environments.ts";
-import { usageMethods } from "./rpc/methods/usage.ts";
-import { skillsMethods } from "./rpc/methods/skills.ts";
-import { themesMethods } from "./rpc/methods/themes.ts";
-import { absentFeatureMethods } from "./rpc/methods/absent-features.ts";
-import { Router } from "./rpc/router.ts";
-import type { GatewayServices, MethodGroup } from "./rpc/services.ts";
+import { METHOD_GROUPS } from "./rpc/method-groups.ts";
+import { Router, type PreparedCall } from "./rpc/router.ts";
+import type { GatewayServices } from "./rpc/services.ts";
 import { healthBody } from "./status.ts";
 import type { Connection, HostInfo, HostResolver, Logger, LogReader, PinnedFetch, Publisher } from "./runtime.ts";
 import type { ProcessHost } from "./runtime.ts";
@@ -109,22 +89,6 @@ export interface GatewayOptions {
 function gatedSocket(conn: Connection): GatedSocket | undefined {
   return conn.pauseReading && conn.resumeReading ? (conn as GatedSocket) : undefined;
 }
-
-/** Every method group, in `hello-ok.features.methods` order. */
-const METHOD_GROUPS: readonly MethodGroup[] = [
-  systemMethods, infoMethods, deviceMethods, configMethods, channelPairingMethods,
-  nodeMethods, chatMethods, agentMethods, sessionMethods, cronMethods, sendMethods,
-  uiStartupMethods,
-  channelMethods,
-  systemInfoMethods,
-  pluginMethods,
-  environmentsMethods,
-  execApprovalMethods,
-  usageMethods,
-  skillsMethods,
-  themesMethods,
-  absentFeatureMethods,
-];
 
 export class Gateway implements ClientHost {
   readonly bootId = crypto.randomUUID();
@@ -207,7 +171,7 @@ export class Gateway implements ClientHost {
       body: () => healthBody(sources),
       changed: () => this.broadcastHealth(),
     });
-    // Every service exists before any method group sees them.
+    // Every service exists before any method group sees them; each group is built on its first call.
     this.services = {
       bootId: this.bootId,
       startedAt: this.startedAt,
@@ -235,7 +199,7 @@ export class Gateway implements ClientHost {
       channels: this.channels,
       approvals: this.approvals,
     };
-    for (const group of METHOD_GROUPS) this.router.add(group(this.services));
+    for (const group of METHOD_GROUPS) this.router.addLazy(group.methods, async () => (await group.load())(this.services));
     registerBuiltinTools(this.tools, this.toolServices());
   }
 
@@ -249,9 +213,9 @@ export class Gateway implements ClientHost {
       processes: this.options.processes,
       approvals: this.approvals,
       stateDir: this.options.host.stateDir,
-      call: async (name, params, scopes) => this.router.prepare(name, params, {
+      call: async (name, params, scopes) => (await this.router.prepare(name, params, {
         connId: "tools", role: "operator", scopes, effective: effectiveScopes(scopes), clientId: "gateway-tool", clientMode: "backend", authMethod: "token",
-      })(),
+      }))(),
     };
   }
 
@@ -345,8 +309,8 @@ export class Gateway implements ClientHost {
     return { caller, view, hello };
   }
 
-  dispatch(name: string, params: unknown, caller: Parameters<Router["prepare"]>[2]): unknown {
-    return this.router.prepare(name, params, caller)();
+  prepare(name: string, params: unknown, caller: Parameters<Router["prepare"]>[2]): PreparedCall | Promise<PreparedCall> {
+    return this.router.prepare(name, params, caller);
   }
 
   closed(client: Client): void {

@@ -64,15 +64,52 @@ function holdsSessionScope(name: string, caller: Caller): boolean {
 /** Marks an error raised by the role check, which counts toward "repeated unauthorized calls". */
 export class RoleError extends GatewayError {}
 
+/** A registered method whose group is not loaded yet: its access rule is known, its schema and handler are not. */
+interface PendingMethod {
+  name: string;
+  access: Access;
+  load(): Promise<void>;
+}
+
+/** A request that passed authorization and validation, bound to its params: calling it runs the handler. */
+export type PreparedCall = () => unknown;
+
 /** The registry of implemented methods. */
 export class Router {
-  private readonly methods = new Map<string, MethodDef<any>>();
+  private readonly methods = new Map<string, MethodDef<any> | PendingMethod>();
 
   add(defs: readonly MethodDef<any>[]): void {
     for (const def of defs) {
       if (this.methods.has(def.name)) throw new Error(`method registered twice: ${def.name}`);
       this.methods.set(def.name, def);
     }
+  }
+
+  /**
+   * Registers a group by its method names, each with its access rule from the
+   * method table; `load` runs once, on the first call of any of them, and must
+   * define exactly those names in that order (a failed load is retried by the
+   * next call).
+   */
+  addLazy(names: readonly string[], load: () => Promise<readonly MethodDef<any>[]>): void {
+    let loading: Promise<void> | undefined;
+    const loadOnce = () => (loading ??= load().then((defs) => this.settle(names, defs), (error: unknown) => {
+      loading = undefined;
+      throw error;
+    }));
+    for (const name of names) {
+      if (this.methods.has(name)) throw new Error(`method registered twice: ${name}`);
+      const access = METHOD_ACCESS[name];
+      if (access === undefined) throw new Error(`method ${name} has no entry in METHOD_ACCESS`);
+      this.methods.set(name, { name, access, load: loadOnce });
+    }
+  }
+
+  /** A loaded group's definitions take their names' places (a Map keeps its order on `set`). */
+  private settle(names: readonly string[], defs: readonly MethodDef<any>[]): void {
+    const defined = defs.map((d) => d.name);
+    if (defined.join("\n") !== names.join("\n")) throw new Error(`method group declares ${names.join(", ")} but defines ${defined.join(", ")}`);
+    for (const def of defs) this.methods.set(def.name, def);
   }
 
   /** Every implemented method, for `hello-ok.features.methods`. */
@@ -82,25 +119,31 @@ export class Router {
 
   /**
    * Resolves, authorizes and validates one request (§5 order: role, then admin,
-   * then the method scope; unknown methods need admin, then "unknown method").
-   * Returns the handler bound to its params.
+   * then the method scope; unknown methods need admin, then "unknown method"),
+   * all before its group is loaded, so a refusal never loads code. Returns the
+   * handler bound to its params, or a promise of it while the group loads.
    */
-  prepare(name: string, rawParams: unknown, caller: Caller): () => unknown {
-    const def = this.methods.get(name);
-    if (def?.access !== "none") {
-      if (def?.access === "node-role" && caller.role !== "node") throw new RoleError({ code: "INVALID_REQUEST", message: `unauthorized role: ${caller.role}` });
-      if (caller.role === "node" && def?.access !== "node-role") throw new RoleError({ code: "INVALID_REQUEST", message: "unauthorized role: node" });
-      if (def === undefined) {
+  prepare(name: string, rawParams: unknown, caller: Caller): PreparedCall | Promise<PreparedCall> {
+    const entry = this.methods.get(name);
+    if (entry?.access !== "none") {
+      if (entry?.access === "node-role" && caller.role !== "node") throw new RoleError({ code: "INVALID_REQUEST", message: `unauthorized role: ${caller.role}` });
+      if (caller.role === "node" && entry?.access !== "node-role") throw new RoleError({ code: "INVALID_REQUEST", message: "unauthorized role: node" });
+      if (entry === undefined) {
         if (caller.effective.has("operator.admin")) throw invalidRequest(`unknown method: ${name}`);
         throw missingScope("operator.admin");
       }
-      if (def.access !== "node-role" && !caller.effective.has(def.access) && !holdsSessionScope(name, caller)) throw missingScope(def.access);
+      if (entry.access !== "node-role" && !caller.effective.has(entry.access) && !holdsSessionScope(name, caller)) throw missingScope(entry.access);
     }
-    const parsed = def!.params.safeParse(rawParams ?? {}, { reportInput: true });
-    if (!parsed.success) throw invalidRequest(`invalid ${name} params: ${formatIssues(parsed.error.issues)}`);
-    const extra = def!.scopeFor?.(parsed.data);
-    if (extra && !caller.effective.has(extra)) throw missingScope(extra);
-    return () => def!.handler(parsed.data, caller);
+    if ("handler" in entry!) return bind(entry, rawParams, caller);
+    return entry!.load().then(() => bind(this.methods.get(name) as MethodDef<any>, rawParams, caller));
   }
 }
 
+/** Validates the params (then any scope they call for) and binds them to the handler. */
+function bind(def: MethodDef<any>, rawParams: unknown, caller: Caller): PreparedCall {
+  const parsed = def.params.safeParse(rawParams ?? {}, { reportInput: true });
+  if (!parsed.success) throw invalidRequest(`invalid ${def.name} params: ${formatIssues(parsed.error.issues)}`);
+  const extra = def.scopeFor?.(parsed.data);
+  if (extra && !caller.effective.has(extra)) throw missingScope(extra);
+  return () => def.handler(parsed.data, caller);
+}

@@ -64,3 +64,10 @@ export interface GatewayServices {
 
 /** A method group: the services it uses in, its method definitions out. */
 export type MethodGroup = (services: GatewayServices) => readonly MethodDef<any>[];
+
+/** A method group known by its method names until one is called, then imported (rpc/method-groups.ts). */
+export interface LazyMethodGroup {
+  /** The names of the methods it defines, in its order. */
+  methods: readonly string[];
+  load(): Promise<MethodGroup>;
+}

@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { GatewayError } from "../../../core/protocol/errors.ts";
-import { method, noParams, RoleError, Router, type Caller } from "../../../core/rpc/router.ts";
+import { method, noParams, RoleError, Router, type Caller, type MethodDef, type PreparedCall } from "../../../core/rpc/router.ts";
 import { effectiveScopes, type Role } from "../../../core/scopes/scopes.ts";
 import { z } from "../../../core/zod.ts";
 
@@ -36,7 +36,9 @@ function router() {
 /** Runs one call; the answer or the refusal as code, details.code and message. */
 function call(r: Router, name: string, params: unknown, who: Caller): unknown {
   try {
-    return r.prepare(name, params, who)();
+    const prepared = r.prepare(name, params, who);
+    if (prepared instanceof Promise) throw new Error(`${name} was added, yet its call is pending`);
+    return prepared();
   } catch (error) {
     if (!(error instanceof GatewayError)) throw error;
     return { code: error.shape.code, detail: error.shape.details?.code, message: error.shape.message, role: error instanceof RoleError };
@@ -101,5 +103,97 @@ describe("router (§5 order)", () => {
   test("a method registered twice -> refused at registration", () => {
     const { r } = router();
     expect(() => r.add([method("health", noParams, () => null)])).toThrow("method registered twice: health");
+  });
+});
+
+describe("router: a method group loaded on its first call", () => {
+  const NAMES = ["status", "config.set", "node.event"];
+
+  /** A router with one lazy group; `loads` counts imports, `fail` makes the next one reject. */
+  function lazyRouter(defs: () => readonly MethodDef<any>[] = () => [
+    method("status", noParams, () => ({ ok: "status" })),
+    method("config.set", z.strictObject({ raw: z.string() }), (p) => ({ ok: p.raw })),
+    method("node.event", z.strictObject({ event: z.string() }), () => ({ ok: "node.event" })),
+  ]) {
+    const state = { loads: 0, fail: false };
+    const r = new Router();
+    r.add([method("health", noParams, () => ({ ok: "health" }))]);
+    r.addLazy(NAMES, async () => {
+      state.loads++;
+      if (state.fail) {
+        state.fail = false;
+        throw new Error("import failed");
+      }
+      return defs();
+    });
+    return { r, state };
+  }
+
+  /** Runs one call, awaiting the load; the answer or the refusal as code and message. */
+  async function callAsync(r: Router, name: string, params: unknown, who: Caller): Promise<unknown> {
+    try {
+      const prepared: PreparedCall = await r.prepare(name, params, who);
+      return prepared();
+    } catch (error) {
+      if (!(error instanceof GatewayError)) throw error;
+      return { code: error.shape.code, message: error.shape.message };
+    }
+  }
+
+  test("names are known before loading, in the group's order after the eager ones; loading keeps that order", async () => {
+    const { r } = lazyRouter();
+    expect(r.names()).toEqual(["health", ...NAMES]);
+    await callAsync(r, "status", {}, caller("operator", ["operator.read"]));
+    expect(r.names()).toEqual(["health", ...NAMES]);
+  });
+
+  test("refusals (role, unknown method, missing scope) come before the group is loaded", async () => {
+    const { r, state } = lazyRouter();
+    expect(call(r, "config.set", { raw: "{}" }, caller("operator", ["operator.write"]))).toMatchObject({ code: "FORBIDDEN", message: "missing scope: operator.admin" });
+    expect(call(r, "status", {}, caller("node", []))).toMatchObject({ message: "unauthorized role: node", role: true });
+    expect(call(r, "node.event", { event: "x" }, caller("operator", ["operator.admin"]))).toMatchObject({ message: "unauthorized role: operator", role: true });
+    expect(call(r, "no.such.method", {}, caller("operator", ["operator.admin"]))).toMatchObject({ message: "unknown method: no.such.method" });
+    expect(state.loads).toBe(0);
+  });
+
+  test("first calls -> one load shared by concurrent calls; later calls are prepared at once", async () => {
+    const { r, state } = lazyRouter();
+    const admin = caller("operator", ["operator.admin"]);
+    expect(r.prepare("status", {}, admin)).toBeInstanceOf(Promise);
+    const answers = await Promise.all([callAsync(r, "status", {}, admin), callAsync(r, "config.set", { raw: "a" }, admin)]);
+    expect(answers).toEqual([{ ok: "status" }, { ok: "a" }]);
+    expect(state.loads).toBe(1);
+    expect(call(r, "config.set", { raw: "b" }, admin)).toEqual({ ok: "b" });
+    expect(call(r, "node.event", { event: "x" }, caller("node", []))).toEqual({ ok: "node.event" });
+    expect(state.loads).toBe(1);
+  });
+
+  test("bad params on the first call -> the same INVALID_REQUEST as once loaded", async () => {
+    const { r } = lazyRouter();
+    const admin = caller("operator", ["operator.admin"]);
+    const first = await callAsync(r, "config.set", { raw: 1 }, admin);
+    expect(first).toMatchObject({ code: "INVALID_REQUEST" });
+    expect(call(r, "config.set", { raw: 1 }, admin)).toMatchObject(first as object);
+  });
+
+  test("a failed load -> that call fails; the next call loads again", async () => {
+    const { r, state } = lazyRouter();
+    state.fail = true;
+    const reader = caller("operator", ["operator.read"]);
+    await expect(callAsync(r, "status", {}, reader)).rejects.toThrow("import failed");
+    expect(await callAsync(r, "status", {}, reader)).toEqual({ ok: "status" });
+    expect(state.loads).toBe(2);
+  });
+
+  test("a group that defines other names than it declares -> its calls fail naming both lists", async () => {
+    const { r } = lazyRouter(() => [method("status", noParams, () => null)]);
+    await expect(callAsync(r, "status", {}, caller("operator", ["operator.read"]))).rejects.toThrow("method group declares status, config.set, node.event but defines status");
+  });
+
+  test("a lazy name already registered, or missing from the method table -> refused at registration", () => {
+    const r = new Router();
+    r.add([method("health", noParams, () => null)]);
+    expect(() => r.addLazy(["health"], async () => [])).toThrow("method registered twice: health");
+    expect(() => r.addLazy(["no.such.method"], async () => [])).toThrow("method no.such.method has no entry in METHOD_ACCESS");
   });
 });

@@ -32,7 +32,7 @@ describe("method table and router order (§5)", () => {
   ]);
   const run = (name: string, params: unknown, c: Caller) => {
     try {
-      return router.prepare(name, params, c)();
+      return (router.prepare(name, params, c) as () => unknown)();
     } catch (e: any) {
       return e.shape;
     }
