@@ -39,7 +39,6 @@ import { healthBody } from "./status.ts";
 import type { Connection, HostInfo, HostResolver, Logger, LogReader, PinnedFetch, Publisher } from "./runtime.ts";
 import type { ProcessHost } from "./runtime.ts";
 import { effectiveScopes } from "./scopes/scopes.ts";
-import { registerBuiltinTools } from "./tools/builtin.ts";
 import { ToolRegistry } from "./tools/registry.ts";
 import type { ToolServices } from "./tools/services.ts";
 import type { ChannelStore, DeviceStore, NodeStore, SchedulerStore, SenderPairingStore, SessionStore } from "./store.ts";
@@ -105,8 +104,8 @@ export class Gateway implements ClientHost {
   readonly nodes: NodeHub;
   readonly agents: Agents;
   readonly channels: ChannelManager;
-  /** The tools agents may call and `/tools/invoke` serves. */
-  readonly tools = new ToolRegistry();
+  /** The tools agents may call and `/tools/invoke` serves, imported and built on first need. */
+  readonly tools = new ToolRegistry(async () => (await import("./tools/builtin.ts")).builtinTools(this.toolServices()));
   readonly approvals: ExecApprovals;
   readonly limiter: AuthRateLimiter;
   readonly handshakeTimeoutMs: number;
@@ -200,7 +199,6 @@ export class Gateway implements ClientHost {
       approvals: this.approvals,
     };
     for (const group of METHOD_GROUPS) this.router.addLazy(group.methods, async () => (await group.load())(this.services));
-    registerBuiltinTools(this.tools, this.toolServices());
   }
 
   /** Tools call the gateway's methods as an in-process operator with only the scopes each call needs. */

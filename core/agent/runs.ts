@@ -251,8 +251,10 @@ export class AgentRuns {
   }
 
   private async execute(run: Run): Promise<void> {
-    if (run.controller.signal.aborted) return this.finishStopped(run);
     const { request } = run;
+    // Client-declared tools (OpenAI HTTP) go back to the client; otherwise the gateway's own run here.
+    if (!request.tools) await this.host.tools?.ready();
+    if (run.controller.signal.aborted) return this.finishStopped(run);
     const config = this.host.config();
     const stored = this.host.sessions.get(request.target.key);
     // A model chosen with `sessions.patch` applies to the session's turns.
@@ -260,7 +262,6 @@ export class AgentRuns {
     const candidates = resolveCandidates(config, modelRefs(config, request.target.agentId, request.model ?? sessionModel));
     // The tool loop appends to this conversation; a caller's own context is not changed.
     const messages = request.context ? [...request.context] : this.context(stored, run);
-    // Client-declared tools (OpenAI HTTP) go back to the client; otherwise the gateway's own run here.
     const toolset = request.tools ? undefined : toolsetFor(this.host.tools, config, request.target.agentId);
     // The first model request goes out before the commit below: the HTTP client works on its own
     // thread while SQLite syncs, which keeps the fsync off the time to first token (bench/chat-overhead).

@@ -25,6 +25,8 @@ export const MAX_RUN_TOOL_OUTPUT_CHARS = 400_000;
 
 /** The tool registry as a run sees it. */
 export interface RunTools {
+  /** Resolves once the tools are built (on the first run that may offer them). */
+  ready(): Promise<void>;
   available(config: OpenClawConfig, agentId: string): RegisteredTool[];
   definition(tool: RegisteredTool): ToolDefinition;
 }

@@ -1,18 +1,18 @@
 /**
  * HTTP on the gateway port (spec §10): liveness and readiness probes with
  * upstream's shapes and security headers; JSON 404 elsewhere. A hono app
- * exposed as `fetch`; the shim serves it. Runtime-agnostic.
+ * exposed as `fetch`; the shim serves it. The feature routes (`/v1`,
+ * `/tools/invoke`, hooks) are declared here and their modules imported on
+ * their first request (hooks: at start when configured), so an idle gateway
+ * never loads them. Runtime-agnostic.
  */
 import { Hono, type Context } from "hono";
 import type { Gateway } from "../gateway.ts";
 import { checkGatewayBearer, type HttpBindings } from "./credentials.ts";
-import { mountOpenAiRoutes } from "./openai.ts";
 import { createControlUi, type ControlUiHost } from "./control-ui.ts";
 import { authorizeUiRead } from "./control-ui-config.ts";
 import { mountChannelWebhooks } from "./channel-webhooks.ts";
-import { mountToolsInvoke } from "./tools-invoke.ts";
-import { mountHooksRoutes } from "./hooks.ts";
-import { hookChannels } from "../hooks/channels.ts";
+import { hooksPolicy } from "../config/hooks.ts";
 
 const SECURITY_HEADERS: Record<string, string> = {
   "X-Content-Type-Options": "nosniff",
@@ -39,6 +39,15 @@ export function proxyAttributionRefusal(): Response {
   return res;
 }
 
+/** Runs `load` once, on first need, and keeps what it resolved to; a failed load is tried again next time. */
+function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => (loading ??= load().catch((error: unknown) => {
+    loading = undefined;
+    throw error;
+  }));
+}
+
 /**
  * The HTTP app; the shim passes the peer with each request
  * (`app.fetch(req, { peer })`) and, where it serves pages, the Control UI's files.
@@ -63,15 +72,25 @@ export function createHttpApp(gw: Gateway, ui?: ControlUiHost): Hono<{ Bindings:
   };
   app.get("/readyz", ready);
   app.get("/ready", ready);
-  mountOpenAiRoutes(app, gw);
+  const openAi = onFirstUse(async () => (await import("./openai.ts")).openAiHandlers(gw));
+  app.all("/v1/models", async (c) => (await openAi()).models(c));
+  app.all("/v1/models/:id{.+}", async (c) => (await openAi()).model(c));
+  app.all("/v1/chat/completions", async (c) => (await openAi()).completions(c));
   mountChannelWebhooks(app, gw);
-  mountToolsInvoke(app, gw);
-  mountHooksRoutes(app, {
-    config: () => gw.config, now: gw.now, limiter: gw.limiter, agents: gw.agents, logger: gw.options.logger,
-    gatewaySecret: () => (gw.auth.mode === "token" ? gw.auth.token : gw.auth.mode === "password" ? gw.auth.password : undefined),
-    channels: hookChannels(gw.options.channelPlugins ?? [], () => gw.config, (request) => gw.channels.send(request)),
-    transforms: gw.options.hookTransforms,
+  const toolsInvoke = onFirstUse(async () => (await import("./tools-invoke.ts")).toolsInvokeHandler(gw));
+  app.all("/tools/invoke", async (c) => (await toolsInvoke())(c));
+  const hooks = onFirstUse(async () => {
+    const [{ hooksMiddleware }, { hookChannels }] = await Promise.all([import("./hooks.ts"), import("../hooks/channels.ts")]);
+    return hooksMiddleware({
+      config: () => gw.config, now: gw.now, limiter: gw.limiter, agents: gw.agents, logger: gw.options.logger,
+      gatewaySecret: () => (gw.auth.mode === "token" ? gw.auth.token : gw.auth.mode === "password" ? gw.auth.password : undefined),
+      channels: hookChannels(gw.options.channelPlugins ?? [], () => gw.config, (request) => gw.channels.send(request)),
+      transforms: gw.options.hookTransforms,
+    });
   });
+  // Hooks on at start: their start-up check (a hook token reusing the gateway's secret) runs now, as upstream's.
+  if (hooksPolicy(gw.config)) void hooks().catch((error: unknown) => gw.options.logger.error("gateway/hooks", "hooks could not load", { error: String(error) }));
+  app.use(async (c, next) => (hooksPolicy(gw.config) ? (await hooks())(c, next) : next()));
   const notFound = () => json({ error: { message: "Not Found", type: "not_found" } }, 404);
   // The UI claims what no route above did (upstream serves it after its other HTTP handlers).
   const controlUi = ui && createControlUi(ui, () => gw.config, () => gw.auth.mode !== "none");

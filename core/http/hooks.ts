@@ -11,7 +11,7 @@
  * applies to the next one; disabled hooks fall through to the other routes.
  * Runtime-agnostic.
  */
-import type { Context, Hono } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { AuthRateLimiter } from "../auth/rate-limit.ts";
 import { hookBodyLimit, hooksPolicy, type HooksPolicy } from "../config/hooks.ts";
 import type { OpenClawConfig } from "../config/schema.ts";
@@ -43,7 +43,6 @@ export interface HooksHost extends HookDispatchHost {
   transforms?: HookTransformLoader;
 }
 
-type App = Hono<{ Bindings: HttpBindings }>;
 type Ctx = Context<{ Bindings: HttpBindings }>;
 
 function text(status: number, body: string, headers: Record<string, string> = {}): Response {
@@ -69,8 +68,11 @@ export function hookToken(headers: Headers): string | undefined {
 /** Upstream's hook texts for a body past the limits. */
 const BODY_LIMIT_TEXT = { PAYLOAD_TOO_LARGE: "payload too large", REQUEST_BODY_TIMEOUT: "request body timeout" } as const;
 
-/** Mounts the hook routes as a middleware: requests outside `hooks.path`, or with hooks off, go on to the other routes. */
-export function mountHooksRoutes(app: App, host: HooksHost): void {
+/**
+ * The hook routes as a middleware: requests outside `hooks.path`, or with hooks off, go on to the
+ * other routes. core/http/app.ts imports this module when hooks are on (at start or on a request).
+ */
+export function hooksMiddleware(host: HooksHost): MiddlewareHandler<{ Bindings: HttpBindings }> {
   const dispatcher = new HookDispatcher(host);
   const replays = new ReplayCache(host.now);
   // Checked at start and for each reloaded policy: a leaked hook token must not also open the gateway.
@@ -104,13 +106,13 @@ export function mountHooksRoutes(app: App, host: HooksHost): void {
   };
   const mapped = { config: host.config, now: host.now, logger: host.logger, channels: host.channels, dispatcher, replays, transforms: loadTransform, isCurrent: (policy: HooksPolicy) => current() === policy };
   current();
-  app.use(async (c, next) => {
+  return async (c, next) => {
     const policy = current();
     if (!policy) return next();
     const path = new URL(c.req.url).pathname;
     if (path !== policy.basePath && !path.startsWith(`${policy.basePath}/`)) return next();
     return handle(c, policy, path.slice(policy.basePath.length).replace(/^\/+/, ""));
-  });
+  };
 
   async function handle(c: Ctx, policy: HooksPolicy, subPath: string): Promise<Response> {
     const req = c.req.raw;

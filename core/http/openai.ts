@@ -7,7 +7,7 @@
  * `gateway.http.endpoints.chatCompletions.enabled`; a Bearer token equal to
  * the gateway secret is full operator access. Runtime-agnostic.
  */
-import type { Context, Hono } from "hono";
+import type { Context } from "hono";
 import { z } from "../zod.ts";
 import { modelRefs, resolveCandidates } from "../agent/models.ts";
 import { openAiError } from "../agent/failures.ts";
@@ -63,13 +63,19 @@ function errorResponse(error: HttpError): Response {
   return jsonResponse({ error: { message: error.message, type: error.type } }, error.status);
 }
 
-type App = Hono<{ Bindings: HttpBindings }>;
 type Ctx = Context<{ Bindings: HttpBindings }>;
 
 /** The 404 of a disabled endpoint says how to turn it on; it reveals only that the switch is off. */
 const DISABLED_MESSAGE = "The OpenAI-compatible endpoints (/v1) are disabled on this gateway. Enable them with gateway.http.endpoints.chatCompletions.enabled: true (`clawgate config set gateway.http.endpoints.chatCompletions.enabled true`).";
 
-export function mountOpenAiRoutes(app: App, gw: Gateway): void {
+/** The `/v1` routes' handlers, by route (core/http/app.ts declares the paths and imports this module on their first request). */
+export interface OpenAiHandlers {
+  models(c: Ctx): Promise<Response>;
+  model(c: Ctx): Promise<Response>;
+  completions(c: Ctx): Promise<Response>;
+}
+
+export function openAiHandlers(gw: Gateway): OpenAiHandlers {
   const enabled = () => gw.config.gateway?.http?.endpoints?.chatCompletions?.enabled === true;
   const disabled = () => jsonResponse({ error: { message: DISABLED_MESSAGE, type: "not_found" } }, 404);
 
@@ -82,40 +88,40 @@ export function mountOpenAiRoutes(app: App, gw: Gateway): void {
     return checkGatewayBearer(gw.limiter, gw.auth, c.env.peer, c.req.header("authorization"));
   };
 
-  app.all("/v1/models", async (c) => {
-    if (!enabled()) return disabled();
-    return (await guard(c, "GET")) ?? jsonResponse({ object: "list", data: modelIds(gw).map(openAiModel) });
-  });
-
-  app.all("/v1/models/:id{.+}", async (c) => {
-    if (!enabled()) return disabled();
-    const refused = await guard(c, "GET");
-    if (refused) return refused;
-    let id: string;
-    try {
-      id = decodeURIComponent(c.req.path.slice("/v1/models/".length));
-    } catch {
-      return errorResponse(new HttpError(400, "Invalid model id encoding."));
-    }
-    const lowered = id.trim().toLowerCase();
-    if (lowered !== "openclaw" && lowered !== "openclaw/default" && !AGENT_MODEL.test(id.trim())) return errorResponse(new HttpError(400, "Invalid model id."));
-    if (!modelIds(gw).includes(id)) return errorResponse(new HttpError(404, `Model '${id}' not found.`));
-    return jsonResponse(openAiModel(id));
-  });
-
-  app.all("/v1/chat/completions", async (c) => {
-    if (!enabled()) return disabled();
-    const refused = await guard(c, "POST");
-    if (refused) return refused;
-    try {
-      return await completions(gw, c.req.raw);
-    } catch (error) {
-      if (error instanceof HttpError) return errorResponse(error);
-      if (error instanceof GatewayError) return errorResponse(new HttpError(400, error.message));
-      gw.options.logger.warn("gateway/http", "chat completion failed", { error: String(error) });
-      return errorResponse(new HttpError(500, "internal error", "api_error"));
-    }
-  });
+  return {
+    models: async (c) => {
+      if (!enabled()) return disabled();
+      return (await guard(c, "GET")) ?? jsonResponse({ object: "list", data: modelIds(gw).map(openAiModel) });
+    },
+    model: async (c) => {
+      if (!enabled()) return disabled();
+      const refused = await guard(c, "GET");
+      if (refused) return refused;
+      let id: string;
+      try {
+        id = decodeURIComponent(c.req.path.slice("/v1/models/".length));
+      } catch {
+        return errorResponse(new HttpError(400, "Invalid model id encoding."));
+      }
+      const lowered = id.trim().toLowerCase();
+      if (lowered !== "openclaw" && lowered !== "openclaw/default" && !AGENT_MODEL.test(id.trim())) return errorResponse(new HttpError(400, "Invalid model id."));
+      if (!modelIds(gw).includes(id)) return errorResponse(new HttpError(404, `Model '${id}' not found.`));
+      return jsonResponse(openAiModel(id));
+    },
+    completions: async (c) => {
+      if (!enabled()) return disabled();
+      const refused = await guard(c, "POST");
+      if (refused) return refused;
+      try {
+        return await completions(gw, c.req.raw);
+      } catch (error) {
+        if (error instanceof HttpError) return errorResponse(error);
+        if (error instanceof GatewayError) return errorResponse(new HttpError(400, error.message));
+        gw.options.logger.warn("gateway/http", "chat completion failed", { error: String(error) });
+        return errorResponse(new HttpError(500, "internal error", "api_error"));
+      }
+    },
+  };
 }
 
 /** Top-level agent targets (§10): `openclaw`, `openclaw/default`, `openclaw/<agentId>`. */

@@ -7,7 +7,7 @@
  * lifts a default); otherwise 404, as if it did not exist. Responses and
  * statuses are upstream's. Runtime-agnostic.
  */
-import type { Hono } from "hono";
+import type { Context } from "hono";
 import type { Gateway } from "../gateway.ts";
 import { GatewayError } from "../protocol/errors.ts";
 import { executeTool } from "../tools/execute.ts";
@@ -55,8 +55,9 @@ function httpAllows(gw: Gateway, name: string): boolean {
   return !(cfg?.deny && cfg.deny.length > 0 && new ToolMatcher(cfg.deny).matches(name));
 }
 
-export function mountToolsInvoke(app: Hono<{ Bindings: HttpBindings }>, gw: Gateway): void {
-  app.all("/tools/invoke", async (c) => {
+/** `/tools/invoke` (any method: others get 405); core/http/app.ts imports this module on its first request. */
+export function toolsInvokeHandler(gw: Gateway): (c: Context<{ Bindings: HttpBindings }>) => Promise<Response> {
+  return async (c) => {
     if (c.req.method !== "POST") return new Response("Method Not Allowed", { status: 405, headers: { Allow: "POST", "Content-Type": "text/plain; charset=utf-8" } });
     const refused = await checkGatewayBearer(gw.limiter, gw.auth, c.env.peer, c.req.header("authorization"));
     if (refused) return refused;
@@ -74,6 +75,7 @@ export function mountToolsInvoke(app: Hono<{ Bindings: HttpBindings }>, gw: Gate
       if (error instanceof GatewayError) return failure(400, "invalid_request", error.message);
       throw error;
     }
+    await gw.tools.ready();
     const config = gw.config;
     const tool = gw.tools.available(config, target.agentId).find((t) => t.name === name);
     if (!tool || !httpAllows(gw, name)) return failure(404, "not_found", `Tool not available: ${name}`);
@@ -91,7 +93,7 @@ export function mountToolsInvoke(app: Hono<{ Bindings: HttpBindings }>, gw: Gate
     // Internal failures stay in the log; the caller gets upstream's sanitized text.
     gw.options.logger.warn("gateway/http", "tools-invoke: tool execution failed", { tool: name, error: outcome.text.slice(0, 300) });
     return failure(500, "tool_error", "tool execution failed");
-  });
+  };
 }
 
 /** The JSON body, read with the 2 MB limit enforced as it streams (413) and within 30 s (408), or the response refusing it. */

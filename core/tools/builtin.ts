@@ -7,7 +7,7 @@ import { cronTool } from "./cron.ts";
 import { messageTool } from "./message.ts";
 import { nodesTool } from "./nodes.ts";
 import { execTool } from "./exec.ts";
-import type { ToolRegistry } from "./registry.ts";
+import type { RegisteredTool } from "./registry.ts";
 import type { ToolFactory, ToolServices } from "./services.ts";
 import { webFetchTool } from "./web-fetch.ts";
 
@@ -20,6 +20,7 @@ const BUILTIN_TOOLS: readonly ToolFactory[] = [
   execTool,
 ];
 
-export function registerBuiltinTools(registry: ToolRegistry, services: ToolServices): void {
-  for (const factory of BUILTIN_TOOLS) registry.register(factory(services));
+/** The built-in tools, built with the gateway's services (the registry imports this module on first need). */
+export function builtinTools(services: ToolServices): RegisteredTool[] {
+  return BUILTIN_TOOLS.map((factory) => factory(services));
 }

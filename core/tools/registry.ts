@@ -1,6 +1,7 @@
 /**
- * The gateway's tools: registered once at start, offered to a run as the
- * ones its agent's policy allows (core/tools/policy.ts). The JSON Schema the
+ * The gateway's tools: built on first need (a run that may offer tools,
+ * `/tools/invoke`), so an idle gateway never imports their modules; offered
+ * to a run as the ones its agent's policy allows (core/tools/policy.ts). The JSON Schema the
  * model sees is derived from each tool's zod schema on first use.
  * Runtime-agnostic.
  */
@@ -18,13 +19,28 @@ export interface RegisteredTool extends Tool {
 export class ToolRegistry {
   private readonly tools = new Map<string, RegisteredTool>();
   private readonly schemas = new WeakMap<Tool, ToolDefinition>();
+  private loading?: Promise<void>;
 
+  /** `load` builds every tool, in offering order; it runs once, on the first `ready()`. */
+  constructor(private readonly load: () => Promise<readonly RegisteredTool[]> = async () => []) {}
+
+  /** Resolves once the tools are built; what reads the registry awaits it first (a failed build is retried). */
+  ready(): Promise<void> {
+    return (this.loading ??= this.load().then((tools) => {
+      for (const tool of tools) this.register(tool);
+    }, (error: unknown) => {
+      this.loading = undefined;
+      throw error;
+    }));
+  }
+
+  /** Adds a tool after the built ones (an embedder's own). */
   register(tool: RegisteredTool): void {
     if (this.tools.has(tool.name)) throw new Error(`tool registered twice: ${tool.name}`);
     this.tools.set(tool.name, tool);
   }
 
-  /** A registered tool by exact name, whether or not policy allows it. */
+  /** A built tool by exact name, whether or not policy allows it. */
   get(name: string): RegisteredTool | undefined {
     return this.tools.get(name);
   }

@@ -55,6 +55,7 @@ beforeAll(async () => {
     },
   });
   const tools = gw.running.gateway.tools;
+  await tools.ready();
   tools.register({
     name: "echo", description: "Echoes its text.", args: z.strictObject({ text: z.string() }),
     run: async (args: { text: string }) => textResult(args.text, { echoed: args.text }),

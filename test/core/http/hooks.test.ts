@@ -8,7 +8,7 @@
 import { afterEach, expect, test } from "bun:test";
 import { Hono } from "hono";
 import type { HttpBindings } from "../../../core/http/credentials.ts";
-import { mountHooksRoutes, TOKEN_REUSE_WARNING } from "../../../core/http/hooks.ts";
+import { hooksMiddleware, TOKEN_REUSE_WARNING } from "../../../core/http/hooks.ts";
 import { loopbackPeer } from "../../harness/memory-connection.ts";
 import { MEMORY_TOKEN, memoryGateway, type MemoryGateway } from "../../harness/memory-gateway.ts";
 
@@ -19,7 +19,7 @@ function hooksApp(bodyTimeoutMs: number) {
   mem = memoryGateway({ config: { hooks: { enabled: true, token: "hook-secret" } } });
   const gw = mem.gateway;
   const app = new Hono<{ Bindings: HttpBindings }>();
-  mountHooksRoutes(app, { config: () => gw.config, now: gw.now, limiter: gw.limiter, agents: gw.agents, logger: gw.options.logger, gatewaySecret: () => MEMORY_TOKEN, bodyTimeoutMs });
+  app.use(hooksMiddleware({ config: () => gw.config, now: gw.now, limiter: gw.limiter, agents: gw.agents, logger: gw.options.logger, gatewaySecret: () => MEMORY_TOKEN, bodyTimeoutMs }));
   return { app, gw };
 }
 
@@ -55,7 +55,7 @@ test("a hook token equal to the gateway's secret -> upstream's security warning 
   const logger = { debug() {}, info() {}, error() {}, warn: (_subsystem: string, message: string) => void warnings.push(message) };
   for (const token of [MEMORY_TOKEN, "a-distinct-hook-token"]) {
     const gw = memoryGateway({ config: { hooks: { enabled: true, token } }, logger });
-    mountHooksRoutes(new Hono<{ Bindings: HttpBindings }>(), { config: () => gw.gateway.config, now: gw.gateway.now, limiter: gw.gateway.limiter, agents: gw.gateway.agents, logger, gatewaySecret: () => MEMORY_TOKEN });
+    hooksMiddleware({ config: () => gw.gateway.config, now: gw.gateway.now, limiter: gw.gateway.limiter, agents: gw.gateway.agents, logger, gatewaySecret: () => MEMORY_TOKEN });
     gw.stop();
   }
   expect(warnings).toEqual([TOKEN_REUSE_WARNING]);

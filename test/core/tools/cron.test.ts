@@ -22,6 +22,7 @@ afterAll(async () => {
 });
 
 async function cron(args: Record<string, unknown>, agentId = "ops") {
+  await gw.running.gateway.tools.ready();
   const tool = gw.running.gateway.tools.get("cron")!;
   const out = await executeTool(tool, args, { agentId, sessionKey: `agent:${agentId}:main`, toolCallId: "t", config: gw.running.gateway.config }, { signal: new AbortController().signal });
   return { ...out, json: out.isError ? undefined : JSON.parse(out.text) };

@@ -17,7 +17,8 @@ afterAll(async () => {
   await gw?.stop();
 });
 
-function message(args: Record<string, unknown>) {
+async function message(args: Record<string, unknown>) {
+  await gw.running.gateway.tools.ready();
   const tool = gw.running.gateway.tools.get("message")!;
   return executeTool(tool, args, { agentId: "main", sessionKey: "agent:main:main", runId: "r1", toolCallId: "call_1", config: gw.running.gateway.config }, { signal: new AbortController().signal });
 }

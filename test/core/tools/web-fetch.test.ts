@@ -90,7 +90,8 @@ async function ask(message: string, runId: string, sessionKey = "main"): Promise
 }
 
 /** Calls the registered web_fetch directly, as the loop does, under `config`. */
-function fetchDirect(args: Record<string, unknown>, config: OpenClawConfig = gw.running.gateway.config) {
+async function fetchDirect(args: Record<string, unknown>, config: OpenClawConfig = gw.running.gateway.config) {
+  await gw.running.gateway.tools.ready();
   const tool = gw.running.gateway.tools.get("web_fetch")!;
   return executeTool(tool, args, { agentId: "main", sessionKey: "agent:main:main", toolCallId: "t", config }, { signal: new AbortController().signal });
 }
