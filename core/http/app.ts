@@ -2,15 +2,14 @@
  * HTTP on the gateway port (spec §10): liveness and readiness probes with
  * upstream's shapes and security headers; JSON 404 elsewhere. A hono app
  * exposed as `fetch`; the shim serves it. The feature routes (`/v1`,
- * `/tools/invoke`, hooks) are declared here and their modules imported on
- * their first request (hooks: at start when configured), so an idle gateway
- * never loads them. Runtime-agnostic.
+ * `/tools/invoke`, hooks, the Control UI) are declared here and their modules
+ * imported on their first request (hooks: at start when configured), so an
+ * idle gateway never loads them. Runtime-agnostic.
  */
 import { Hono, type Context } from "hono";
 import type { Gateway } from "../gateway.ts";
 import { checkGatewayBearer, type HttpBindings } from "./credentials.ts";
-import { createControlUi, type ControlUiHost } from "./control-ui.ts";
-import { authorizeUiRead } from "./control-ui-config.ts";
+import type { ControlUiHost } from "./control-ui.ts";
 import { mountChannelWebhooks } from "./channel-webhooks.ts";
 import { hooksPolicy } from "../config/hooks.ts";
 
@@ -93,10 +92,15 @@ export function createHttpApp(gw: Gateway, ui?: ControlUiHost): Hono<{ Bindings:
   app.use(async (c, next) => (hooksPolicy(gw.config) ? (await hooks())(c, next) : next()));
   const notFound = () => json({ error: { message: "Not Found", type: "not_found" } }, 404);
   // The UI claims what no route above did (upstream serves it after its other HTTP handlers).
-  const controlUi = ui && createControlUi(ui, () => gw.config, () => gw.auth.mode !== "none");
+  const controlUi = ui && onFirstUse(async () => {
+    const [{ createControlUi }, { authorizeUiRead }] = await Promise.all([import("./control-ui.ts"), import("./control-ui-config.ts")]);
+    return { serve: createControlUi(ui, () => gw.config, () => gw.auth.mode !== "none"), authorizeUiRead };
+  });
   app.notFound(async (c) => {
+    if (!controlUi) return notFound();
+    const { serve, authorizeUiRead } = await controlUi();
     const authorize = (req: Request) => authorizeUiRead(gw, c.env.peer, req.headers.get("authorization"));
-    return (controlUi && (await controlUi(c.req.raw, authorize))) || notFound();
+    return (await serve(c.req.raw, authorize)) || notFound();
   });
   return app;
 }
