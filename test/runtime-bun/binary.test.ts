@@ -2,13 +2,14 @@
  * The single static binary (issue 4): `bun build --compile` for linux-x64,
  * built once here as `npm run build` does (a recorded start-up, then the
  * build laid out by it), then driven end to end: it starts, answers /health, the
- * reference client connects, and the CLI verbs work from the binary itself
+ * reference client connects (and every lazily loaded method group answers), and the CLI verbs work from the binary itself
  * (config, call, status, start/stop of a background gateway).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { METHOD_GROUPS } from "../../core/rpc/method-groups.ts";
 import { buildRelease } from "../../runtime-bun/build.ts";
 import { childEnv } from "../harness/process.ts";
 import { connectClient } from "../harness/reference-client.ts";
@@ -75,6 +76,10 @@ describe.skipIf(!canRun)("dist/clawgate-linux-x64", () => {
       expect(hello.server.version).toBe("2026.9.6");
       const status = await client.request<any>("status", {});
       expect(status.pid).toBe(proc.pid);
+      // Every method group is a chunk of its own, imported on its first call: each loads from the binary and validates.
+      for (const { methods: [name] } of METHOD_GROUPS) {
+        await expect(client.request(name!, { "unexpected.param": 1 })).rejects.toMatchObject({ gatewayCode: "INVALID_REQUEST", message: expect.stringMatching(new RegExp(`^invalid ${name!.replaceAll(".", "\\.")} params: `)) });
+      }
       client.stop();
       const call = await run(["gateway", "call", "health", "--port", String(port), "--json"]);
       expect(call.code).toBe(0);
