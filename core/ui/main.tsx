@@ -100,13 +100,16 @@ function Shell({ hello }: { hello: Record<string, any> }) {
   };
   const defaults = hello.snapshot?.sessionDefaults ?? {};
   const agentId = route.agentId ?? defaults.defaultAgentId ?? "main";
+  // As upstream's Control UI: a hello without granted scopes restricts nothing.
+  const granted: string[] | undefined = hello.auth?.scopes;
+  const canAdmin = !granted || granted.includes("operator.admin");
   let pane;
   switch (route.pane) {
     case "chat": pane = <ChatPane key={agentId} client={client} agentId={agentId} session={route.session} />; break;
     case "pairing": pane = <PairingPane client={client} />; break;
     case "devices": pane = <DevicesPane client={client} />; break;
     case "nodes": pane = <NodesPane client={client} />; break;
-    case "channels": pane = <ChannelsPane client={client} />; break;
+    case "channels": pane = <ChannelsPane client={client} canLink={canAdmin} />; break;
     case "cron": pane = <CronPane client={client} />; break;
     case "status": pane = <StatusPane client={client} />; break;
     case "logs": pane = <LogsPane client={client} />; break;

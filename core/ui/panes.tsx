@@ -1,11 +1,13 @@
 /** @jsxImportSource hono/jsx/dom */
 /**
  * The operator panes: pending pairings (devices and chat senders) to approve
- * or deny and pending exec approvals to answer, devices, nodes, channels (probed), cron jobs and runs, status and
+ * or deny and pending exec approvals to answer, devices, nodes, channels (probed; an unlinked WhatsApp account linked
+ * by QR, ./whatsapp-login.tsx), cron jobs and runs, status and
  * health. Each loads its data on open and reloads on the events that change it.
  */
 import { useEffect, useState } from "hono/jsx/dom";
 import type { GatewayClient } from "./client.ts";
+import { WhatsAppLogin } from "./whatsapp-login.tsx";
 
 type Loader<T> = () => Promise<T>;
 
@@ -178,33 +180,42 @@ export function NodesPane({ client }: { client: GatewayClient }) {
   );
 }
 
-export function ChannelsPane({ client }: { client: GatewayClient }) {
+/** A WhatsApp account that is on and has no session: the one the QR login is for. */
+const unlinkedWhatsApp = (channel: string, a: any) => channel === "whatsapp" && a.enabled !== false && a.linked === false;
+
+/** `canLink`: the session holds operator.admin, which `web.login.start` / `web.login.wait` need. */
+export function ChannelsPane({ client, canLink }: { client: GatewayClient; canLink: boolean }) {
   const channels = useGateway(client, () => client.request("channels.status", { probe: true, timeoutMs: 8000 }));
+  const [linking, setLinking] = useState<string | undefined>();
   const order: string[] = channels.data?.channelOrder ?? Object.keys(channels.data?.channels ?? {});
   return (
-    <section class="card" aria-labelledby="ch">
-      <h2 id="ch">Channels</h2>
-      <Problem error={channels.error} />
-      <button type="button" class="secondary" onClick={channels.reload}>Probe again</button>
-      {order.length === 0 ? <Empty>No channels configured.</Empty> : (
-        <table>
-          <thead><tr><th>Channel</th><th>Account</th><th>State</th><th>Last error</th></tr></thead>
-          <tbody>
-            {order.flatMap((id) => {
-              const accounts: any[] = channels.data?.channelAccounts?.[id] ?? [channels.data?.channels?.[id] ?? {}];
-              return accounts.map((a) => (
-                <tr>
-                  <td>{channels.data?.channelLabels?.[id] ?? id}</td>
-                  <td>{a.accountId ?? "default"}</td>
-                  <td>{a.running ? "running" : a.connected ? "connected" : a.configured ? "configured" : "off"}{a.probe ? (a.probe.ok ? " · probe ok" : " · probe failed") : ""}</td>
-                  <td>{a.lastError ?? a.probe?.error ?? ""}</td>
-                </tr>
-              ));
-            })}
-          </tbody>
-        </table>
-      )}
-    </section>
+    <div class="cards">
+      <section class="card" aria-labelledby="ch">
+        <h2 id="ch">Channels</h2>
+        <Problem error={channels.error} />
+        <button type="button" class="secondary" onClick={channels.reload}>Probe again</button>
+        {order.length === 0 ? <Empty>No channels configured.</Empty> : (
+          <table>
+            <thead><tr><th>Channel</th><th>Account</th><th>State</th><th>Last error</th><th /></tr></thead>
+            <tbody>
+              {order.flatMap((id) => {
+                const accounts: any[] = channels.data?.channelAccounts?.[id] ?? [channels.data?.channels?.[id] ?? {}];
+                return accounts.map((a) => (
+                  <tr>
+                    <td>{channels.data?.channelLabels?.[id] ?? id}</td>
+                    <td>{a.accountId ?? "default"}</td>
+                    <td>{a.running ? "running" : a.connected ? "connected" : a.configured ? "configured" : "off"}{a.probe ? (a.probe.ok ? " · probe ok" : " · probe failed") : ""}</td>
+                    <td>{a.lastError ?? a.probe?.error ?? ""}</td>
+                    <td>{canLink && unlinkedWhatsApp(id, a) && linking === undefined ? <button type="button" onClick={() => setLinking(a.accountId ?? "default")}>Link WhatsApp</button> : null}</td>
+                  </tr>
+                ));
+              })}
+            </tbody>
+          </table>
+        )}
+      </section>
+      {linking === undefined ? null : <WhatsAppLogin key={linking} client={client} accountId={linking} onLinked={channels.reload} onClose={() => setLinking(undefined)} />}
+    </div>
   );
 }
 

@@ -11,8 +11,10 @@
  * `messageId`). Every frame the harness sends is a `frame` event on `sock.ws`, as Baileys' WebSocket client emits.
  */
 import type { ServerWebSocket } from "bun";
+import jsQR from "jsqr";
 import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { PNG } from "pngjs";
 import { extensionDir, installed, WHATSAPP_PACKAGES } from "../../runtime-bun/host/channels/whatsapp/extension.ts";
 
 /** The people of the WhatsApp tests: the linked number (as `scan` links it) and two contacts. */
@@ -21,6 +23,12 @@ export const WA = { self: "+15550001111", selfJid: "15550001111@s.whatsapp.net",
 /** The state dir whose extension folder holds the real packages (see test/tools/install-whatsapp.ts). */
 export const WHATSAPP_CACHE_STATE_DIR = join(import.meta.dir, "..", "..", ".cache", "whatsapp");
 const REAL = extensionDir(WHATSAPP_CACHE_STATE_DIR);
+
+/** What a QR PNG data URL (`web.login.start`'s `qrDataUrl`) reads as, scanned. */
+export function decodeQrDataUrl(dataUrl: string): string | undefined {
+  const png = PNG.sync.read(Buffer.from(dataUrl.slice("data:image/png;base64,".length), "base64"));
+  return jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data;
+}
 
 /** The fake socket, as module text: it speaks JSON frames to the harness at `url`. */
 function fakeBaileys(url: string): string {
@@ -148,6 +156,8 @@ export interface WhatsAppFake {
   connections(): number;
   /** The QR refs shown so far. */
   qrs: string[];
+  /** Shows a new QR on every connection showing one, as WhatsApp does when a ref expires unscanned. */
+  refreshQr(): void;
   /** Links the session behind the connection showing a QR, as a phone scanning it does: creds, then 515. */
   scan(phone: string): void;
   /** Messages arriving from WhatsApp in one `messages.upsert` (`append`: delivered after being offline, or history). */
@@ -183,6 +193,9 @@ export function startWhatsApp(): WhatsAppFake {
     qrs: [],
     opened: () => opened,
     connections: () => conns.size,
+    refreshQr() {
+      for (const c of conns) if (!c.me) showQr(c.ws);
+    },
     scan(phone) {
       const conn = [...conns].find((c) => !c.me);
       if (!conn) throw new Error("no connection is showing a QR");
@@ -222,6 +235,11 @@ export function startWhatsApp(): WhatsAppFake {
       server.stop(true);
     },
   };
+  const showQr = (ws: ServerWebSocket<unknown>) => {
+    const qr = `2@clawgate-test-ref-${++qrSeq},ZmFrZS1ub2lzZS1rZXk=,ZmFrZS1pZGVudGl0eQ==,ZmFrZS1hZHY=`;
+    fake.qrs.push(qr);
+    ws.send(JSON.stringify({ t: "update", update: { qr } }));
+  };
   const server = Bun.serve({
     port: 0,
     hostname: "127.0.0.1",
@@ -237,11 +255,7 @@ export function startWhatsApp(): WhatsAppFake {
         if (m.t === "hello") {
           conns.add({ ws, me: m.me ?? null });
           if (m.me) ws.send(JSON.stringify({ t: "update", update: { connection: "open" } }));
-          else {
-            const qr = `2@clawgate-test-ref-${++qrSeq},ZmFrZS1ub2lzZS1rZXk=,ZmFrZS1pZGVudGl0eQ==,ZmFrZS1hZHY=`;
-            fake.qrs.push(qr);
-            ws.send(JSON.stringify({ t: "update", update: { qr } }));
-          }
+          else showQr(ws);
         } else if (m.t === "send") {
           if (holding) {
             heldSends.add(ws);

@@ -10,7 +10,6 @@
  * live listener through the gateway before it disables or deletes the account, and keeps the session files.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import jsQR from "jsqr";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,7 +18,7 @@ import { kill9, killWithReplyInFlight } from "../../../harness/channel-gateway.t
 import { channelsStatusLines, childEnv, CLI, freshHome, runCliIsolated, spawnGateway, type ChildGateway } from "../../../harness/process.ts";
 import { connected, connectParams, type RawSocket } from "../../../harness/raw-socket.ts";
 import { qrModules, renderModules } from "../../../../runtime-bun/host/channels/whatsapp/terminal-qr.ts";
-import { prepareWhatsAppExtension, startWhatsApp, WA, WHATSAPP_CACHE_STATE_DIR, type WhatsAppFake } from "../../../harness/whatsapp-fake.ts";
+import { decodeQrDataUrl as decodeQr, prepareWhatsAppExtension, startWhatsApp, WA, WHATSAPP_CACHE_STATE_DIR, type WhatsAppFake } from "../../../harness/whatsapp-fake.ts";
 
 const TOKEN = "whatsapp-e2e-gateway-token-0123456789";
 const { self: SELF, selfJid: SELF_JID, ada: ADA, bob: BOB } = WA;
@@ -54,11 +53,6 @@ async function settled(): Promise<void> {
     if (Date.now() > deadline) throw new Error("the gateway never recorded a send");
     await Bun.sleep(10);
   }
-}
-
-function decodeQr(dataUrl: string): string | undefined {
-  const png = PNG.sync.read(Buffer.from(dataUrl.slice("data:image/png;base64,".length), "base64"));
-  return jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data;
 }
 
 const sentTo = (jid: string) => fake.sent.filter((s) => s.jid === jid).map((s) => s.text);
