@@ -150,7 +150,10 @@ describe("Control UI in a browser", () => {
   test("an invalid config -> the gateway's validation error, nothing written", async () => {
     const file = join(gw.stateDir, "openclaw.json");
     const before = readFileSync(file, "utf8");
+    // Reload answers asynchronously: wait until it has replaced a marker, so it cannot overwrite the edit below.
+    await page.locator("#config-raw").fill("reloading");
     await page.getByRole("button", { name: "Reload" }).click();
+    await page.waitForFunction(() => (document.querySelector("#config-raw") as HTMLTextAreaElement).value !== "reloading");
     await page.locator("#config-raw").fill('{ "gateway": { "port": "not a port" } }');
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByRole("alert").waitFor();
