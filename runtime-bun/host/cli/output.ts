@@ -5,8 +5,11 @@
  */
 export const EXIT = { ok: 0, failure: 1, usage: 1, config: 78 } as const;
 
-const useColor = process.stdout.isTTY && !process.env.NO_COLOR && !process.argv.includes("--no-color");
-const paint = (code: number) => (text: string) => (useColor ? `\x1b[${code}m${text}\x1b[0m` : text);
+// Decided on first use: touching process.stdout builds Node's stream machinery (about 9 ms on Bun),
+// which `gateway run` need not pay before it listens.
+let useColor: boolean | undefined;
+const colored = () => (useColor ??= Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && !process.argv.includes("--no-color"));
+const paint = (code: number) => (text: string) => (colored() ? `\x1b[${code}m${text}\x1b[0m` : text);
 export const color = { red: paint(31), green: paint(32), yellow: paint(33), dim: paint(2), bold: paint(1) };
 
 export function printJson(value: unknown): void {
