@@ -63,7 +63,9 @@ export class FileLogger implements Logger, LogReader {
   constructor(
     public file: string,
     level: string = "info",
-    private readonly echo: ((line: string) => void) | null = (line) => process.stderr.write(line + "\n"),
+    // console.error, not process.stderr: on Bun the stream costs about 9 ms to build, paid before the first
+    // request is answered; "%s" keeps a "%" in the line from being read as a format.
+    private readonly echo: ((line: string) => void) | null = (line) => console.error("%s", line),
     maxFileBytes: number = DEFAULT_MAX_FILE_BYTES,
     private readonly now: () => number = Date.now,
   ) {
