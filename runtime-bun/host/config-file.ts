@@ -232,6 +232,8 @@ export class ConfigFile implements ConfigStorage {
 
   /** Records the running file as last-known-good (after a successful start or reload). */
   markGood(text: string): void {
+    // Most starts run the config they ran last time: two fsyncs to rewrite the same bytes would delay the first request.
+    if (this.lastGood() === text) return;
     writeFileAtomic(lastGoodPath(this.path), text);
   }
 

@@ -84,6 +84,18 @@ describe("ConfigFile.write", () => {
     expect(readFileSync(`${file.path}.bak`, "utf8")).toBe("{broken");
     expect(existsSync(`${file.path}.last-good`)).toBe(true);
   });
+  test("markGood() with the text already recorded leaves the file alone; other text replaces it", () => {
+    const { file } = fresh();
+    const lastGood = `${file.path}.last-good`;
+    file.markGood(cfg(1));
+    const first = statSync(lastGood).ino;
+    file.markGood(cfg(1));
+    expect(statSync(lastGood).ino).toBe(first);
+    file.markGood(cfg(2));
+    expect(statSync(lastGood).ino).not.toBe(first);
+    expect(file.lastGood()).toBe(cfg(2));
+    expect(statSync(lastGood).mode & 0o777).toBe(0o600);
+  });
 });
 
 describe("ConfigFile.write never replaces text it did not see", () => {
