@@ -36,6 +36,8 @@ export function ChatPane({ client, agentId, session }: { client: GatewayClient; 
   // The address names the open session, so a link or a reload opens it again.
   const setSessionKey = (key: string) => {
     history.replaceState(null, "", hrefOf(chatRouteOf(key)));
+    // The session shown changes at once: the last one's messages never stand under it while its history loads.
+    setMessages([]);
     setKey(key);
   };
   const [messages, setMessages] = useState<Message[]>([]);
@@ -49,9 +51,10 @@ export function ChatPane({ client, agentId, session }: { client: GatewayClient; 
 
   const loadSessions = () =>
     client.request("sessions.list", { agentId, limit: 50 }).then((r) => setSessions(r.sessions ?? []), (e: Error) => setError(e.message));
+  // An answer for a session no longer shown (switched or new meanwhile) must not fill the current one.
   const loadHistory = (key: string) =>
     client.request("chat.history", { sessionKey: key, limit: 200 }).then(
-      (r) => setMessages((r.messages ?? []).map((m: any) => ({ role: m.role, text: textOf(m) }))),
+      (r) => keyRef.current === key && setMessages((r.messages ?? []).map((m: any) => ({ role: m.role, text: textOf(m) }))),
       (e: Error) => setError(e.message),
     );
 

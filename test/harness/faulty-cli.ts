@@ -6,19 +6,19 @@
 import { bunPlatform } from "../../runtime-bun/platform.ts";
 import { main } from "../../runtime-bun/host/cli/main.ts";
 
-const write = process.stdout.write.bind(process.stdout) as (text: string) => boolean;
-process.stdout.write = ((text: string) => {
-  const ok = write(text);
-  if (String(text).includes("listening on port")) {
+// gateway run prints its listening line with console.log.
+const log = console.log.bind(console);
+console.log = (...args: unknown[]) => {
+  log(...args);
+  if (args.some((a) => String(a).includes("listening on port"))) {
     setTimeout(() => {
       void Promise.reject(new Error("injected rejection"));
       setTimeout(() => {
         throw new Error("injected exception");
       }, 0);
-      setTimeout(() => write("faults injected\n"), 100);
+      setTimeout(() => log("faults injected"), 100);
     }, 0);
   }
-  return ok;
-}) as typeof process.stdout.write;
+};
 
 process.exitCode = await main(process.argv.slice(2), bunPlatform);
