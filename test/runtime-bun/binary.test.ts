@@ -6,12 +6,14 @@
  * (config, call, status, start/stop of a background gateway).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import type { Subprocess } from "bun";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { METHOD_GROUPS } from "../../core/rpc/method-groups.ts";
 import { buildRelease } from "../../runtime-bun/build.ts";
 import { childEnv } from "../harness/process.ts";
+import { decodeQrDataUrl, prepareWhatsAppExtension, startWhatsApp } from "../harness/whatsapp-fake.ts";
 import { connectClient } from "../harness/reference-client.ts";
 
 const TOKEN = "binary-test-token-0123456789";
@@ -41,6 +43,19 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** `gateway run --port 0` of the binary for `home`, once it printed its port. */
+async function startGateway(forHome: string): Promise<{ proc: Subprocess<"ignore", "pipe", "pipe">; port: number }> {
+  const proc = Bun.spawn([bin, "gateway", "run", "--port", "0"], { env: childEnv(forHome), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const reader = proc.stdout.getReader();
+  let out = "";
+  while (!/listening on port (\d+)/.test(out)) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`binary exited: ${out}${await new Response(proc.stderr).text()}`);
+    out += new TextDecoder().decode(value);
+  }
+  return { proc, port: Number(/listening on port (\d+)/.exec(out)![1]) };
+}
+
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const proc = Bun.spawn([bin, ...args], { env: { ...childEnv(home), CLAWGATE_SERVICE_MANAGER: "none" }, stdout: "pipe", stderr: "pipe" });
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
@@ -54,16 +69,8 @@ describe.skipIf(!canRun)("dist/clawgate-linux-x64", () => {
   });
 
   test("gateway run in the foreground: /health 200, the reference client connects, SIGTERM exits 0", async () => {
-    const proc = Bun.spawn([bin, "gateway", "run", "--port", "0"], { env: childEnv(home), stdout: "pipe", stderr: "pipe" });
+    const { proc, port } = await startGateway(home);
     try {
-      const reader = proc.stdout.getReader();
-      let out = "";
-      while (!/listening on port (\d+)/.test(out)) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`binary exited: ${out}${await new Response(proc.stderr).text()}`);
-        out += new TextDecoder().decode(value);
-      }
-      const port = Number(/listening on port (\d+)/.exec(out)![1]);
       const health = await fetch(`http://127.0.0.1:${port}/health`);
       expect(health.status).toBe(200);
       expect(await health.json()).toEqual({ ok: true, status: "live" });
@@ -90,6 +97,28 @@ describe.skipIf(!canRun)("dist/clawgate-linux-x64", () => {
       proc.kill("SIGKILL");
     }
   }, 30_000);
+
+  // A compiled Bun binary cannot resolve the bare imports of files on disk, so it imports one-file bundles it makes.
+  test("WhatsApp from the optional install: the binary bundles the packages once, and web.login.start answers with the QR", async () => {
+    const fake = startWhatsApp();
+    const waHome = join(dir, "wa-home");
+    const stateDir = join(waHome, ".openclaw");
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    writeFileSync(join(stateDir, "openclaw.json"), JSON.stringify({ gateway: { mode: "local", auth: { mode: "token", token: TOKEN } }, channels: { whatsapp: { enabled: true } } }), { mode: 0o600 });
+    prepareWhatsAppExtension(stateDir, fake.url);
+    const { proc, port } = await startGateway(waHome);
+    try {
+      const { client } = await connectClient({ url: `ws://127.0.0.1:${port}`, token: TOKEN });
+      const start = await client.request<any>("web.login.start", { channel: "whatsapp", timeoutMs: 20_000 });
+      expect(decodeQrDataUrl(start.qrDataUrl)).toBe(fake.qrs[0]!);
+      const ext = join(stateDir, "extensions", "whatsapp");
+      expect(existsSync(join(ext, "baileys-7.0.0-rc14.bundle.js")) && existsSync(join(ext, "qrcode-1.5.4.bundle.js"))).toBe(true);
+      client.stop();
+    } finally {
+      proc.kill("SIGKILL");
+      fake.stop();
+    }
+  }, 60_000);
 
   test("config verbs keep unknown keys; doctor runs", async () => {
     expect((await run(["config", "set", "gateway.port", "19777"])).stdout).toBe("Updated gateway.port. Restart the gateway to apply.\n");

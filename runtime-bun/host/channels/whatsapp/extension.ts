@@ -5,10 +5,11 @@
  * the running Bun itself (`BUN_BE_BUN=1 <bun or clawgate binary> install`), and imported from there only when a
  * WhatsApp account needs them. Peer dependencies (sharp, jimp, link-preview-js, audio-decode: media only) are left out.
  */
-import { spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
 import { ensurePrivateDir } from "../../state.ts";
 
 /** The versions installed, pinned: upstream's Baileys (openclaw 2026.9.6's @openclaw/whatsapp) and a QR encoder. */
@@ -56,7 +57,27 @@ function entryFile(dir: string, name: string): string {
 /** Imports `name` from the extension folder; throws WhatsAppNotInstalled when it is missing. */
 export async function importFromExtension<T>(dir: string, name: PackageName): Promise<T> {
   if (!existsSync(packageJsonPath(dir, name))) throw new WhatsAppNotInstalled(dir);
-  return (await import(pathToFileURL(entryFile(dir, name)).href)) as T;
+  if (!COMPILED) return (await import(pathToFileURL(entryFile(dir, name)).href)) as T;
+  const m = (await import(pathToFileURL(await bundled(dir, name)).href)) as Record<string, unknown>;
+  // A CommonJS package (qrcode) bundles to a default export only.
+  return (Object.keys(m).length === 1 && "default" in m ? m.default : m) as T;
+}
+
+/** Running inside a compiled clawgate binary, whose own modules live in Bun's `/$bunfs/`. */
+const COMPILED = import.meta.url.includes("$bunfs");
+
+/**
+ * A compiled binary (Bun 1.4.4) cannot resolve a bare import made by a file on disk (`Cannot find package
+ * '@hapi/boom'`), so it imports a one-file bundle of the package instead, made once with its own bundler
+ * (`BUN_BE_BUN=1 <binary> build`) and kept beside node_modules under the pinned version's name.
+ */
+async function bundled(dir: string, name: PackageName): Promise<string> {
+  const out = join(dir, `${name}-${WHATSAPP_PACKAGES[name]}.bundle.js`);
+  if (existsSync(out)) return out;
+  const tmp = `${out}.${process.pid}.tmp`;
+  await promisify(execFile)(process.execPath, ["build", entryFile(dir, name), "--target", "bun", "--outfile", tmp], { env: { ...process.env, BUN_BE_BUN: "1" } });
+  renameSync(tmp, out);
+  return out;
 }
 
 /** `npm` on PATH, if any. */
