@@ -137,12 +137,13 @@ const telegramAccountKeys = {
   webhookPort: z.optional(z.int().check(z.gte(0), z.lte(65535))),
 };
 
+/** A channel's config: its default account's keys at the root, more accounts under `accounts.<id>`. */
+function channelSchema<Keys extends z.core.$ZodLooseShape>(keys: Keys) {
+  return z.looseObject({ ...keys, accounts: z.optional(z.record(z.string(), z.looseObject(keys))), defaultAccount: z.optional(z.string()) });
+}
+
 /** `channels.telegram`: the default account at the root, more under `accounts.<id>`. */
-const telegramSchema = z.looseObject({
-  ...telegramAccountKeys,
-  accounts: z.optional(z.record(z.string(), z.looseObject(telegramAccountKeys))),
-  defaultAccount: z.optional(z.string()),
-});
+const telegramSchema = channelSchema(telegramAccountKeys);
 
 const idList = z.array(z.union([z.string(), z.number()]));
 const replyToMode = z.enum(["off", "first", "all", "batched"]);
@@ -178,11 +179,7 @@ export const discordAccountKeys = {
 };
 
 /** `channels.discord`: the default account at the root, more under `accounts.<id>`. */
-export const discordSchema = z.looseObject({
-  ...discordAccountKeys,
-  accounts: z.optional(z.record(z.string(), z.looseObject(discordAccountKeys))),
-  defaultAccount: z.optional(z.string()),
-});
+export const discordSchema = channelSchema(discordAccountKeys);
 
 /** A credential: the value, or an env SecretRef (`{source: "env", id}`). */
 const slackSecret = z.union([z.string(), z.looseObject({ source: z.literal("env"), id: z.string() })]);
@@ -215,11 +212,7 @@ export const slackAccountKeys = {
 };
 
 /** `channels.slack`: the default account at the root, more under `accounts.<id>`. */
-export const slackSchema = z.looseObject({
-  ...slackAccountKeys,
-  accounts: z.optional(z.record(z.string(), z.looseObject(slackAccountKeys))),
-  defaultAccount: z.optional(z.string()),
-});
+export const slackSchema = channelSchema(slackAccountKeys);
 
 /** Keys one WhatsApp account has (the root is the default account; core/channels/whatsapp/config.ts reads them). */
 export const whatsappAccountKeys = {
@@ -240,11 +233,7 @@ export const whatsappAccountKeys = {
 };
 
 /** `channels.whatsapp`: the default account at the root, more under `accounts.<id>`. */
-export const whatsappSchema = z.looseObject({
-  ...whatsappAccountKeys,
-  accounts: z.optional(z.record(z.string(), z.looseObject(whatsappAccountKeys))),
-  defaultAccount: z.optional(z.string()),
-});
+export const whatsappSchema = channelSchema(whatsappAccountKeys);
 
 export const configSchema = z.looseObject({
   $schema: z.optional(z.string()),
