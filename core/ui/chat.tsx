@@ -3,7 +3,7 @@
  * WebChat: the agent's sessions, a session's history, replies streaming in
  * from `chat` events, abort, and new sessions (`chat.*`, `sessions.list`).
  */
-import { useEffect, useRef, useState } from "hono/jsx/dom";
+import { useLayoutEffect, useRef, useState } from "hono/jsx/dom";
 import { randomId, type GatewayClient } from "./client.ts";
 import { chatRouteOf, hrefOf, sessionKeyOf } from "./route.ts";
 
@@ -37,6 +37,7 @@ export function ChatPane({ client, agentId, session }: { client: GatewayClient; 
   const setSessionKey = (key: string) => {
     history.replaceState(null, "", hrefOf(chatRouteOf(key)));
     // The session shown changes at once: the last one's messages never stand under it while its history loads.
+    shown.current++;
     setMessages([]);
     setKey(key);
   };
@@ -47,26 +48,33 @@ export function ChatPane({ client, agentId, session }: { client: GatewayClient; 
   const [notice, setNotice] = useState<string | undefined>();
   const keyRef = useRef(sessionKey);
   keyRef.current = sessionKey;
+  // Bumped whenever what the pane shows changes under a pending history answer (a send, a switch).
+  const shown = useRef(0);
   const listRef = useRef<HTMLDivElement>(null);
 
   const loadSessions = () =>
     client.request("sessions.list", { agentId, limit: 50 }).then((r) => setSessions(r.sessions ?? []), (e: Error) => setError(e.message));
-  // An answer for a session no longer shown (switched or new meanwhile) must not fill the current one.
-  const loadHistory = (key: string) =>
-    client.request("chat.history", { sessionKey: key, limit: 200 }).then(
-      (r) => keyRef.current === key && setMessages((r.messages ?? []).map((m: any) => ({ role: m.role, text: textOf(m) }))),
+  // An answer older than what the pane shows (another session, or a message sent meanwhile) is dropped:
+  // it would hide the new message; the run's final event loads the history again.
+  const loadHistory = (key: string) => {
+    const asked = shown.current;
+    return client.request("chat.history", { sessionKey: key, limit: 200 }).then(
+      (r) => shown.current === asked && setMessages((r.messages ?? []).map((m: any) => ({ role: m.role, text: textOf(m) }))),
       (e: Error) => setError(e.message),
     );
+  };
 
-  useEffect(() => {
+  // Layout effects, not useEffect: hono runs useEffect in requestAnimationFrame, which a background tab never
+  // calls and a busy one calls late, so chat events arriving first were lost and a late reset wiped the stream.
+  useLayoutEffect(() => {
     loadSessions();
   }, [agentId]);
-  useEffect(() => {
+  useLayoutEffect(() => {
     setStream(undefined);
     setNotice(undefined);
     loadHistory(sessionKey);
   }, [sessionKey]);
-  useEffect(() => client.onEvent((event, p) => {
+  useLayoutEffect(() => client.onEvent((event, p) => {
     if (event !== "chat" || p?.sessionKey !== keyRef.current) return;
     if (p.state === "delta") {
       setStream((s) => ({ runId: p.runId, text: (s && s.runId === p.runId ? s.text : "") + (p.deltaText ?? "") }));
@@ -78,7 +86,7 @@ export function ChatPane({ client, agentId, session }: { client: GatewayClient; 
       loadSessions();
     }
   }), []);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = listRef.current;
     if (el) el.scrollTop = el.scrollHeight;
   }, [messages, stream]);
@@ -90,6 +98,7 @@ export function ChatPane({ client, agentId, session }: { client: GatewayClient; 
     setNotice(undefined);
     const runId = randomId();
     setDraft("");
+    shown.current++;
     setMessages((m) => [...m, { role: "user", text: message }]);
     setStream({ runId, text: "" });
     try {

@@ -5,7 +5,7 @@
  * elsewhere meanwhile is refused with the gateway's conflict error instead of
  * being overwritten; validation errors are shown as the gateway words them.
  */
-import { useEffect, useState } from "hono/jsx/dom";
+import { useLayoutEffect, useState } from "hono/jsx/dom";
 import type { GatewayClient } from "./client.ts";
 
 export function ConfigPane({ client }: { client: GatewayClient }) {
@@ -21,7 +21,7 @@ export function ConfigPane({ client }: { client: GatewayClient }) {
       setPath(r.path ?? "");
       setError(undefined);
     }, (e: Error) => setError(e.message));
-  useEffect(() => {
+  useLayoutEffect(() => {
     load();
   }, []);
   const save = async (e: Event) => {

@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx/dom */
 /** The gateway's log, tailed live: `logs.tail` from the last cursor, once a second while open. */
-import { useEffect, useRef, useState } from "hono/jsx/dom";
+import { useLayoutEffect, useRef, useState } from "hono/jsx/dom";
 import type { GatewayClient } from "./client.ts";
 
 const MAX_LINES = 2000;
@@ -11,7 +11,7 @@ export function LogsPane({ client }: { client: GatewayClient }) {
   const [error, setError] = useState<string | undefined>();
   const [follow, setFollow] = useState(true);
   const boxRef = useRef<HTMLPreElement>(null);
-  useEffect(() => {
+  useLayoutEffect(() => {
     let cursor: number | undefined;
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -33,7 +33,7 @@ export function LogsPane({ client }: { client: GatewayClient }) {
       clearTimeout(timer);
     };
   }, []);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = boxRef.current;
     if (follow && el) el.scrollTop = el.scrollHeight;
   }, [lines, follow]);

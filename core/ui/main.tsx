@@ -2,9 +2,11 @@
 /**
  * clawgate's own Control UI and WebChat: the login with the gateway secret,
  * the wait for pairing approval, and the shell whose panes each talk to the
- * gateway over one connection (./client.ts).
+ * gateway over one connection (./client.ts). Every pane subscribes and loads
+ * in useLayoutEffect: hono runs useEffect in requestAnimationFrame, which a
+ * background tab never calls, so a state change or event before it was lost.
  */
-import { render, useEffect, useState } from "hono/jsx/dom";
+import { render, useLayoutEffect, useState } from "hono/jsx/dom";
 import { ChatPane } from "./chat.tsx";
 import { GatewayClient, type ConnState } from "./client.ts";
 import { ConfigPane } from "./config.tsx";
@@ -66,7 +68,7 @@ const PENDING_EVENTS = ["device.pair.requested", "device.pair.resolved", "exec.a
 /** Pending device and sender pairings and exec approvals, for the badge on Pairing. */
 function usePendingCount(): number {
   const [count, setCount] = useState(0);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const load = () =>
       Promise.all([client.request("device.pair.list"), client.request("channels.pairing.list"), client.request("exec.approval.list")]).then(
         ([devices, senders, approvals]) => setCount((devices.pending?.length ?? 0) + (senders.requests?.length ?? 0) + (approvals?.length ?? 0)),
@@ -88,7 +90,7 @@ function usePendingCount(): number {
 function Shell({ hello }: { hello: Record<string, any> }) {
   const [route, setRoute] = useState<Route>(parseRoute());
   const pending = usePendingCount();
-  useEffect(() => {
+  useLayoutEffect(() => {
     const onPop = () => setRoute(parseRoute());
     addEventListener("popstate", onPop);
     return () => removeEventListener("popstate", onPop);
@@ -137,10 +139,14 @@ function Shell({ hello }: { hello: Record<string, any> }) {
 function App() {
   const [state, setState] = useState<ConnState>(client.state);
   const [lastHello, setLastHello] = useState<Record<string, any> | undefined>();
-  useEffect(() => client.onState((s) => {
-    setState(s);
-    if (s.kind === "open") setLastHello(s.hello);
-  }), []);
+  useLayoutEffect(() => {
+    const onState = (s: ConnState) => {
+      setState(s);
+      if (s.kind === "open") setLastHello(s.hello);
+    };
+    onState(client.state);
+    return client.onState(onState);
+  }, []);
   if (state.kind === "pairing") return <Waiting state={state} />;
   // While reconnecting, the shell stays up so a draft or a scrolled log is not lost.
   if (state.kind === "open" || (state.kind === "connecting" && lastHello)) {

@@ -5,7 +5,7 @@
  * by QR, ./whatsapp-login.tsx), cron jobs and runs, status and
  * health. Each loads its data on open and reloads on the events that change it.
  */
-import { useEffect, useState } from "hono/jsx/dom";
+import { useLayoutEffect, useState } from "hono/jsx/dom";
 import type { GatewayClient } from "./client.ts";
 import { WhatsAppLogin } from "./whatsapp-login.tsx";
 
@@ -18,7 +18,7 @@ function useGateway<T>(client: GatewayClient, load: Loader<T>, events: readonly 
   const [data, setData] = useState<T | undefined>();
   const [error, setError] = useState<string | undefined>();
   const reload = () => load().then((d) => { setData(d); setError(undefined); }, (e: Error) => setError(e.message));
-  useEffect(() => {
+  useLayoutEffect(() => {
     reload();
     const timer = pollMs ? setInterval(reload, pollMs) : undefined;
     const off = client.onEvent((event) => {

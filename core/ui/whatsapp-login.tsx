@@ -4,7 +4,7 @@
  * and again (each a long poll, with the QR on screen so the gateway can tell when it changed) until the scan links
  * the account or the login ends. The gateway's own words are shown for every answer and refusal.
  */
-import { useEffect, useState } from "hono/jsx/dom";
+import { useLayoutEffect, useState } from "hono/jsx/dom";
 import type { GatewayClient } from "./client.ts";
 
 // upstream's Control UI asks with these; the gateway's login lives three minutes.
@@ -24,7 +24,7 @@ type LoginAnswer = { connected?: boolean; message?: string; qrDataUrl?: string }
 /** The QR login of one WhatsApp account; `onLinked` runs once the account is linked. */
 export function WhatsAppLogin({ client, accountId, onLinked, onClose }: { client: GatewayClient; accountId: string; onLinked: () => void; onClose: () => void }) {
   const [view, setView] = useState<LoginView>({ kind: "starting" });
-  useEffect(() => {
+  useLayoutEffect(() => {
     let live = true;
     const target = { channel: "whatsapp", accountId };
     const linked = (message?: string) => {

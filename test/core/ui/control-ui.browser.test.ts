@@ -111,6 +111,22 @@ describe("Control UI in a browser", () => {
     expect(await page.getByRole("button", { name: "Send" }).isVisible()).toBe(true);
   });
 
+  test("a tab that gets no animation frames (in the background, or on a busy machine) still connects, streams and stops", async () => {
+    // hono runs useEffect callbacks in requestAnimationFrame: work done there would wait for a frame that never comes.
+    const p = await context.newPage();
+    await p.addInitScript(() => {
+      window.requestAnimationFrame = () => 0;
+    });
+    await p.goto(`http://127.0.0.1:${gw.port}/chat/hold`);
+    await p.locator("#draft").fill("Count again");
+    await p.keyboard.press("Enter");
+    await p.locator(".msg.streaming", { hasText: "Counting: one, two," }).waitFor({ timeout: 10_000 });
+    expect(await p.locator(".msg.user", { hasText: "Count again" }).count()).toBe(1);
+    await p.getByRole("button", { name: "Stop" }).click();
+    await p.getByText("Stopped.").waitFor({ timeout: 10_000 });
+    await p.close();
+  });
+
   test("new session -> its own empty history; the first message creates it", async () => {
     await page.goto(`http://127.0.0.1:${gw.port}/chat/main`);
     await page.getByRole("button", { name: "New session" }).click();
