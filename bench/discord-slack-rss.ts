@@ -5,25 +5,21 @@
  * SLACK_API_URL); each reading is VmRSS IDLE_MS after the account's link is up (Discord READY, Slack hello), with
  * the executable dropped from the page cache first (lib/memory.ts says why). Medians; every run printed.
  */
-import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startDiscord } from "../test/harness/discord-api.ts";
 import { serveBun } from "../test/harness/serve-bun.ts";
 import { startSlack } from "../test/harness/slack-api.ts";
-import { BENCH_TOKEN, tempStateEnv } from "./lib/gateway-process.ts";
+import { BENCH_TOKEN, BIN, BIN_EXECUTABLE, tempStateEnv } from "./lib/gateway-process.ts";
 import { median, report, table } from "./lib/report.ts";
 import { freePort, probeStart } from "./lib/start-probe.ts";
 
-const BIN = join(import.meta.dir, "..", "runtime-bun", "bin", "clawgate-bundle.ts");
 const RUNS = 5;
 const IDLE_MS = 1000;
 
 const discord = startDiscord(serveBun);
 const slack = startSlack(serveBun);
 const kept = tempStateEnv();
-const bun = join(kept.dir, "bun");
-copyFileSync(process.execPath, bun);
-chmodSync(bun, 0o755);
 
 type Form = "none" | "discord" | "slack";
 const FORMS: Form[] = ["none", "discord", "slack"];
@@ -50,14 +46,15 @@ function stateFor(form: Form): Record<string, string> {
 const rss: Record<Form, number[]> = { none: [], discord: [], slack: [] };
 try {
   const envs = Object.fromEntries(FORMS.map((f) => [f, stateFor(f)])) as Record<Form, Record<string, string>>;
-  // One unmeasured start brings the bin's dist/bun up to date.
+  // One unmeasured start brings the bin's binary up to date.
   let port = freePort();
-  await probeStart([bun, BIN, "gateway", "run", "--port", String(port)], envs.none, port);
+  await probeStart([BIN, "gateway", "run", "--port", String(port)], envs.none, port);
   for (let i = 0; i < RUNS; i++) {
     for (const form of FORMS) {
       port = freePort();
-      const run = await probeStart([bun, BIN, "gateway", "run", "--port", String(port)], envs[form], port, {
+      const run = await probeStart([BIN, "gateway", "run", "--port", String(port)], envs[form], port, {
         idleMs: IDLE_MS,
+        executable: BIN_EXECUTABLE,
         connect: async () => {
           await linkUp[form]();
           return () => {};

@@ -21,13 +21,12 @@ import { EmbeddedProvider } from "../core/agent/embedded.ts";
 import { databasePath, SqliteStore } from "../runtime-bun/sqlite-store.ts";
 import type { TurnMessage } from "../core/agent/provider.ts";
 import { startTelegramApi, type SentMessage } from "../test/harness/telegram-api.ts";
-import { BENCH_TOKEN, CLI, drainTail, readPort, tempStateEnv } from "./lib/gateway-process.ts";
+import { BENCH_TOKEN, BIN, CLI, drainTail, readPort, tempStateEnv } from "./lib/gateway-process.ts";
 import { compareLatency } from "./lib/mitata-run.ts";
 import { memory } from "./lib/memory.ts";
 import { median, quantile, report } from "./lib/report.ts";
 import { freePort } from "./lib/start-probe.ts";
 
-const BIN = join(import.meta.dir, "..", "runtime-bun", "bin", "clawgate-bundle.ts");
 const RSS_RUNS = 5;
 const IDLE_MS = 1000;
 
@@ -121,7 +120,7 @@ rmSync(commitDir, { recursive: true, force: true });
 async function idleRss(config: Record<string, unknown>, ready: () => boolean): Promise<number> {
   const state = stateWith(config);
   const port = freePort();
-  const proc = Bun.spawn([process.execPath, BIN, "gateway", "run", "--port", String(port)], { env: state.env, stdin: "ignore", stdout: "ignore", stderr: "pipe" });
+  const proc = Bun.spawn([BIN, "gateway", "run", "--port", String(port)], { env: state.env, stdin: "ignore", stdout: "ignore", stderr: "pipe" });
   const tail = drainTail(proc.stderr);
   try {
     for (const deadline = performance.now() + 15_000; ; await Bun.sleep(2)) {

@@ -7,23 +7,19 @@
  * cache first (lib/memory.ts says why). Medians; every run printed.
  */
 import { execFileSync } from "node:child_process";
-import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { extensionDir } from "../runtime-bun/host/channels/whatsapp/extension.ts";
 import { prepareWhatsAppExtension, startWhatsApp, WHATSAPP_CACHE_STATE_DIR } from "../test/harness/whatsapp-fake.ts";
-import { BENCH_TOKEN, tempStateEnv } from "./lib/gateway-process.ts";
+import { BENCH_TOKEN, BIN, BIN_EXECUTABLE, tempStateEnv } from "./lib/gateway-process.ts";
 import { median, report, table } from "./lib/report.ts";
 import { freePort, probeStart } from "./lib/start-probe.ts";
 
-const BIN = join(import.meta.dir, "..", "runtime-bun", "bin", "clawgate-bundle.ts");
 const RUNS = 5;
 const IDLE_MS = 1000;
 
 const fake = startWhatsApp();
 const kept = tempStateEnv();
-const bun = join(kept.dir, "bun");
-copyFileSync(process.execPath, bun);
-chmodSync(bun, 0o755);
 
 type Form = "none" | "whatsapp";
 const FORMS: Form[] = ["none", "whatsapp"];
@@ -48,15 +44,16 @@ const installMb = Number(execFileSync("du", ["-sk", join(extensionDir(WHATSAPP_C
 const rss: Record<Form, number[]> = { none: [], whatsapp: [] };
 try {
   const envs = { none: stateFor("none"), whatsapp: stateFor("whatsapp") };
-  // One unmeasured start brings the bin's dist/bun up to date.
+  // One unmeasured start brings the bin's binary up to date.
   let port = freePort();
-  await probeStart([bun, BIN, "gateway", "run", "--port", String(port)], envs.none, port);
+  await probeStart([BIN, "gateway", "run", "--port", String(port)], envs.none, port);
   for (let i = 0; i < RUNS; i++) {
     for (const form of FORMS) {
       port = freePort();
       const opened = fake.opened();
-      const run = await probeStart([bun, BIN, "gateway", "run", "--port", String(port)], envs[form], port, {
+      const run = await probeStart([BIN, "gateway", "run", "--port", String(port)], envs[form], port, {
         idleMs: IDLE_MS,
+        executable: BIN_EXECUTABLE,
         connect: async () => {
           if (form === "whatsapp") await fake.until(() => fake.opened() > opened && fake.connections() === 1, 15_000);
           return () => {};

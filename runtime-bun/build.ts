@@ -11,11 +11,15 @@
  * is off so the binary layers the environment exactly as OpenClaw does
  * (spec §11).
  *
+ * `--host FILE` compiles for this machine into FILE, swapped in whole: what
+ * the `clawgate` bin and `npm start` run (runtime-bun/bin/clawgate).
+ *
  * Usage: bun runtime-bun/build.ts [x64|arm64]... [--outdir DIR]
+ *        bun runtime-bun/build.ts --host FILE
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { STARTUP_JIT_POLICY } from "./jit-policy.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
@@ -130,11 +134,35 @@ export async function buildRelease(arches: Arch[], outdir: string, log: (line: s
   }
 }
 
+/**
+ * This machine's binary at `outfile`, laid out by a recorded start-up as a release is. It is
+ * built beside `outfile` and renamed over it, so a start running at the same time never
+ * sees half a file, and of two concurrent builds one simply wins.
+ */
+export async function buildHost(outfile: string): Promise<void> {
+  mkdirSync(dirname(outfile), { recursive: true });
+  const workdir = mkdtempSync(join(dirname(outfile), ".build-"));
+  try {
+    const order = await recordStartupOrder(workdir);
+    const built = join(workdir, "clawgate");
+    await compile(built, undefined, order);
+    renameSync(built, outfile);
+  } finally {
+    rmSync(workdir, { recursive: true, force: true });
+  }
+}
+
 if (import.meta.main) {
   const args = process.argv.slice(2);
-  const i = args.indexOf("--outdir");
-  const outdir = resolve(i >= 0 ? args[i + 1]! : join(ROOT, "dist"));
-  const arches = args.filter((a, j) => a !== "--outdir" && args[j - 1] !== "--outdir") as Arch[];
-  for (const arch of arches) if (!(arch in TARGETS)) throw new Error(`unknown target ${arch}; use x64 or arm64`);
-  await buildRelease(arches.length ? arches : (Object.keys(TARGETS) as Arch[]), outdir, console.log);
+  const host = args.indexOf("--host");
+  if (host >= 0) {
+    if (!args[host + 1]) throw new Error("--host needs the output file");
+    await buildHost(resolve(args[host + 1]!));
+  } else {
+    const i = args.indexOf("--outdir");
+    const outdir = resolve(i >= 0 ? args[i + 1]! : join(ROOT, "dist"));
+    const arches = args.filter((a, j) => a !== "--outdir" && args[j - 1] !== "--outdir") as Arch[];
+    for (const arch of arches) if (!(arch in TARGETS)) throw new Error(`unknown target ${arch}; use x64 or arm64`);
+    await buildRelease(arches.length ? arches : (Object.keys(TARGETS) as Arch[]), outdir, console.log);
+  }
 }

@@ -1,20 +1,17 @@
 /**
- * What `npm start` runs: the CLI bundled to dist/bun/clawgate.js, split so
- * each verb's code sits in a chunk loaded only when that verb runs. Running
- * runtime-bun/bin/clawgate.ts directly transpiles and loads some 230 modules
- * one by one, zod's 64 message locales among them (a bundle keeps only what
- * is used): 7 MB more idle RSS and a third more start time (bench
- * process-budget, side by side). A CommonJS bundle with bytecode started
- * faster (44 ms against 68) but idled 2-3 MB heavier: it loads every verb's
- * bytecode.
- *
- * Usage: bun runtime-bun/bundle.ts [--outdir DIR]
+ * The CLI split into chunks the way the compiled binary splits it
+ * (runtime-bun/build.ts: same entry, `splitting`, `minify`, ESM), as plain
+ * JavaScript files: each verb's code sits in a chunk loaded only when that
+ * verb runs. The tests read these chunks to prove it (verb-table.test.ts),
+ * and bench process-budget starts the bundle beside the binary, which is
+ * what `npm start` runs: without the binary's bytecode the same chunks start
+ * in about 1.6 times its time. A CommonJS bundle with bytecode (which Bun
+ * builds without compiling) started between the two but idled 2-3 MB
+ * heavier: CommonJS cannot split, so every verb's bytecode loads.
  */
 import { rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { ENTRY } from "./build.ts";
-
-const ROOT = resolve(import.meta.dir, "..");
 
 /** Bundles the CLI into `outdir`, replacing what was there; resolves with the entry's path. */
 export async function bundleCli(outdir: string): Promise<string> {
@@ -22,9 +19,4 @@ export async function bundleCli(outdir: string): Promise<string> {
   const result = await Bun.build({ entrypoints: [ENTRY], outdir, target: "bun", format: "esm", splitting: true, minify: true, naming: { entry: "clawgate.js" } });
   if (!result.success) throw new Error(`bundling the CLI failed:\n${result.logs.join("\n")}`);
   return join(outdir, "clawgate.js");
-}
-
-if (import.meta.main) {
-  const i = process.argv.indexOf("--outdir");
-  await bundleCli(resolve(i >= 0 ? process.argv[i + 1]! : join(ROOT, "dist", "bun")));
 }

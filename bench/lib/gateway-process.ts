@@ -19,6 +19,11 @@ export const BENCH_TOKEN = "bench-token-0123456789abcdef";
 /** Path of the CLI entry point. */
 export const CLI = resolve(import.meta.dir, "../../runtime-bun/bin/clawgate.ts");
 
+/** The `clawgate` bin (what `npm start` runs): it compiles `BIN_EXECUTABLE` when stale, then execs it. */
+export const BIN = resolve(import.meta.dir, "../../runtime-bun/bin/clawgate");
+/** The binary the bin runs: the file a memory reading drops from the page cache (lib/memory.ts). */
+export const BIN_EXECUTABLE = resolve(import.meta.dir, "../../dist/host/clawgate");
+
 /** The shims a bench can start the gateway on. */
 export type GatewayRuntime = "bun" | "node";
 

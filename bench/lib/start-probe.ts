@@ -23,9 +23,12 @@ export interface StartProbe {
   mem?: ReturnType<typeof memory>;
 }
 
-/** Starts `argv` (argv[0] an executable path) serving /health on `port`; stops it with SIGTERM afterwards. */
-export async function probeStart(argv: string[], env: Record<string, string>, port: number, opts: { idleMs?: number; connect?: (port: number) => Promise<() => void> } = {}): Promise<StartProbe> {
-  if (opts.idleMs !== undefined) await dropFromPageCache(argv[0]!);
+/**
+ * Starts `argv` (argv[0] an executable path) serving /health on `port`; stops it with SIGTERM afterwards.
+ * `executable`: the program that ends up running, when argv[0] execs another (the bin); default argv[0].
+ */
+export async function probeStart(argv: string[], env: Record<string, string>, port: number, opts: { idleMs?: number; connect?: (port: number) => Promise<() => void>; executable?: string } = {}): Promise<StartProbe> {
+  if (opts.idleMs !== undefined) await dropFromPageCache(opts.executable ?? argv[0]!);
   const t0 = performance.now();
   const proc = Bun.spawn(argv, { env, stdin: "ignore", stdout: "ignore", stderr: "pipe" });
   const stderr = drainTail(proc.stderr);

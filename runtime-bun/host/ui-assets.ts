@@ -1,6 +1,6 @@
 /**
  * The built-in Control UI as constants: the macro runs when this module is
- * bundled (npm start's bundle, the Node bundle, the binary) or first
+ * bundled (the binary npm start runs, the Node bundle) or first
  * transpiled (the TypeScript entry), never while an idle gateway runs. It is
  * imported only when a page is first requested.
  */
