@@ -16,6 +16,7 @@ import { DeviceRegistry } from "./device/registry.ts";
 import { Broadcaster } from "./events/broadcaster.ts";
 import type { ChannelPlugin } from "./channels/contract.ts";
 import { ChannelManager } from "./channels/manager.ts";
+import { deliveryChannels, type DeliveryChannels } from "./channels/delivery.ts";
 import { SnapshotPacer } from "./events/pacer.ts";
 import { knownEvents, viewClass, type EventName } from "./events/audience.ts";
 import { authenticateConnect, type Admission } from "./handshake/connect.ts";
@@ -104,6 +105,8 @@ export class Gateway implements ClientHost {
   readonly nodes: NodeHub;
   readonly agents: Agents;
   readonly channels: ChannelManager;
+  /** Where hook and cron replies are delivered: the channel service, by channel id and account. */
+  readonly deliveries: DeliveryChannels;
   /** The tools agents may call and `/tools/invoke` serves, imported and built on first need. */
   readonly tools = new ToolRegistry(async () => (await import("./tools/builtin.ts")).builtinTools(this.toolServices()));
   readonly approvals: ExecApprovals;
@@ -142,7 +145,9 @@ export class Gateway implements ClientHost {
     this.devices = new DeviceRegistry(options.devices, broadcast, {
       autoApproveLocal: () => this.config.gateway?.nodes?.pairing?.autoApproveLocal ?? true,
     });
-    this.agents = new Agents({ sessions: options.sessions, scheduler: options.scheduler, config, now, broadcast, logger: options.logger, tools: this.tools });
+    const plugins = options.channelPlugins ?? [];
+    this.deliveries = deliveryChannels(plugins, config, (request) => this.channels.send(request));
+    this.agents = new Agents({ sessions: options.sessions, scheduler: options.scheduler, config, now, broadcast, logger: options.logger, tools: this.tools, channels: this.deliveries });
     this.senders = new SenderPairing({ store: options.senders, limiter: this.limiter, policy: () => this.senderPolicy(), now });
     this.nodes = new NodeHub({
       store: options.nodes,
@@ -152,7 +157,6 @@ export class Gateway implements ClientHost {
       commandConfig: () => this.config.gateway?.nodes?.commands,
       now,
     });
-    const plugins = options.channelPlugins ?? [];
     if (plugins.length > 0 && !options.channels) throw new Error("channel plugins need a channel store");
     this.channels = new ChannelManager({
       plugins, store: options.channels!, agents: this.agents, senders: this.senders, config, now, logger: options.logger,

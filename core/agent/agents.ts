@@ -3,6 +3,7 @@
  * transcripts, runs, the system-event queue, heartbeats and cron, with their
  * start and stop order. Runtime-agnostic.
  */
+import type { DeliveryChannels } from "../channels/delivery.ts";
 import type { OpenClawConfig } from "../config/schema.ts";
 import type { Logger } from "../runtime.ts";
 import { CronService } from "../scheduler/cron.ts";
@@ -22,6 +23,8 @@ export interface AgentsOptions {
   logger: Logger;
   /** The tools runs may call (core/tools/); absent, runs only talk. */
   tools?: RunTools;
+  /** Where cron jobs announce their replies; absent, announcements are recorded as not delivered. */
+  channels?: DeliveryChannels;
 }
 
 export class Agents {
@@ -38,7 +41,7 @@ export class Agents {
     this.runs = new AgentRuns({ now, config, sessions: this.sessions, emit: broadcast, warn, tools: options.tools });
     this.heartbeats = new Heartbeats({ now, config, runs: this.runs, events: this.events, broadcast });
     this.cron = new CronService({
-      now, config, store: options.scheduler, sessions: this.sessions, runs: this.runs, events: this.events, heartbeats: this.heartbeats, broadcast, warn,
+      now, config, store: options.scheduler, sessions: this.sessions, runs: this.runs, events: this.events, heartbeats: this.heartbeats, broadcast, warn, channels: options.channels,
     });
   }
 

@@ -12,7 +12,7 @@ import type { Agents } from "../agent/agents.ts";
 import type { OpenClawConfig } from "../config/schema.ts";
 import type { Logger } from "../runtime.ts";
 import type { SenderPairing } from "../sender-pairing/sender-pairing.ts";
-import { defaultAgentId } from "../sessions/keys.ts";
+import { defaultAgentId, mainSessionKey } from "../sessions/keys.ts";
 import type { ChannelInboundRecord, ChannelOutboxRecord, ChannelStore } from "../store.ts";
 import { decideAccess } from "./access.ts";
 import { chunkText } from "./chunk.ts";
@@ -198,6 +198,12 @@ export class ChannelPipeline {
     const config = this.deps.config();
     const agentId = defaultAgentId(config);
     const key = channelSessionKey(config, agentId, live.plugin.id, account.accountId, message);
+    // This conversation is now the session's, and the agent's, last one: where `channel: "last"` announcements go.
+    const route = { channel: live.plugin.id, to: message.chatId, accountId: account.accountId, ...(message.threadId ? { threadId: message.threadId } : {}) };
+    const { sessions } = this.deps.agents;
+    sessions.recordRoute({ key, agentId }, route);
+    const main = mainSessionKey(agentId);
+    if (main !== key) sessions.recordRoute({ key: main, agentId }, route);
     const typing = () => live.adapter.typing(message.chatId, message.threadId).catch((error: unknown) => {
       this.deps.logger.debug(`channels/${live.plugin.id}`, "typing indicator failed", { accountId: account.accountId, error: String(error) });
     });

@@ -11,30 +11,21 @@
  * Runtime-agnostic.
  */
 import type { Agents } from "../agent/agents.ts";
+import type { DeliveryChannels } from "../channels/delivery.ts";
 import { SILENT_REPLY } from "../agent/embedded.ts";
 import { wrapExternalContent } from "../agent/external-content.ts";
 import type { RunOutcome } from "../agent/runs.ts";
 import { GatewayError } from "../protocol/errors.ts";
 import type { Logger } from "../runtime.ts";
 import { canonicalSessionKey, mainSessionKey } from "../sessions/keys.ts";
-import type { AgentPayload, Checked, WakePayload } from "./payload.ts";
+import type { AgentPayload, WakePayload } from "./payload.ts";
 import type { Admission, Completion } from "./replay.ts";
-
-/** The chat channels a hook can deliver through (the gateway's channel service). */
-export interface HookChannels {
-  /** Channel ids a request may name, besides `last`. */
-  ids(): readonly string[];
-  /** The account a delivery goes through (the given one, else the channel's default), or upstream's refusal text. */
-  account(channel: string, accountId: string | undefined): Checked<string>;
-  /** Sends one reply; a retried send with the same key delivers once. */
-  send(request: { channel: string; accountId: string; to: string; text: string; idempotencyKey: string }): Promise<unknown>;
-}
 
 export interface HookDispatchHost {
   now(): number;
   agents: Pick<Agents, "runs" | "events" | "heartbeats">;
   logger: Logger;
-  channels?: HookChannels;
+  channels?: DeliveryChannels;
 }
 
 /** Upstream's admission failure texts. */

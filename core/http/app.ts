@@ -79,11 +79,11 @@ export function createHttpApp(gw: Gateway, ui?: ControlUiHost): Hono<{ Bindings:
   const toolsInvoke = onFirstUse(async () => (await import("./tools-invoke.ts")).toolsInvokeHandler(gw));
   app.all("/tools/invoke", async (c) => (await toolsInvoke())(c));
   const hooks = onFirstUse(async () => {
-    const [{ hooksMiddleware }, { hookChannels }] = await Promise.all([import("./hooks.ts"), import("../hooks/channels.ts")]);
+    const { hooksMiddleware } = await import("./hooks.ts");
     return hooksMiddleware({
       config: () => gw.config, now: gw.now, limiter: gw.limiter, agents: gw.agents, logger: gw.options.logger,
       gatewaySecret: () => (gw.auth.mode === "token" ? gw.auth.token : gw.auth.mode === "password" ? gw.auth.password : undefined),
-      channels: hookChannels(gw.options.channelPlugins ?? [], () => gw.config, (request) => gw.channels.send(request)),
+      channels: gw.deliveries,
       transforms: gw.options.hookTransforms,
     });
   });

@@ -12,7 +12,8 @@
 import type { ExternalSource } from "../agent/external-content.ts";
 import type { HooksPolicy } from "../config/hooks.ts";
 import type { OpenClawConfig } from "../config/schema.ts";
-import type { HookChannels, HookDispatcher } from "../hooks/dispatch.ts";
+import type { DeliveryChannels } from "../channels/delivery.ts";
+import type { HookDispatcher } from "../hooks/dispatch.ts";
 import { applyHookMappings, type AgentAction, type LoadTransform } from "../hooks/mappings.ts";
 import { hookChannelOf, type AgentPayload, type Delivery } from "../hooks/payload.ts";
 import { resolveDispatchKey, targetAgent } from "../hooks/policy.ts";
@@ -25,7 +26,7 @@ export interface MappedHookHost {
   config(): OpenClawConfig;
   now(): number;
   logger: Logger;
-  channels?: HookChannels;
+  channels?: DeliveryChannels;
   dispatcher: HookDispatcher;
   replays: ReplayCache;
   /** The transform loader of this policy (cached until the hook settings reload). */

@@ -16,11 +16,13 @@
  * `diagnostics`. Runtime-agnostic.
  */
 import type { AgentRuns } from "../agent/runs.ts";
+import type { DeliveryChannels } from "../channels/delivery.ts";
 import type { OpenClawConfig } from "../config/schema.ts";
 import { GatewayError } from "../protocol/errors.ts";
 import { canonicalSessionKey, defaultAgentId, mainSessionKey } from "../sessions/keys.ts";
 import type { Sessions } from "../sessions/sessions.ts";
 import type { SchedulerStore } from "../store.ts";
+import { announce, type CronDelivery } from "./announce.ts";
 import type { Heartbeats } from "./heartbeat.ts";
 import { nextRunAfter, parseAt } from "./schedule.ts";
 import type { SystemEventQueue } from "./system-events.ts";
@@ -44,7 +46,12 @@ export interface CronHost {
   heartbeats: Heartbeats;
   broadcast(event: "cron", payload: Record<string, unknown>): void;
   warn(message: string, fields: Record<string, unknown>): void;
+  /** Where `announce` jobs send their replies. */
+  channels?: DeliveryChannels;
 }
+
+/** What one run did, for the job's state, the run log and the `finished` event. */
+type RunResult = { status: CronRunStatus; summary?: string; error?: string; sessionKey?: string; sessionId?: string; model?: string; provider?: string; delivery?: CronDelivery };
 
 /** Why a run happens. */
 type Trigger = { kind: "scheduled" | "catch-up" | "manual"; runId: string; runAtMs: number };
@@ -189,7 +196,7 @@ export class CronService {
     job.state = { ...job.state, runningAtMs: startedAt };
     this.host.store.putCronJob(job);
     this.emit(job, "started", { runAtMs: trigger.runAtMs, runId: trigger.runId });
-    let result: { status: CronRunStatus; summary?: string; error?: string; sessionKey?: string; sessionId?: string; model?: string; provider?: string };
+    let result: RunResult;
     try {
       result = await this.execute(job, trigger);
     } catch (error) {
@@ -226,13 +233,14 @@ export class CronService {
       ...(result.sessionId ? { sessionId: result.sessionId } : {}),
       ...(result.model ? { model: result.model, provider: result.provider } : {}),
       ...(trigger.kind === "catch-up" ? { diagnostics: catchUpDiagnostics(endedAt, trigger.runAtMs) } : {}),
-    });
+    }, result.delivery);
     this.emit(job, "finished", {
       runAtMs: trigger.runAtMs,
       runId: trigger.runId,
       status: result.status,
       ...(result.summary ? { summary: result.summary } : {}),
       ...(result.error ? { error: result.error } : {}),
+      ...result.delivery,
       durationMs: endedAt - startedAt,
       nextRunAtMs: job.state.nextRunAtMs,
     });
@@ -243,7 +251,7 @@ export class CronService {
     }
   }
 
-  private async execute(job: CronJob, trigger: Trigger): Promise<{ status: CronRunStatus; summary?: string; error?: string; sessionKey?: string; sessionId?: string; model?: string; provider?: string }> {
+  private async execute(job: CronJob, trigger: Trigger): Promise<RunResult> {
     const config = this.host.config();
     const agentId = job.agentId ?? defaultAgentId(config);
     this.host.sessions.assertAgent(agentId, config);
@@ -265,7 +273,11 @@ export class CronService {
     });
     const outcome = await run.done;
     const where = { sessionKey: key, sessionId: outcome.sessionId || undefined, model: outcome.model, provider: outcome.provider };
-    if (outcome.status === "ok") return { status: "ok", summary: clip(outcome.text), ...where };
+    if (outcome.status === "ok") {
+      const { channels, sessions, warn } = this.host;
+      const delivery = await announce(job, outcome.text, { channels, sessions, sessionKeys: [key, mainSessionKey(agentId)], runId: trigger.runId, warn });
+      return { status: "ok", summary: clip(outcome.text), ...where, delivery };
+    }
     return { status: "error", error: outcome.error ?? outcome.status, ...where };
   }
 
@@ -278,9 +290,9 @@ export class CronService {
     return mainSessionKey(agentId);
   }
 
-  private log(job: CronJob, entry: Omit<CronRunEntry, "jobId" | "action" | "deliveryStatus" | "jobName">): void {
+  private log(job: CronJob, entry: Omit<CronRunEntry, "jobId" | "action" | "deliveryStatus" | "jobName">, delivery: CronDelivery = { deliveryStatus: "not-requested" }): void {
     try {
-      this.host.store.appendCronRun({ ...entry, jobId: job.id, action: "finished", deliveryStatus: "not-requested", jobName: job.name }, RUN_LOG_KEEP);
+      this.host.store.appendCronRun({ ...entry, jobId: job.id, action: "finished", ...delivery, jobName: job.name }, RUN_LOG_KEEP);
     } catch (error) {
       this.host.warn("cron run not logged", { jobId: job.id, error: String(error) });
     }

@@ -69,7 +69,11 @@ export interface CronRunEntry {
   runAtMs: number;
   durationMs: number;
   nextRunAtMs?: number;
-  deliveryStatus: "not-requested";
+  deliveryStatus: "delivered" | "not-delivered" | "not-requested";
+  delivered?: boolean;
+  deliveryError?: string;
+  /** Why a reply was deliberately not announced: it was empty or a silent token. */
+  deliverySuppressionReason?: "empty" | "silent";
   sessionKey?: string;
   sessionId?: string;
   model?: string;

@@ -24,6 +24,18 @@ export interface ChatMessage {
 }
 
 /** A content block: text, or a tool call an assistant turn made (upstream's `toolCall` block). */
+/**
+ * The conversation outside the gateway a session was last reached from: upstream's `lastChannel`,
+ * `lastTo`, `lastAccountId` and `lastThreadId` session fields. A cron announcement to `channel: "last"`
+ * goes there.
+ */
+export interface SessionRoute {
+  channel: string;
+  to: string;
+  accountId: string;
+  threadId?: string;
+}
+
 export type ChatContent = { type: "text"; text: string } | { type: "toolCall"; id: string; name: string; arguments: unknown };
 
 /** Patch fields an operator with write scope may change (§5 `sessions.patch`). */
@@ -80,6 +92,22 @@ export class Sessions {
     const created: SessionRecord = { key: target.key, agentId: target.agentId, sessionId: crypto.randomUUID(), createdAt: now, updatedAt: now, fields: {} };
     this.store.putSession(created);
     return created;
+  }
+
+  /** Records `route` as the session's last conversation (the row is written only when it changed). */
+  recordRoute(target: SessionTarget, route: SessionRoute): void {
+    const session = this.ensure(target);
+    const { lastChannel, lastTo, lastAccountId, lastThreadId, ...rest } = session.fields;
+    if (lastChannel === route.channel && lastTo === route.to && lastAccountId === route.accountId && lastThreadId === route.threadId) return;
+    const fields = { ...rest, lastChannel: route.channel, lastTo: route.to, lastAccountId: route.accountId, ...(route.threadId ? { lastThreadId: route.threadId } : {}) };
+    this.save({ ...session, fields });
+  }
+
+  /** The session's last conversation, when one has reached it. */
+  routeOf(key: string): SessionRoute | undefined {
+    const f = this.get(key)?.fields;
+    if (typeof f?.lastChannel !== "string" || typeof f.lastTo !== "string" || typeof f.lastAccountId !== "string") return undefined;
+    return { channel: f.lastChannel, to: f.lastTo, accountId: f.lastAccountId, ...(typeof f.lastThreadId === "string" ? { threadId: f.lastThreadId } : {}) };
   }
 
   /** Writes a changed row, stamping updatedAt. */
