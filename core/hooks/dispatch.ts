@@ -18,12 +18,12 @@ import type { RunOutcome } from "../agent/runs.ts";
 import { GatewayError } from "../protocol/errors.ts";
 import type { Logger } from "../runtime.ts";
 import { canonicalSessionKey, mainSessionKey } from "../sessions/keys.ts";
-import type { AgentPayload, WakePayload } from "./payload.ts";
+import type { AgentPayload, Delivery, WakePayload } from "./payload.ts";
 import type { Admission, Completion } from "./replay.ts";
 
 export interface HookDispatchHost {
   now(): number;
-  agents: Pick<Agents, "runs" | "events" | "heartbeats">;
+  agents: Pick<Agents, "runs" | "events" | "heartbeats" | "sessions">;
   logger: Logger;
   channels?: DeliveryChannels;
 }
@@ -117,9 +117,11 @@ export class HookDispatcher {
     const replyDisposition = reply === "" ? "empty" : SILENT.has(reply) ? "silent" : "visible";
     const completion: Completion = { status, replyDisposition };
     const { delivery } = value;
-    if (status === "ok" && replyDisposition === "visible" && delivery.mode === "announce") {
+    if (status === "ok" && replyDisposition === "visible" && delivery.mode !== "none") {
       completion.deliveryAttempted = true;
-      completion.delivered = await this.deliver(delivery, outcome.runId, reply);
+      const target = delivery.mode === "last" ? this.lastRoute(delivery.to, [outcome.sessionKey, mainSessionKey(agentId)]) : delivery;
+      completion.delivered = target ? await this.deliver(target, outcome.runId, reply) : false;
+      if (!target) this.host.logger.warn("gateway/hooks", "hook delivery failed", { runId: outcome.runId, channel: "last", error: "no delivery route: no chat has reached this agent yet" });
       if (!completion.delivered) completion.deliveryError = "delivery-failed";
     }
     const fields = { runId: outcome.runId, sourcePath, name, agentId, status, sessionKey: outcome.sessionKey, model: outcome.model, error: outcome.error, delivered: completion.delivered };
@@ -130,8 +132,17 @@ export class HookDispatcher {
     return completion;
   }
 
+  /** `channel: "last"`: the route of the first of `keys` a chat has reached, with `to` in place of its recipient when given. */
+  private lastRoute(to: string | undefined, keys: readonly string[]): Extract<Delivery, { mode: "announce" }> | undefined {
+    for (const key of keys) {
+      const route = this.host.agents.sessions.routeOf(key);
+      if (route) return { mode: "announce", channel: route.channel, to: to ?? route.to, accountId: route.accountId, ...(route.threadId && !to ? { threadId: route.threadId } : {}) };
+    }
+    return undefined;
+  }
+
   /** Sends the reply to the hook's destination; false (logged) when the channel refused or is gone. */
-  private async deliver(delivery: Extract<AgentPayload["delivery"], { mode: "announce" }>, runId: string, text: string): Promise<boolean> {
+  private async deliver(delivery: Extract<Delivery, { mode: "announce" }>, runId: string, text: string): Promise<boolean> {
     const channels = this.host.channels;
     const account = channels?.account(delivery.channel, delivery.accountId);
     if (!channels || !account?.ok) {
@@ -140,7 +151,7 @@ export class HookDispatcher {
     }
     try {
       // The run id keys the send, so a delivery is never repeated for one run.
-      await channels.send({ channel: delivery.channel, accountId: account.value, to: delivery.to, text, idempotencyKey: `hook:${runId}` });
+      await channels.send({ channel: delivery.channel, accountId: account.value, to: delivery.to, text, idempotencyKey: `hook:${runId}`, ...(delivery.threadId ? { threadId: delivery.threadId } : {}) });
       return true;
     } catch (error) {
       this.host.logger.warn("gateway/hooks", "hook delivery failed", { runId, channel: delivery.channel, error: error instanceof Error ? error.message : String(error) });

@@ -113,8 +113,10 @@ function prepareAgent(host: MappedHookHost, request: MappedHookRequest, action: 
   const channel = hookChannelOf(action.channel, host.channels?.ids() ?? []);
   if (!channel.ok) return channel;
   const deliver = action.deliver !== false;
-  // clawgate has no "last route" resolver: a destination needs a concrete channel and a recipient, else the reply is announced in the main session.
-  const delivery: Delivery = deliver && channel.value !== "last" && action.to ? { mode: "announce", channel: channel.value, to: action.to } : { mode: "none" };
+  // A concrete channel needs a recipient, else the reply is announced in the main session; "last" finds its route when the run ends.
+  const delivery: Delivery = !deliver ? { mode: "none" }
+    : channel.value === "last" ? { mode: "last", ...(action.to ? { to: action.to } : {}) }
+    : action.to ? { mode: "announce", channel: channel.value, to: action.to } : { mode: "none" };
   const target = targetAgent(policy, config, action.agentId, "mapping");
   if (!target.ok) return target;
   const agentId = target.value;

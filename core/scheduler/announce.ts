@@ -45,7 +45,8 @@ function routeFor(job: CronJob, ctx: AnnounceContext): { ok: true; route: Sessio
   }
   for (const key of ctx.sessionKeys) {
     const last = ctx.sessions.routeOf(key);
-    if (last) return { ok: true, route: { ...last, ...(to ? { to } : {}), ...explicit } };
+    // A recipient of the job's own replaces the conversation's, and its thread with it.
+    if (last) return { ok: true, route: { channel: last.channel, accountId: last.accountId, to: to ?? last.to, ...(to || !last.threadId ? {} : { threadId: last.threadId }), ...explicit } };
   }
   return { ok: false, error: "no delivery route: no chat has reached this agent yet; set delivery.channel and delivery.to" };
 }
