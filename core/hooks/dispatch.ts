@@ -117,12 +117,15 @@ export class HookDispatcher {
     const replyDisposition = reply === "" ? "empty" : SILENT.has(reply) ? "silent" : "visible";
     const completion: Completion = { status, replyDisposition };
     const { delivery } = value;
-    if (status === "ok" && replyDisposition === "visible" && delivery.mode !== "none") {
+    const target = status === "ok" && replyDisposition === "visible" && delivery.mode !== "none"
+      ? delivery.mode === "last" ? this.lastRoute(delivery.to, [outcome.sessionKey, mainSessionKey(agentId)]) : delivery
+      : undefined;
+    if (target) {
       completion.deliveryAttempted = true;
-      const target = delivery.mode === "last" ? this.lastRoute(delivery.to, [outcome.sessionKey, mainSessionKey(agentId)]) : delivery;
-      completion.delivered = target ? await this.deliver(target, outcome.runId, reply) : false;
-      if (!target) this.host.logger.warn("gateway/hooks", "hook delivery failed", { runId: outcome.runId, channel: "last", error: "no delivery route: no chat has reached this agent yet" });
+      completion.delivered = await this.deliver(target, outcome.runId, reply);
       if (!completion.delivered) completion.deliveryError = "delivery-failed";
+    } else if (status === "ok" && replyDisposition === "visible" && delivery.mode === "last") {
+      this.host.logger.info("gateway/hooks", "hook reply has no delivery route: no chat has reached this agent yet; it stays in the main session", { runId: outcome.runId });
     }
     const fields = { runId: outcome.runId, sourcePath, name, agentId, status, sessionKey: outcome.sessionKey, model: outcome.model, error: outcome.error, delivered: completion.delivered };
     if (status === "ok" && !completion.deliveryError) this.host.logger.info("gateway/hooks", "hook agent run completed", fields);
