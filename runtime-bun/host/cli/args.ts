@@ -43,6 +43,9 @@ export function parseIntFlag(name: string, raw: string, rule: IntRule): number |
   return { error: `Invalid --${name}. Use ${what}${rule.unit ? ` (${rule.unit})` : ""}, e.g. --${name} ${rule.example}. Received: ${JSON.stringify(raw)}.` };
 }
 
+/** Whether an argument after a flag that takes a value is that value. */
+const isValue = (arg: string) => !arg.startsWith("-") || /^-\d/.test(arg);
+
 /** argv split into positionals and flags, before any verb is known. */
 export interface Tokens {
   positionals: string[];
@@ -51,9 +54,10 @@ export interface Tokens {
 
 /**
  * Tokenises argv. `takesValue(name)` says whether a flag consumes the next
- * argument; a next argument that starts with "-" is never consumed, so a
- * missing value reads as missing, not as the following flag. `shorts` maps
- * one-letter aliases to names. Everything after `--` is positional.
+ * argument; a next argument that starts with "-" is not consumed, so a
+ * missing value reads as missing, not as the following flag, unless it is a
+ * negative number (Telegram's group ids: `--to -1001234567890`). `shorts`
+ * maps one-letter aliases to names. Everything after `--` is positional.
  */
 export function tokenize(argv: readonly string[], takesValue: (name: string) => boolean, shorts: Readonly<Record<string, string>>): Tokens {
   const positionals: string[] = [];
@@ -79,7 +83,7 @@ export function tokenize(argv: readonly string[], takesValue: (name: string) => 
       name = shorts[arg[1]!] ?? arg.slice(1);
       if (arg.length > 2 && shorts[arg[1]!]) value = arg.slice(2);
     }
-    if (value === undefined && takesValue(name) && i + 1 < argv.length && !argv[i + 1]!.startsWith("-")) value = argv[++i];
+    if (value === undefined && takesValue(name) && i + 1 < argv.length && isValue(argv[i + 1]!)) value = argv[++i];
     flags.push({ name, value, raw: arg });
   }
   return { positionals, flags };

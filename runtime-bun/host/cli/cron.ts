@@ -183,13 +183,17 @@ function addParams(args: readonly string[], v: Values, now: number): Record<stri
   if (!SESSION_TARGET.test(sessionTarget)) return { error: `Invalid --session "${sessionTarget}". Use main, isolated, current or session:<id>.` };
   const wakeMode = str("wake") ?? "now";
   if (wakeMode !== "now" && wakeMode !== "next-heartbeat") return { error: `Invalid --wake "${wakeMode}". Use now or next-heartbeat.` };
-  if (v.announce && v["no-deliver"]) return { error: "--announce and --no-deliver cannot be combined." };
   if (v["delete-after-run"] && v["keep-after-run"]) return { error: "--delete-after-run and --keep-after-run cannot be combined." };
   const payload = systemEvent !== undefined
     ? { kind: "systemEvent", text: systemEvent }
     : { kind: "agentTurn", message, ...(str("model") ? { model: str("model") } : {}), ...(str("thinking") ? { thinking: str("thinking") } : {}), ...(v["timeout-seconds"] !== undefined ? { timeoutSeconds: v["timeout-seconds"] } : {}) };
-  // Isolated agent jobs announce their final reply by default, as upstream's.
-  const delivery = v["no-deliver"] ? { mode: "none" } : v.announce || (payload.kind === "agentTurn" && sessionTarget === "isolated") ? { mode: "announce", channel: "last" } : undefined;
+  // Isolated agent jobs announce their final reply by default, as upstream's; a destination flag asks for it too.
+  const threadId = str("thread-id");
+  const destination = { ...(str("to") ? { to: str("to") } : {}), ...(threadId ? { threadId: /^\d+$/.test(threadId) ? Number(threadId) : threadId } : {}), ...(str("account") ? { accountId: str("account") } : {}) };
+  if (v.announce && v["no-deliver"]) return { error: "Choose at most one of --announce, --no-deliver, or --webhook." };
+  const route = { ...(str("channel") ? { channel: str("channel")!.toLowerCase() } : {}), ...destination };
+  const delivery = v["no-deliver"] ? { mode: "none", ...route }
+    : v.announce || Object.keys(route).length > 0 || (payload.kind === "agentTurn" && sessionTarget === "isolated") ? { mode: "announce", channel: "last", ...route } : undefined;
   return {
     name,
     ...(str("display-name") ? { displayName: str("display-name") } : {}),

@@ -84,8 +84,9 @@ describe("one integer parser", () => {
       const r = await cli(...args);
       expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 1, stderr: `${text}Try: clawgate ${args.filter((a) => !a.startsWith("-") && !/^\d|abc|health/.test(a)).join(" ")} --help\n` });
     }
-    // A negative number reads as a flag, so the port is missing, not out of range.
-    expect((await cli("gateway", "start", "--port", "-1")).stderr).toStartWith('error Option "--port <port>" needs a value.\n');
+    // A negative number is a value (as for commander, which upstream's CLI uses), so it is out of range, not missing.
+    expect((await cli("gateway", "start", "--port", "-1")).stderr).toStartWith("error Invalid --port. Use a port number from 1 to 65535, for example 18789.\n");
+    expect((await cli("gateway", "start", "--port", "--json")).stderr).toStartWith('error Option "--port <port>" needs a value.\n');
   });
 
   test("--timeout, --limit: digits only, at least 1, with the value received", async () => {

@@ -184,6 +184,7 @@ describe("cron list|add|rm|run", () => {
       [["--name", "n", "--at", "tomorrow", "--message", "x"], "Invalid --at. Use an ISO timestamp or a duration like 20m."],
       [["--name", "n", "--every", "1m", "--message", "x", "--session", "elsewhere"], 'Invalid --session "elsewhere". Use main, isolated, current or session:<id>.'],
       [["--name", "n", "--cron", "* * * * *", "--tz", "Mars/Olympus", "--message", "x"], 'Invalid --tz "Mars/Olympus". Use an IANA timezone such as Europe/Paris.'],
+      [["--name", "n", "--every", "1m", "--message", "x", "--announce", "--no-deliver"], "Choose at most one of --announce, --no-deliver, or --webhook."],
     ];
     for (const [args, message] of cases) {
       const r = await cli("cron", "add", ...args);
@@ -202,9 +203,11 @@ describe("cron list|add|rm|run", () => {
       const { id: _id, createdAtMs: _c, updatedAtMs: _u, schedule: { anchorMs: _a, ...schedule }, state: _s, configRevision: _r, ...job } = JSON.parse(out);
       return { ...job, schedule };
     };
-    const [ours, theirs] = [await cli(...args), await openclaw(args, upstreamHome)];
-    expect(theirs.code).toBe(0);
-    expect(stored(ours.stdout)).toEqual(stored(theirs.stdout.slice(theirs.stdout.indexOf("{"))));
+    for (const flags of [args, [...args.slice(0, 3), "delivered", ...args.slice(4), "--announce", "--channel", "telegram", "--to", "-100123", "--account", "work", "--thread-id", "42"]]) {
+      const [ours, theirs] = [await cli(...flags), await openclaw(flags, upstreamHome)];
+      expect(theirs.code).toBe(0);
+      expect(stored(ours.stdout)).toEqual(stored(theirs.stdout.slice(theirs.stdout.indexOf("{"))));
+    }
   }, 60_000);
 
   test.skipIf(!realCli)("the real `openclaw cron list` lays out the same columns for the same jobs", async () => {
