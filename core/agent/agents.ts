@@ -23,7 +23,7 @@ export interface AgentsOptions {
   logger: Logger;
   /** The tools runs may call (core/tools/); absent, runs only talk. */
   tools?: RunTools;
-  /** Where cron jobs announce their replies; absent, announcements are recorded as not delivered. */
+  /** Where cron jobs announce and heartbeats deliver their replies; absent, replies stay in their sessions. */
   channels?: DeliveryChannels;
 }
 
@@ -39,7 +39,7 @@ export class Agents {
     const warn = (message: string, fields: Record<string, unknown>) => logger.warn("agent", message, fields);
     this.sessions = new Sessions(options.sessions, config, now);
     this.runs = new AgentRuns({ now, config, sessions: this.sessions, emit: broadcast, warn, tools: options.tools });
-    this.heartbeats = new Heartbeats({ now, config, runs: this.runs, events: this.events, broadcast });
+    this.heartbeats = new Heartbeats({ now, config, runs: this.runs, events: this.events, broadcast, sessions: this.sessions, channels: options.channels });
     this.cron = new CronService({
       now, config, store: options.scheduler, sessions: this.sessions, runs: this.runs, events: this.events, heartbeats: this.heartbeats, broadcast, warn, channels: options.channels,
     });

@@ -8,6 +8,14 @@
 import type { ChannelPlugin } from "./contract.ts";
 import type { OpenClawConfig } from "../config/schema.ts";
 
+/** A chat to deliver to: a channel, a recipient on it, and the account (empty: the channel's default). */
+export interface DeliveryRoute {
+  channel: string;
+  to: string;
+  accountId: string;
+  threadId?: string;
+}
+
 /** What a delivery needs of the gateway's channel service. */
 export interface DeliveryChannels {
   /** Channel ids a request may name, besides `last`. */
@@ -16,6 +24,25 @@ export interface DeliveryChannels {
   account(channel: string, accountId: string | undefined): { ok: true; value: string } | { ok: false; error: string };
   /** Sends one reply; a retried send with the same key delivers once. */
   send(request: DeliveryRequest): Promise<unknown>;
+  /**
+   * The owner's direct chat (upstream's heartbeat `owner` target): the first `commands.ownerAllowFrom`
+   * entry a configured channel can take ("telegram:123", or a bare id), else the first concrete
+   * `allowFrom` entry of a configured channel's enabled account; `first` is tried before the others.
+   */
+  owner(first?: string): DeliveryRoute | undefined;
+}
+
+/** Sends `text` along `route` once per `key`; resolves undefined when it was sent, else why not. */
+export async function deliverTo(channels: DeliveryChannels | undefined, route: DeliveryRoute, text: string, key: string): Promise<string | undefined> {
+  if (!channels) return `Channel ${route.channel} is unavailable.`;
+  const account = channels.account(route.channel, route.accountId || undefined);
+  if (!account.ok) return account.error;
+  try {
+    await channels.send({ channel: route.channel, accountId: account.value, to: route.to, text, idempotencyKey: key, ...(route.threadId ? { threadId: route.threadId } : {}) });
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }
 
 /** One reply to send: the channel service's send request (channels/manager.ts), with the account resolved. */
@@ -44,5 +71,25 @@ export function deliveryChannels(plugins: readonly ChannelPlugin[], config: () =
       return { ok: true, value: account.accountId };
     },
     send,
+    owner(first) {
+      const current = config();
+      const usable = (first ? [...plugins].sort((a, b) => Number(b.id === first) - Number(a.id === first)) : plugins)
+        .map((plugin) => ({ plugin, account: plugin.accounts(current).find((a) => a.accountId === plugin.defaultAccountId(current)) }))
+        .filter((u) => u.account?.enabled && u.account.configured);
+      const owners = (current.commands?.ownerAllowFrom ?? []).map(String).map((o) => o.trim()).filter((o) => o !== "" && o !== "*");
+      for (const { plugin, account } of usable) {
+        for (const owner of owners) {
+          const colon = owner.indexOf(":");
+          const prefix = colon > 0 ? owner.slice(0, colon).toLowerCase() : undefined;
+          if (prefix === undefined) return { channel: plugin.id, to: owner, accountId: account!.accountId };
+          if (prefix === plugin.id) return { channel: plugin.id, to: owner.slice(colon + 1), accountId: account!.accountId };
+        }
+      }
+      for (const { plugin, account } of usable) {
+        const owner = account!.access.allowFrom.map(String).find((entry) => entry.trim() !== "" && entry.trim() !== "*");
+        if (owner) return { channel: plugin.id, to: owner.trim(), accountId: account!.accountId };
+      }
+      return undefined;
+    },
   };
 }

@@ -83,8 +83,10 @@ const heartbeatSchema = z.looseObject({
   every: z.optional(z.string()),
   prompt: z.optional(z.string()),
   model: z.optional(z.string()),
-  /** Where upstream delivers alerts; clawgate reports it in health (no channels deliver yet). */
+  /** Where a visible heartbeat reply goes: "owner" (default), "last", "none", or a channel id with `to` (core/scheduler/heartbeat-route.ts). */
   target: z.optional(z.string()),
+  to: z.optional(z.string()),
+  accountId: z.optional(z.string()),
   ackMaxChars: z.optional(z.int().check(z.gte(0))),
 });
 
@@ -238,6 +240,8 @@ export const whatsappSchema = channelSchema(whatsappAccountKeys);
 export const configSchema = z.looseObject({
   $schema: z.optional(z.string()),
   gateway: z.optional(gatewaySchema),
+  /** `ownerAllowFrom`: who the owner is on which channel ("telegram:123" or a bare id), for heartbeat delivery. */
+  commands: z.optional(z.looseObject({ ownerAllowFrom: z.optional(z.array(z.union([z.string(), z.number()]))) })),
   models: z.optional(z.looseObject({
     providers: z.optional(z.record(z.string(), providerSchema)),
   })),

@@ -9,7 +9,7 @@
  * run. Runtime-agnostic.
  */
 import { SILENT_REPLY } from "../agent/embedded.ts";
-import type { DeliveryChannels } from "../channels/delivery.ts";
+import { deliverTo, type DeliveryChannels } from "../channels/delivery.ts";
 import type { SessionRoute, Sessions } from "../sessions/sessions.ts";
 import type { CronJob, CronRunEntry } from "./types.ts";
 
@@ -63,14 +63,6 @@ export async function announce(job: CronJob, reply: string, ctx: AnnounceContext
     return { deliveryStatus: "not-delivered", delivered: false, deliveryError: error };
   };
   if (!found.ok) return failed(found.error);
-  const { route } = found;
-  if (!ctx.channels) return failed(`Channel ${route.channel} is unavailable.`);
-  const account = ctx.channels.account(route.channel, route.accountId || undefined);
-  if (!account.ok) return failed(account.error);
-  try {
-    await ctx.channels.send({ channel: route.channel, accountId: account.value, to: route.to, text: message, idempotencyKey: `cron:${ctx.runId}`, ...(route.threadId ? { threadId: route.threadId } : {}) });
-    return { deliveryStatus: "delivered", delivered: true };
-  } catch (error) {
-    return failed(error instanceof Error ? error.message : String(error));
-  }
+  const error = await deliverTo(ctx.channels, found.route, message, `cron:${ctx.runId}`);
+  return error === undefined ? { deliveryStatus: "delivered", delivered: true } : failed(error);
 }

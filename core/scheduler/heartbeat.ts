@@ -4,12 +4,16 @@
  * that surface queued system events, plus the on-demand wakes of `wake`,
  * `system-event` and cron. Each heartbeat ends in one `heartbeat` event and
  * becomes `last-heartbeat` (spec §6, §7). A reply of NO_REPLY (or the
- * legacy HEARTBEAT_OK) stays silent; anything else is an alert shown in chat.
+ * legacy HEARTBEAT_OK) stays silent; anything else is an alert shown in chat
+ * and delivered where `heartbeat.target` says (./heartbeat-route.ts).
  * Runtime-agnostic.
  */
 import type { AgentRuns } from "../agent/runs.ts";
+import { deliverTo, type DeliveryChannels } from "../channels/delivery.ts";
 import type { OpenClawConfig } from "../config/schema.ts";
 import { defaultAgentId, mainSessionKey } from "../sessions/keys.ts";
+import type { Sessions } from "../sessions/sessions.ts";
+import { heartbeatRoute } from "./heartbeat-route.ts";
 import { parseDuration } from "./schedule.ts";
 import type { SystemEventQueue } from "./system-events.ts";
 
@@ -30,6 +34,12 @@ export interface HeartbeatEvent {
   durationMs: number;
   preview?: string;
   sessionKey?: string;
+  /** Where a `sent` alert was delivered. */
+  channel?: string;
+  to?: string;
+  accountId?: string;
+  /** Why a `sent` alert reached no chat ("no-route: …", or the channel's refusal). */
+  deliveryError?: string;
 }
 
 export interface HeartbeatHost {
@@ -38,6 +48,9 @@ export interface HeartbeatHost {
   runs: AgentRuns;
   events: SystemEventQueue;
   broadcast(event: "heartbeat", payload: HeartbeatEvent): void;
+  sessions: Pick<Sessions, "routeOf">;
+  /** Where alerts are delivered; absent, they stay in the session. */
+  channels?: DeliveryChannels;
 }
 
 /** Upstream's default `ackMaxChars`, reported as configured; clawgate itself acks only an exact NO_REPLY or HEARTBEAT_OK. */
@@ -146,7 +159,7 @@ export class Heartbeats {
     if (outcome.status === "ok") {
       if (text === "") return this.report({ status: "ok-empty", reason }, startedAt, sessionKey);
       if (text === "NO_REPLY" || text === "HEARTBEAT_OK") return this.report({ status: "ok-token", reason }, startedAt, sessionKey);
-      return this.report({ status: "sent", reason, preview: text.slice(0, 200) }, startedAt, sessionKey);
+      return this.report({ status: "sent", reason, preview: text.slice(0, 200), ...(await this.deliver(config, sessionKey, text, outcome.runId)) }, startedAt, sessionKey);
     }
     // Events that did not reach a finished turn wait for the next one.
     for (const e of queued) events.enqueue(sessionKey, e);
@@ -154,7 +167,17 @@ export class Heartbeats {
     return this.report({ status: "failed", reason: outcome.error ?? outcome.status }, startedAt, sessionKey);
   }
 
-  private report(result: Pick<HeartbeatEvent, "status" | "reason" | "preview">, startedAt: number, sessionKey: string): HeartbeatEvent {
+  /** Sends an alert where `heartbeat.target` says; the event's delivery fields. */
+  private async deliver(config: OpenClawConfig, sessionKey: string, text: string, runId: string): Promise<Partial<HeartbeatEvent>> {
+    const target = heartbeatRoute(config, sessionKey, this.host.channels, this.host.sessions);
+    if (target.kind === "none") return {};
+    if (target.kind === "no-route") return { deliveryError: target.error };
+    const { route } = target;
+    const error = await deliverTo(this.host.channels, route, text, `heartbeat:${runId}`);
+    return error === undefined ? { channel: route.channel, to: route.to, ...(route.accountId ? { accountId: route.accountId } : {}) } : { deliveryError: error };
+  }
+
+  private report(result: Pick<HeartbeatEvent, "status" | "reason" | "preview" | "channel" | "to" | "accountId" | "deliveryError">, startedAt: number, sessionKey: string): HeartbeatEvent {
     const now = this.host.now();
     const event: HeartbeatEvent = { ts: now, ...result, durationMs: now - startedAt, sessionKey };
     if (event.reason === undefined) delete event.reason;

@@ -4,6 +4,7 @@
  * the row / message shapes `sessions.*` and `chat.history` return (spec §6).
  * Runtime-agnostic.
  */
+import type { DeliveryRoute } from "../channels/delivery.ts";
 import type { OpenClawConfig } from "../config/schema.ts";
 import { invalidRequest } from "../protocol/errors.ts";
 import type { SessionRecord, SessionStore, TranscriptMessage } from "../store.ts";
@@ -26,15 +27,10 @@ export interface ChatMessage {
 /** A content block: text, or a tool call an assistant turn made (upstream's `toolCall` block). */
 /**
  * The conversation outside the gateway a session was last reached from: upstream's `lastChannel`,
- * `lastTo`, `lastAccountId` and `lastThreadId` session fields. A cron announcement to `channel: "last"`
- * goes there.
+ * `lastTo`, `lastAccountId` and `lastThreadId` session fields. A cron announcement, a hook reply or a
+ * heartbeat to `last` goes there.
  */
-export interface SessionRoute {
-  channel: string;
-  to: string;
-  accountId: string;
-  threadId?: string;
-}
+export type SessionRoute = DeliveryRoute;
 
 export type ChatContent = { type: "text"; text: string } | { type: "toolCall"; id: string; name: string; arguments: unknown };
 
