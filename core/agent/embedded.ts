@@ -13,6 +13,8 @@ export const EMBEDDED_MODEL_REF = "clawgate/embedded";
 
 /** Upstream's silent heartbeat acknowledgment. */
 export const SILENT_REPLY = "NO_REPLY";
+/** Replies that mean "nothing to say" (upstream's silent tokens, HEARTBEAT_OK the legacy one): never shown or delivered. */
+export const SILENT_REPLIES: ReadonlySet<string> = new Set([SILENT_REPLY, "HEARTBEAT_OK"]);
 
 export const SETUP_HINT =
   "To use a real model, add an OpenAI-compatible provider under models.providers in openclaw.json " +

@@ -13,7 +13,7 @@ import { unavailable } from "../protocol/errors.ts";
 import type { ChatMessage, SessionTarget, Sessions } from "../sessions/sessions.ts";
 import type { RunRecord, RunStatus, SessionRecord } from "../store.ts";
 import { DedupeCache } from "./dedupe.ts";
-import { SILENT_REPLY } from "./embedded.ts";
+import { SILENT_REPLIES } from "./embedded.ts";
 import { chatErrorKind, ProviderError, userMessage, type FailureReason } from "./failures.ts";
 import { modelRefs, resolveCandidates, unknownModel, type ModelCandidate } from "./models.ts";
 import type { SamplingParams, ToolCall, ToolDefinition, TurnChunk, TurnMessage, TurnPurpose, TurnUsage } from "./provider.ts";
@@ -90,8 +90,6 @@ interface Attempt {
 const CONTEXT_MESSAGES = 40;
 /** `agents.defaults.timeoutSeconds` when unset (upstream: 48 hours). */
 const DEFAULT_RUN_TIMEOUT_MS = 48 * 3600_000;
-/** Heartbeat replies that mean "nothing to report" (upstream's silent tokens). */
-const SILENT_REPLIES = new Set([SILENT_REPLY, "HEARTBEAT_OK"]);
 
 export class Run {
   readonly controller = new AbortController();

@@ -1,5 +1,5 @@
 /**
- * The channels a hook's or a cron job's reply is delivered through, over the
+ * The channels a hook's, a cron job's or a heartbeat's reply goes through, over the
  * gateway's channel plugins and its channel service: any channel the gateway
  * knows may be named; the account must be configured and enabled (the
  * channel's default when none is given), with upstream's refusal texts.

@@ -12,7 +12,7 @@
  */
 import type { Agents } from "../agent/agents.ts";
 import type { DeliveryChannels } from "../channels/delivery.ts";
-import { SILENT_REPLY } from "../agent/embedded.ts";
+import { SILENT_REPLIES } from "../agent/embedded.ts";
 import { wrapExternalContent } from "../agent/external-content.ts";
 import type { RunOutcome } from "../agent/runs.ts";
 import { GatewayError } from "../protocol/errors.ts";
@@ -32,7 +32,6 @@ export interface HookDispatchHost {
 const PREPARATION_FAILED = "hook agent run failed before entering the agent runner";
 const GATEWAY_UNAVAILABLE = "gateway_unavailable";
 /** Replies that mean "nothing to say" (upstream's silent tokens). */
-const SILENT = new Set([SILENT_REPLY, "HEARTBEAT_OK"]);
 const SUMMARY_MAX = 500;
 
 function clip(text: string): string {
@@ -114,7 +113,7 @@ export class HookDispatcher {
   private async finish(value: AgentPayload, name: string, agentId: string, outcome: RunOutcome, sourcePath: string): Promise<Completion> {
     const status = outcome.status === "ok" ? "ok" : "error";
     const reply = outcome.text.trim();
-    const replyDisposition = reply === "" ? "empty" : SILENT.has(reply) ? "silent" : "visible";
+    const replyDisposition = reply === "" ? "empty" : SILENT_REPLIES.has(reply) ? "silent" : "visible";
     const completion: Completion = { status, replyDisposition };
     const { delivery } = value;
     const target = status === "ok" && replyDisposition === "visible" && delivery.mode !== "none"

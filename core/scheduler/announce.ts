@@ -8,7 +8,7 @@
  * refused send is recorded on the run as not delivered, never as a failed
  * run. Runtime-agnostic.
  */
-import { SILENT_REPLY } from "../agent/embedded.ts";
+import { SILENT_REPLIES } from "../agent/embedded.ts";
 import { deliverTo, type DeliveryChannels } from "../channels/delivery.ts";
 import type { SessionRoute, Sessions } from "../sessions/sessions.ts";
 import type { CronJob, CronRunEntry } from "./types.ts";
@@ -16,8 +16,6 @@ import type { CronJob, CronRunEntry } from "./types.ts";
 /** What the run log records of a delivery (upstream's `CronRunLogEntry` fields). */
 export type CronDelivery = Pick<CronRunEntry, "deliveryStatus" | "delivered" | "deliveryError" | "deliverySuppressionReason">;
 
-/** Replies that mean "nothing to say" (upstream's silent tokens). */
-const SILENT = new Set([SILENT_REPLY, "HEARTBEAT_OK"]);
 
 export interface AnnounceContext {
   channels?: DeliveryChannels;
@@ -56,7 +54,7 @@ export async function announce(job: CronJob, reply: string, ctx: AnnounceContext
   if (job.delivery?.mode !== "announce") return { deliveryStatus: "not-requested" };
   const message = reply.trim();
   if (message === "") return { deliveryStatus: "not-delivered", deliverySuppressionReason: "empty" };
-  if (SILENT.has(message)) return { deliveryStatus: "not-delivered", deliverySuppressionReason: "silent" };
+  if (SILENT_REPLIES.has(message)) return { deliveryStatus: "not-delivered", deliverySuppressionReason: "silent" };
   const found = routeFor(job, ctx);
   const failed = (error: string): CronDelivery => {
     ctx.warn("cron announcement not delivered", { jobId: job.id, runId: ctx.runId, error });

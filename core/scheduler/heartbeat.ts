@@ -8,6 +8,7 @@
  * and delivered where `heartbeat.target` says (./heartbeat-route.ts).
  * Runtime-agnostic.
  */
+import { SILENT_REPLIES } from "../agent/embedded.ts";
 import type { AgentRuns } from "../agent/runs.ts";
 import { deliverTo, type DeliveryChannels } from "../channels/delivery.ts";
 import type { OpenClawConfig } from "../config/schema.ts";
@@ -158,7 +159,7 @@ export class Heartbeats {
     const text = outcome.text.trim();
     if (outcome.status === "ok") {
       if (text === "") return this.report({ status: "ok-empty", reason }, startedAt, sessionKey);
-      if (text === "NO_REPLY" || text === "HEARTBEAT_OK") return this.report({ status: "ok-token", reason }, startedAt, sessionKey);
+      if (SILENT_REPLIES.has(text)) return this.report({ status: "ok-token", reason }, startedAt, sessionKey);
       return this.report({ status: "sent", reason, preview: text.slice(0, 200), ...(await this.deliver(config, sessionKey, text, outcome.runId)) }, startedAt, sessionKey);
     }
     // Events that did not reach a finished turn wait for the next one.
