@@ -109,6 +109,9 @@ const listParams = z.lazy(() => z.strictObject({
   includeDeliveryPreviews: z.optional(z.boolean()),
 }));
 
+const RUN_STATUSES = ["ok", "error", "skipped"] as const;
+const DELIVERY_STATUSES = ["delivered", "not-delivered", "unknown", "not-requested"] as const;
+
 const runsParams = z.lazy(() => z.strictObject({
   agentId: z.optional(z.string().check(z.minLength(1))),
   scope: z.optional(z.enum(["job", "all"])),
@@ -118,6 +121,11 @@ const runsParams = z.lazy(() => z.strictObject({
   limit: z.optional(z.int().check(z.gte(1), z.lte(200))),
   offset: z.optional(z.int().check(z.gte(0))),
   status: z.optional(z.enum(["all", "ok", "error", "skipped"])),
+  statuses: z.optional(z.array(z.enum(RUN_STATUSES)).check(z.minLength(1), z.maxLength(3))),
+  deliveryStatus: z.optional(z.enum(DELIVERY_STATUSES)),
+  deliveryStatuses: z.optional(z.array(z.enum(DELIVERY_STATUSES)).check(z.minLength(1), z.maxLength(4))),
+  /** Searched for in each run's summary and error, case-insensitively. */
+  query: z.optional(z.string()),
   sortDir: z.optional(z.enum(["asc", "desc"])),
 }));
 
@@ -265,7 +273,13 @@ export function cronMethods(ctx: CronMethodsContext) {
       if (scope === "job" && !jobId) throw invalidRequest("invalid cron.runs params: missing id");
       const { entries } = cron.runLog({ jobId: scope === "job" ? jobId : undefined, runId: p.runId, limit: MAX_RUN_LOG_READ, offset: 0 });
       if (scope === "job" && entries.length === 0 && !cron.get(jobId!)) throw cronJobNotFound(jobId!);
-      let matching = p.status && p.status !== "all" ? entries.filter((e) => e.status === p.status) : entries;
+      // Upstream's filters, applied before paging: run statuses, delivery statuses, text in the summary or error.
+      const statuses = new Set<string>([...(p.statuses ?? []), ...(p.status && p.status !== "all" ? [p.status] : [])]);
+      const deliveries = new Set<string>([...(p.deliveryStatuses ?? []), ...(p.deliveryStatus ? [p.deliveryStatus] : [])]);
+      const query = p.query?.trim().toLowerCase();
+      let matching = entries.filter((e) => (statuses.size === 0 || statuses.has(e.status))
+        && (deliveries.size === 0 || deliveries.has(e.deliveryStatus))
+        && (!query || `${e.summary ?? ""}\n${e.error ?? ""}`.toLowerCase().includes(query)));
       if (p.sortDir === "asc") matching = matching.reverse();
       const limit = p.limit ?? 50;
       const offset = p.offset ?? 0;

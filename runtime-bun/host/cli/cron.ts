@@ -233,3 +233,43 @@ export async function cronRun(id: string | undefined, flags: CommandFlags & { du
   if (!id?.trim()) return refuse("Missing required argument: <id>. Run `clawgate cron list` to see automation ids.");
   return call(flags, "cron.run", { id: id.trim(), mode: flags.due ? "due" : "force" }, id.trim());
 }
+
+// ---- runs
+
+const RUN_STATUS_FILTERS = ["all", "ok", "error", "skipped"];
+const DELIVERY_STATUS_FILTERS = ["delivered", "not-delivered", "unknown", "not-requested"];
+
+/** `ms` as upstream's CLI prints run times: ISO 8601 in local time with its UTC offset. */
+function localIso(ms: number): string {
+  const offset = -new Date(ms).getTimezoneOffset();
+  const local = new Date(ms + offset * 60_000).toISOString().slice(0, -1);
+  const abs = Math.abs(offset);
+  return `${local}${offset >= 0 ? "+" : "-"}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+}
+
+/** `cron runs [id]`: a page of the run log, filtered by the gateway, with upstream's ISO times added to each entry. */
+export async function cronRuns(id: string | undefined, flags: CommandFlags & { limit?: number; offset?: number; runId?: string; status?: string; deliveryStatus?: string; query?: string; sort?: string }): Promise<number> {
+  if (!id?.trim()) return refuse("Missing required argument: <id>. Run `clawgate cron list` to see automation ids.");
+  const choice = (flag: string, value: string | undefined, allowed: string[]) =>
+    value !== undefined && !allowed.includes(value) ? `Invalid --${flag} "${value}". Use ${allowed.slice(0, -1).join(", ")} or ${allowed.at(-1)}.` : undefined;
+  const bad = choice("status", flags.status, RUN_STATUS_FILTERS) ?? choice("delivery-status", flags.deliveryStatus, DELIVERY_STATUS_FILTERS) ?? choice("sort", flags.sort, ["asc", "desc"]);
+  if (bad) return refuse(bad);
+  const params = {
+    id: id.trim(), limit: flags.limit ?? 50,
+    ...(flags.offset !== undefined ? { offset: flags.offset } : {}),
+    ...(flags.runId ? { runId: flags.runId } : {}),
+    ...(flags.status ? { status: flags.status } : {}),
+    ...(flags.deliveryStatus ? { deliveryStatus: flags.deliveryStatus } : {}),
+    ...(flags.query ? { query: flags.query } : {}),
+    ...(flags.sort ? { sortDir: flags.sort } : {}),
+  };
+  const result = await rpc<{ entries: Record<string, unknown>[] }>(flags, "cron.runs", params);
+  if (!result.ok) return refuseFailure(result.failure, id.trim());
+  const iso = (v: unknown) => (typeof v === "number" ? localIso(v) : undefined);
+  const entries = result.payload.entries.map((e) => {
+    const times = { tsIso: iso(e.ts), runAtIso: iso(e.runAtMs), nextRunAtIso: iso(e.nextRunAtMs) };
+    return { ...e, ...Object.fromEntries(Object.entries(times).filter(([, v]) => v !== undefined)) };
+  });
+  printJson({ ...result.payload, entries });
+  return EXIT.ok;
+}

@@ -258,6 +258,26 @@ export const VERBS: readonly Verb[] = [
     run: async ({ args, v, target }) => (await cron()).cronRun(args[0], { ...target, json: b(v, "json"), due: b(v, "due") }),
   },
   {
+    name: "cron runs",
+    args: "[id]",
+    summary: "Show automation run history.",
+    flags: {
+      id: str("<id>", "Job id (alternative to positional argument)"),
+      limit: count("<n>", "Max entries (default 50)", 50),
+      offset: str("<n>", "Entries to skip before returning results", { int: { kind: "int", min: 0, example: 50 } }),
+      "run-id": str("<runId>", "Filter by cron run id"),
+      status: str("<status>", "Filter by run status (all, ok, error, skipped)"),
+      "delivery-status": str("<status>", "Filter by delivery status (delivered, not-delivered, unknown, not-requested)"),
+      query: str("<text>", "Filter by run summary or error text"),
+      sort: str("<direction>", "Sort by run time (asc, desc)"),
+      json: bool("Explicit machine-output spelling (results are JSON by default)"),
+      ...CONNECTION,
+    },
+    run: async ({ args, v, target }) => (await cron()).cronRuns(args[0] ?? s(v, "id"), {
+      ...target, limit: n(v, "limit"), offset: n(v, "offset"), runId: s(v, "run-id"), status: s(v, "status"), deliveryStatus: s(v, "delivery-status"), query: s(v, "query"), sort: s(v, "sort"),
+    }),
+  },
+  {
     name: "agent",
     summary: "Run an agent turn via the Gateway and print the reply.",
     flags: {

@@ -210,6 +210,48 @@ describe("cron list|add|rm|run", () => {
     }
   }, 60_000);
 
+  /** An hourly isolated job run `n` times by hand; resolves with its id once the run log holds them. */
+  async function jobRunTwice(name: string): Promise<string> {
+    const job = JSON.parse((await cli("cron", "add", "--name", name, "--every", "1h", "--message", `${name} please`, "--no-deliver")).stdout);
+    for (let i = 0; i < 2; i++) {
+      const before = JSON.parse((await cli("cron", "runs", job.id)).stdout).total;
+      expect((await cli("cron", "run", job.id)).code).toBe(0);
+      for (const deadline = Date.now() + 10_000; JSON.parse((await cli("cron", "runs", job.id)).stdout).total === before; await Bun.sleep(50)) {
+        if (Date.now() > deadline) throw new Error(`run ${i + 1} of ${name} was not logged`);
+      }
+    }
+    return job.id;
+  }
+
+  test("runs: the run log newest first with upstream's ISO times; filters by status, delivery status and text; bad choices refused", async () => {
+    const id = await jobRunTwice("history");
+    const page = JSON.parse((await cli("cron", "runs", id)).stdout);
+    expect(page).toMatchObject({ total: 2, offset: 0, limit: 50, hasMore: false, nextOffset: null });
+    const { tsIso, runAtIso } = page.entries[0];
+    expect(tsIso).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d$/);
+    expect([Date.parse(tsIso), Date.parse(runAtIso)]).toEqual([page.entries[0].ts, page.entries[0].runAtMs]);
+    expect(page.entries[0]).toMatchObject({ jobId: id, status: "ok", deliveryStatus: "not-requested" });
+    expect(page.entries[0].ts).toBeGreaterThanOrEqual(page.entries[1].ts);
+    const total = async (...flags: string[]) => JSON.parse((await cli("cron", "runs", id, ...flags)).stdout).total;
+    expect(await total("--delivery-status", "not-requested")).toBe(2);
+    expect(await total("--delivery-status", "delivered")).toBe(0);
+    expect(await total("--status", "error")).toBe(0);
+    expect(await total("--query", "HISTORY PLEASE")).toBe(2);
+    expect(await total("--query", "nowhere")).toBe(0);
+    expect(JSON.parse((await cli("cron", "runs", "--id", id, "--limit", "1", "--sort", "asc")).stdout)).toMatchObject({ total: 2, hasMore: true, nextOffset: 1, entries: [{ ts: page.entries[1].ts }] });
+    const bad = await cli("cron", "runs", id, "--delivery-status", "lost");
+    expect(bad).toMatchObject({ code: 1, stderr: 'Invalid --delivery-status "lost". Use delivered, not-delivered, unknown or not-requested.\n' });
+  });
+
+  test.skipIf(!realCli)("the real `openclaw cron runs` prints the same page, and its filters work against this gateway", async () => {
+    const id = await jobRunTwice("compare");
+    for (const flags of [[], ["--delivery-status", "not-requested", "--status", "ok", "--query", "compare"], ["--limit", "1", "--sort", "asc"]]) {
+      const [ours, theirs] = [await cli("cron", "runs", id, ...flags), await openclaw(["cron", "runs", id, ...flags], upstreamHome)];
+      expect(theirs.code).toBe(0);
+      expect(JSON.parse(ours.stdout)).toEqual(JSON.parse(theirs.stdout.slice(theirs.stdout.indexOf("{"))));
+    }
+  }, 60_000);
+
   test.skipIf(!realCli)("the real `openclaw cron list` lays out the same columns for the same jobs", async () => {
     const job = JSON.parse((await cli("cron", "add", "--name", "layout", "--cron", "0 7 * * *", "--system-event", "x")).stdout);
     const [ours, theirs] = [await cli("cron", "list"), await openclaw(["cron", "list"], upstreamHome)];
