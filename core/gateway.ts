@@ -105,7 +105,7 @@ export class Gateway implements ClientHost {
   readonly nodes: NodeHub;
   readonly agents: Agents;
   readonly channels: ChannelManager;
-  /** Where hook and cron replies are delivered: the channel service, by channel id and account. */
+  /** Where hook, cron and heartbeat replies are delivered: the channel service, by channel id and account. */
   readonly deliveries: DeliveryChannels;
   /** The tools agents may call and `/tools/invoke` serves, imported and built on first need. */
   readonly tools = new ToolRegistry(async () => (await import("./tools/builtin.ts")).builtinTools(this.toolServices()));

@@ -11,14 +11,14 @@
  * Runtime-agnostic.
  */
 import type { Agents } from "../agent/agents.ts";
-import type { DeliveryChannels } from "../channels/delivery.ts";
+import { deliverTo, type DeliveryChannels } from "../channels/delivery.ts";
 import { SILENT_REPLIES } from "../agent/embedded.ts";
 import { wrapExternalContent } from "../agent/external-content.ts";
 import type { RunOutcome } from "../agent/runs.ts";
 import { GatewayError } from "../protocol/errors.ts";
 import type { Logger } from "../runtime.ts";
 import { canonicalSessionKey, mainSessionKey } from "../sessions/keys.ts";
-import type { AgentPayload, Delivery, WakePayload } from "./payload.ts";
+import type { AgentPayload, WakePayload } from "./payload.ts";
 import type { Admission, Completion } from "./replay.ts";
 
 export interface HookDispatchHost {
@@ -31,7 +31,6 @@ export interface HookDispatchHost {
 /** Upstream's admission failure texts. */
 const PREPARATION_FAILED = "hook agent run failed before entering the agent runner";
 const GATEWAY_UNAVAILABLE = "gateway_unavailable";
-/** Replies that mean "nothing to say" (upstream's silent tokens). */
 const SUMMARY_MAX = 500;
 
 function clip(text: string): string {
@@ -117,7 +116,7 @@ export class HookDispatcher {
     const completion: Completion = { status, replyDisposition };
     const { delivery } = value;
     const target = status === "ok" && replyDisposition === "visible" && delivery.mode !== "none"
-      ? delivery.mode === "last" ? this.lastRoute(delivery.to, [outcome.sessionKey, mainSessionKey(agentId)]) : delivery
+      ? delivery.mode === "last" ? this.host.agents.sessions.lastRoute([outcome.sessionKey, mainSessionKey(agentId)], delivery.to) : delivery
       : undefined;
     if (target) {
       completion.deliveryAttempted = true;
@@ -134,31 +133,11 @@ export class HookDispatcher {
     return completion;
   }
 
-  /** `channel: "last"`: the route of the first of `keys` a chat has reached, with `to` in place of its recipient when given. */
-  private lastRoute(to: string | undefined, keys: readonly string[]): Extract<Delivery, { mode: "announce" }> | undefined {
-    for (const key of keys) {
-      const route = this.host.agents.sessions.routeOf(key);
-      if (route) return { mode: "announce", channel: route.channel, to: to ?? route.to, accountId: route.accountId, ...(route.threadId && !to ? { threadId: route.threadId } : {}) };
-    }
-    return undefined;
-  }
-
-  /** Sends the reply to the hook's destination; false (logged) when the channel refused or is gone. */
-  private async deliver(delivery: Extract<Delivery, { mode: "announce" }>, runId: string, text: string): Promise<boolean> {
-    const channels = this.host.channels;
-    const account = channels?.account(delivery.channel, delivery.accountId);
-    if (!channels || !account?.ok) {
-      this.host.logger.warn("gateway/hooks", "hook delivery failed", { runId, channel: delivery.channel, error: account && !account.ok ? account.error : "no channels" });
-      return false;
-    }
-    try {
-      // The run id keys the send, so a delivery is never repeated for one run.
-      await channels.send({ channel: delivery.channel, accountId: account.value, to: delivery.to, text, idempotencyKey: `hook:${runId}`, ...(delivery.threadId ? { threadId: delivery.threadId } : {}) });
-      return true;
-    } catch (error) {
-      this.host.logger.warn("gateway/hooks", "hook delivery failed", { runId, channel: delivery.channel, error: error instanceof Error ? error.message : String(error) });
-      return false;
-    }
+  /** Sends the reply to the hook's destination, keyed by the run so it goes out once; false (logged) when the channel refused or is gone. */
+  private async deliver(delivery: { channel: string; to: string; accountId?: string; threadId?: string }, runId: string, text: string): Promise<boolean> {
+    const error = await deliverTo(this.host.channels, { accountId: "", ...delivery }, text, `hook:${runId}`);
+    if (error !== undefined) this.host.logger.warn("gateway/hooks", "hook delivery failed", { runId, channel: delivery.channel, error });
+    return error === undefined;
   }
 
   /** The run's result as a system event in the agent's main session, with a heartbeat when the hook asked to wake now. */

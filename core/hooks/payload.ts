@@ -22,7 +22,7 @@ export interface WakePayload {
  * Where a run's reply goes: nowhere, one recipient on one channel, or (mappings' `channel: "last"`) the
  * conversation that last reached the run's session or the agent's main session, to `to` there when given.
  */
-export type Delivery = { mode: "none" } | { mode: "announce"; channel: string; to: string; accountId?: string; threadId?: string } | { mode: "last"; to?: string };
+export type Delivery = { mode: "none" } | { mode: "announce"; channel: string; to: string; accountId?: string } | { mode: "last"; to?: string };
 
 export interface AgentPayload {
   message: string;

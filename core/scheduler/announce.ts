@@ -9,17 +9,16 @@
  * run. Runtime-agnostic.
  */
 import { SILENT_REPLIES } from "../agent/embedded.ts";
-import { deliverTo, type DeliveryChannels } from "../channels/delivery.ts";
-import type { SessionRoute, Sessions } from "../sessions/sessions.ts";
+import { deliverTo, type DeliveryChannels, type DeliveryRoute } from "../channels/delivery.ts";
+import type { Sessions } from "../sessions/sessions.ts";
 import type { CronJob, CronRunEntry } from "./types.ts";
 
 /** What the run log records of a delivery (upstream's `CronRunLogEntry` fields). */
 export type CronDelivery = Pick<CronRunEntry, "deliveryStatus" | "delivered" | "deliveryError" | "deliverySuppressionReason">;
 
-
 export interface AnnounceContext {
   channels?: DeliveryChannels;
-  sessions: Pick<Sessions, "routeOf">;
+  sessions: Pick<Sessions, "lastRoute">;
   /** The session the turn ran in, and the agent's main session: where `last` looks, in that order. */
   sessionKeys: readonly string[];
   /** Keys the send, so a run's announcement goes out once. */
@@ -30,7 +29,7 @@ export interface AnnounceContext {
 const text = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
 
 /** Where `job` announces, or why it cannot. */
-function routeFor(job: CronJob, ctx: AnnounceContext): { ok: true; route: SessionRoute } | { ok: false; error: string } {
+function routeFor(job: CronJob, ctx: AnnounceContext): { ok: true; route: DeliveryRoute } | { ok: false; error: string } {
   const d: Record<string, unknown> = job.delivery ?? {};
   const channel = text(d.channel)?.toLowerCase() ?? "last";
   const to = text(d.to);
@@ -41,11 +40,8 @@ function routeFor(job: CronJob, ctx: AnnounceContext): { ok: true; route: Sessio
     if (!to) return { ok: false, error: `announce delivery to ${channel} needs delivery.to` };
     return { ok: true, route: { channel, to, accountId: accountId ?? "", ...explicit } };
   }
-  for (const key of ctx.sessionKeys) {
-    const last = ctx.sessions.routeOf(key);
-    // A recipient of the job's own replaces the conversation's, and its thread with it.
-    if (last) return { ok: true, route: { channel: last.channel, accountId: last.accountId, to: to ?? last.to, ...(to || !last.threadId ? {} : { threadId: last.threadId }), ...explicit } };
-  }
+  const last = ctx.sessions.lastRoute(ctx.sessionKeys, to);
+  if (last) return { ok: true, route: { ...last, ...explicit } };
   return { ok: false, error: "no delivery route: no chat has reached this agent yet; set delivery.channel and delivery.to" };
 }
 

@@ -25,13 +25,6 @@ export interface ChatMessage {
 }
 
 /** A content block: text, or a tool call an assistant turn made (upstream's `toolCall` block). */
-/**
- * The conversation outside the gateway a session was last reached from: upstream's `lastChannel`,
- * `lastTo`, `lastAccountId` and `lastThreadId` session fields. A cron announcement, a hook reply or a
- * heartbeat to `last` goes there.
- */
-export type SessionRoute = DeliveryRoute;
-
 export type ChatContent = { type: "text"; text: string } | { type: "toolCall"; id: string; name: string; arguments: unknown };
 
 /** Patch fields an operator with write scope may change (§5 `sessions.patch`). */
@@ -90,8 +83,12 @@ export class Sessions {
     return created;
   }
 
-  /** Records `route` as the session's last conversation (the row is written only when it changed). */
-  recordRoute(target: SessionTarget, route: SessionRoute): void {
+  /**
+   * Records `route` as the conversation the session was last reached from, as upstream's `lastChannel`,
+   * `lastTo`, `lastAccountId` and `lastThreadId` fields (the row is written only when it changed). A cron
+   * announcement, a hook reply or a heartbeat to `last` goes there.
+   */
+  recordRoute(target: SessionTarget, route: DeliveryRoute): void {
     const session = this.ensure(target);
     const { lastChannel, lastTo, lastAccountId, lastThreadId, ...rest } = session.fields;
     if (lastChannel === route.channel && lastTo === route.to && lastAccountId === route.accountId && lastThreadId === route.threadId) return;
@@ -100,10 +97,22 @@ export class Sessions {
   }
 
   /** The session's last conversation, when one has reached it. */
-  routeOf(key: string): SessionRoute | undefined {
+  routeOf(key: string): DeliveryRoute | undefined {
     const f = this.get(key)?.fields;
     if (typeof f?.lastChannel !== "string" || typeof f.lastTo !== "string" || typeof f.lastAccountId !== "string") return undefined;
     return { channel: f.lastChannel, to: f.lastTo, accountId: f.lastAccountId, ...(typeof f.lastThreadId === "string" ? { threadId: f.lastThreadId } : {}) };
+  }
+
+  /**
+   * `last` for a reply: the route of the first of `keys` a chat has reached. A recipient `to` of the
+   * caller's own replaces the conversation's, and its thread with it.
+   */
+  lastRoute(keys: readonly string[], to?: string): DeliveryRoute | undefined {
+    for (const key of keys) {
+      const last = this.routeOf(key);
+      if (last) return to ? { channel: last.channel, accountId: last.accountId, to } : last;
+    }
+    return undefined;
   }
 
   /** Writes a changed row, stamping updatedAt. */

@@ -6,7 +6,7 @@
  */
 import type { Values } from "./args.ts";
 import { durationError, exactDuration, parseDuration } from "./duration.ts";
-import { EXIT, printJson } from "./output.ts";
+import { EXIT, localIso, printJson } from "./output.ts";
 import { rpc, type CommandFailure, type CommandFlags } from "./rpc-command.ts";
 
 type Schedule = { kind: "at"; at: string } | { kind: "every"; everyMs: number; anchorMs?: number } | { kind: "cron"; expr: string; tz?: string; staggerMs?: number };
@@ -238,14 +238,6 @@ export async function cronRun(id: string | undefined, flags: CommandFlags & { du
 
 const RUN_STATUS_FILTERS = ["all", "ok", "error", "skipped"];
 const DELIVERY_STATUS_FILTERS = ["delivered", "not-delivered", "unknown", "not-requested"];
-
-/** `ms` as upstream's CLI prints run times: ISO 8601 in local time with its UTC offset. */
-function localIso(ms: number): string {
-  const offset = -new Date(ms).getTimezoneOffset();
-  const local = new Date(ms + offset * 60_000).toISOString().slice(0, -1);
-  const abs = Math.abs(offset);
-  return `${local}${offset >= 0 ? "+" : "-"}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
-}
 
 /** `cron runs [id]`: a page of the run log, filtered by the gateway, with upstream's ISO times added to each entry. */
 export async function cronRuns(id: string | undefined, flags: CommandFlags & { limit?: number; offset?: number; runId?: string; status?: string; deliveryStatus?: string; query?: string; sort?: string }): Promise<number> {

@@ -11,7 +11,7 @@ import type { LogPage } from "../../../core/runtime.ts";
 import { callMethod, resolveTarget, type Target, type TargetFlags } from "./connection.ts";
 import { failureBody, urlSourceLabel } from "./gateway-call.ts";
 import { localGateway } from "./local-gateway.ts";
-import { color, EXIT } from "./output.ts";
+import { color, EXIT, localIso } from "./output.ts";
 
 export interface LogsFlags extends TargetFlags {
   json?: boolean;
@@ -32,14 +32,6 @@ const MAX_BACKOFF_MS = 30_000;
 
 function line(value: unknown): void {
   process.stdout.write(JSON.stringify(value) + "\n");
-}
-
-function localIso(ms: number): string {
-  const d = new Date(ms);
-  const off = -d.getTimezoneOffset();
-  const sign = off >= 0 ? "+" : "-";
-  const pad = (n: number, w = 2) => String(Math.abs(n)).padStart(w, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}${sign}${pad(Math.trunc(off / 60))}:${pad(off % 60)}`;
 }
 
 function printRecords(flags: LogsFlags, lines: readonly string[]): void {

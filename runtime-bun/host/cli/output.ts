@@ -22,3 +22,12 @@ export function fail(message: string, code: number = EXIT.failure, hint?: string
   if (hint) process.stderr.write(`${color.dim(hint)}\n`);
   return code;
 }
+
+/** `ms` in ISO 8601 as local time with its UTC offset, as upstream's CLI prints times (`logs`, `cron runs`). */
+export function localIso(ms: number): string {
+  const d = new Date(ms);
+  const off = -d.getTimezoneOffset();
+  const sign = off >= 0 ? "+" : "-";
+  const pad = (n: number, w = 2) => String(Math.abs(n)).padStart(w, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}${sign}${pad(Math.trunc(off / 60))}:${pad(off % 60)}`;
+}
